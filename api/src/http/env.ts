@@ -1,0 +1,12 @@
+import type { Catalog } from '../domain/catalog/catalog.ts'
+
+/** Bindings from wrangler.toml, and what the app puts on every request's context. */
+export interface AppEnv {
+  Bindings: {
+    ASSETS?: { fetch: (request: Request) => Promise<Response> }
+    EMBED_ALLOWED_ANCESTORS?: string
+  }
+  Variables: {
+    catalog: Catalog
+  }
+}

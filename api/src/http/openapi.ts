@@ -1,0 +1,22 @@
+/** The OpenAPI document's fixed parts. Served at /api/openapi.json and committed to openapi/. */
+export const OPENAPI_PATH = '/api/openapi.json'
+
+export const documentConfig = {
+  openapi: '3.1.0',
+  info: {
+    title: 'homelab-planner API',
+    version: '1.0.0',
+    description:
+      'Hardware catalog and planners for a Proxmox GPU homelab: fit a model into VRAM, check an IOMMU group for passthrough, place data on storage tiers. Errors are RFC 9457 problem+json.',
+    license: { name: 'MIT', identifier: 'MIT' },
+  },
+  // A public, read-only planner: no operation needs credentials.
+  security: [],
+  servers: [{ url: 'http://127.0.0.1:8787', description: 'npm start (local)' }],
+  tags: [
+    { name: 'catalog', description: 'Nodes, PCI devices, IOMMU groups, drives and NICs, with provenance' },
+    { name: 'models', description: 'The LLM registry and quantization presets' },
+    { name: 'planners', description: 'VRAM fit, passthrough and storage planners' },
+    { name: 'meta', description: 'Health and the API description itself' },
+  ],
+}

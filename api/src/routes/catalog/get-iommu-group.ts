@@ -1,0 +1,40 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { ProblemError, problemResponses } from '../../http/problem.ts'
+import { withMembers } from './list-iommu-groups.ts'
+import { requireNode } from './require-node.ts'
+import { IommuGroupSchema, NodeParamSchema } from './schemas.ts'
+
+export const GroupParamsSchema = NodeParamSchema.extend({
+  group: z
+    .string()
+    .regex(/^\d{1,6}$/, 'expected an IOMMU group number, e.g. 31')
+    .transform(Number)
+    .meta({ param: { name: 'group', in: 'path' }, type: 'integer', example: 31 }),
+})
+
+export const getIommuGroupRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/nodes/{node}/iommu-groups/{group}',
+  operationId: 'getIommuGroup',
+  tags: ['catalog'],
+  summary: 'One IOMMU group with its members',
+  request: { params: GroupParamsSchema },
+  responses: {
+    200: { description: 'The group', content: { 'application/json': { schema: IommuGroupSchema } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const getIommuGroup: AppRouteHandler<typeof getIommuGroupRoute> = (c) => {
+  const { node: nodeId, group: groupId } = c.req.valid('param')
+  const node = requireNode(c.get('catalog'), nodeId)
+  const group = node.iommuGroups.find((g) => g.id === groupId)
+  if (!group) {
+    const known = node.iommuGroups.map((g) => g.id).sort((a, b) => a - b)
+    throw new ProblemError('not-found', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`, [
+      { in: 'path', pointer: '/group', detail: `expected one of: ${known.join(', ')}` },
+    ])
+  }
+  return c.json(withMembers(node, group), 200)
+}

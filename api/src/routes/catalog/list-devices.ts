@@ -1,0 +1,51 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { DeviceRoleSchema, PciIdSchema } from '../../domain/catalog/schemas.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { requireNode } from './require-node.ts'
+import { NodeDeviceSchema } from './schemas.ts'
+
+const DeviceFilterSchema = z.object({
+  node: z.string().optional().meta({ description: 'Only this node', example: 'caraxes' }),
+  class: z
+    .string()
+    .regex(/^(?:[0-9a-f]{2}|[0-9a-f]{4})$/, 'expected a PCI class as 2 or 4 lowercase hex digits, e.g. "03" or "0300"')
+    .optional()
+    .meta({ description: 'PCI class prefix (2 digits) or class and subclass (4 digits)', example: '0300' }),
+  iommuGroup: z.coerce
+    .number()
+    .int('expected an integer IOMMU group number')
+    .min(-1)
+    .optional()
+    .meta({ type: 'integer', example: 31 }),
+  vendorDevice: PciIdSchema.optional().meta({ description: 'vendor:device', example: '10de:2203' }),
+  role: DeviceRoleSchema.optional(),
+})
+
+export const listDevicesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/devices',
+  operationId: 'listDevices',
+  tags: ['catalog'],
+  summary: 'PCI devices across the lab, filtered',
+  request: { query: DeviceFilterSchema },
+  responses: {
+    200: { description: 'Matching devices with their node', content: { 'application/json': { schema: z.array(NodeDeviceSchema) } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const listDevices: AppRouteHandler<typeof listDevicesRoute> = (c) => {
+  const catalog = c.get('catalog')
+  const filter = c.req.valid('query')
+  const nodes = filter.node === undefined ? catalog.nodes : [requireNode(catalog, filter.node, '/node', 'query')]
+  const devices = nodes.flatMap((node) =>
+    node.devices
+      .filter((d) => filter.class === undefined || d.classCode.startsWith(filter.class))
+      .filter((d) => filter.iommuGroup === undefined || d.iommuGroup === filter.iommuGroup)
+      .filter((d) => filter.vendorDevice === undefined || d.vendorDevice === filter.vendorDevice)
+      .filter((d) => filter.role === undefined || d.role === filter.role)
+      .map((d) => ({ ...d, node: node.id }))
+  )
+  return c.json(devices, 200)
+}

@@ -1,0 +1,31 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { NodeRecord } from '../../domain/catalog/schemas.ts'
+import { groupMembers } from '../../domain/catalog/lookup.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { requireNode } from './require-node.ts'
+import { IommuGroupSchema, NodeParamSchema } from './schemas.ts'
+
+/** A group record with its member devices, as the API shows it. */
+export function withMembers(node: NodeRecord, group: NodeRecord['iommuGroups'][number]) {
+  return { ...group, node: node.id, members: groupMembers(node, group.id), href: `/api/v1/nodes/${node.id}/iommu-groups/${group.id}` }
+}
+
+export const listIommuGroupsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/nodes/{node}/iommu-groups',
+  operationId: 'listIommuGroups',
+  tags: ['catalog'],
+  summary: 'The IOMMU groups of a node, with their members',
+  request: { params: NodeParamSchema },
+  responses: {
+    200: { description: 'Groups sorted by number', content: { 'application/json': { schema: z.array(IommuGroupSchema) } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const listIommuGroups: AppRouteHandler<typeof listIommuGroupsRoute> = (c) => {
+  const node = requireNode(c.get('catalog'), c.req.valid('param').node)
+  const groups = [...node.iommuGroups].sort((a, b) => a.id - b.id).map((g) => withMembers(node, g))
+  return c.json(groups, 200)
+}

@@ -1,0 +1,37 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { NodeSummarySchema } from './schemas.ts'
+
+export const listNodesRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/nodes',
+  operationId: 'listNodes',
+  tags: ['catalog'],
+  summary: 'List the nodes of the lab',
+  responses: {
+    200: { description: 'Every node, with its GPUs', content: { 'application/json': { schema: z.array(NodeSummarySchema) } } },
+    ...problemResponses(400),
+  },
+})
+
+export const listNodes: AppRouteHandler<typeof listNodesRoute> = (c) => {
+  const catalog = c.get('catalog')
+  const summaries = catalog.nodes.map((node) => ({
+    id: node.id,
+    name: node.name,
+    summary: node.summary,
+    deviceCount: node.devices.length,
+    iommuGroupCount: node.iommuGroups.length,
+    gpus: node.devices
+      .filter((d) => d.role === 'gpu')
+      .map((d) => ({
+        address: d.address,
+        label: d.label,
+        vendorDevice: d.vendorDevice,
+        vramBytes: catalog.gpuModels.find((m) => m.slug === d.hardwareModel)?.vramBytes ?? null,
+      })),
+    href: `/api/v1/nodes/${node.id}`,
+  }))
+  return c.json(summaries, 200)
+}

@@ -1,0 +1,8 @@
+/** Copies Swagger UI from node_modules into the site's static files, so /api/docs works offline. */
+import { copyFileSync, mkdirSync } from 'node:fs'
+
+const OUT = 'site/public/vendor/swagger-ui'
+mkdirSync(OUT, { recursive: true })
+for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+  copyFileSync(`node_modules/swagger-ui-dist/${file}`, `${OUT}/${file}`)
+}

@@ -1,0 +1,6 @@
+/** `npm run openapi`: writes openapi/openapi.json from the routes' zod schemas. */
+import { writeFileSync } from 'node:fs'
+import { openApiDocumentText } from './openapi-document.ts'
+
+writeFileSync('openapi/openapi.json', openApiDocumentText())
+console.log('openapi: wrote openapi/openapi.json')
