@@ -16,6 +16,7 @@ import {
   NodeSchema,
   SeedFindingSchema,
 } from '../src/domain/catalog/schemas.ts'
+import { LlmModelSchema } from '../src/domain/vram/model-schemas.ts'
 
 export class CatalogError extends Error {
   readonly problems: string[]
@@ -86,7 +87,8 @@ export function loadCatalog(dataDir = 'data'): Catalog {
   const gpus = readFolder(dataDir, 'hardware/gpus', GpuModelSchema, problems)
   const drives = readFolder(dataDir, 'hardware/drives', DriveModelSchema, problems)
   const nics = readFolder(dataDir, 'hardware/nics', NicModelSchema, problems)
-  for (const loaded of [nodes, gpus, drives, nics]) checkFileNames(loaded, problems)
+  const llmModels = readFolder(dataDir, 'models', LlmModelSchema, problems)
+  for (const loaded of [nodes, gpus, drives, nics, llmModels]) checkFileNames(loaded, problems)
   const catalog: Catalog = {
     nodes: nodes.map((x) => x.record),
     gpuModels: gpus.map((x) => x.record),
@@ -94,6 +96,7 @@ export function loadCatalog(dataDir = 'data'): Catalog {
     nicModels: nics.map((x) => x.record),
     networkLinks: readList(dataDir, 'network-links.yaml', NetworkLinkSchema, problems),
     seedFindings: readList(dataDir, 'seed-findings.yaml', SeedFindingSchema, problems),
+    llmModels: llmModels.map((x) => x.record),
   }
   for (const { file, record } of nodes) {
     for (const issue of crossCheckNode(record, catalog)) problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)

@@ -8,6 +8,7 @@ import {
   SeedFindingSchema,
   type NodeRecord,
 } from './schemas.ts'
+import { LlmModelSchema } from '../vram/model-schemas.ts'
 
 /** Everything in data/, validated: what the API serves and the site renders. */
 export const CatalogSchema = z
@@ -18,6 +19,7 @@ export const CatalogSchema = z
     nicModels: z.array(NicModelSchema),
     networkLinks: z.array(NetworkLinkSchema),
     seedFindings: z.array(SeedFindingSchema),
+    llmModels: z.array(LlmModelSchema),
   })
   .meta({ id: 'Catalog' })
 export type Catalog = z.infer<typeof CatalogSchema>

@@ -1,0 +1,31 @@
+/** Where every term of a VRAM answer comes from: formula and source, returned with each answer. */
+import type { Assumption } from './schemas.ts'
+
+const INFERENCE: Assumption[] = [
+  { term: 'weights', formula: 'Σ tensors n_elements / block_elements × block_bytes, per-tensor types from the llama-quantize preset rules (use_more_bits, output/token_embd, attn_v/ffn_down bumps, 70B and n_expert==8 rules, shape fallback)', source: 'vram.md §1.1–§1.2; ggml src/ggml-common.h; llama.cpp src/llama-quant.cpp' },
+  { term: 'weights placement', formula: 'token_embd on the host; -ngl N offloads the last N layers; output head on the GPU only when N = L + 1; tied embeddings duplicate token_embd on the GPU', source: 'vram.md §1.3; llama.cpp src/llama-model.cpp load_tensors' },
+  { term: 'kvCache', formula: 'Σ_layers np × cells_l × 2 × row_size(type, Hkv·Dh); cells = pad256(ctx); sliding-window layers min(cells, pad256(window + n_ubatch)); f16 2 B, q8_0 34/32 B, q4_0 18/32 B per element', source: 'vram.md §2; llama.cpp src/llama-kv-cache.cpp, llama-kv-cache-iswa.cpp' },
+  { term: 'computeBuffer (FA off)', formula: 'max(4·B·(1 + 4E + C·(1 + H)), 4·B·(E + V)), B = min(ctx, n_ubatch); exact against llama.cpp logs', source: 'vram.md §3; ollama fs/ggml/ggml.go GraphSize' },
+  { term: 'computeBuffer (FA on)', formula: 'max(4·B·(E + V), 4·B·(2F + 3E) + 2·B·C) (derived; MoE F = active experts × expert FFN)', source: 'vram.md §3 (derived, to calibrate)' },
+  { term: 'computeBuffer (partial offload)', formula: 'full-offload buffer + largest CPU-resident matrix (copied to the GPU for ops of ≥ 32 tokens)', source: 'vram.md §3; ggml-cuda GGML_OP_OFFLOAD_MIN_BATCH' },
+  { term: 'computeBuffer (multi-GPU)', formula: 'every GPU holding a layer allocates the whole buffer; pipeline-parallel input copies not counted', source: 'vram.md §3; llama.cpp#27953' },
+  { term: 'outputBuffer', formula: 'np × V × 4 B in pinned host memory (not in totalGpuBytes)', source: 'llama.cpp src/llama-context.cpp output_reserve' },
+  { term: 'overhead', formula: '457 MiB CUDA context (Ollama MinimumMemory) + 512 MiB planner margin per GPU', source: 'vram.md §4; ollama ml/device.go; llama.cpp#15860' },
+  { term: 'placement', formula: 'largest -ngl whose per-GPU need ≤ vramBytes; several GPUs: contiguous ranges proportional to (vramBytes − overhead), llama.cpp upper_bound split', source: 'vram.md §1.3, §5.4, §10' },
+  { term: 'maxContextLength', formula: 'binary search over multiples of 256 up to the RoPE-scaled maximum, full offload required', source: 'vram.md §10 step 6' },
+  { term: 'tokensPerSecond', formula: '1 / Σ_devices bytes_read / (η·BW); η = 0.74 on GPUs, host bandwidth as catalogued (already effective); MoE experts × active/experts; KV read up to the position', source: 'vram.md §6 (η from llmfit#773, RTX 2080 71.9 t/s)' },
+  { term: 'cross-node split', formula: 'llama.cpp RPC: per token and node boundary, E × 4 B over linkBetween().effectiveMbps + 0.5 ms assumed round trip', source: 'vram.md §6; llama.cpp#6829; data/network-links.yaml' },
+  { term: 'loadSeconds', formula: 'file bytes / min(fastest known drive sequential read of the main node, its GPU PCIe link) + remote GPU shares over the inter-node link', source: 'catalog drive and GPU records; vram.md §6.1 PCIe rates' },
+]
+
+const TRAINING: Assumption[] = [
+  { term: 'weights', formula: 'full / LoRA: 2 B per parameter (bf16/fp16); QLoRA: NF4 4.127 bits for linear layers, embeddings bf16; LoRA adapters fp32', source: 'vram.md §7' },
+  { term: 'gradients + optimizer', formula: 'full: 2 B grads + 12 B AdamW (master, m, v) or 6 B 8-bit; LoRA: 4 B grads + 8 B AdamW or 2 B 8-bit per adapter parameter; adapters r·(d_in + d_out) on q,k,v,o,gate,up,down', source: 'vram.md §7; EleutherAI Transformer Math 101' },
+  { term: 'activations', formula: 'per token per layer 12E + 4·Hkv·Dh + 8F bytes; checkpointing: 2E per token per layer + one layer; eager attention adds 5·H·s²·b per layer', source: 'vram.md §7 (derived Llama-style variant of TM101)' },
+  { term: 'logits', formula: '10 · s · b · V bytes (bf16 logits, fp32 upcast, fp32 grad)', source: 'vram.md §7' },
+  { term: 'overhead', formula: '457 MiB CUDA context + 512 MiB margin per GPU (PyTorch often needs more: 0.3–2 GiB)', source: 'vram.md §4, §7' },
+]
+
+export function assumptionsFor(mode: 'inference' | 'full' | 'lora' | 'qlora'): Assumption[] {
+  return mode === 'inference' ? INFERENCE : TRAINING
+}

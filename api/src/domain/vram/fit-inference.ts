@@ -1,0 +1,142 @@
+/**
+ * One inference answer for one GPU set: placement, verdict, breakdown, largest context, speed,
+ * load time.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { linkBetween } from '../catalog/network.ts'
+import type { KvCacheType } from './ggml-types.ts'
+import { computeBufferBytes, outputBufferBytes } from './compute-buffer.ts'
+import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
+import { bestPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement } from './placement.ts'
+import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
+import { targetLabel, type LabGpu } from './targets.ts'
+import type { Architecture } from './tensors.ts'
+import { decodeTokensPerSecond, pcieGBps, round } from './throughput.ts'
+import type { WeightLayout } from './weights.ts'
+
+export interface InferenceSettings {
+  contextLength: number
+  kvCacheType: KvCacheType
+  flashAttention: boolean
+  parallel: number
+  ubatch: number
+}
+
+export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
+  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+}
+
+const placementGpus = (set: LabGpu[]) =>
+  set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+
+/** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
+export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
+  const gpus = placementGpus(set)
+  const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
+  let lo = 0
+  let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
+  if (hi === 0 || !fits(KV_PAD_CELLS)) return null
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2)
+    if (fits(mid * KV_PAD_CELLS)) lo = mid
+    else hi = mid - 1
+  }
+  return lo * KV_PAD_CELLS
+}
+
+function breakdownOf(p: Placement, a: Architecture, parallel: number): InferenceBreakdown {
+  const sum = (k: 'weightsBytes' | 'kvCacheBytes' | 'computeBufferBytes' | 'overheadBytes' | 'totalBytes' | 'freeBytes') =>
+    p.perGpu.reduce((s, g) => s + g[k], 0)
+  return {
+    weightsGpuBytes: sum('weightsBytes'),
+    weightsHostBytes: p.weightsHostBytes,
+    kvCacheBytes: sum('kvCacheBytes'),
+    kvCacheHostBytes: p.kvCacheHostBytes,
+    computeBufferBytes: sum('computeBufferBytes'),
+    outputBufferBytes: outputBufferBytes(a, parallel),
+    overheadBytes: sum('overheadBytes'),
+    totalGpuBytes: sum('totalBytes'),
+    freeGpuBytes: sum('freeBytes'),
+  }
+}
+
+/** Disk → RAM → GPU at min(fastest known drive of the main node, its GPU's PCIe link); remote shares over the LAN. */
+function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout, linkMbps: number | null) {
+  const main = set[0]!
+  const reads = main.node.storage.flatMap((d) => catalog.driveModels.filter((m) => m.slug === d.driveModel).map((m) => m.sequentialReadMBps))
+  if (reads.length === 0) {
+    return { loadSeconds: null, loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown` }
+  }
+  const rate = Math.min(Math.max(...reads) * 1e6, pcieGBps(main.model.pcie) * 1e9)
+  let seconds = w.fileBytes / rate
+  const remote = p.perGpu.filter((_, i) => set[i]!.node.id !== main.node.id).reduce((s, g) => s + g.weightsBytes, 0)
+  if (remote > 0 && linkMbps !== null) seconds += remote / ((linkMbps * 1e6) / 8)
+  return { loadSeconds: round(seconds, 1), loadSecondsReason: null }
+}
+
+function crossNodeLink(catalog: Catalog, set: LabGpu[]): { crossNode: boolean; linkMbps: number | null } {
+  const nodes = [...new Set(set.map((g) => g.node.id))]
+  if (nodes.length < 2) return { crossNode: false, linkMbps: null }
+  const rates = nodes.slice(1).map((n) => linkBetween(catalog, nodes[0]!, n)?.effectiveMbps ?? null)
+  return { crossNode: true, linkMbps: rates.some((r) => r === null) ? null : Math.min(...(rates as number[])) }
+}
+
+function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: number | null): string[] {
+  const notes: string[] = []
+  if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
+    const cpuLayers = a.layers - p.gpuLayers
+    const where = cpuLayers > 0 ? `layers 0–${cpuLayers - 1} and the output head run` : 'the output head runs'
+    notes.push(`Partial offload: -ngl ${p.gpuLayers} of ${a.layers + 1}; ${where} on the CPU.`)
+  }
+  if (crossNode) {
+    notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
+    if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
+  }
+  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (vram.md §11).')
+  return notes
+}
+
+const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
+
+function noFullFitNote(a: Architecture, w: WeightLayout, gpus: { vramBytes: number }[]): string {
+  const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
+  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
+  const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
+  return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
+}
+
+export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
+  const fm = fitModel(a, w, s)
+  const gpus = placementGpus(set)
+  const p = bestPlacement(fm, gpus)
+  const { crossNode, linkMbps } = crossNodeLink(catalog, set)
+  const verdict = p.gpuLayers === a.layers + 1 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
+  const host = set[0]!.node.platform.hostMemoryBandwidthGBps
+  const speedAt = (position: number) => decodeTokensPerSecond({ arch: a, fm, placement: p, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+  const empty = speedAt(0)
+  const full = speedAt(s.contextLength)
+  const missingLink = crossNode && linkMbps === null
+  const maxContext = maxFullContext(a, w, s, set)
+  const notes = notesFor(p, a, crossNode, linkMbps)
+  if (maxContext === null) notes.push(noFullFitNote(a, w, gpus))
+  return {
+    target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
+    verdict,
+    gpuLayers: p.gpuLayers,
+    totalLayers: a.layers + 1,
+    breakdown: breakdownOf(p, a, s.parallel),
+    trainingBreakdown: null,
+    perGpu: p.perGpu.map((g, i) => ({
+      node: set[i]!.node.id, gpu: set[i]!.model.slug,
+      layers: g.endLayer > g.firstLayer ? { first: g.firstLayer, last: g.endLayer - 1 } : null,
+      holdsOutput: g.holdsOutput, weightsBytes: g.weightsBytes, kvCacheBytes: g.kvCacheBytes, computeBufferBytes: g.computeBufferBytes,
+      overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
+    })),
+    maxContextLength: maxContext,
+    tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,
+    tokensPerSecondAtFullContext: verdict === 'does-not-fit' || missingLink ? null : full.tokensPerSecond,
+    tokensPerSecondReason: missingLink ? 'no network link joins these nodes' : verdict === 'does-not-fit' ? 'not even one layer fits on the GPU' : empty.reason,
+    ...loadTime(catalog, set, p, w, linkMbps),
+    notes,
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * ggml tensor types and their block sizes: bytes(tensor) = n_elements / blockElements × blockBytes.
+ * Values from ggml-org/ggml `src/ggml-common.h` (static_asserts on each block struct) and
+ * `include/ggml.h`, tabulated in shared/research/vram.md §1.1.
+ */
+
+export const GGML_TYPES = {
+  F32: { blockElements: 1, blockBytes: 4 },
+  F16: { blockElements: 1, blockBytes: 2 },
+  BF16: { blockElements: 1, blockBytes: 2 },
+  Q4_0: { blockElements: 32, blockBytes: 18 },
+  Q4_1: { blockElements: 32, blockBytes: 20 },
+  Q5_0: { blockElements: 32, blockBytes: 22 },
+  Q5_1: { blockElements: 32, blockBytes: 24 },
+  Q8_0: { blockElements: 32, blockBytes: 34 },
+  Q2_K: { blockElements: 256, blockBytes: 84 },
+  Q3_K: { blockElements: 256, blockBytes: 110 },
+  Q4_K: { blockElements: 256, blockBytes: 144 },
+  Q5_K: { blockElements: 256, blockBytes: 176 },
+  Q6_K: { blockElements: 256, blockBytes: 210 },
+  IQ4_NL: { blockElements: 32, blockBytes: 18 },
+  IQ4_XS: { blockElements: 256, blockBytes: 136 },
+  MXFP4: { blockElements: 32, blockBytes: 17 },
+} as const
+
+export type GgmlType = keyof typeof GGML_TYPES
+
+/** Bytes of `elements` values of `type`; the row length must be a multiple of the block. */
+export function ggmlBytes(type: GgmlType, elements: number): number {
+  const { blockElements, blockBytes } = GGML_TYPES[type]
+  return Math.ceil(elements / blockElements) * blockBytes
+}
+
+/** True when a row of `rowElements` values can be stored as `type` (ggml needs whole blocks per row). */
+export function fitsBlocks(type: GgmlType, rowElements: number): boolean {
+  return rowElements % GGML_TYPES[type].blockElements === 0
+}
+
+/** Quantization presets ("ftypes") the planner emulates, as llama-quantize names them. */
+export const QUANT_PRESETS = [
+  'F16', 'BF16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q4_K_M', 'Q4_K_S', 'Q4_0', 'Q3_K_M', 'Q2_K', 'IQ4_XS', 'MXFP4',
+] as const
+export type QuantPreset = (typeof QUANT_PRESETS)[number]
+
+/**
+ * Default tensor type per preset: llama.cpp `src/llama-quant.cpp` llama_ftype_get_default_type.
+ * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (vram.md §1.2).
+ */
+export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
+  F16: 'F16',
+  BF16: 'BF16',
+  Q8_0: 'Q8_0',
+  Q6_K: 'Q6_K',
+  Q5_K_M: 'Q5_K',
+  Q5_K_S: 'Q5_K',
+  Q4_K_M: 'Q4_K',
+  Q4_K_S: 'Q4_K',
+  Q4_0: 'Q4_0',
+  Q3_K_M: 'Q3_K',
+  Q2_K: 'Q2_K',
+  IQ4_XS: 'IQ4_XS',
+  MXFP4: 'MXFP4',
+}
+
+/** KV-cache element types Ollama accepts (OLLAMA_KV_CACHE_TYPE), vram.md §2. */
+export const KV_CACHE_TYPES = { f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const satisfies Record<string, GgmlType>
+export type KvCacheType = keyof typeof KV_CACHE_TYPES
+
+/**
+ * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, vram.md §1.2): a K-/IQ-quant needs
+ * rows that are whole 256-blocks; otherwise the nearest 32-block type is used, and F16 when
+ * even that does not divide the row.
+ */
+const FALLBACK: Partial<Record<GgmlType, GgmlType>> = {
+  Q4_K: 'Q5_0',
+  Q5_K: 'Q5_1',
+  Q6_K: 'Q8_0',
+  Q2_K: 'Q4_0',
+  Q3_K: 'Q4_0',
+  IQ4_XS: 'IQ4_NL',
+}
+
+export function withShapeFallback(type: GgmlType, rowElements: number): GgmlType {
+  if (fitsBlocks(type, rowElements)) return type
+  const next = FALLBACK[type] ?? 'F16'
+  return fitsBlocks(next, rowElements) ? next : 'F16'
+}
+
+export const MIB = 1024 * 1024
+export const GIB = 1024 * MIB

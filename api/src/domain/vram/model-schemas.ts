@@ -1,0 +1,105 @@
+/**
+ * The model registry's schema (data/models/<id>.yaml) and the inline architecture a planner
+ * request may carry instead of a registry id. Field meanings follow HF config.json and the
+ * symbols of shared/research/vram.md (L, E, H, Hkv, Dh, F, V).
+ */
+import { z } from 'zod'
+import { QUANT_PRESETS } from './ggml-types.ts'
+
+/** Model ids keep version dots (`llama-3.1-8b`, `qwen2.5-14b`), unlike catalog slugs. */
+export const ModelIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'expected a lowercase model id such as "llama-3.1-8b"')
+  .meta({ id: 'ModelId', example: 'llama-3.1-8b' })
+
+export const QuantPresetSchema = z
+  .enum(QUANT_PRESETS)
+  .meta({ id: 'QuantPreset', description: 'llama-quantize preset (ftype); MXFP4 = MXFP4_MOE, only for models that ship it', example: 'Q4_K_M' })
+
+/** Extra tensors some architectures carry; they change the tensor list, hence the file size. */
+export const TensorFeatureSchema = z
+  .enum(['qkv-bias', 'qk-norm', 'fused-qkv', 'fused-gate-up', 'post-norms', 'attn-sinks', 'attn-output-bias', 'expert-bias'])
+  .meta({ id: 'TensorFeature' })
+export type TensorFeature = z.infer<typeof TensorFeatureSchema>
+
+const count = (max: number) => z.int().min(1).max(max)
+
+/**
+ * Sliding-window attention: layer `il` is a window layer when `il % pattern < pattern - 1`
+ * (llama.cpp `llama_hparams::set_swa_pattern`): pattern 2 = every other layer (Gemma 2,
+ * gpt-oss), 6 = five local layers per global one (Gemma 3).
+ */
+export const SlidingWindowSchema = z
+  .object({ windowTokens: count(1_048_576), pattern: z.int().min(2).max(64) })
+  .meta({ id: 'SlidingWindow' })
+
+export const MoeSchema = z
+  .object({ experts: count(1024), activeExperts: count(1024), expertFfnSize: count(262_144) })
+  .meta({ id: 'MixtureOfExperts' })
+
+/** Fields the planner needs; shared by registry records and inline request models. */
+const architectureFields = {
+  /** llama.cpp architecture name; `llama`/`qwen2` with 80 layers get the 70B quant rule. */
+  llamaCppArchitecture: z.string().regex(/^[a-z0-9-]+$/).default('llama'),
+  layers: count(256),
+  hiddenSize: count(65_536),
+  heads: count(1024),
+  kvHeads: count(1024),
+  /** Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ). */
+  headDim: count(4096),
+  ffnSize: count(262_144),
+  vocabSize: count(2_097_152),
+  tiedEmbeddings: z.boolean(),
+  /** Context the model was trained with (max_position_embeddings without RoPE scaling). */
+  contextLength: count(16_777_216),
+  /** Largest context with the published RoPE scaling (YaRN, llama3); equal to contextLength without. */
+  maxContextLength: count(16_777_216),
+  slidingWindow: SlidingWindowSchema.nullable().default(null),
+  moe: MoeSchema.nullable().default(null),
+  tensorFeatures: z.array(TensorFeatureSchema).default([]),
+  /** The model is published with MXFP4 experts (gpt-oss), so the MXFP4 preset applies. */
+  shipsMxfp4: z.boolean().default(false),
+}
+
+type ArchLike = { heads: number; kvHeads: number; contextLength: number; maxContextLength: number; moe: { experts: number; activeExperts: number } | null }
+
+/** Checks a schema alone cannot express field by field; each names its field. */
+function checkArchitecture(a: ArchLike, ctx: z.core.$RefinementCtx) {
+  if (a.kvHeads > a.heads) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `kvHeads (${a.kvHeads}) cannot exceed heads (${a.heads})` })
+  else if (a.heads % a.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${a.heads}) must be a multiple of kvHeads (${a.kvHeads}) for grouped-query attention` })
+  if (a.maxContextLength < a.contextLength) ctx.addIssue({ code: 'custom', path: ['maxContextLength'], message: 'maxContextLength must be at least contextLength' })
+  if (a.moe && a.moe.activeExperts > a.moe.experts) ctx.addIssue({ code: 'custom', path: ['moe', 'activeExperts'], message: 'activeExperts cannot exceed experts' })
+}
+
+export const LlmArchitectureSchema = z
+  .object({ name: z.string().min(1).max(200).default('custom model'), ...architectureFields })
+  .superRefine(checkArchitecture)
+  .meta({
+    id: 'LlmArchitecture',
+    description: 'A model described by its hyperparameters (HF config.json values)',
+    example: {
+      name: 'my-llama', layers: 32, hiddenSize: 4096, heads: 32, kvHeads: 8, headDim: 128, ffnSize: 14336,
+      vocabSize: 128256, tiedEmbeddings: false, contextLength: 8192, maxContextLength: 131072,
+    },
+  })
+export type LlmArchitecture = z.infer<typeof LlmArchitectureSchema>
+
+export const OllamaTagSchema = z
+  .object({ tag: z.string().regex(/^[a-z0-9._-]+:[a-z0-9._-]+$/), quantization: QuantPresetSchema })
+  .meta({ id: 'OllamaTag', description: 'An Ollama library tag and the preset its default download uses' })
+
+export const LlmModelSchema = z
+  .object({
+    id: ModelIdSchema,
+    name: z.string().min(1),
+    family: z.string().min(1),
+    /** Published parameter count (text model), for display; sizes are computed per tensor. */
+    parametersBillions: z.number().positive(),
+    ...architectureFields,
+    ollamaTags: z.array(OllamaTagSchema).default([]),
+    notes: z.array(z.string()).default([]),
+    sources: z.array(z.string().min(1)).min(1),
+  })
+  .superRefine(checkArchitecture)
+  .meta({ id: 'LlmModel', description: 'A model of the registry (data/models/<id>.yaml)' })
+export type LlmModel = z.infer<typeof LlmModelSchema>

@@ -1,0 +1,56 @@
+/** What GET /quantizations and GET /models/{id} show about presets: rules in words, sizes per model. */
+import { z } from 'zod'
+import { GGML_TYPES, PRESET_DEFAULT_TYPE, QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
+import { QuantPresetSchema } from './model-schemas.ts'
+import type { Architecture } from './tensors.ts'
+import { weightLayout } from './weights.ts'
+
+const RULES: Record<QuantPreset, string> = {
+  F16: 'every matrix F16; norms and router F32',
+  BF16: 'every matrix BF16; norms and router F32',
+  Q8_0: 'every matrix Q8_0 (output included)',
+  Q6_K: 'every matrix Q6_K; rows not a multiple of 256 fall back to Q8_0',
+  Q5_K_M: 'Q5_K; attn_v and ffn_down Q6_K on use_more_bits layers; output Q6_K',
+  Q5_K_S: 'Q5_K; output Q6_K',
+  Q4_K_M: 'Q4_K; attn_v and ffn_down Q6_K on use_more_bits layers; output Q6_K; 70B attn_v Q5_K; 8 experts attn_k/v Q8_0',
+  Q4_K_S: 'Q4_K; attn_v Q5_K in the first 4 layers, ffn_down Q5_K in the first eighth; output Q6_K',
+  Q4_0: 'Q4_0; output Q6_K',
+  Q3_K_M: 'Q3_K; attn_v Q5_K (first 2) else Q4_K; ffn_down Q5_K (first sixteenth) else Q4_K; attn_output Q4_K; output Q6_K',
+  Q2_K: 'Q2_K; attn_v Q4_K (GQA ≥ 4) or Q3_K; ffn_down and attn_output Q3_K; output Q6_K',
+  IQ4_XS: 'IQ4_XS; attn_v Q5_K (GQA ≥ 4); ffn_down Q5_K in the first eighth; output Q6_K',
+  MXFP4: 'MXFP4_MOE: expert tensors MXFP4, every other matrix Q8_0 (models that ship MXFP4 only)',
+}
+
+export const QuantizationInfoSchema = z
+  .object({
+    quantization: QuantPresetSchema,
+    defaultType: z.string(),
+    defaultBitsPerWeight: z.number(),
+    rules: z.string(),
+  })
+  .meta({ id: 'QuantizationInfo' })
+
+export function quantizationTable(): z.infer<typeof QuantizationInfoSchema>[] {
+  return QUANT_PRESETS.map((q) => {
+    const t = GGML_TYPES[PRESET_DEFAULT_TYPE[q]]
+    return { quantization: q, defaultType: PRESET_DEFAULT_TYPE[q], defaultBitsPerWeight: (t.blockBytes * 8) / t.blockElements, rules: RULES[q] }
+  })
+}
+
+export const ModelSizeSchema = z
+  .object({
+    quantization: QuantPresetSchema,
+    weightsBytes: z.int().meta({ description: 'Tensor data of the GGUF file' }),
+    gpuWeightsBytes: z.int().meta({ description: 'On the GPU at full offload: file − token_embd (+ its duplicate when tied)' }),
+    bitsPerWeight: z.number(),
+  })
+  .meta({ id: 'ModelSize' })
+
+/** Emulated file size of every preset that applies to the model. */
+export function modelSizes(a: Architecture): z.infer<typeof ModelSizeSchema>[] {
+  return QUANT_PRESETS.filter((q) => q !== 'MXFP4' || (a.shipsMxfp4 && a.moe)).map((q) => {
+    const w = weightLayout(a, q)
+    const gpu = w.layerBytes.reduce((s, b) => s + b, 0) + w.outputBytes
+    return { quantization: q, weightsBytes: w.fileBytes, gpuWeightsBytes: gpu, bitsPerWeight: Math.round((w.fileBytes * 8000) / w.parameterCount) / 1000 }
+  })
+}

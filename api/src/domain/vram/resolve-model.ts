@@ -1,0 +1,85 @@
+/**
+ * Finds the model a request names: a registry id, an Ollama tag (`llama3.1:8b`,
+ * `qwen2.5:14b-instruct-q4_K_M`, which also names the quantization) or an inline architecture.
+ */
+import { nearest } from '../catalog/lookup.ts'
+import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
+import type { LlmArchitecture, LlmModel } from './model-schemas.ts'
+import { VramPlanError } from './errors.ts'
+import type { Architecture } from './tensors.ts'
+
+export interface ResolvedModel {
+  id: string | null
+  name: string
+  arch: Architecture
+  quantization: QuantPreset
+  /** Where the quantization came from, for the assumptions list. */
+  quantizationSource: 'request' | 'tag' | 'default'
+}
+
+/** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
+function presetFromTag(part: string): QuantPreset | null {
+  const upper = part.toUpperCase().replace(/^FP16$/, 'F16')
+  return (QUANT_PRESETS as readonly string[]).includes(upper) ? (upper as QuantPreset) : null
+}
+
+interface TagMatch {
+  model: LlmModel
+  quantization: QuantPreset | null
+}
+
+/** `name:size[-variant…][-quant]` → the registry model whose tag is `name:size`. */
+export function findByOllamaTag(models: readonly LlmModel[], text: string): TagMatch | null {
+  const lower = text.trim().toLowerCase()
+  const exact = models.find((m) => m.ollamaTags.some((t) => t.tag === lower))
+  if (exact) return { model: exact, quantization: null }
+  const [name, tag] = lower.split(':')
+  if (!name || !tag) return null
+  const parts = tag.split('-')
+  const quantization = presetFromTag(parts.slice(-2).join('_')) ?? presetFromTag(parts[parts.length - 1]!)
+  for (let n = parts.length; n > 0; n--) {
+    const base = `${name}:${parts.slice(0, n).join('-')}`
+    const model = models.find((m) => m.ollamaTags.some((t) => t.tag === base))
+    if (model) return { model, quantization }
+  }
+  return null
+}
+
+function registryQuantization(model: LlmModel, fromTag: QuantPreset | null, requested: QuantPreset | undefined) {
+  if (requested) return { quantization: requested, quantizationSource: 'request' as const }
+  if (fromTag) return { quantization: fromTag, quantizationSource: 'tag' as const }
+  const tagDefault = model.ollamaTags[0]?.quantization
+  return tagDefault
+    ? { quantization: tagDefault, quantizationSource: 'tag' as const }
+    : { quantization: 'Q4_K_M' as const, quantizationSource: 'default' as const }
+}
+
+export function findModel(models: readonly LlmModel[], text: string): TagMatch {
+  const id = text.trim().toLowerCase()
+  const byId = models.find((m) => m.id === id)
+  if (byId) return { model: byId, quantization: null }
+  const byTag = findByOllamaTag(models, id)
+  if (byTag) return byTag
+  const names = [...models.map((m) => m.id), ...models.flatMap((m) => m.ollamaTags.map((t) => t.tag))]
+  throw new VramPlanError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${nearest(id, names, 4).join(', ')}.`)
+}
+
+export function resolveModel(
+  models: readonly LlmModel[],
+  model: string | LlmArchitecture,
+  requested: QuantPreset | undefined,
+): ResolvedModel {
+  if (typeof model !== 'string') {
+    return { id: null, name: model.name, arch: model, quantization: requested ?? 'Q4_K_M', quantizationSource: requested ? 'request' : 'default' }
+  }
+  const match = findModel(models, model)
+  const q = registryQuantization(match.model, match.quantization, requested)
+  return { id: match.model.id, name: match.model.name, arch: match.model, ...q }
+}
+
+/** MXFP4 exists only for models published with MXFP4 experts (gpt-oss). */
+export function checkQuantization(r: ResolvedModel): void {
+  if (r.quantization === 'MXFP4' && !(r.arch.shipsMxfp4 && r.arch.moe)) {
+    throw new VramPlanError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Decode speed and load time (vram.md §6). Decode of one sequence is memory-bandwidth bound:
+ *   t_token = Σ_devices bytes_read(d) / (η_d · BW_d),  tokens/s = 1 / t_token
+ * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
+ *            + KV of the device's layers up to the current position.
+ */
+import type { Architecture } from './tensors.ts'
+import { kvBytesPerCell, layerCells, type KvSettings } from './kv-cache.ts'
+import { layerDevices, type FitModel, type Placement } from './placement.ts'
+
+/** Calibrated: RTX 2080 Llama-3.1-8B Q4_K_M 71.9 t/s over 4.62 GB at 448 GB/s ⇒ 0.74 (llmfit#773). */
+export const GPU_BANDWIDTH_EFFICIENCY = 0.74
+/** Host bandwidth in the catalog is already the effective figure (node provenance), so η = 1. */
+export const HOST_BANDWIDTH_EFFICIENCY = 1
+/** llama.cpp RPC: one activation row of E f32 values crosses each node boundary per token. */
+export const RPC_BYTES_PER_VALUE = 4
+/** Assumed per-token, per-hop RPC round trip on a switched 1 GbE LAN (stated, not measured). */
+export const RPC_HOP_LATENCY_SECONDS = 0.0005
+
+export interface SpeedDevice {
+  /** GB/s (10^9 bytes per second). */
+  bandwidthGBps: number
+}
+
+export interface SpeedInput {
+  arch: Architecture
+  fm: FitModel
+  placement: Placement
+  gpus: readonly (SpeedDevice & { vramBytes: number; node: string })[]
+  hostBandwidthGBps: number | null
+  kv: KvSettings
+  /** Tokens already in the context when the next one is decoded. */
+  position: number
+  /** Effective rate of the link between nodes, Mb/s; null when all GPUs share a node. */
+  linkMbps: number | null
+}
+
+/** Bytes one token reads from a layer: weights (active experts only) + its KV up to `position`. */
+function layerReadBytes(s: SpeedInput, il: number): number {
+  const w = s.fm.weights
+  const moe = s.arch.moe
+  const experts = w.layerExpertBytes[il]!
+  const weights = moe ? w.layerBytes[il]! - experts + (experts * moe.activeExperts) / moe.experts : w.layerBytes[il]!
+  const cells = Math.min(s.position, layerCells(s.arch, il, s.kv))
+  return weights + cells * kvBytesPerCell(s.arch, s.kv.kvCacheType)
+}
+
+export interface SpeedResult {
+  tokensPerSecond: number | null
+  reason: string | null
+}
+
+/** Decode tokens per second of one sequence. */
+export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
+  const devices = layerDevices(s.arch.layers, s.placement.gpuLayers, s.gpus)
+  const bytes = new Array<number>(s.gpus.length).fill(0)
+  let hostBytes = 0
+  for (let il = 0; il <= s.arch.layers; il++) {
+    const read = il === s.arch.layers ? s.fm.weights.outputBytes : layerReadBytes(s, il)
+    const d = devices[il]!
+    if (d === -1) hostBytes += read
+    else bytes[d]! += read
+  }
+  let seconds = bytes.reduce((t, b, i) => t + b / (GPU_BANDWIDTH_EFFICIENCY * s.gpus[i]!.bandwidthGBps * 1e9), 0)
+  if (hostBytes > 0) {
+    if (s.hostBandwidthGBps === null) return { tokensPerSecond: null, reason: 'layers run on the CPU and the host memory bandwidth of the node is unknown' }
+    seconds += hostBytes / (HOST_BANDWIDTH_EFFICIENCY * s.hostBandwidthGBps * 1e9)
+  }
+  seconds += rpcSeconds(s, devices)
+  return { tokensPerSecond: seconds > 0 ? round(1 / seconds, 1) : null, reason: null }
+}
+
+/** Network time per token: one hop each time consecutive layers change node. */
+function rpcSeconds(s: SpeedInput, devices: number[]): number {
+  if (s.linkMbps === null) return 0
+  const nodes = devices.filter((d) => d !== -1).map((d) => s.gpus[d]!.node)
+  const hops = nodes.filter((n, i) => i > 0 && n !== nodes[i - 1]).length
+  const transfer = (s.arch.hiddenSize * RPC_BYTES_PER_VALUE * 8) / (s.linkMbps * 1e6)
+  return hops * (transfer + RPC_HOP_LATENCY_SECONDS)
+}
+
+/** PCIe payload GB/s per lane by generation (128b/130b after gen 2): vram.md §6.1 (gen3 x16 15.75, gen4 x16 31.5). */
+const PCIE_LANE_GBPS: Record<number, number> = { 1: 0.25, 2: 0.5, 3: 0.985, 4: 1.969, 5: 3.938, 6: 7.563, 7: 15.125 }
+
+export function pcieGBps(link: { generation: number; lanes: number }): number {
+  return (PCIE_LANE_GBPS[link.generation] ?? 0.25) * link.lanes
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}

@@ -1,0 +1,77 @@
+/**
+ * Weight bytes per tensor, grouped the way llama.cpp places them (vram.md §1.3): the input
+ * embedding on the host, repeating layers where -ngl puts them, the output head on the GPU only
+ * when every layer is offloaded (and, for tied embeddings, as a duplicate of token_embd).
+ */
+import { ggmlBytes, type GgmlType, type QuantPreset } from './ggml-types.ts'
+import { tensorType } from './quant-rules.ts'
+import { elementsOf, tensorList, type Architecture } from './tensors.ts'
+
+export interface TypedTensor {
+  name: string
+  layer: number
+  shape: number[]
+  type: GgmlType
+  bytes: number
+}
+
+export interface WeightLayout {
+  tensors: TypedTensor[]
+  /** All tensor data as the GGUF file holds it (tied embeddings counted once). */
+  fileBytes: number
+  parameterCount: number
+  /** token_embd: always host-resident in llama.cpp ("little benefit to offloading the input layer"). */
+  inputBytes: number
+  /** Bytes of each repeating layer, index = block. */
+  layerBytes: number[]
+  /** Expert-tensor bytes of each layer (MoE only): decode reads activeExperts/experts of them. */
+  layerExpertBytes: number[]
+  /** Largest single matrix of each layer: what a partial offload streams into the compute buffer. */
+  layerLargestBytes: number[]
+  /** output_norm + output (or the tied duplicate of token_embd): GPU-resident only at full offload. */
+  outputBytes: number
+  /** What the output head adds to host memory when it stays on the CPU (tied: only output_norm). */
+  outputHostBytes: number
+  /** Bytes by ggml type over the file, for display. */
+  bytesByType: Partial<Record<GgmlType, number>>
+}
+
+export function typedTensors(a: Architecture, preset: QuantPreset): TypedTensor[] {
+  return tensorList(a).map((t) => {
+    const type = tensorType(t, a, preset)
+    return { ...t, type, bytes: ggmlBytes(type, elementsOf(t)) }
+  })
+}
+
+export function weightLayout(a: Architecture, preset: QuantPreset): WeightLayout {
+  const tensors = typedTensors(a, preset)
+  const layerBytes = new Array<number>(a.layers).fill(0)
+  const layerExpertBytes = new Array<number>(a.layers).fill(0)
+  const layerLargestBytes = new Array<number>(a.layers).fill(0)
+  const bytesByType: Partial<Record<GgmlType, number>> = {}
+  let inputBytes = 0
+  let outputBytes = 0
+  for (const t of tensors) {
+    bytesByType[t.type] = (bytesByType[t.type] ?? 0) + t.bytes
+    if (t.layer < 0) inputBytes += t.bytes
+    else if (t.layer >= a.layers) outputBytes += t.bytes
+    else {
+      layerBytes[t.layer]! += t.bytes
+      if (t.name.includes('_exps.')) layerExpertBytes[t.layer]! += t.bytes
+      layerLargestBytes[t.layer] = Math.max(layerLargestBytes[t.layer]!, t.bytes)
+    }
+  }
+  const outputHostBytes = outputBytes
+  // Tied: the output layer is a TENSOR_DUPLICATED copy of token_embd on the GPU (§1.3).
+  if (a.tiedEmbeddings) outputBytes += inputBytes
+  const fileBytes = tensors.reduce((s, t) => s + t.bytes, 0)
+  const parameterCount = tensors.reduce((s, t) => s + elementsOf(t), 0)
+  return { tensors, fileBytes, parameterCount, inputBytes, layerBytes, layerExpertBytes, layerLargestBytes, outputBytes, outputHostBytes, bytesByType }
+}
+
+/** Sum of the layer bytes of blocks [from, to). */
+export function layerRangeBytes(w: WeightLayout, from: number, to: number): number {
+  let s = 0
+  for (let i = from; i < to; i++) s += w.layerBytes[i]!
+  return s
+}

@@ -1,0 +1,18 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { LlmModelSchema } from '../../domain/vram/model-schemas.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+
+export const listModelsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/models',
+  operationId: 'listModels',
+  tags: ['models'],
+  summary: 'List the model registry (hyperparameters, Ollama tags)',
+  responses: {
+    200: { description: 'Every registry model', content: { 'application/json': { schema: z.array(LlmModelSchema) } } },
+    ...problemResponses(400),
+  },
+})
+
+export const listModels: AppRouteHandler<typeof listModelsRoute> = (c) => c.json(c.get('catalog').llmModels, 200)

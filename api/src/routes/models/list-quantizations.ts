@@ -1,0 +1,18 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { QuantizationInfoSchema, quantizationTable } from '../../domain/vram/quantizations.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+
+export const listQuantizationsRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/quantizations',
+  operationId: 'listQuantizations',
+  tags: ['models'],
+  summary: 'The llama-quantize presets the planner emulates, with their per-tensor rules',
+  responses: {
+    200: { description: 'Every preset', content: { 'application/json': { schema: z.array(QuantizationInfoSchema) } } },
+    ...problemResponses(400),
+  },
+})
+
+export const listQuantizations: AppRouteHandler<typeof listQuantizationsRoute> = (c) => c.json(quantizationTable(), 200)

@@ -1,0 +1,29 @@
+import { createRoute } from '@hono/zod-openapi'
+import { VramPlanError } from '../../domain/vram/errors.ts'
+import { planVramFit } from '../../domain/vram/plan-vram-fit.ts'
+import { VramFitAnswerSchema, VramFitRequestSchema } from '../../domain/vram/schemas.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { ProblemError, problemResponses } from '../../http/problem.ts'
+
+export const planVramFitRoute = createRoute({
+  method: 'post',
+  path: '/api/v1/plan/vram-fit',
+  operationId: 'planVramFit',
+  tags: ['planners'],
+  summary: 'Does a model fit the lab GPUs (full, partial offload, split), at what context, how fast',
+  request: { body: { required: true, content: { 'application/json': { schema: VramFitRequestSchema } } } },
+  responses: {
+    200: { description: 'One result per GPU set, best first, with the formulas used', content: { 'application/json': { schema: VramFitAnswerSchema } } },
+    ...problemResponses(400, 404, 413, 415, 422),
+  },
+})
+
+export const planVramFitHandler: AppRouteHandler<typeof planVramFitRoute> = (c) => {
+  try {
+    return c.json(planVramFit(c.req.valid('json'), c.get('catalog')), 200)
+  } catch (err) {
+    if (!(err instanceof VramPlanError)) throw err
+    const type = err.kind === 'not-found' ? 'not-found' : 'invalid-request'
+    throw new ProblemError(type, err.message, [{ in: 'body', pointer: err.pointer, detail: err.message }])
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
+import { useMoreBits } from '../../../api/src/domain/vram/quant-rules.ts'
+import { ggmlBytes } from '../../../api/src/domain/vram/ggml-types.ts'
+import { GIB, MIB, model } from './helpers.ts'
+
+/** |ours − published| / published. */
+const relErr = (bytes: number, publishedGiB: number) => Math.abs(bytes / GIB - publishedGiB) / publishedGiB
+
+describe('ggml block sizes (ggml src/ggml-common.h, vram.md §1.1)', () => {
+  it('stores 256 values in the documented bytes per block', () => {
+    expect(ggmlBytes('Q4_K', 256)).toBe(144)
+    expect(ggmlBytes('Q6_K', 256)).toBe(210)
+    expect(ggmlBytes('Q8_0', 256)).toBe(8 * 34)
+    expect(ggmlBytes('Q4_0', 256)).toBe(8 * 18)
+    expect(ggmlBytes('IQ4_XS', 256)).toBe(136)
+    expect(ggmlBytes('MXFP4', 256)).toBe(8 * 17)
+  })
+})
+
+describe('use_more_bits (llama.cpp src/llama-quant.cpp)', () => {
+  it('picks the first and last eighth and every third layer between: 16 of Llama-3-8B\'s 32 layers', () => {
+    const picked = Array.from({ length: 32 }, (_, i) => i).filter((i) => useMoreBits(i, 32))
+    expect(picked.slice(0, 6)).toEqual([0, 1, 2, 3, 6, 9])
+    expect(picked.length).toBe(16)
+  })
+})
+
+// llama-quantize's printed sizes for Llama-3-8B ("G" = GiB), quoted in vram.md §1.2. Llama 3.1 8B has the
+// same tensor shapes, so its emulated file must match them within 0.5 %.
+describe('weights of Llama-3.1-8B against llama-quantize sizes of Llama-3-8B (vram.md §1.2)', () => {
+  const published = { Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58, Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96 } as const
+  for (const [preset, gib] of Object.entries(published)) {
+    it(`${preset} is within 0.5 % of ${gib} GiB`, () => {
+      const w = weightLayout(model('llama-3.1-8b'), preset as keyof typeof published)
+      expect(relErr(w.fileBytes, gib)).toBeLessThan(0.005)
+    })
+  }
+
+  it('F16 is 2 bytes per matrix weight (16.06 GB for 8.03 B parameters)', () => {
+    const w = weightLayout(model('llama-3.1-8b'), 'F16')
+    expect(w.parameterCount).toBeGreaterThan(8.02e9)
+    expect(w.parameterCount).toBeLessThan(8.04e9)
+    expect(w.fileBytes / 1e9).toBeCloseTo(16.06, 1)
+  })
+})
+
+describe('weights of other models against published sizes', () => {
+  it('Llama-3.1-70B Q4_0 is 37.22 GiB (llama.cpp log in ollama#6279)', () => {
+    expect(relErr(weightLayout(model('llama-3.1-70b'), 'Q4_0').fileBytes, 37.22)).toBeLessThan(0.005)
+  })
+
+  it('Qwen2.5-72B Q4_K_M is 47.4 GB, not ~44: ffn_down (ne[0] = 29568) falls back to Q5_0/Q8_0 (vram.md §1.2)', () => {
+    const w = weightLayout(model('qwen2.5-72b'), 'Q4_K_M')
+    expect(w.fileBytes / 1e9).toBeCloseTo(47.41, 1)
+    const down = w.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
+    expect(new Set(down.map((t) => t.type))).toEqual(new Set(['Q5_0', 'Q8_0']))
+  })
+
+  it('gpt-oss-20b MXFP4_MOE is 12.10 GB and its output/token_embd are Q8_0 (vram.md §11)', () => {
+    const w = weightLayout(model('gpt-oss-20b'), 'MXFP4')
+    expect(w.fileBytes / 1e9).toBeCloseTo(12.1, 1)
+    expect(w.tensors.find((t) => t.name === 'token_embd.weight')?.type).toBe('Q8_0')
+    expect(w.inputBytes / MIB).toBeCloseTo(587, 0)
+  })
+
+  it('Mixtral-8x7B stores attn_k and attn_v as Q8_0 in Q4_K_M (n_expert == 8 rule)', () => {
+    const w = weightLayout(model('mixtral-8x7b'), 'Q4_K_M')
+    const kv = w.tensors.filter((t) => /attn_[kv]\.weight$/.test(t.name))
+    expect(new Set(kv.map((t) => t.type))).toEqual(new Set(['Q8_0']))
+  })
+
+  it('Llama-3.1-70B Q4_K_M bumps attn_v to Q5_K on layers without use_more_bits (LLM_TYPE_70B rule)', () => {
+    const w = weightLayout(model('llama-3.1-70b'), 'Q4_K_M')
+    expect(w.tensors.find((t) => t.name === 'blk.10.attn_v.weight')?.type).toBe('Q5_K')
+    expect(w.tensors.find((t) => t.name === 'blk.0.attn_v.weight')?.type).toBe('Q6_K')
+  })
+
+  // Table of vram.md §11: "Q4_K_M GB (computed)" and "GPU weights at full offload, GiB".
+  it.each([
+    ['llama-3.2-3b', 2.01, 1.87], ['qwen2.5-7b', 4.68, 4.07], ['qwen2.5-14b', 8.98, 7.96], ['qwen3-8b', 5.02, 4.35],
+    ['mistral-nemo-12b', 7.47, 6.6], ['gemma-2-9b', 5.76, 5.36], ['gemma-3-12b', 7.29, 6.79], ['gemma-3-27b', 16.54, 15.4],
+    ['phi-4', 9.06, 8.16], ['qwen3-30b-a3b', 18.55, 17.11], ['mixtral-8x7b', 28.45, 26.43],
+  ])('%s Q4_K_M is %s GB with %s GiB on the GPU at full offload', (id, gb, gpuGib) => {
+    const w = weightLayout(model(id), 'Q4_K_M')
+    expect(Math.abs(w.fileBytes / 1e9 - gb) / gb).toBeLessThan(0.005)
+    const gpu = w.layerBytes.reduce((a, b) => a + b, 0) + w.outputBytes
+    expect(Math.abs(gpu / GIB - gpuGib) / gpuGib).toBeLessThan(0.005)
+  })
+
+  it('tied embeddings: Gemma-3-27B holds token_embd on the host and a duplicate on the GPU (1.1 GiB each, vram.md §1.3)', () => {
+    const w = weightLayout(model('gemma-3-27b'), 'Q4_K_M')
+    expect(w.inputBytes / GIB).toBeCloseTo(1.08, 1)
+    expect(w.outputBytes).toBeGreaterThan(w.inputBytes)
+    expect(w.fileBytes).toBe(w.inputBytes + w.layerBytes.reduce((a, b) => a + b, 0) + w.outputHostBytes)
+  })
+})

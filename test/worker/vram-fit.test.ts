@@ -1,0 +1,61 @@
+/** The model registry and VRAM-fit routes, requested from the real worker inside workerd. */
+import { describe, expect, it } from 'vitest'
+import { postJson, request } from './request.ts'
+
+const post = (body: unknown) => postJson('/api/v1/plan/vram-fit', body)
+
+describe('GET /api/v1/models', () => {
+  it('lists the registry', async () => {
+    const res = await request('/api/v1/models')
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { id: string }[]
+    expect(body.map((m) => m.id)).toContain('qwen2.5-14b')
+  })
+
+  it('gets one model by id or Ollama tag, with a size per preset', async () => {
+    const res = await request('/api/v1/models/llama3.1:8b')
+    const body = (await res.json()) as { id: string; sizes: { quantization: string; weightsBytes: number }[] }
+    expect(body.id).toBe('llama-3.1-8b')
+    expect(body.sizes.find((s) => s.quantization === 'Q4_K_M')!.weightsBytes / 2 ** 30).toBeCloseTo(4.58, 2)
+    expect(body.sizes.some((s) => s.quantization === 'MXFP4')).toBe(false)
+  })
+
+  it('404s an unknown model with the nearest ids', async () => {
+    const res = await request('/api/v1/models/qwen2.5-15b')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    expect(((await res.json()) as { detail: string }).detail).toContain('qwen2.5-14b')
+  })
+})
+
+describe('GET /api/v1/quantizations', () => {
+  it('lists the presets with their default ggml type', async () => {
+    const body = (await (await request('/api/v1/quantizations')).json()) as { quantization: string; defaultType: string }[]
+    expect(body.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
+  })
+})
+
+describe('POST /api/v1/plan/vram-fit', () => {
+  it('answers Llama 3.1 70B Q4_K_M on MERAXES at 8k with a partial offload', async () => {
+    const res = await post({ model: 'llama-3.1-70b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { results: { verdict: string; tokensPerSecond: number }[]; assumptions: unknown[] }
+    expect(body.results[0]!.verdict).toBe('partial-offload')
+    expect(body.assumptions.length).toBeGreaterThan(5)
+  })
+
+  it.each([
+    [{ model: 'llama-9b' }, 404, '/model'],
+    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 404, '/targets/0'],
+    [{ model: 'gemma-2-9b', contextLength: 100000 }, 422, '/contextLength'],
+    [{ model: 'llama-3.1-8b', contextLength: 0 }, 422, '/contextLength'],
+    [{ model: 'llama-3.1-8b', kvCacheType: 'q4_0', flashAttention: false }, 422, '/kvCacheType'],
+    [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 8, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512 } }, 422, '/model/kvHeads'],
+  ])('%o → %i problem+json pointing at %s', async (body, status, pointer) => {
+    const res = await post(body)
+    expect(res.status).toBe(status)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    expect(problem.errors.map((e) => e.pointer)).toContain(pointer)
+  })
+})
