@@ -10,9 +10,14 @@ import type { Catalog } from './domain/catalog/catalog.ts'
 import { createRouter } from './http/create-router.ts'
 import { OPENAPI_PATH, documentConfig } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
+import { jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
+import { securityHeaders } from './http/security-headers.ts'
 import { apiDocsPage } from './http/api-docs-page.ts'
 import { catalogRouter } from './routes/catalog/index.ts'
+import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
+import { modelsRouter } from './routes/models/index.ts'
+import { plannersRouter } from './routes/planners/index.ts'
 
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -22,16 +27,20 @@ export function createApp(catalog: Catalog) {
   app.onError(onError)
   app.notFound(onNotFound)
 
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) =>
+  // Outermost: every response, including 405s, 404s and errors, gets the security headers.
+  app.use('*', securityHeaders())
+  // Only real routes define what a path allows: the `app.on('POST' | 'GET', '/api/*')` middleware
+  // below would otherwise make every /api path claim GET and POST (a 404 instead of a 405).
+  const routesOnly = { get routes() { return app.routes.filter((r) => !r.path.includes('*')) } } as unknown as typeof app
+  app.use('*', methodNotAllowed({ app: routesOnly, onMethodNotAllowed: (c, methods) =>
     problem(c, 'method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, undefined, { Allow: methods.join(', ') }) }))
   // Widgets on other origins call the API; no credentials are ever needed or allowed.
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], maxAge: 86400 }))
   app.use('/api/*', async (c, next) => {
     c.set('catalog', catalog)
     await next()
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'no-referrer')
   })
+  app.use('/api/*', queryLengthLimit())
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 'payload-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`) }))
   app.on('POST', '/api/*', async (c, next) => {
     const type = c.req.header('content-type') ?? ''
@@ -42,6 +51,7 @@ export function createApp(catalog: Catalog) {
     }
     return next()
   })
+  app.on('POST', '/api/*', jsonDepthLimit())
   // GETs are pure functions of the deployed catalog: cacheable, revalidated by ETag.
   app.on('GET', '/api/*', etag(), async (c, next) => {
     await next()
@@ -50,6 +60,9 @@ export function createApp(catalog: Catalog) {
 
   app.route('/', healthRouter)
   app.route('/', catalogRouter)
+  app.route('/', modelsRouter)
+  app.route('/', plannersRouter)
+  app.route('/', embedRouter)
   app.doc31(OPENAPI_PATH, documentConfig)
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))
   return app

@@ -1,0 +1,81 @@
+/**
+ * Input limits no schema can express: how long the query string is and how deep a JSON body
+ * nests. Both are checked before any parsing or validation runs, so a hostile request costs
+ * one linear scan and never reaches JSON.parse's recursion or zod's per-level work.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv } from './env.ts'
+import { problem } from './problem.ts'
+
+/**
+ * Longest query string accepted, in bytes (after `?`, percent-encoded as sent). The longest
+ * legitimate one is a device filter of a few dozen bytes; 2 KiB is also the classic
+ * lowest-common-denominator URL budget of browsers and proxies (RFC 9110 §4.1 recommends
+ * senders support at least 8000 octets in a whole request line, so 2 KiB is well inside it).
+ */
+export const MAX_QUERY_BYTES = 2048
+
+/**
+ * Deepest JSON nesting accepted. Planner requests nest 3–4 levels (request → architecture →
+ * layer list); 64 leaves room for any sane client while keeping V8's recursive JSON.parse and
+ * zod far from their stack limits (10,000 nested arrays fit in a 1 MiB body).
+ */
+export const MAX_JSON_DEPTH = 64
+
+/** 400 when the query string is longer than MAX_QUERY_BYTES. */
+export function queryLengthLimit(maxBytes = MAX_QUERY_BYTES): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const url = c.req.url
+    const at = url.indexOf('?')
+    const length = at < 0 ? 0 : url.length - at - 1
+    if (length > maxBytes) {
+      return problem(c, 'bad-request', `The query string is ${length} bytes; at most ${maxBytes} are accepted.`, [
+        { in: 'query', pointer: '', detail: `longer than ${maxBytes} bytes` },
+      ])
+    }
+    return next()
+  }
+}
+
+/**
+ * 422 when a JSON body nests deeper than maxDepth. Reads the body as text (Hono caches it, so
+ * the validator's later `c.req.json()` parses the same text without reading the stream twice).
+ * Mounted after bodyLimit, so the text is at most MAX_BODY_BYTES.
+ */
+export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return next()
+    const depth = jsonDepth(await c.req.text(), maxDepth)
+    if (depth > maxDepth) {
+      return problem(c, 'invalid-request', `The request body nests deeper than ${maxDepth} levels.`, [
+        { in: 'body', pointer: '', detail: `JSON nested more than ${maxDepth} levels deep` },
+      ])
+    }
+    return next()
+  }
+}
+
+/**
+ * Nesting depth of JSON text, counting `[` and `{` outside strings; stops counting once past
+ * `stopAt`. Malformed text is left for JSON.parse to reject: this only bounds the depth.
+ */
+export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): number {
+  let depth = 0
+  let deepest = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i)
+    if (inString) {
+      if (ch === 0x5c) i++ // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false
+    } else if (ch === 0x22) inString = true
+    else if (ch === 0x5b || ch === 0x7b) {
+      depth++
+      if (depth > deepest) {
+        deepest = depth
+        if (deepest > stopAt) return deepest
+      }
+    } else if (ch === 0x5d || ch === 0x7d) depth--
+  }
+  return deepest
+}
