@@ -59,3 +59,17 @@ describe('POST /api/v1/plan/vram-fit', () => {
     expect(problem.errors.map((e) => e.pointer)).toContain(pointer)
   })
 })
+
+describe('POST /api/v1/plan/vram-fit: union fields name the real problem', () => {
+  it('points into an inline architecture instead of at /model', async () => {
+    const res = await post({ model: { name: 'x', layers: 32 }, quantization: 'Q4_K_M', contextLength: 2048, targets: ['meraxes'] })
+    expect(res.status).toBe(422)
+    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    expect(problem.errors.every((e) => e.pointer.startsWith('/model/'))).toBe(true)
+  })
+
+  it('says what a model may be when it is neither', async () => {
+    const problem = (await (await post({ model: 5, quantization: 'Q4_K_M', contextLength: 2048 })).json()) as { errors: { detail: string }[] }
+    expect(problem.errors[0]?.detail).toBe('Invalid input: expected string, received number; or expected object, received number')
+  })
+})
