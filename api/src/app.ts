@@ -14,6 +14,8 @@ import { jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { apiDocsPage } from './http/api-docs-page.ts'
 import { catalogRouter } from './routes/catalog/index.ts'
+import { passthroughRouter } from './routes/passthrough/index.ts'
+import { storageRouter } from './routes/storage/index.ts'
 import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
 import { modelsRouter } from './routes/models/index.ts'
@@ -60,6 +62,8 @@ export function createApp(catalog: Catalog) {
 
   app.route('/', healthRouter)
   app.route('/', catalogRouter)
+  app.route('/', passthroughRouter)
+  app.route('/', storageRouter)
   app.route('/', modelsRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)

@@ -1,0 +1,73 @@
+/**
+ * "Can this IOMMU group be passed through as a whole?" The group becomes one synthetic VM
+ * with the recommended GPU settings (q35, OVMF, pcie=1, compute-only), every rule of RP §5
+ * runs on it, and the answer lists the members with roles, what goes along, what the host
+ * loses and the config to apply.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { devicesAt, parseAddress } from '../catalog/lookup.ts'
+import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
+import { PassthroughInputError } from './errors.ts'
+import { isBridge, isGpu } from './knowledge.ts'
+import { blockedConfig, tally } from './outcome.ts'
+import { hostConfig, vmConfig } from './proxmox-config.ts'
+import { requireNode } from './resolve.ts'
+import { isBlocking } from './rule-kit.ts'
+import { hostChecks, sortChecks, vmChecks } from './rules.ts'
+import { label, memberRoles, membersOf, slotOf, type Entry, type Scenario } from './scenario.ts'
+import type { GroupCheck, GroupVerdict } from './schemas.ts'
+
+/** One entry per slot when all its functions are in the group (hostpci without .f), else per function. */
+function groupEntries(node: NodeRecord, group: number, passable: PciDevice[]): Entry[] {
+  const slots = [...new Set(passable.map((d) => slotOf(d)!))]
+  return slots.flatMap((slot): Entry[] => {
+    const all = devicesAt(node, parseAddress(slot)!)
+    if (all.every((d) => d.iommuGroup === group)) return [{ pointer: '/group', address: slot, allFunctions: true, functions: all, mdev: null }]
+    return passable.filter((d) => slotOf(d) === slot).map((d) => ({ pointer: '/group', address: d.address!, allFunctions: false, functions: [d], mdev: null }))
+  })
+}
+
+export function groupScenario(catalog: Catalog, node: NodeRecord, group: number): Scenario {
+  const passable = membersOf(node, group).filter((d) => !isBridge(d) && d.address !== null)
+  const vm = {
+    name: `group-${group}`, vmid: null, machine: 'q35' as const, bios: 'ovmf' as const, pcie: true, display: false,
+    memoryBytes: null, liveMigration: false, entries: groupEntries(node, group, passable), claimedGroups: [group],
+  }
+  return { catalog, node, vms: [vm], existing: null, hostReserveBytes: null, groupCheck: true }
+}
+
+/** `node` is a node id or the node record itself (the docs site passes records). */
+export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, catalog: Catalog): GroupCheck {
+  const node = typeof nodeOrId === 'string' ? requireNode(catalog, nodeOrId) : nodeOrId
+  const members = membersOf(node, groupId)
+  if (members.length === 0) {
+    const known = [...new Set(node.devices.map((d) => d.iommuGroup).filter((g) => g >= 0))].sort((a, b) => a - b)
+    throw new PassthroughInputError('not-found', '/group', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`)
+  }
+  const scenario = groupScenario(catalog, node, groupId)
+  const vm = scenario.vms[0]!
+  const checks = sortChecks([...vmChecks(scenario, vm), ...hostChecks(scenario)])
+  const passable = members.filter((d) => !isBridge(d))
+  const primary = passable.find(isGpu) ?? passable[0]
+  const slots = new Set(passable.map(slotOf))
+  const verdict: GroupVerdict = checks.some(isBlocking) ? 'blocked' : slots.size > 1 ? 'shared' : 'clean'
+  const mustPassWith = passable.filter((d) => d !== primary).map(label)
+  const subject = primary ? `${slotOf(primary) ?? label(primary)} (${primary.label})` : `${members.length} bridge${members.length === 1 ? '' : 's'}`
+  const along = mustPassWith.length > 0 ? ` with ${mustPassWith.length} more device${mustPassWith.length === 1 ? '' : 's'} (${mustPassWith.join(', ')})` : ''
+  return {
+    node: node.id,
+    group: groupId,
+    verdict,
+    summary: `Group ${groupId} on ${node.id} is ${verdict}: ${subject}${along}; ${tally(checks)}.`,
+    members: memberRoles(node, [groupId], new Set(primary ? [primary] : [])),
+    mustPassWith,
+    hostLoses: passable.map((d) => ({ address: d.address, label: d.label, hostDriver: d.driver, hostUse: d.hostUse })),
+    checks,
+    proxmox: verdict === 'blocked' ? blockedConfig(checks) : { ...vmConfig(scenario, vm), ...hostConfig(scenario) },
+    assumptions: [
+      'The whole group goes to one VM with the recommended settings: machine q35, bios ovmf, pcie=1, no x-vga (compute-only); POST /api/v1/plan/passthrough plans other settings.',
+      `The group's members are the catalog's devices of group ${groupId}; the catalog comes from the seed document, not an lspci dump (see C27).`,
+      'No other VM\'s hostpci entries are known here (C8 says how to list them).',
+    ],
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Plans passthrough for several VMs of one node at once: resolves each VM's devices, runs the
+ * per-VM rules and the node-wide rules of RP §5, and emits the config only when nothing
+ * blocks. Group splits between VMs (C8) and with the host (C5, C6) are checked across the plan.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { toPointer } from './pointer.ts'
+import { PassthroughInputError } from './errors.ts'
+import { blockedConfig, planVerdict, tally } from './outcome.ts'
+import { hostConfig, vmConfig } from './proxmox-config.ts'
+import { requireNode, resolveExisting, resolveVm } from './resolve.ts'
+import { hostChecks, vmChecks } from './rules.ts'
+import { groupsOf, label, memberRoles, requestedFunctions, type Scenario } from './scenario.ts'
+import { PassthroughPlanRequestSchema, type PassthroughPlan, type PassthroughPlanRequestInput, type VmPlan } from './schemas.ts'
+
+function parseRequest(input: PassthroughPlanRequestInput) {
+  const parsed = PassthroughPlanRequestSchema.safeParse(input)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new PassthroughInputError('invalid', toPointer(issue.path), issue.message)
+  }
+  const seen = new Map<string, number>()
+  parsed.data.vms.forEach((vm, i) => {
+    if (seen.has(vm.name)) throw new PassthroughInputError('invalid', `/vms/${i}/name`, `VM name "${vm.name}" is used twice (also /vms/${seen.get(vm.name)}/name).`)
+    seen.set(vm.name, i)
+  })
+  return parsed.data
+}
+
+export function planPassthrough(input: PassthroughPlanRequestInput, catalog: Catalog): PassthroughPlan {
+  const request = parseRequest(input)
+  const node = requireNode(catalog, request.node)
+  const scenario: Scenario = {
+    catalog,
+    node,
+    vms: request.vms.map((vm, i) => resolveVm(node, vm, i)),
+    existing: request.existing?.map((e, i) => resolveExisting(node, e, i)) ?? null,
+    hostReserveBytes: request.hostReserveBytes ?? null,
+    groupCheck: false,
+  }
+  const host = hostChecks(scenario)
+  const perVm = scenario.vms.map((vm) => ({ vm, checks: vmChecks(scenario, vm) }))
+  const verdict = planVerdict([...host, ...perVm.flatMap((v) => v.checks)])
+  const blocked = verdict === 'blocked'
+  const vms: VmPlan[] = perVm.map(({ vm, checks }) => {
+    const config = blocked ? blockedConfig([...host, ...checks]) : vmConfig(scenario, vm)
+    return {
+      name: vm.name,
+      verdict: planVerdict(checks),
+      settings: { machine: vm.machine, bios: vm.bios, pcie: vm.pcie, display: vm.display, memoryBytes: vm.memoryBytes },
+      entries: vm.entries.map((e, i) => ({
+        hostpci: config.hostpci[i] ?? `hostpci${i}: ${e.address}`,
+        address: e.address,
+        allFunctions: e.allFunctions,
+        functions: e.functions.map(label),
+        groups: [...new Set(e.functions.map((d) => d.iommuGroup))],
+      })),
+      members: memberRoles(node, groupsOf(vm), new Set(requestedFunctions(vm))),
+      checks,
+      proxmox: { hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands },
+    }
+  })
+  const hostConf = blocked ? blockedConfig([...host, ...perVm.flatMap((v) => v.checks)]) : hostConfig(scenario)
+  return {
+    node: node.id,
+    verdict,
+    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdict}. ${vms.map((v) => `${v.name}: ${v.verdict} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
+    vms,
+    checks: host,
+    proxmox: { vfioConf: hostConf.vfioConf, modules: hostConf.modules, kernelCmdline: hostConf.kernelCmdline, blacklist: hostConf.blacklist, afterwards: hostConf.afterwards, notes: hostConf.notes },
+    assumptions: [
+      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start.',
+      request.existing === undefined ? 'Other VMs\' hostpci entries were not given (C8 is unknown).' : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,
+      'VM settings default to machine q35, bios ovmf, pcie=1 on q35, no x-vga.',
+    ],
+  }
+}

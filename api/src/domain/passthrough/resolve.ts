@@ -1,0 +1,86 @@
+/**
+ * Turns a plan request into a Scenario: device selectors to hostpci entries, existing hostpci
+ * lines to functions. Input problems become PassthroughInputError with the JSON pointer.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { devicesAt, findNode, formatAddress, nearest, parseAddress } from '../catalog/lookup.ts'
+import type { NodeRecord } from '../catalog/schemas.ts'
+import { PassthroughInputError } from './errors.ts'
+import type { Entry, ExistingVm, VmScenario } from './scenario.ts'
+import type { DeviceSelector, ExistingAssignment, VmRequest } from './schemas.ts'
+
+const ADDRESS_HINT = 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for all functions'
+
+export function requireNode(catalog: Catalog, id: string, pointer = '/node'): NodeRecord {
+  const node = findNode(catalog, id)
+  if (node) return node
+  const known = catalog.nodes.map((n) => n.id)
+  throw new PassthroughInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
+}
+
+function addressEntry(node: NodeRecord, text: string, pointer: string, mdev: string | null): Entry {
+  const query = parseAddress(text)
+  if (!query) throw new PassthroughInputError('invalid', pointer, `"${text}" is not a PCI address: ${ADDRESS_HINT}.`)
+  const functions = devicesAt(node, query)
+  const address = formatAddress(query)
+  if (functions.length === 0) {
+    const known = node.devices.flatMap((d) => (d.address ? [d.address] : []))
+    const close = nearest(query.fn === null ? `${query.slot}.0` : address, known)
+    throw new PassthroughInputError('not-found', pointer, `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`)
+  }
+  return { pointer, address, allFunctions: query.fn === null, functions, mdev }
+}
+
+function roleEntry(node: NodeRecord, role: string, pointer: string, mdev: string | null): Entry {
+  const slots = [...new Set(node.devices.filter((d) => d.role === role && d.address).map((d) => d.address!.slice(0, -2)))]
+  if (slots.length === 0) {
+    const roles = [...new Set(node.devices.filter((d) => d.address).map((d) => d.role))].sort()
+    throw new PassthroughInputError('not-found', `${pointer}/role`, `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`)
+  }
+  if (slots.length > 1) {
+    throw new PassthroughInputError('invalid', `${pointer}/role`, `${node.id} has ${slots.length} devices with role "${role}" (${slots.join(', ')}): name one by address.`)
+  }
+  return addressEntry(node, slots[0]!, pointer, mdev)
+}
+
+export function resolveSelector(node: NodeRecord, selector: DeviceSelector, pointer: string): Entry {
+  if (typeof selector === 'string') return addressEntry(node, selector, pointer, null)
+  if ('address' in selector) return addressEntry(node, selector.address, `${pointer}/address`, selector.mdev ?? null)
+  return roleEntry(node, selector.role, pointer, selector.mdev ?? null)
+}
+
+export function resolveVm(node: NodeRecord, vm: VmRequest, index: number): VmScenario {
+  return {
+    name: vm.name,
+    vmid: vm.vmid ?? null,
+    machine: vm.machine,
+    bios: vm.bios,
+    pcie: vm.pcie ?? vm.machine === 'q35',
+    display: vm.display,
+    memoryBytes: vm.memoryBytes ?? null,
+    liveMigration: vm.liveMigration,
+    entries: vm.devices.map((s, j) => resolveSelector(node, s, `/vms/${index}/devices/${j}`)),
+    claimedGroups: [],
+  }
+}
+
+/** `hostpci3: host=0000:0e:00;0f:00.0,pcie=1` or `mapping=gpu,pcie=1` (RP §1.2 syntax). */
+export function resolveExisting(node: NodeRecord, existing: ExistingAssignment, index: number): ExistingVm {
+  const result: ExistingVm = { vm: existing.vm, functions: [], mappings: [], unknownAddresses: [] }
+  existing.hostpci.forEach((line, j) => {
+    const pointer = `/existing/${index}/hostpci/${j}`
+    const value = line.replace(/^\s*hostpci\d{1,2}\s*:\s*/, '').split(',')[0]!.trim()
+    if (value.startsWith('mapping=')) {
+      result.mappings.push(value.slice('mapping='.length))
+      return
+    }
+    for (const alt of value.replace(/^host=/, '').split(';')) {
+      const query = parseAddress(alt)
+      if (!query) throw new PassthroughInputError('invalid', pointer, `"${line}" is not a hostpci value: ${ADDRESS_HINT}, or mapping=<id>.`)
+      const found = devicesAt(node, query)
+      if (found.length === 0) result.unknownAddresses.push(formatAddress(query))
+      result.functions.push(...found)
+    }
+  })
+  return result
+}

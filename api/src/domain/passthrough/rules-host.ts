@@ -1,0 +1,97 @@
+/**
+ * Node-wide rules (RP §1.5, §2, §5): IOMMU and interrupt remapping, ACS override, the early
+ * binding lines of vfio.conf, pinned RAM, node scoping. Evaluated once per plan.
+ */
+import { HOST_COMMANDS, RP, GIB } from './knowledge.ts'
+import { hostBinding } from './proxmox-config.ts'
+import { fail, list, pass, unknown, type Outcome, type Rule } from './rule-kit.ts'
+import { label, type Scenario } from './scenario.ts'
+
+function c1(s: Scenario): Outcome {
+  const off = s.node.devices.filter((d) => d.iommuGroup === -1)
+  if (off.length > 0) {
+    return fail(`${list(off.map((d) => `${label(d)} (${d.label})`))} ${off.length === 1 ? 'has' : 'have'} no IOMMU group: the IOMMU is off and Proxmox refuses passthrough ("IOMMU not present").`, {
+      devices: off.map(label), fix: 'Enable SVM and IOMMU (AMD-Vi) or VT-d in the firmware.', command: HOST_COMMANDS.iommu,
+    })
+  }
+  return pass(`Every device of ${s.node.id} has an IOMMU group: the IOMMU is on.`)
+}
+
+function c2(s: Scenario): Outcome {
+  const ir = s.node.platform.interruptRemapping
+  if (ir === 'yes') return pass('Interrupt remapping is on.')
+  if (ir === 'no') {
+    return fail('Interrupt remapping is off: vfio_iommu_type1 refuses devices unless allow_unsafe_interrupts=1, which can make the system unstable.', {
+      fix: 'Enable it in the firmware (IOMMU/AMD-Vi); only as a last resort: options vfio_iommu_type1 allow_unsafe_interrupts=1.', command: HOST_COMMANDS.iommu,
+    })
+  }
+  return unknown(`Whether ${s.node.id} has interrupt remapping is not in the catalog.`, HOST_COMMANDS.iommu, { severity: 'warn' })
+}
+
+function c7(s: Scenario): Outcome {
+  const acs = s.node.platform.acsOverride
+  if (acs === 'no') return pass('No pcie_acs_override: the groups are enforced by hardware ACS.')
+  if (acs === 'unknown') return unknown(`Whether ${s.node.id} boots with pcie_acs_override is not in the catalog.`, HOST_COMMANDS.cmdline)
+  return fail(`pcie_acs_override is ${acs === 'yes' ? 'active' : 'suspected'} on ${s.node.id} (${s.node.platform.board ?? 'board unknown'}): its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port.`, {
+    fix: `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as shared with its chipset neighbours (lspci -PP -nn shows which).`, command: HOST_COMMANDS.cmdline,
+  })
+}
+
+function c15(s: Scenario): Outcome {
+  const b = hostBinding(s)
+  if (b.withheldIds.length > 0) {
+    return fail(`vfio-pci ids= would also grab devices the host keeps: ${b.withheldIds.map((w) => `${w.value} (${w.reason})`).join('; ')}. Left out of vfio.conf; Proxmox binds them at VM start.`, {
+      devices: b.withheldIds.map((w) => w.value), fix: 'Leave these IDs out of ids= (done in the emitted config); use driver_override or start-time binding.',
+    })
+  }
+  return pass(b.ids.length === 0 ? 'No early binding is emitted.' : `ids=${b.ids.join(',')} match no device the host keeps (catalog); verify with lspci -nn -d <id>.`)
+}
+
+function c16(s: Scenario): Outcome {
+  const b = hostBinding(s)
+  if (b.withheldBlacklist.length > 0) {
+    return fail(`Blacklisting ${b.withheldBlacklist.map((w) => `${w.value} (${w.reason})`).join('; ')} would break the host: not emitted, softdep is used instead.`, {
+      devices: b.withheldBlacklist.map((w) => w.value), fix: 'Never blacklist a driver a host device uses; rely on ids= + softdep.',
+    })
+  }
+  return pass(b.blacklist.length === 0 ? 'No driver is blacklisted; softdep … pre: vfio-pci orders the binding.' : `Only ${list(b.blacklist)} ${b.blacklist.length === 1 ? 'is' : 'are'} blacklisted: no device the host keeps uses ${b.blacklist.length === 1 ? 'it' : 'them'}. snd_hda_intel, xhci_pci and the like get softdep only.`)
+}
+
+/**
+ * Host reserve when the request gives none: 2 GiB for the OS (pve-docs "System Requirements")
+ * plus the ZFS ARC default of PVE >= 8.1, 10% of RAM capped at 16 GiB (pve-docs local-zfs).
+ */
+export function defaultHostReserveBytes(ramBytes: number): number {
+  return 2 * GIB + Math.min(Math.round(ramBytes * 0.1), 16 * GIB)
+}
+
+function c20(s: Scenario): Outcome {
+  const sized = s.vms.filter((vm) => vm.memoryBytes !== null)
+  const pinned = sized.reduce((sum, vm) => sum + vm.memoryBytes!, 0)
+  const ram = s.node.platform.hostMemoryBytes
+  const gib = (b: number) => `${(b / GIB).toFixed(1)} GiB`
+  const asked = sized.length === 0 ? 'no VM memory is given' : `the plan pins ${gib(pinned)} of VM RAM`
+  if (ram === null) return unknown(`${s.node.id}'s RAM is not in the catalog; ${asked} (a passthrough VM's RAM is pinned in full, it cannot balloon).`, HOST_COMMANDS.memory, { fix: 'Record hostMemoryBytes for the node; set balloon: 0 on passthrough VMs.' })
+  if (sized.length === 0) return unknown('No VM gives memoryBytes: all of a passthrough VM\'s RAM is pinned, so the total cannot be checked.', 'qm config <vmid> | grep memory')
+  const reserve = s.hostReserveBytes ?? defaultHostReserveBytes(ram)
+  const need = pinned + reserve
+  const msg = `Pinned ${gib(pinned)} (${list(sized.map((vm) => `${vm.name} ${gib(vm.memoryBytes!)}`))}) + host reserve ${gib(reserve)} = ${gib(need)} of ${gib(ram)}.`
+  if (need > ram) return fail(`${msg} It does not fit.`, { severity: 'error', fix: 'Give the VMs less RAM or move one to the other node.' })
+  if (need > 0.9 * ram) return fail(`${msg} Over 90% of RAM.`, { severity: 'warn', fix: 'Leave more headroom for the host (ZFS ARC, page cache).' })
+  return pass(msg)
+}
+
+function c26(s: Scenario): Outcome {
+  const others = s.catalog.nodes.filter((n) => n.id !== s.node.id).map((n) => n.id)
+  return pass(`Groups and addresses are compared within ${s.node.id} only${others.length > 0 ? `; the same numbers on ${list(others)} are unrelated` : ''}. Mappings are per node.`, { severity: 'info' })
+}
+
+export const HOST_RULES: readonly Rule<Scenario>[] = [
+  { id: 'C1', title: 'IOMMU active', severity: 'error', source: `${RP} §1.2, §5 C1; qemu-server PCI.pm prepare_pci_device`, evaluate: c1 },
+  { id: 'C2', title: 'Interrupt remapping', severity: 'error', source: `${RP} §1.5, §2 rule 7, §5 C2; pve-docs qm-pci-passthrough.adoc`, evaluate: c2 },
+  { id: 'C7', title: 'ACS override', severity: 'warn', source: `${RP} §2 rule 5, §5 C7, §6 inconsistency 5; pve-kernel ACS override patch`, evaluate: c7 },
+  { id: 'C15', title: 'Boot-time ids= safety', severity: 'warn', source: `${RP} §2 rule 9, §5 C15, §7.4 (the unsafe line is never emitted, so a failure is a warning)`, evaluate: c15 },
+  { id: 'C16', title: 'Blacklist safety', severity: 'warn', source: `${RP} §5 C16, §7.1; pve-docs qm-pci-passthrough.adoc (never emitted, so a failure is a warning)`, evaluate: c16 },
+  { id: 'C20', title: 'Memory pinning', severity: 'error', source: `${RP} §2 rule 8, §5 C20; qemu/qemu c65ee433; pve-docs local-zfs (ARC default)`, evaluate: c20 },
+  { id: 'C26', title: 'Node scoping', severity: 'info', source: `${RP} §2 rule 10, §5 C26`, evaluate: c26 },
+]

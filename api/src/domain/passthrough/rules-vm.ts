@@ -1,0 +1,127 @@
+/**
+ * Rules about one VM's configuration (RP §1.2-1.4, §4, §5): sharing with other VMs, hostpci
+ * limits, machine type, display, mdev, migration, mappings and permissions.
+ */
+import { provenanceOf } from '../catalog/provenance.ts'
+import { HOST_COMMANDS, RP, VGPU, isGpu } from './knowledge.ts'
+import { mainFunction } from './proxmox-config.ts'
+import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
+import { groupsOf, label, requestedFunctions, unique } from './scenario.ts'
+
+/** Proxmox's $MAX_HOSTPCI_DEVICES (qemu-server PCI.pm): hostpci0..hostpci15. */
+export const MAX_HOSTPCI = 16
+
+const seedClaim = (input: VmRuleInput, id: string): string => {
+  const finding = input.scenario.catalog.seedFindings.find((f) => f.id === id)
+  return finding ? ` (The seed's claim "${finding.claim}" is ${finding.verdict}: see seed finding ${finding.id}.)` : ''
+}
+
+function c8({ scenario, vm }: VmRuleInput): Outcome {
+  const mine = new Set(groupsOf(vm))
+  const others: { name: string; groups: number[]; fns: string[] }[] = [
+    ...scenario.vms.filter((o) => o !== vm).map((o) => ({ name: o.name, groups: groupsOf(o), fns: unique(requestedFunctions(o)).map(label) })),
+    ...(scenario.existing ?? []).map((e) => ({ name: e.vm, groups: [...new Set(e.functions.map((d) => d.iommuGroup))], fns: e.functions.map(label) })),
+  ]
+  const clashes = others.filter((o) => o.groups.some((g) => mine.has(g)))
+  if (clashes.length > 0) {
+    return fail(`${list(clashes.map((o) => `${o.name} (${list(o.fns)}) also takes ${o.groups.filter((g) => mine.has(g)).map((g) => `group ${g}`).join(', ')}`))}: one IOMMU group can belong to one VM only; the second VM fails to start ("group is not viable" / busy).`, {
+      devices: unique(requestedFunctions(vm)).map(label), fix: 'Give the whole group to one VM.',
+    })
+  }
+  const mappings = (scenario.existing ?? []).flatMap((e) => e.mappings.map((m) => `${e.vm}: mapping=${m}`))
+  if (scenario.existing === null || mappings.length > 0) {
+    const why = scenario.groupCheck ? 'The catalog holds no VM configs' : scenario.existing === null ? 'Other VMs\' hostpci entries were not given' : `${list(mappings)} cannot be resolved from the catalog`
+    return unknown(`${why}: whether another VM holds ${mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`} is unknown.`, scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci')
+  }
+  return pass(`No other VM of the plan or of \`existing\` takes group ${list([...mine].map(String))}.`)
+}
+
+function c9({ vm }: VmRuleInput): Outcome {
+  const seen = new Set<string>()
+  const dupes = requestedFunctions(vm).map(label).filter((a) => (seen.has(a) ? true : (seen.add(a), false)))
+  if (dupes.length > 0) return fail(`${list([...new Set(dupes)])} ${dupes.length === 1 ? 'is' : 'are'} assigned more than once in ${vm.name}: Proxmox refuses to start it.`, { devices: [...new Set(dupes)], fix: 'List each function (or slot) once.' })
+  return pass(`Every function is assigned once in ${vm.name}.`)
+}
+
+function c10({ vm }: VmRuleInput): Outcome {
+  const n = vm.entries.length
+  if (n > MAX_HOSTPCI) return fail(`${vm.name} needs ${n} hostpci entries; Proxmox allows ${MAX_HOSTPCI} (hostpci0-15).`, { fix: 'Pass slots (all functions in one entry) or fewer devices.' })
+  return pass(`${n} of ${MAX_HOSTPCI} hostpci entries used.`)
+}
+
+function c11({ vm }: VmRuleInput): Outcome {
+  if (vm.pcie && vm.machine !== 'q35') return fail(`pcie=1 needs machine q35; ${vm.name} uses ${vm.machine}: the VM will not start ("q35 machine model is not enabled").`, { fix: 'Set machine q35, or drop pcie.' })
+  const gpus = unique(requestedFunctions(vm)).filter(isGpu)
+  if (gpus.length > 0 && (vm.machine !== 'q35' || vm.bios !== 'ovmf' || !vm.pcie)) {
+    return fail(`GPU passthrough works best with q35 + OVMF + pcie=1 (now ${vm.machine}, ${vm.bios}, pcie=${vm.pcie ? 1 : 0}).`, { severity: 'info', devices: gpus.map(label), fix: 'Use machine q35, bios ovmf, pcie=1; OVMF needs a UEFI-capable GPU ROM.' })
+  }
+  return pass(`${vm.machine}${vm.pcie ? ' with pcie=1' : ''}, ${vm.bios}.`)
+}
+
+function c12({ vm }: VmRuleInput): Outcome {
+  const gpus = unique(requestedFunctions(vm)).filter(isGpu)
+  if (vm.display && gpus.length === 0) return fail(`${vm.name} asks for a passed-through display (x-vga) but passes no GPU.`, { severity: 'error', fix: 'Drop display, or pass a GPU.' })
+  if (vm.display) return fail(`x-vga=1 on ${label(gpus[0]!)}: it becomes the VM's primary display; the noVNC/SPICE console shows nothing.`, { devices: [label(gpus[0]!)], fix: 'Attach a monitor or use remote desktop inside the guest.' })
+  return pass(gpus.length > 0 ? 'Compute-only (CUDA/Ollama): x-vga is left off, the VM keeps its virtual display.' : 'No GPU is passed.')
+}
+
+function c13(input: VmRuleInput): Outcome {
+  const mdevs = input.vm.entries.filter((e) => e.mdev !== null)
+  const gpus = unique(requestedFunctions(input.vm)).filter(isGpu)
+  if (mdevs.length === 0) {
+    const facts = gpus.map((g) => `${label(g)}: ${VGPU[g.vendorDevice]?.detail ?? 'no vGPU support known'}`)
+    return pass(`Full passthrough, no mediated device. ${facts.length > 0 ? `vGPU: ${facts.join('; ')}.` : ''}${gpus.length > 0 ? seedClaim(input, 'mediated-device-gpu-sharing') : ''}`.trim())
+  }
+  const problems = mdevs.map((e) => {
+    const main = mainFunction(e)
+    const k = VGPU[main.vendorDevice]
+    if (e.functions.length > 1) return { e, severity: 'error' as const, why: 'cannot use a mediated device with a multifunction (all-functions) entry' }
+    if (!k || k.possible === 'no') return { e, severity: 'error' as const, why: k?.detail ?? `${main.label} has no mdev capability in the catalog` }
+    return { e, severity: 'warn' as const, why: `possible only unsupported: ${k.detail}` }
+  })
+  const severity = problems.some((p) => p.severity === 'error') ? 'error' : 'warn'
+  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
+    severity, devices: problems.map((p) => p.e.address), fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver instead.',
+  })
+}
+
+function c21(input: VmRuleInput): Outcome {
+  const pinned = `A VM with raw host= entries is pinned to ${input.scenario.node.id}: live migration is refused, offline migration needs --force, hibernation is refused and RAM snapshots are expected to fail. A resource mapping with an entry per node allows offline moves and HA.`
+  if (input.vm.liveMigration) {
+    return fail(`${pinned} Live migration needs a mapping flagged live-migration-capable and a device with VFIO migration support (NVIDIA vGPU); no device here has it.${seedClaim(input, 'live-migration')}`, {
+      severity: 'warn', fix: 'Plan the VM as node-bound, or move it offline with a cross-node mapping.',
+    })
+  }
+  return pass(pinned, { severity: 'info' })
+}
+
+function c22(input: VmRuleInput): Outcome {
+  const mains = input.vm.entries.map(mainFunction)
+  const missing = mains.filter((d) => d.subsystem === null)
+  if (missing.length > 0) {
+    return unknown(`Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`, HOST_COMMANDS.subsystem(missing[0]!.address ?? ''), {
+      devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
+    })
+  }
+  const claimed = mains.filter((d) => !['documented', 'imported'].includes(provenanceOf(d.provenance, 'subsystem').status))
+  if (claimed.length > 0) {
+    return unknown(`Subsystem ${list(claimed.map((d) => `${d.subsystem} of ${label(d)}`))} is ${provenanceOf(claimed[0]!.provenance, 'subsystem').status}, not read from sysfs: the mapping fails validation if it differs.`, HOST_COMMANDS.subsystem(claimed[0]!.address ?? ''), { devices: claimed.map(label) })
+  }
+  return pass(`The mapping carries id, subsystem-id and iommugroup of ${list(mains.map(label))} and mdev stays off.`)
+}
+
+function c23(input: VmRuleInput): Outcome {
+  return pass('Raw host= entries can only be set by root@pam; a mapping= entry needs Mapping.Use on /mapping/pci/<id> plus VM.Config.HWType; romfile is root@pam only.', { severity: 'info', devices: input.vm.entries.map((e) => e.address) })
+}
+
+export const VM_RULES: readonly Rule<VmRuleInput>[] = [
+  { id: 'C8', title: 'Group used by another VM', severity: 'error', source: `${RP} §1.3, §2 rule 4, §5 C8; qemu-server PCI.pm reservations; QEMU hw/vfio`, evaluate: c8 },
+  { id: 'C9', title: 'Duplicate in VM', severity: 'error', source: `${RP} §1.3, §5 C9; qemu-server PCI.pm choose_hostpci_devices`, evaluate: c9 },
+  { id: 'C10', title: 'Slot budget', severity: 'error', source: `${RP} §1.2, §5 C10; qemu-server PCI.pm $MAX_HOSTPCI_DEVICES`, evaluate: c10 },
+  { id: 'C11', title: 'Machine type', severity: 'error', source: `${RP} §1.2, §1.5, §5 C11; qemu-server PCI.pm parse_hostpci_devices`, evaluate: c11 },
+  { id: 'C12', title: 'Primary display', severity: 'warn', source: `${RP} §1.2, §5 C12; qemu-server PCI.pm, CPUConfig.pm`, evaluate: c12 },
+  { id: 'C13', title: 'Mediated device (vGPU)', severity: 'error', source: `${RP} §4, §5 C13; DualCoder/vgpu_unlock; mbilker/vgpu_unlock-rs#39`, evaluate: c13 },
+  { id: 'C21', title: 'Migration, HA, suspend', severity: 'warn', source: `${RP} §1.3, §4, §5 C21; qemu-server QemuMigrate.pm`, evaluate: c21 },
+  { id: 'C22', title: 'Mapping validity', severity: 'error', source: `${RP} §1.4, §5 C22; pve-guest-common Mapping/PCI.pm assert_valid`, evaluate: c22 },
+  { id: 'C23', title: 'Permissions', severity: 'info', source: `${RP} §1.2, §5 C23; qemu-server API2/Qemu.pm check_hostpci_perm`, evaluate: c23 },
+]

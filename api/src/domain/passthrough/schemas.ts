@@ -1,0 +1,198 @@
+/**
+ * Request and answer shapes of the passthrough planner: the IOMMU-group check
+ * (GET /api/v1/nodes/{node}/iommu-groups/{group}/check) and the multi-VM plan
+ * (POST /api/v1/plan/passthrough). Check ids and severities are those of
+ * shared/research/passthrough.md §5 (C1-C27), kept as stable ids.
+ */
+import { z } from 'zod'
+import { DeviceRoleSchema, HostUseSchema, SlugSchema } from '../catalog/schemas.ts'
+
+export const CHECK_IDS = [
+  'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11', 'C12', 'C13', 'C14',
+  'C15', 'C16', 'C17', 'C18', 'C19', 'C20', 'C21', 'C22', 'C23', 'C24', 'C25', 'C26', 'C27',
+] as const
+export const CheckIdSchema = z.enum(CHECK_IDS).meta({ id: 'PassthroughCheckId' })
+export type CheckId = z.infer<typeof CheckIdSchema>
+
+export const SeveritySchema = z
+  .enum(['block', 'error', 'warn', 'info'])
+  .meta({ id: 'CheckSeverity', description: 'block: never emit config; error: Proxmox/QEMU will refuse; warn: works with a risk; info: advice' })
+export type Severity = z.infer<typeof SeveritySchema>
+
+export const CheckStatusSchema = z
+  .enum(['pass', 'fail', 'unknown'])
+  .meta({ id: 'CheckStatus', description: 'unknown: the catalog lacks the data; `command` says what to run on the host' })
+export type CheckStatus = z.infer<typeof CheckStatusSchema>
+
+export const CheckResultSchema = z
+  .object({
+    id: CheckIdSchema,
+    title: z.string(),
+    severity: SeveritySchema.meta({ description: 'What a failure of this check means' }),
+    status: CheckStatusSchema,
+    message: z.string(),
+    /** PCI addresses (or labels, for devices without one) the result is about. */
+    devices: z.array(z.string()),
+    fix: z.string().nullable(),
+    /** Command to run on the Proxmox host to settle an `unknown` (or to verify). */
+    command: z.string().nullable(),
+    source: z.string(),
+  })
+  .meta({ id: 'PassthroughCheck' })
+export type CheckResult = z.infer<typeof CheckResultSchema>
+
+export const MemberRoleSchema = z
+  .enum(['target', 'sibling-function', 'bridge', 'other-endpoint'])
+  .meta({ id: 'GroupMemberRole', description: 'target: a requested function; sibling-function: another function of a requested slot; other-endpoint: a device of another slot that goes along' })
+
+export const GroupMemberSchema = z
+  .object({
+    address: z.string().nullable(),
+    label: z.string(),
+    vendorDevice: z.string(),
+    subsystem: z.string().nullable(),
+    classCode: z.string(),
+    deviceRole: DeviceRoleSchema,
+    role: MemberRoleSchema,
+    hostDriver: z.string().nullable(),
+    hostUse: z.array(HostUseSchema),
+    hostCritical: z.boolean(),
+  })
+  .meta({ id: 'GroupMember' })
+export type GroupMember = z.infer<typeof GroupMemberSchema>
+
+export const HostLossSchema = z
+  .object({ address: z.string().nullable(), label: z.string(), hostDriver: z.string().nullable(), hostUse: z.array(HostUseSchema) })
+  .meta({ id: 'HostLoss', description: 'A device the host gives up when the group goes to vfio-pci' })
+
+export const ProxmoxVmConfigSchema = z
+  .object({
+    hostpci: z.array(z.string()).meta({ description: 'Lines of /etc/pve/qemu-server/<vmid>.conf' }),
+    qmSet: z.string().nullable(),
+    mappingCfg: z.string().nullable().meta({ description: '/etc/pve/mapping/pci.cfg sections; null when a subsystem is unknown' }),
+    mappingCommands: z.array(z.string()),
+  })
+  .meta({ id: 'ProxmoxVmConfig' })
+export type ProxmoxVmConfig = z.infer<typeof ProxmoxVmConfigSchema>
+
+export const ProxmoxHostConfigSchema = z
+  .object({
+    vfioConf: z.array(z.string()).meta({ description: 'Lines of /etc/modprobe.d/vfio.conf' }),
+    modules: z.array(z.string()).meta({ description: 'Lines of /etc/modules' }),
+    kernelCmdline: z.array(z.string()).meta({ description: 'Additions to the kernel command line' }),
+    blacklist: z.array(z.string()).meta({ description: 'Lines of /etc/modprobe.d/blacklist-gpu.conf' }),
+    afterwards: z.array(z.string()).meta({ description: 'Commands to run after writing the files' }),
+    notes: z.array(z.string()),
+  })
+  .meta({ id: 'ProxmoxHostConfig' })
+export type ProxmoxHostConfig = z.infer<typeof ProxmoxHostConfigSchema>
+
+export const ProxmoxConfigSchema = ProxmoxVmConfigSchema.extend(ProxmoxHostConfigSchema.shape).meta({ id: 'ProxmoxConfig' })
+export type ProxmoxConfig = z.infer<typeof ProxmoxConfigSchema>
+
+export const GroupVerdictSchema = z
+  .enum(['clean', 'shared', 'blocked'])
+  .meta({ id: 'GroupVerdict', description: 'clean: one device (with its functions and bridges); shared: devices of several slots go together; blocked: a block/error check failed' })
+export type GroupVerdict = z.infer<typeof GroupVerdictSchema>
+
+export const GroupCheckSchema = z
+  .object({
+    node: z.string(),
+    group: z.int(),
+    verdict: GroupVerdictSchema,
+    summary: z.string(),
+    members: z.array(GroupMemberSchema),
+    /** Functions that go to the VM with the group's main device, in address order. */
+    mustPassWith: z.array(z.string()),
+    hostLoses: z.array(HostLossSchema),
+    checks: z.array(CheckResultSchema),
+    proxmox: ProxmoxConfigSchema,
+    assumptions: z.array(z.string()),
+  })
+  .meta({ id: 'IommuGroupCheck' })
+export type GroupCheck = z.infer<typeof GroupCheckSchema>
+
+// ---------------------------------------------------------------- plan request
+
+const AddressTextSchema = z
+  .string()
+  .min(1)
+  .max(40)
+  .meta({ description: 'PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for every function of the slot', example: '0e:00' })
+
+export const DeviceSelectorSchema = z
+  .union([
+    AddressTextSchema,
+    z.object({ address: AddressTextSchema, mdev: z.string().min(1).max(64).optional() }),
+    z.object({ role: DeviceRoleSchema, mdev: z.string().min(1).max(64).optional() }),
+  ])
+  .meta({ id: 'DeviceSelector', description: 'An address, or the node\'s only device of a role ({ "role": "gpu" } = every function of its slot)' })
+export type DeviceSelector = z.infer<typeof DeviceSelectorSchema>
+
+export const VmRequestSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$/, 'expected a VM name such as "ollama" (letters, digits, dots, dashes)'),
+    vmid: z.int().min(100).max(999_999_999).optional(),
+    devices: z.array(DeviceSelectorSchema).min(1).max(32),
+    machine: z.enum(['q35', 'i440fx']).default('q35'),
+    bios: z.enum(['ovmf', 'seabios']).default('ovmf'),
+    pcie: z.boolean().optional().meta({ description: 'Defaults to true on q35' }),
+    display: z.boolean().default(false).meta({ description: 'The GPU is the VM\'s display (x-vga=1); compute-only VMs leave it off' }),
+    memoryBytes: z.int().min(16 * 1024 * 1024).max(2 ** 50).optional().meta({ description: 'VM RAM; all of it is pinned while a device is passed' }),
+    liveMigration: z.boolean().default(false).meta({ description: 'The VM must live-migrate or run under HA' }),
+  })
+  .meta({ id: 'PassthroughVm' })
+export type VmRequest = z.infer<typeof VmRequestSchema>
+
+export const ExistingAssignmentSchema = z
+  .object({
+    vm: z.string().min(1).max(63),
+    hostpci: z.array(z.string().min(1).max(300)).max(16).meta({ example: ['hostpci0: 0000:0e:00,pcie=1'] }),
+  })
+  .meta({ id: 'ExistingAssignment', description: 'Another VM\'s hostpciN lines on the same node' })
+export type ExistingAssignment = z.infer<typeof ExistingAssignmentSchema>
+
+export const PassthroughPlanRequestSchema = z
+  .object({
+    node: SlugSchema,
+    vms: z.array(VmRequestSchema).min(1).max(16),
+    existing: z.array(ExistingAssignmentSchema).max(64).optional().meta({ description: 'Omitted = unknown: the cross-VM check (C8) then says what to run' }),
+    hostReserveBytes: z.int().min(0).max(2 ** 50).optional().meta({ description: 'RAM kept for the host; default 2 GiB + ZFS ARC (10% of RAM, at most 16 GiB)' }),
+  })
+  .meta({
+    id: 'PassthroughPlanRequest',
+    example: { node: 'caraxes', vms: [{ name: 'ollama', devices: [{ role: 'gpu' }], memoryBytes: 17179869184 }], existing: [] },
+  })
+export type PassthroughPlanRequest = z.infer<typeof PassthroughPlanRequestSchema>
+export type PassthroughPlanRequestInput = z.input<typeof PassthroughPlanRequestSchema>
+
+// ---------------------------------------------------------------- plan answer
+
+export const PlanVerdictSchema = z.enum(['ready', 'review', 'blocked']).meta({ id: 'PassthroughPlanVerdict', description: 'ready: no failed check above info; review: warnings to acknowledge; blocked: a block/error check failed, no config emitted' })
+export type PlanVerdict = z.infer<typeof PlanVerdictSchema>
+
+export const VmPlanSchema = z
+  .object({
+    name: z.string(),
+    verdict: PlanVerdictSchema,
+    settings: z.object({ machine: z.string(), bios: z.string(), pcie: z.boolean(), display: z.boolean(), memoryBytes: z.int().nullable() }),
+    entries: z.array(z.object({ hostpci: z.string(), address: z.string(), allFunctions: z.boolean(), functions: z.array(z.string()), groups: z.array(z.int()) })),
+    members: z.array(GroupMemberSchema),
+    checks: z.array(CheckResultSchema),
+    proxmox: ProxmoxVmConfigSchema,
+  })
+  .meta({ id: 'PassthroughVmPlan' })
+export type VmPlan = z.infer<typeof VmPlanSchema>
+
+export const PassthroughPlanSchema = z
+  .object({
+    node: z.string(),
+    verdict: PlanVerdictSchema,
+    summary: z.string(),
+    vms: z.array(VmPlanSchema),
+    checks: z.array(CheckResultSchema).meta({ description: 'Node-wide checks (host config, pinned RAM)' }),
+    proxmox: ProxmoxHostConfigSchema,
+    assumptions: z.array(z.string()),
+  })
+  .meta({ id: 'PassthroughPlan' })
+export type PassthroughPlan = z.infer<typeof PassthroughPlanSchema>

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { checkIommuGroup as checkGroup } from '../../domain/passthrough/check-group.ts'
+import { GroupCheckSchema } from '../../domain/passthrough/schemas.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { GroupParamsSchema } from '../catalog/get-iommu-group.ts'
+import { answerOrProblem } from './input-error.ts'
+
+export const checkIommuGroupRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/nodes/{node}/iommu-groups/{group}/check',
+  operationId: 'checkIommuGroup',
+  tags: ['planners'],
+  summary: 'Can this IOMMU group be passed through as a whole?',
+  description:
+    'Runs every passthrough check (C1-C27 of the research spec) on the group as one VM with the recommended settings: verdict (clean, shared, blocked), members with roles, what goes along, what the host loses, and the Proxmox config to apply. A blocked group is a 200 with verdict "blocked" and no config.',
+  request: { params: GroupParamsSchema },
+  responses: {
+    200: { description: 'The verdict, the checks and the config', content: { 'application/json': { schema: GroupCheckSchema } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const checkIommuGroup: AppRouteHandler<typeof checkIommuGroupRoute> = (c) => {
+  const { node, group } = c.req.valid('param')
+  return c.json(answerOrProblem('path', () => checkGroup(node, group, c.get('catalog'))), 200)
+}

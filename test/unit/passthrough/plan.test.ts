@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest'
+import { PassthroughInputError } from '../../../api/src/domain/passthrough/errors.ts'
+import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passthrough.ts'
+import type { PassthroughPlanRequestInput } from '../../../api/src/domain/passthrough/schemas.ts'
+import { SEED, check } from './fixtures.ts'
+
+const planOf = (req: PassthroughPlanRequestInput) => planPassthrough(req, SEED)
+
+function inputError(req: unknown): PassthroughInputError {
+  try {
+    planPassthrough(req as PassthroughPlanRequestInput, SEED)
+  } catch (err) {
+    if (err instanceof PassthroughInputError) return err
+    throw err
+  }
+  throw new Error('expected an input error')
+}
+
+describe('planPassthrough', () => {
+  it('plans the 2080 SUPER for a display VM with vmid and memory', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'gaming', vmid: 120, devices: [{ role: 'gpu' }], display: true, memoryBytes: 16 * 1024 ** 3 }], existing: [] })
+    expect(plan.verdict).toBe('review')
+    const vm = plan.vms[0]!
+    expect(vm.proxmox.hostpci).toEqual(['hostpci0: 0000:0e:00,pcie=1,x-vga=1'])
+    expect(vm.proxmox.qmSet).toBe('qm set 120 --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --memory 16384 --balloon 0 --hostpci0 0000:0e:00,pcie=1,x-vga=1')
+    expect(vm.entries[0]).toMatchObject({ address: '0000:0e:00', allFunctions: true, groups: [31] })
+    expect(plan.proxmox.vfioConf[0]).toBe('options vfio-pci ids=10de:1e81,10de:10f8,10de:1ad8,10de:1ad9')
+  })
+
+  it('blocks a plan that splits one group between two VMs, naming both', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00.0'] }, { name: 'b', devices: ['0000:0e:00.1'] }], existing: [] })
+    expect(plan.verdict).toBe('blocked')
+    expect(plan.vms.map((v) => v.verdict)).toEqual(['blocked', 'blocked'])
+    expect(check(plan.vms[0]!.checks, 'C8').message).toContain('b (0000:0e:00.1) also takes group 31')
+    expect(plan.vms[0]!.proxmox.hostpci).toEqual([])
+    expect(plan.proxmox.vfioConf).toEqual([])
+  })
+
+  it('blocks passing CARAXES\'s RTL8168 with the reason', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'opnsense', devices: ['0d:00.0'] }] })
+    expect(plan.verdict).toBe('blocked')
+    expect(check(plan.vms[0]!.checks, 'C19')).toMatchObject({ status: 'fail', severity: 'block' })
+    expect(plan.proxmox.notes[0]).toMatch(/blocked by C6 and C19/)
+  })
+
+  it('plans two VMs on separate groups together and merges the host config', () => {
+    const plan = planOf({ node: 'meraxes', vms: [{ name: 'llm', devices: [{ role: 'gpu' }] }, { name: 'nas', devices: ['01:00'] }], existing: [] })
+    expect(plan.verdict).not.toBe('blocked')
+    expect(plan.proxmox.vfioConf).toEqual([
+      // In address order: the SN850X (01:00.0) before the GPU (0d:00).
+      'options vfio-pci ids=15b7:5030,10de:2203,10de:1aef',
+      'softdep nvme pre: vfio-pci', 'softdep nouveau pre: vfio-pci', 'softdep nvidia pre: vfio-pci', 'softdep nvidiafb pre: vfio-pci', 'softdep snd_hda_intel pre: vfio-pci',
+    ])
+    // The subsystem of the SN850X is unknown: no mapping is emitted for that VM, and C22 says why.
+    expect(plan.vms[1]!.proxmox.mappingCfg).toBeNull()
+    expect(check(plan.vms[1]!.checks, 'C22').status).toBe('unknown')
+  })
+
+  it('leaves 1000:0097 out of ids= when only one SAS3008 goes, and keeps it when both go', () => {
+    const one = planOf({ node: 'caraxes', vms: [{ name: 'nas', devices: ['05:00.0'] }], existing: [] })
+    expect(one.proxmox.vfioConf).toEqual([])
+    expect(one.proxmox.notes.join('\n')).toContain('1000:0097 is not in ids=')
+    const both = planOf({ node: 'caraxes', vms: [{ name: 'nas', devices: ['05:00.0', '07:00.0'] }], existing: [] })
+    expect(both.proxmox.vfioConf).toEqual(['options vfio-pci ids=1000:0097', 'softdep mpt3sas pre: vfio-pci'])
+  })
+
+  it('reads existing hostpci lines, mapping entries included', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'a', devices: ['10:00.3'] }], existing: [{ vm: '101', hostpci: ['hostpci0: host=0000:0e:00;0e:00.1,pcie=1', 'hostpci1: mapping=gpu-cuda,pcie=1'] }] })
+    expect(check(plan.vms[0]!.checks, 'C8')).toMatchObject({ status: 'unknown', command: 'pvesh get /cluster/mapping/pci' })
+  })
+
+  it.each([
+    ['an empty VM list', { node: 'caraxes', vms: [] }, 'invalid', '/vms'],
+    ['a malformed address', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00.9'] }] }, 'invalid', '/vms/0/devices/0'],
+    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 'not-found', '/node'],
+    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: [{ address: '0e:01.0' }] }] }, 'not-found', '/vms/0/devices/0/address'],
+    ['an ambiguous role', { node: 'caraxes', vms: [{ name: 'a', devices: [{ role: 'sas-hba' }] }] }, 'invalid', '/vms/0/devices/0/role'],
+    ['a role the node lacks', { node: 'caraxes', vms: [{ name: 'a', devices: [{ role: 'nvme' }] }] }, 'not-found', '/vms/0/devices/0/role'],
+    ['a duplicate VM name', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }, { name: 'a', devices: ['10:00.3'] }] }, 'invalid', '/vms/1/name'],
+    ['a bad existing line', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }], existing: [{ vm: '1', hostpci: ['hostpci0: gpu'] }] }, 'invalid', '/existing/0/hostpci/0'],
+  ])('rejects %s', (_what, req, kind, pointer) => {
+    const err = inputError(req)
+    expect({ kind: err.kind, pointer: err.pointer }).toEqual({ kind, pointer })
+  })
+
+  it('names the nearest devices for an address not on the node', () => {
+    expect(inputError({ node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01'] }] }).message).toContain('0000:0e:00.0')
+  })
+})

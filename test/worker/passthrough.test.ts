@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { jsonOf, postJson, problemOf, request } from './request.ts'
+
+interface Check { id: string; status: string; severity: string; message: string }
+interface GroupCheck { verdict: string; summary: string; mustPassWith: string[]; checks: Check[]; proxmox: { hostpci: string[]; vfioConf: string[]; mappingCfg: string | null } }
+interface Plan { verdict: string; vms: { name: string; verdict: string; checks: Check[]; proxmox: { hostpci: string[] } }[]; proxmox: { vfioConf: string[] } }
+
+describe('GET /api/v1/nodes/{node}/iommu-groups/{group}/check', () => {
+  it('answers "can I pass MERAXES\'s GPU to a VM" with a clean verdict and the config', async () => {
+    const res = await request('/api/v1/nodes/meraxes/iommu-groups/30/check')
+    expect(res.status).toBe(200)
+    const body = await jsonOf<GroupCheck>(res)
+    expect(body.verdict).toBe('clean')
+    expect(body.mustPassWith).toEqual(['0000:0d:00.1'])
+    expect(body.checks).toHaveLength(27)
+    expect(body.proxmox.hostpci).toEqual(['hostpci0: 0000:0d:00,pcie=1'])
+    expect(body.proxmox.vfioConf[0]).toBe('options vfio-pci ids=10de:2203,10de:1aef')
+  })
+
+  it('blocks CARAXES\'s management NIC group with the reason and no config', async () => {
+    const body = await jsonOf<GroupCheck>(request('/api/v1/nodes/caraxes/iommu-groups/30/check'))
+    expect(body.verdict).toBe('blocked')
+    expect(body.checks.find((c) => c.id === 'C19')).toMatchObject({ status: 'fail', severity: 'block' })
+    expect(body.proxmox.hostpci).toEqual([])
+  })
+
+  it.each([
+    ['/api/v1/nodes/meraxes/iommu-groups/99/check', 404, '/group'],
+    ['/api/v1/nodes/meraxis/iommu-groups/30/check', 404, '/node'],
+    ['/api/v1/nodes/meraxes/iommu-groups/x/check', 400, '/group'],
+  ])('answers %s with a problem %i naming %s', async (path, status, pointer) => {
+    const problem = await problemOf(await request(path))
+    expect(problem.status).toBe(status)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'path', pointer })
+  })
+})
+
+describe('POST /api/v1/plan/passthrough', () => {
+  it('plans the GPU of CARAXES by role', async () => {
+    const res = await postJson('/api/v1/plan/passthrough', { node: 'caraxes', vms: [{ name: 'ollama', devices: [{ role: 'gpu' }] }], existing: [] })
+    expect(res.status).toBe(200)
+    const body = await jsonOf<Plan>(res)
+    expect(body.vms[0]!.proxmox.hostpci).toEqual(['hostpci0: 0000:0e:00,pcie=1'])
+    expect(body.proxmox.vfioConf[0]).toBe('options vfio-pci ids=10de:1e81,10de:10f8,10de:1ad8,10de:1ad9')
+  })
+
+  it('blocks a group split between two VMs', async () => {
+    const body = await jsonOf<Plan>(postJson('/api/v1/plan/passthrough', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00.0'] }, { name: 'b', devices: ['0e:00.1'] }] }))
+    expect(body.verdict).toBe('blocked')
+    expect(body.vms[1]!.checks.find((c) => c.id === 'C8')?.message).toContain('a (0000:0e:00.0) also takes group 31')
+  })
+
+  it.each([
+    ['an empty VM list', { node: 'caraxes', vms: [] }, 422, '/vms'],
+    ['a malformed address', { node: 'caraxes', vms: [{ name: 'a', devices: ['zz:00'] }] }, 422, '/vms/0/devices/0'],
+    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 404, '/node'],
+    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 404, '/vms/0/devices/0'],
+  ])('answers %s with a problem naming the field', async (_what, body, status, pointer) => {
+    const problem = await problemOf(await postJson('/api/v1/plan/passthrough', body))
+    expect(problem.status).toBe(status)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
+  })
+
+  it('names the nearest devices for an address not on the node', async () => {
+    const problem = await problemOf(await postJson('/api/v1/plan/passthrough', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }))
+    expect(problem.detail).toContain('Nearest addresses: 0000:0e:00.0')
+  })
+})
