@@ -1,0 +1,29 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { SlugSchema } from '../../domain/catalog/schemas.ts'
+import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
+import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from './storage-problem.ts'
+
+const NodePathSchema = z.object({
+  node: SlugSchema.meta({ param: { name: 'node', in: 'path' }, example: 'meraxes', description: 'Node id (lowercase)' }),
+})
+
+export const getNodeStorageTiersRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/nodes/{node}/storage-tiers',
+  operationId: 'getNodeStorageTiers',
+  tags: ['planners'],
+  summary: 'Storage tiers of one node',
+  request: { params: NodePathSchema },
+  responses: {
+    200: { description: 'The node\'s tiers', content: { 'application/json': { schema: StorageTiersAnswerSchema } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const getNodeStorageTiers: AppRouteHandler<typeof getNodeStorageTiersRoute> = (c) => {
+  const { node } = c.req.valid('param')
+  return c.json(answerOrProblem('path', () => deriveStorageTiers(c.get('catalog'), node)), 200)
+}

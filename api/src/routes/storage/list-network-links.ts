@@ -1,0 +1,28 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { listNetworkLinks } from '../../domain/storage/transfer.ts'
+import { NetworkLinksAnswerSchema } from '../../domain/storage/transfer-schemas.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from './storage-problem.ts'
+
+const LinkFilterSchema = z.object({
+  node: z.string().min(1).max(100).optional().meta({ description: 'Only links touching this node', example: 'caraxes' }),
+})
+
+export const listNetworkLinksRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/network/links',
+  operationId: 'listNetworkLinks',
+  tags: ['planners'],
+  summary: 'Network links of the lab: endpoints, effective Mbps (the slower end) and the bottleneck NIC',
+  request: { query: LinkFilterSchema },
+  responses: {
+    200: { description: 'Links with their effective rate', content: { 'application/json': { schema: NetworkLinksAnswerSchema } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const listNetworkLinksHandler: AppRouteHandler<typeof listNetworkLinksRoute> = (c) => {
+  const { node } = c.req.valid('query')
+  return c.json(answerOrProblem('query', () => listNetworkLinks(c.get('catalog'), node)), 200)
+}

@@ -1,0 +1,28 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
+import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from './storage-problem.ts'
+
+const TierFilterSchema = z.object({
+  node: z.string().min(1).max(100).optional().meta({ description: 'Only this node', example: 'meraxes' }),
+})
+
+export const listStorageTiersRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/storage-tiers',
+  operationId: 'listStorageTiers',
+  tags: ['planners'],
+  summary: 'Storage tiers derived from the drive specs, lab-wide or for one node',
+  request: { query: TierFilterSchema },
+  responses: {
+    200: { description: 'Tiers with devices, capacity (unknown stays null), throughput, endurance and path to the CPU', content: { 'application/json': { schema: StorageTiersAnswerSchema } } },
+    ...problemResponses(400, 404),
+  },
+})
+
+export const listStorageTiers: AppRouteHandler<typeof listStorageTiersRoute> = (c) => {
+  const { node } = c.req.valid('query')
+  return c.json(answerOrProblem('query', () => deriveStorageTiers(c.get('catalog'), node)), 200)
+}
