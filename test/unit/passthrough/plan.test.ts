@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { PassthroughInputError } from '../../../api/src/domain/passthrough/errors.ts'
+import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passthrough.ts'
 import type { PassthroughPlanRequestInput } from '../../../api/src/domain/passthrough/schemas.ts'
 import { SEED, check } from './fixtures.ts'
 
 const planOf = (req: PassthroughPlanRequestInput) => planPassthrough(req, SEED)
 
-function inputError(req: unknown): PassthroughInputError {
+function inputError(req: unknown): PlanInputError {
   try {
     planPassthrough(req as PassthroughPlanRequestInput, SEED)
   } catch (err) {
-    if (err instanceof PassthroughInputError) return err
+    if (err instanceof PlanInputError) return err
     throw err
   }
   throw new Error('expected an input error')

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest'
 import { QUANT_PRESETS } from '../../../api/src/domain/vram/ggml-types.ts'
-import { VramPlanError } from '../../../api/src/domain/vram/errors.ts'
+import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { LlmArchitectureSchema } from '../../../api/src/domain/vram/model-schemas.ts'
 import { VramFitRequestSchema } from '../../../api/src/domain/vram/schemas.ts'
 import { catalog, GIB, MIB, plan } from './helpers.ts'
 
 const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
 
-function planError(input: Parameters<typeof plan>[0]): VramPlanError {
+function planError(input: Parameters<typeof plan>[0]): PlanInputError {
   try {
     plan(input)
   } catch (err) {
-    if (err instanceof VramPlanError) return err
+    if (err instanceof PlanInputError) return err
     throw err
   }
-  throw new Error('expected a VramPlanError')
+  throw new Error('expected a PlanInputError')
 }
 
 describe('planVramFit: inference', () => {

@@ -7,7 +7,7 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { devicesAt, parseAddress } from '../catalog/lookup.ts'
 import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
-import { PassthroughInputError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { isBridge, isGpu } from './knowledge.ts'
 import { blockedConfig, tally } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
@@ -42,7 +42,7 @@ export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, 
   const members = membersOf(node, groupId)
   if (members.length === 0) {
     const known = [...new Set(node.devices.map((d) => d.iommuGroup).filter((g) => g >= 0))].sort((a, b) => a - b)
-    throw new PassthroughInputError('not-found', '/group', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`)
+    throw new PlanInputError('not-found', '/group', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`)
   }
   const scenario = groupScenario(catalog, node, groupId)
   const vm = scenario.vms[0]!

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from '../catalog/catalog.ts'
 import { toPointer } from './pointer.ts'
-import { PassthroughInputError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { blockedConfig, planVerdict, tally } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
 import { requireNode, resolveExisting, resolveVm } from './resolve.ts'
@@ -17,11 +17,11 @@ function parseRequest(input: PassthroughPlanRequestInput) {
   const parsed = PassthroughPlanRequestSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
-    throw new PassthroughInputError('invalid', toPointer(issue.path), issue.message)
+    throw new PlanInputError('invalid', toPointer(issue.path), issue.message)
   }
   const seen = new Map<string, number>()
   parsed.data.vms.forEach((vm, i) => {
-    if (seen.has(vm.name)) throw new PassthroughInputError('invalid', `/vms/${i}/name`, `VM name "${vm.name}" is used twice (also /vms/${seen.get(vm.name)}/name).`)
+    if (seen.has(vm.name)) throw new PlanInputError('invalid', `/vms/${i}/name`, `VM name "${vm.name}" is used twice (also /vms/${seen.get(vm.name)}/name).`)
     seen.set(vm.name, i)
   })
   return parsed.data

@@ -1,11 +1,11 @@
 /**
  * Turns a plan request into a Scenario: device selectors to hostpci entries, existing hostpci
- * lines to functions. Input problems become PassthroughInputError with the JSON pointer.
+ * lines to functions. Input problems become PlanInputError with the JSON pointer.
  */
 import type { Catalog } from '../catalog/catalog.ts'
 import { devicesAt, findNode, formatAddress, nearest, parseAddress } from '../catalog/lookup.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
-import { PassthroughInputError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import type { Entry, ExistingVm, VmScenario } from './scenario.ts'
 import type { DeviceSelector, ExistingAssignment, VmRequest } from './schemas.ts'
 
@@ -15,18 +15,18 @@ export function requireNode(catalog: Catalog, id: string, pointer = '/node'): No
   const node = findNode(catalog, id)
   if (node) return node
   const known = catalog.nodes.map((n) => n.id)
-  throw new PassthroughInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
+  throw new PlanInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
 }
 
 function addressEntry(node: NodeRecord, text: string, pointer: string, mdev: string | null): Entry {
   const query = parseAddress(text)
-  if (!query) throw new PassthroughInputError('invalid', pointer, `"${text}" is not a PCI address: ${ADDRESS_HINT}.`)
+  if (!query) throw new PlanInputError('invalid', pointer, `"${text}" is not a PCI address: ${ADDRESS_HINT}.`)
   const functions = devicesAt(node, query)
   const address = formatAddress(query)
   if (functions.length === 0) {
     const known = node.devices.flatMap((d) => (d.address ? [d.address] : []))
     const close = nearest(query.fn === null ? `${query.slot}.0` : address, known)
-    throw new PassthroughInputError('not-found', pointer, `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`)
+    throw new PlanInputError('not-found', pointer, `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`)
   }
   return { pointer, address, allFunctions: query.fn === null, functions, mdev }
 }
@@ -35,10 +35,10 @@ function roleEntry(node: NodeRecord, role: string, pointer: string, mdev: string
   const slots = [...new Set(node.devices.filter((d) => d.role === role && d.address).map((d) => d.address!.slice(0, -2)))]
   if (slots.length === 0) {
     const roles = [...new Set(node.devices.filter((d) => d.address).map((d) => d.role))].sort()
-    throw new PassthroughInputError('not-found', `${pointer}/role`, `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`)
+    throw new PlanInputError('not-found', `${pointer}/role`, `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`)
   }
   if (slots.length > 1) {
-    throw new PassthroughInputError('invalid', `${pointer}/role`, `${node.id} has ${slots.length} devices with role "${role}" (${slots.join(', ')}): name one by address.`)
+    throw new PlanInputError('invalid', `${pointer}/role`, `${node.id} has ${slots.length} devices with role "${role}" (${slots.join(', ')}): name one by address.`)
   }
   return addressEntry(node, slots[0]!, pointer, mdev)
 }
@@ -76,7 +76,7 @@ export function resolveExisting(node: NodeRecord, existing: ExistingAssignment, 
     }
     for (const alt of value.replace(/^host=/, '').split(';')) {
       const query = parseAddress(alt)
-      if (!query) throw new PassthroughInputError('invalid', pointer, `"${line}" is not a hostpci value: ${ADDRESS_HINT}, or mapping=<id>.`)
+      if (!query) throw new PlanInputError('invalid', pointer, `"${line}" is not a hostpci value: ${ADDRESS_HINT}, or mapping=<id>.`)
       const found = devicesAt(node, query)
       if (found.length === 0) result.unknownAddresses.push(formatAddress(query))
       result.functions.push(...found)

@@ -4,7 +4,7 @@
  * for an NVMe drive or two different declarations for one HBA are 422s, each naming the field.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { StoragePlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import type { DeclaredDisks, StoragePlanRequest } from './schemas.ts'
 
 function resolveId(catalog: Catalog, d: DeclaredDisks, pointer: string): string {
@@ -12,14 +12,14 @@ function resolveId(catalog: Catalog, d: DeclaredDisks, pointer: string): string 
   const hbas = all.filter((s) => s.attachment === 'hba')
   if (d.storageId === undefined) {
     if (hbas.length === 1) return hbas[0]!.id
-    throw new StoragePlanError('invalid', `${pointer}/storageId`, `storageId is required: the lab has ${hbas.length} HBA storage entries (${hbas.map((h) => h.id).join(', ') || 'none'})`)
+    throw new PlanInputError('invalid', `${pointer}/storageId`, `storageId is required: the lab has ${hbas.length} HBA storage entries (${hbas.map((h) => h.id).join(', ') || 'none'})`)
   }
   const entry = all.find((s) => s.id === d.storageId)
   if (!entry) {
-    throw new StoragePlanError('not-found', `${pointer}/storageId`, `No storage "${d.storageId}". HBA storage: ${hbas.map((h) => h.id).join(', ') || 'none'}.`)
+    throw new PlanInputError('not-found', `${pointer}/storageId`, `No storage "${d.storageId}". HBA storage: ${hbas.map((h) => h.id).join(', ') || 'none'}.`)
   }
   if (entry.attachment !== 'hba') {
-    throw new StoragePlanError('invalid', `${pointer}/storageId`, `${d.storageId} is an NVMe drive of known model; declaredDisks describe disks behind an HBA (${hbas.map((h) => h.id).join(', ')})`)
+    throw new PlanInputError('invalid', `${pointer}/storageId`, `${d.storageId} is an NVMe drive of known model; declaredDisks describe disks behind an HBA (${hbas.map((h) => h.id).join(', ')})`)
   }
   return entry.id
 }
@@ -37,7 +37,7 @@ export function collectDeclaredDisks(catalog: Catalog, request: StoragePlanReque
     const id = resolveId(catalog, d, pointer)
     const before = map.get(id)
     if (before && !same(before, d)) {
-      throw new StoragePlanError('invalid', pointer, `${id} is declared twice with different disks; declare it once (top-level declaredDisks)`)
+      throw new PlanInputError('invalid', pointer, `${id} is declared twice with different disks; declare it once (top-level declaredDisks)`)
     }
     map.set(id, { ...d, storageId: id })
   }

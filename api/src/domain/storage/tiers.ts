@@ -6,7 +6,7 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { nearest } from '../catalog/lookup.ts'
 import { TIER_RULES, hbaSingleCardWarning, resolveDevices } from './devices.ts'
-import { StoragePlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { purposesSuiting } from './purposes.ts'
 import type { StorageTier, StorageTierDevice, StorageTiersAnswer, TierId } from './schemas.ts'
 
@@ -59,7 +59,7 @@ export function deriveStorageTiers(catalog: Catalog, nodeId?: string): StorageTi
   const id = nodeId?.toLowerCase()
   if (id !== undefined && !catalog.nodes.some((n) => n.id === id)) {
     const known = catalog.nodes.map((n) => n.id)
-    throw new StoragePlanError('not-found', '/node', `No node "${nodeId}". Known nodes: ${known.join(', ')} (did you mean "${nearest(nodeId!, known, 1)[0]}"?).`)
+    throw new PlanInputError('not-found', '/node', `No node "${nodeId}". Known nodes: ${known.join(', ')} (did you mean "${nearest(nodeId!, known, 1)[0]}"?).`)
   }
   const devices = resolveDevices(catalog, id)
   const nodes = id === undefined ? catalog.nodes : catalog.nodes.filter((n) => n.id === id)

@@ -8,7 +8,7 @@ import { findNode, nearest } from '../catalog/lookup.ts'
 import { linkBetween, resolveLinks, type LinkEnd, type NodeLink } from '../catalog/network.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { deviceReadMBps, deviceWriteMBps, resolveDevices } from './devices.ts'
-import { StoragePlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { TCP_EFFICIENCY, linkPayloadMBps, round, secondsAt } from './rates.ts'
 import type { Bottleneck, StorageTierDevice, TransferRequest } from './schemas.ts'
 import type { LabLink, NetworkLinksAnswer, TransferPlan } from './transfer-schemas.ts'
@@ -47,7 +47,7 @@ export function requireNodeId(catalog: Catalog, id: string, pointer: string): No
   const node = findNode(catalog, id)
   if (node) return node
   const known = catalog.nodes.map((n) => n.id)
-  throw new StoragePlanError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
+  throw new PlanInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
 }
 
 export interface TransferEnd {
@@ -66,7 +66,7 @@ export function parseTransferEnd(catalog: Catalog, text: string, pointer: string
   const device = all.find((d) => d.storageId === storageId)
   if (!device) {
     const known = all.map((d) => `${node.id}:${d.storageId}`)
-    throw new StoragePlanError('not-found', pointer, `No storage "${storageId}" on ${node.id}. Known: ${known.join(', ') || 'none'}.`)
+    throw new PlanInputError('not-found', pointer, `No storage "${storageId}" on ${node.id}. Known: ${known.join(', ') || 'none'}.`)
   }
   return { node, device, devices: all }
 }
@@ -138,7 +138,7 @@ export function planTransfer(request: TransferRequest, catalog: Catalog): Transf
   const from = parseTransferEnd(catalog, request.from, '/from', devices)
   const to = parseTransferEnd(catalog, request.to, '/to', devices)
   if (from.node.id === to.node.id && from.device === to.device) {
-    throw new StoragePlanError('invalid', '/to', 'to must differ from from (the same node or drive)')
+    throw new PlanInputError('invalid', '/to', 'to must differ from from (the same node or drive)')
   }
   return transferBetween(catalog, from, to, request.bytes)
 }

@@ -1,10 +1,10 @@
 /**
  * POST /api/v1/plan/vram-fit, as a pure function: does a model fit the lab's GPUs, how
  * (full, partial offload, split), how large a context, how fast. Bad input the schema cannot
- * see throws VramPlanError; "does not fit" is an answer, never an error.
+ * see throws PlanInputError; "does not fit" is an answer, never an error.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { VramPlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { assumptionsFor } from './assumptions.ts'
 import { fitInference } from './fit-inference.ts'
 import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-model.ts'
@@ -18,13 +18,13 @@ function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   const a = r.arch
   const warnings: string[] = []
   if (req.mode === 'inference' && req.contextLength > a.maxContextLength) {
-    throw new VramPlanError('invalid', '/contextLength', `contextLength ${req.contextLength} exceeds ${r.name}'s maximum of ${a.maxContextLength} tokens (with RoPE scaling).`)
+    throw new PlanInputError('invalid', '/contextLength', `contextLength ${req.contextLength} exceeds ${r.name}'s maximum of ${a.maxContextLength} tokens (with RoPE scaling).`)
   }
   if (req.mode === 'inference' && req.contextLength > a.contextLength) {
     warnings.push(`contextLength ${req.contextLength} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
   }
   if (req.kvCacheType !== 'f16' && !req.flashAttention) {
-    throw new VramPlanError('invalid', '/kvCacheType', `kvCacheType ${req.kvCacheType} needs flashAttention: llama.cpp cannot use a quantized V cache without flash attention; set flashAttention true or kvCacheType f16.`)
+    throw new PlanInputError('invalid', '/kvCacheType', `kvCacheType ${req.kvCacheType} needs flashAttention: llama.cpp cannot use a quantized V cache without flash attention; set flashAttention true or kvCacheType f16.`)
   }
   if (r.quantizationSource === 'default') warnings.push('No quantization given: Q4_K_M assumed.')
   return warnings

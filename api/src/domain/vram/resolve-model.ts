@@ -5,7 +5,7 @@
 import { nearest } from '../catalog/lookup.ts'
 import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
 import type { LlmArchitecture, LlmModel } from './model-schemas.ts'
-import { VramPlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
 
 export interface ResolvedModel {
@@ -61,7 +61,7 @@ export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   const byTag = findByOllamaTag(models, id)
   if (byTag) return byTag
   const names = [...models.map((m) => m.id), ...models.flatMap((m) => m.ollamaTags.map((t) => t.tag))]
-  throw new VramPlanError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${nearest(id, names, 4).join(', ')}.`)
+  throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${nearest(id, names, 4).join(', ')}.`)
 }
 
 export function resolveModel(
@@ -80,6 +80,6 @@ export function resolveModel(
 /** MXFP4 exists only for models published with MXFP4 experts (gpt-oss). */
 export function checkQuantization(r: ResolvedModel): void {
   if (r.quantization === 'MXFP4' && !(r.arch.shipsMxfp4 && r.arch.moe)) {
-    throw new VramPlanError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
+    throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
   }
 }

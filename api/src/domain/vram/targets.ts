@@ -2,7 +2,7 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { nearest } from '../catalog/lookup.ts'
 import type { GpuModel, NodeRecord } from '../catalog/schemas.ts'
-import { VramPlanError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 
 export interface LabGpu {
   node: NodeRecord
@@ -25,7 +25,7 @@ function resolveOne(gpus: LabGpu[], text: string, index: number): LabGpu[] {
   const found = gpus.filter((g) => g.node.id === wanted || g.model.slug === wanted)
   if (found.length > 0) return found
   const names = [...new Set(gpus.flatMap((g) => [g.node.id, g.model.slug]))]
-  throw new VramPlanError('not-found', `/targets/${index}`, `No node or GPU "${text}" in the lab. Known: ${names.join(', ')} (nearest: ${nearest(wanted, names, 2).join(', ')}).`)
+  throw new PlanInputError('not-found', `/targets/${index}`, `No node or GPU "${text}" in the lab. Known: ${names.join(', ')} (nearest: ${nearest(wanted, names, 2).join(', ')}).`)
 }
 
 /** Every non-empty subset, biggest GPU first in each (the main host of a split). */

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { VramPlanError } from '../../domain/vram/errors.ts'
 import { LlmModelSchema } from '../../domain/vram/model-schemas.ts'
 import { ModelSizeSchema, modelSizes } from '../../domain/vram/quantizations.ts'
 import { findModel } from '../../domain/vram/resolve-model.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
-import { ProblemError, problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
+import { problemResponses } from '../../http/problem.ts'
 
 const ModelParamSchema = z.object({
   id: z.string().min(1).max(200).meta({ param: { name: 'id', in: 'path' }, example: 'llama-3.1-8b', description: 'Registry id or Ollama tag' }),
@@ -26,11 +26,6 @@ export const getModelRoute = createRoute({
 })
 
 export const getModel: AppRouteHandler<typeof getModelRoute> = (c) => {
-  try {
-    const { model } = findModel(c.get('catalog').llmModels, c.req.valid('param').id)
-    return c.json({ ...model, sizes: modelSizes(model) }, 200)
-  } catch (err) {
-    if (err instanceof VramPlanError) throw new ProblemError('not-found', err.message)
-    throw err
-  }
+  const { model } = answerOrProblem('path', () => findModel(c.get('catalog').llmModels, c.req.valid('param').id))
+  return c.json({ ...model, sizes: modelSizes(model) }, 200)
 }

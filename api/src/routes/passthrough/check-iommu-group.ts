@@ -4,7 +4,7 @@ import { GroupCheckSchema } from '../../domain/passthrough/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
 import { GroupParamsSchema } from '../catalog/get-iommu-group.ts'
-import { answerOrProblem } from './input-error.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 export const checkIommuGroupRoute = createRoute({
   method: 'get',

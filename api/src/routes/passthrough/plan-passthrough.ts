@@ -3,7 +3,7 @@ import { planPassthrough as plan } from '../../domain/passthrough/plan-passthrou
 import { PassthroughPlanRequestSchema, PassthroughPlanSchema } from '../../domain/passthrough/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './input-error.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 export const planPassthroughRoute = createRoute({
   method: 'post',

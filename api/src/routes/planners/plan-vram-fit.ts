@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
-import { VramPlanError } from '../../domain/vram/errors.ts'
 import { planVramFit } from '../../domain/vram/plan-vram-fit.ts'
 import { VramFitAnswerSchema, VramFitRequestSchema } from '../../domain/vram/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
-import { ProblemError, problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
+import { problemResponses } from '../../http/problem.ts'
 
 export const planVramFitRoute = createRoute({
   method: 'post',
@@ -19,11 +19,6 @@ export const planVramFitRoute = createRoute({
 })
 
 export const planVramFitHandler: AppRouteHandler<typeof planVramFitRoute> = (c) => {
-  try {
-    return c.json(planVramFit(c.req.valid('json'), c.get('catalog')), 200)
-  } catch (err) {
-    if (!(err instanceof VramPlanError)) throw err
-    const type = err.kind === 'not-found' ? 'not-found' : 'invalid-request'
-    throw new ProblemError(type, err.message, [{ in: 'body', pointer: err.pointer, detail: err.message }])
-  }
+  const plan = answerOrProblem('body', () => planVramFit(c.req.valid('json'), c.get('catalog')))
+  return c.json(plan, 200)
 }

@@ -4,7 +4,7 @@ import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
 import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './storage-problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 const NodePathSchema = z.object({
   node: SlugSchema.meta({ param: { name: 'node', in: 'path' }, example: 'meraxes', description: 'Node id (lowercase)' }),

@@ -3,7 +3,7 @@ import { listNetworkLinks } from '../../domain/storage/transfer.ts'
 import { NetworkLinksAnswerSchema } from '../../domain/storage/transfer-schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './storage-problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 const LinkFilterSchema = z.object({
   node: z.string().min(1).max(100).optional().meta({ description: 'Only links touching this node', example: 'caraxes' }),

@@ -3,7 +3,7 @@ import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
 import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './storage-problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 const TierFilterSchema = z.object({
   node: z.string().min(1).max(100).optional().meta({ description: 'Only this node', example: 'meraxes' }),

@@ -4,7 +4,7 @@ import { planStorageTier } from '../../domain/storage/plan-storage-tier.ts'
 import { StoragePlanRequestSchema } from '../../domain/storage/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './storage-problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 export const planStorageTierRoute = createRoute({
   method: 'post',

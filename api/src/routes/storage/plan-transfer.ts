@@ -4,7 +4,7 @@ import { planTransfer } from '../../domain/storage/transfer.ts'
 import { TransferPlanSchema } from '../../domain/storage/transfer-schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { answerOrProblem } from './storage-problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 
 export const planTransferRoute = createRoute({
   method: 'post',
