@@ -28,18 +28,27 @@ export const PAGE_CSP = [...PAGE_DIRECTIVES, "frame-ancestors 'none'"].join('; '
 /** A CSP source expression: scheme, host (wildcards), port, path or a quoted keyword. */
 const SOURCE_EXPRESSION = /^(?:'(?:self|none)'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?[a-z0-9*.-]+(?::(?:\d+|\*))?(?:\/[\w./-]*)?)$/i
 
+/** A bare word ("script-src") would parse as a host; real hosts have a dot, scheme or port. */
+const BARE_WORD = /^(?!localhost$)[a-z0-9-]+$/i
+
 /**
  * `frame-ancestors` for /embed/*, from the EMBED_ALLOWED_ANCESTORS var (space-separated
  * sources, "*" = any site). Anything that is not a source expression is dropped, so a
  * mistyped var can never inject another directive or header; nothing valid = 'none'.
  */
 export function frameAncestors(allowed: string | undefined): string {
-  const sources = (allowed ?? '').split(/\s+/).filter((s) => s !== '' && SOURCE_EXPRESSION.test(s))
+  const sources = (allowed ?? '').split(/\s+/).filter((s) => SOURCE_EXPRESSION.test(s) && !BARE_WORD.test(s))
   return sources.length > 0 ? sources.join(' ') : "'none'"
 }
 
-export function embedCsp(allowed: string | undefined): string {
-  return [...PAGE_DIRECTIVES, `frame-ancestors ${frameAncestors(allowed)}`].join('; ')
+/**
+ * The CSP of an /embed/* page: the page's own policy (an asset served through env.ASSETS
+ * already carries the one from _headers, with its inline-script hashes) or PAGE_CSP, with
+ * frame-ancestors replaced by the allowed embedders.
+ */
+export function embedCsp(allowed: string | undefined, existing?: string | null): string {
+  const directives = (existing ?? PAGE_CSP).split(';').map((d) => d.trim()).filter((d) => d !== '' && !/^frame-ancestors\b/i.test(d))
+  return [...directives, `frame-ancestors ${frameAncestors(allowed)}`].join('; ')
 }
 
 function isEmbed(pathname: string): boolean {
@@ -53,19 +62,23 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const embed = isEmbed(c.req.path)
     const html = (c.res.headers.get('content-type') ?? '').startsWith('text/html')
     const headers: Record<string, string> = {
-      'Content-Security-Policy': embed ? embedCsp(c.env?.EMBED_ALLOWED_ANCESTORS) : html ? PAGE_CSP : API_CSP,
+      'Content-Security-Policy': embed ? embedCsp(c.env?.EMBED_ALLOWED_ANCESTORS, c.res.headers.get('content-security-policy')) : html ? PAGE_CSP : API_CSP,
       'X-Content-Type-Options': 'nosniff',
       // Planner URLs can carry a lab's layout in the query; never leak them to other sites.
       'Referrer-Policy': 'no-referrer',
     }
     // Old browsers ignore frame-ancestors; embeds rely on CSP alone (X-Frame-Options has no allow-list).
     if (!embed) headers['X-Frame-Options'] = 'DENY'
+    const apply = (res: Response) => {
+      for (const [name, value] of Object.entries(headers)) res.headers.set(name, value)
+      if (embed) res.headers.delete('X-Frame-Options')
+    }
     try {
-      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+      apply(c.res)
     } catch {
       // A response from env.ASSETS.fetch has immutable headers: copy it once, then set.
       c.res = new Response(c.res.body, c.res)
-      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
+      apply(c.res)
     }
   }
 }
