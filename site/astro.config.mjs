@@ -1,17 +1,24 @@
 // @ts-check
 import starlight from '@astrojs/starlight'
 import { defineConfig } from 'astro/config'
+import { catalog } from './src/lib/catalog.ts'
+import { buildSidebar } from './src/lib/sidebar.ts'
 
 // The docs site: built from data/ and the planners into site/dist, served by the worker.
+// The sidebar comes from the catalog too: a node added to data/nodes gets its entries.
 export default defineConfig({
   site: 'http://127.0.0.1:8787',
   outDir: './dist',
   telemetry: false,
+  trailingSlash: 'always',
   integrations: [
     starlight({
       title: 'homelab-planner',
       description: 'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
-      sidebar: [{ label: 'Start', items: [{ label: 'Overview', link: '/' }] }],
+      sidebar: buildSidebar(catalog),
+      customCss: ['./src/styles/custom.css'],
+      lastUpdated: false,
+      pagination: false,
     }),
   ],
 })

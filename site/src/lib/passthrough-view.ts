@@ -1,0 +1,74 @@
+/**
+ * The passthrough verdict of one IOMMU group as the IOMMU page shows it: the answer of
+ * checkIommuGroup() (the planner behind GET /api/v1/nodes/{node}/iommu-groups/{group}/check),
+ * with its checks and the Proxmox files it would write, one block per file.
+ */
+import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
+import type { NodeRecord } from '../../../api/src/domain/catalog/schemas.ts'
+import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group.ts'
+import type { CheckResult, ProxmoxConfig } from '../../../api/src/domain/passthrough/schemas.ts'
+
+export interface CheckView {
+  id: string
+  title: string
+  status: string
+  badge: string
+  message: string
+  command: string | null
+  source: string | null
+}
+
+export interface ConfigSection {
+  title: string
+  text: string
+}
+
+export interface GroupVerdictView {
+  verdict: string
+  badge: string
+  summary: string
+  checks: CheckView[]
+  config: ConfigSection[]
+  notes: string[]
+  assumptions: string[]
+}
+
+const VERDICT_BADGE: Record<string, string> = { clean: 'ok', shared: 'caution', blocked: 'blocked' }
+
+/** A failed block/error check stops the plan; a failed warn or an unknown needs a look. */
+function checkBadge(c: CheckResult): string {
+  if (c.status === 'pass') return 'ok'
+  if (c.status === 'unknown') return 'caution'
+  return c.severity === 'block' || c.severity === 'error' ? 'fail' : 'warning'
+}
+
+/** The config as the files and commands it goes into; empty parts are left out. */
+export function configSections(p: ProxmoxConfig): ConfigSection[] {
+  const parts: [string, string[]][] = [
+    ['/etc/pve/qemu-server/<vmid>.conf', p.hostpci],
+    ['or with qm', p.qmSet ? [p.qmSet] : []],
+    ['/etc/pve/mapping/pci.cfg (resource mapping)', p.mappingCfg ? [p.mappingCfg] : []],
+    ['or with pvesh', p.mappingCommands],
+    ['/etc/modprobe.d/vfio.conf', p.vfioConf],
+    ['/etc/modules', p.modules],
+    ['kernel command line additions', p.kernelCmdline],
+    ['/etc/modprobe.d/blacklist-gpu.conf', p.blacklist],
+    ['then run', p.afterwards],
+  ]
+  return parts.filter(([, lines]) => lines.length > 0).map(([title, lines]) => ({ title, text: lines.join('\n') }))
+}
+
+export function groupVerdict(node: NodeRecord, groupId: number, catalog: Catalog): GroupVerdictView {
+  const check = checkIommuGroup(node.id, groupId, catalog)
+  return {
+    verdict: check.verdict,
+    badge: VERDICT_BADGE[check.verdict] ?? 'caution',
+    summary: check.summary,
+    checks: check.checks.map((c) => ({
+      id: c.id, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
+    })),
+    config: configSections(check.proxmox),
+    notes: check.proxmox.notes,
+    assumptions: check.assumptions,
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * What every planner widget shares: a shadow root with its own styles, a form preset from the
+ * element's attributes (checked like API input before anything is sent), a problem box that
+ * shows the API's problem+json detail, and a results region announced to screen readers.
+ */
+import { ApiProblem, apiBase, callApi, isApiUrl } from './api.ts'
+import { h, replace } from './dom.ts'
+import { STYLES } from './styles.ts'
+
+/** Returns what is wrong with a value, or null; each mirrors a rule of the API's zod schema. */
+export type Check = (value: string) => string | null
+
+export interface PlannerCall {
+  path: string
+  body?: unknown
+}
+
+let sheet: CSSStyleSheet | null = null
+function adoptStyles(root: ShadowRoot): void {
+  try {
+    sheet ??= new CSSStyleSheet()
+    sheet.replaceSync(STYLES)
+    root.adoptedStyleSheets = [sheet]
+  } catch {
+    root.appendChild(h('style', {}, STYLES)) // browsers without constructable stylesheets
+  }
+}
+
+export abstract class PlannerElement extends HTMLElement {
+  protected readonly root: ShadowRoot
+  protected readonly form: HTMLFormElement
+  private readonly problemBox: HTMLElement
+  protected readonly results: HTMLElement
+  private started = false
+  private controller: AbortController | null = null
+
+  /** Shown as the widget's title. */
+  protected abstract readonly heading: string
+  /** Attribute (= form control name) → check; attributes absent from here are not read. */
+  protected abstract readonly checks: Record<string, Check>
+  /** Adds the form's controls, loading their options from the API where needed. */
+  protected abstract setup(): Promise<void>
+  /** The API call for the form's current values. */
+  protected abstract plan(values: Record<string, string>): PlannerCall
+  /** Shows an answer of the API in `this.results`. */
+  protected abstract render(answer: unknown): void
+
+  constructor() {
+    super()
+    this.root = this.attachShadow({ mode: 'open' })
+    adoptStyles(this.root)
+    this.form = h('form', { novalidate: true })
+    this.problemBox = h('div', { class: 'problem', role: 'alert', hidden: true })
+    this.results = h('div', { class: 'results', 'aria-live': 'polite' })
+  }
+
+  connectedCallback(): void {
+    if (this.started) return
+    this.started = true
+    const titleId = `t-${this.localName}`
+    this.root.append(
+      h('section', { class: 'planner', 'aria-labelledby': titleId },
+        h('strong', { class: 'title', id: titleId }, this.heading),
+        this.form, this.problemBox, this.results,
+        h('p', { class: 'foot' }, 'Computed by the ', h('a', { href: `${this.apiOrigin()}/api/docs`, target: '_blank', rel: 'noopener' }, 'homelab-planner API'), '.')),
+    )
+    this.form.addEventListener('submit', (e) => { e.preventDefault(); void this.update() })
+    this.form.addEventListener('change', (e) => void this.changed(e.target))
+    void this.start()
+  }
+
+  /** A control changed: plan again (widgets whose options depend on a control refresh them first). */
+  protected async changed(_control: EventTarget | null): Promise<void> {
+    await this.update()
+  }
+
+  /** The API base URL (checked in start(); a bad `api` attribute falls back to the script's origin). */
+  protected apiOrigin(): string {
+    const attr = this.getAttribute('api')
+    return apiBase(attr !== null && isApiUrl(attr) ? attr : null, import.meta.url)
+  }
+
+  protected call<T>(path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return callApi<T>(this.apiOrigin(), path, body, signal)
+  }
+
+  /** The element's preset for a control: its attribute, when the attribute passes its check. */
+  protected preset(name: string, fallback: string): string {
+    const value = this.getAttribute(name)
+    return value !== null && this.checks[name]?.(value) === null ? value : fallback
+  }
+
+  private attributeProblems(): string[] {
+    const problems: string[] = []
+    const api = this.getAttribute('api')
+    if (api !== null && !isApiUrl(api)) problems.push(`api: expected an http(s) URL (got "${api}")`)
+    for (const [name, check] of Object.entries(this.checks)) {
+      const value = this.getAttribute(name)
+      const problem = value === null ? null : check(value)
+      if (problem) problems.push(`${this.paramName(name)}: ${problem} (got "${value}")`)
+    }
+    return problems
+  }
+
+  /** An embed page's values come from the query string: name them as the URL spells them. */
+  private paramName(attribute: string): string {
+    return this.dataset.embed ? attribute.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : attribute
+  }
+
+  private async start(): Promise<void> {
+    this.dataset.state = 'loading'
+    try {
+      await this.setup()
+    } catch (err) {
+      this.fail(err)
+      return
+    }
+    const problems = this.attributeProblems()
+    if (problems.length > 0) {
+      this.showProblem('This widget was given invalid settings; fix them in the form or the embed code:', problems)
+      this.dataset.state = 'invalid'
+      return
+    }
+    await this.update()
+  }
+
+  /** Reads the form, checks it the way the API would, calls the planner and renders its answer. */
+  protected async update(): Promise<void> {
+    const values: Record<string, string> = {}
+    for (const [name, value] of new FormData(this.form)) values[name] = String(value)
+    const problems = Object.entries(this.checks).flatMap(([name, check]) => {
+      const value = values[name]
+      const problem = value === undefined || value === '' ? null : check(value)
+      return problem ? [`${name}: ${problem} (got "${value}")`] : []
+    })
+    if (problems.length > 0) {
+      this.showProblem('Fix these fields:', problems)
+      replace(this.results) // no numbers for other input than the form shows
+      this.dataset.state = 'invalid'
+      return
+    }
+    this.controller?.abort()
+    const controller = new AbortController()
+    this.controller = controller
+    this.results.setAttribute('aria-busy', 'true')
+    this.dataset.state = 'loading'
+    try {
+      const { path, body } = this.plan(values)
+      const answer = await this.call<unknown>(path, body, controller.signal)
+      if (controller.signal.aborted) return
+      this.hideProblem()
+      this.render(answer)
+      this.dataset.state = 'ready'
+    } catch (err) {
+      if ((err as Error).name !== 'AbortError') this.fail(err)
+    } finally {
+      if (this.controller === controller) this.results.removeAttribute('aria-busy')
+    }
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof ApiProblem) {
+      this.showProblem(err.message, err.errors.map((e) => `${e.pointer}: ${e.detail}`))
+    } else {
+      this.showProblem(`The widget failed: ${(err as Error).message}`, [])
+    }
+    replace(this.results)
+    this.dataset.state = 'error'
+  }
+
+  protected showProblem(message: string, lines: string[]): void {
+    replace(this.problemBox, h('p', {}, message), lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null)
+    this.problemBox.hidden = false
+  }
+
+  private hideProblem(): void {
+    this.problemBox.hidden = true
+    replace(this.problemBox)
+  }
+}
+
+/** Defines a custom element once, so loading one widget file and widgets.js together is harmless. */
+export function define(name: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(name)) customElements.define(name, ctor)
+}
+
+/** A copy button for a block of text, with a spoken confirmation. */
+export function copyButton(text: () => string, label: string): HTMLElement {
+  const status = h('span', { class: 'note', role: 'status' })
+  const button = h('button', { type: 'button', class: 'secondary' }, label)
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(text())
+      status.textContent = 'Copied.'
+    } catch {
+      status.textContent = 'Copy failed: select the text and press Ctrl+C.'
+    }
+  })
+  return h('div', { class: 'copy-row' }, button, status)
+}

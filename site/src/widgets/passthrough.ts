@@ -1,0 +1,112 @@
+/**
+ * <passthrough-check node group device api>: can this IOMMU group go to a VM, what goes with
+ * it, and the Proxmox config (GET /api/v1/nodes/{node}/iommu-groups/{group}/check).
+ */
+import type { CheckResult, GroupCheck } from '../../../api/src/domain/passthrough/schemas.ts'
+import { PlannerElement, copyButton, define, type Check, type PlannerCall } from './base.ts'
+import { oneOf, slug } from './checks.ts'
+import { append, field, h, option, replace } from './dom.ts'
+import { proxmoxText } from './proxmox-text.ts'
+
+interface NodeSummary { id: string; name: string }
+interface GroupListing { id: number; members: { address: string | null; label: string }[] }
+
+const VERDICTS = { clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], blocked: ['Blocked', 'v-bad'] } as const
+const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
+
+/** PciAddressSchema, also allowing the short forms the API accepts (0e:00.0, 0e:00 = slot). */
+const PCI = /^(?:[0-9a-f]{4}:)?([0-9a-f]{2}:[0-9a-f]{2})(\.[0-7])?$/i
+const pci: Check = (v) => (PCI.test(v) ? null : 'expected a PCI address such as "0e:00.0" or "0000:0e:00.0"')
+/** The group path parameter: ^\d{1,6}$ (GroupParamsSchema). */
+const groupNumber: Check = (v) => (/^\d{1,6}$/.test(v) ? null : 'expected an IOMMU group number such as 31')
+
+/** The group holding a device, matched on bus:slot(.function), domain optional. */
+function groupOf(groups: GroupListing[], address: string): GroupListing | undefined {
+  const [, slot, fn] = PCI.exec(address.toLowerCase()) ?? []
+  if (!slot) return undefined
+  return groups.find((g) => g.members.some((m) => m.address !== null && m.address.slice(5).startsWith(slot + (fn ?? ''))))
+}
+
+export class PassthroughCheck extends PlannerElement {
+  protected readonly heading = 'IOMMU group passthrough check'
+  protected readonly checks: Record<string, Check> = { node: slug, group: groupNumber, device: pci }
+  private nodeSelect = h('select', { name: 'node' })
+  private groupSelect = h('select', { name: 'group' })
+
+  protected async setup(): Promise<void> {
+    const nodes = await this.call<NodeSummary[]>('/api/v1/nodes')
+    this.checks.node = (v) => slug(v) ?? oneOf(nodes.map((n) => n.id))(v)
+    const node = this.preset('node', nodes[0]?.id ?? '')
+    append(this.nodeSelect, nodes.map((n) => option(n.id, n.name, n.id === node)))
+    const groups = await this.loadGroups(this.nodeSelect.value)
+    // The device, when given, names the group (its address is easier to find than a group number).
+    this.checks.device = (v) => pci(v) ?? (groupOf(groups, v) ? null : `no device at this address on ${this.nodeSelect.value}`)
+    const device = this.preset('device', '')
+    const wanted = device ? String(groupOf(groups, device)?.id) : this.preset('group', '')
+    if (wanted) this.groupSelect.value = wanted
+    append(this.form, [
+      field('Node', this.nodeSelect),
+      field('IOMMU group', this.groupSelect, 'Listed with the devices each group holds'),
+      h('button', { type: 'submit' }, 'Check'),
+    ])
+  }
+
+  private async loadGroups(node: string): Promise<GroupListing[]> {
+    const groups = await this.call<GroupListing[]>(`/api/v1/nodes/${encodeURIComponent(node)}/iommu-groups`)
+    this.checks.group = (v) => groupNumber(v) ?? oneOf(groups.map((g) => String(g.id)))(v)
+    const sorted = [...groups].sort((a, b) => a.id - b.id)
+    replace(this.groupSelect, ...sorted.map((g) =>
+      option(String(g.id), `${g.id}: ${g.members.map((m) => m.label).join(', ') || 'no devices listed'}`)))
+    return groups
+  }
+
+  protected override async changed(control: EventTarget | null): Promise<void> {
+    if (control === this.nodeSelect) await this.loadGroups(this.nodeSelect.value)
+    await this.update()
+  }
+
+  protected plan(v: Record<string, string>): PlannerCall {
+    return { path: `/api/v1/nodes/${encodeURIComponent(v.node ?? '')}/iommu-groups/${encodeURIComponent(v.group ?? '')}/check` }
+  }
+
+  protected render(answer: unknown): void {
+    const a = answer as GroupCheck
+    const [verdict, tone] = VERDICTS[a.verdict]
+    const open = a.checks.filter((c) => c.status !== 'pass')
+    const config = proxmoxText(a.proxmox)
+    replace(this.results,
+      h('div', { class: 'head' }, h('strong', {}, `Group ${a.group} on ${a.node}`),
+        h('span', { class: `verdict ${tone}`, 'data-field': 'verdict', 'data-value': a.verdict }, verdict)),
+      h('p', { 'data-field': 'summary' }, a.summary),
+      membersTable(a),
+      a.hostLoses.length ? h('p', { class: 'note', 'data-field': 'hostLoses' }, 'The host gives up: ',
+        a.hostLoses.map((d) => `${d.label}${d.hostUse.length ? ` (${d.hostUse.join(', ')})` : ''}`).join('; ')) : null,
+      h('p', { class: 'note', 'data-field': 'checks', 'data-value': a.checks.length },
+        `${a.checks.length - open.length} of ${a.checks.length} checks pass${open.length ? '; to look at:' : '.'}`),
+      open.length ? h('ul', { class: 'notes' }, ...open.map(checkItem)) : null,
+      h('strong', {}, 'Proxmox config'),
+      config
+        ? h('div', {}, h('pre', { tabindex: 0, 'aria-label': 'Proxmox config', 'data-field': 'config' }, config), copyButton(() => config, 'Copy config'))
+        : h('p', { class: 'note', 'data-field': 'config' }, 'No config: fix the blocking checks first.'),
+    )
+  }
+}
+
+function membersTable(a: GroupCheck): HTMLElement {
+  return h('table', { 'data-field': 'members', 'data-value': a.members.length },
+    h('caption', { class: 'sr' }, `Members of IOMMU group ${a.group}`),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Address'), h('th', { scope: 'col' }, 'Device'), h('th', { scope: 'col' }, 'Goes as'), h('th', { scope: 'col' }, 'Host driver'))),
+    h('tbody', {}, ...a.members.map((m) => h('tr', {},
+      h('td', {}, m.address ?? '—'),
+      h('td', {}, m.label, m.hostCritical ? h('span', { class: 'v-bad' }, ' (host needs it)') : null),
+      h('td', {}, m.role),
+      h('td', {}, m.hostDriver ?? '—')))))
+}
+
+function checkItem(c: CheckResult): HTMLElement {
+  return h('li', { 'data-check': c.id },
+    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.id} ${c.status === 'unknown' ? 'unknown' : c.severity}: `),
+    `${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
+}
+
+define('passthrough-check', PassthroughCheck)

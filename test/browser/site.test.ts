@@ -1,0 +1,211 @@
+/**
+ * The docs site as people use it, served by the real worker (global-setup.ts): every page
+ * opens without console errors or broken internal links, shows facts computed from data/ by
+ * the same code, stays readable on a phone, and gets a screenshot in test-results/screenshots/.
+ * Run after `npm run -s build`: npx vitest run --project browser test/browser/site.test.ts
+ */
+import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { loadCatalog } from '../../api/scripts/load-catalog.ts'
+import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
+import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
+import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
+import openapi from '../../openapi/openapi.json' with { type: 'json' }
+import { launchChromium, type LaunchedBrowser } from './browser.ts'
+
+const SHOTS = 'test-results/screenshots'
+const base = inject('baseUrl')
+const catalog = loadCatalog('data')
+
+interface Visited {
+  status: number
+  errors: string[]
+  ids: Set<string>
+  links: string[]
+  overflowPx: number
+}
+
+const visited = new Map<string, Visited>()
+let browser: LaunchedBrowser
+
+/** Site pages are folders (trailingSlash 'always'); the API and files are checked with fetch. */
+const isPage = (path: string) => path.endsWith('/') && !path.startsWith('/api/') && !path.startsWith('/pagefind/')
+
+function shotName(path: string, suffix = ''): string {
+  return `${SHOTS}/${path.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index'}${suffix}.png`
+}
+
+async function sitemapPaths(): Promise<string[]> {
+  const index = await (await fetch(`${base}/sitemap-index.xml`)).text()
+  const maps = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname)
+  const pages = await Promise.all(maps.map(async (p) => (await fetch(`${base}${p}`)).text()))
+  return pages.flatMap((xml) => [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname))
+}
+
+async function visit(page: Page, path: string): Promise<Visited> {
+  const errors: string[] = []
+  const onConsole = (msg: { type(): string; text(): string }) => {
+    if (msg.type() === 'error') errors.push(msg.text())
+  }
+  const onError = (err: Error) => errors.push(err.message)
+  const onResponse = (r: { status(): number; url(): string }) => {
+    if (r.status() >= 400) errors.push(`${r.status()} ${r.url()}`)
+  }
+  page.on('console', onConsole)
+  page.on('pageerror', onError)
+  page.on('response', onResponse)
+  const res = await page.goto(`${base}${path}`, { waitUntil: 'load' })
+  await page.screenshot({ path: shotName(path), fullPage: true })
+  const found = await page.evaluate(() => ({
+    ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
+    links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+  }))
+  page.off('console', onConsole)
+  page.off('pageerror', onError)
+  page.off('response', onResponse)
+  return { status: res?.status() ?? 0, errors, ids: new Set(found.ids), links: found.links, overflowPx: 0 }
+}
+
+/** Horizontal overflow of the whole page at phone width: wide tables must scroll in their own box. */
+async function phoneOverflow(page: Page, path: string): Promise<number> {
+  await page.goto(`${base}${path}`, { waitUntil: 'load' })
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+}
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+  const page = await browser.context.newPage()
+  const queue = ['/', ...(await sitemapPaths())]
+  while (queue.length > 0) {
+    const path = queue.shift()!
+    if (visited.has(path)) continue
+    const v = await visit(page, path)
+    visited.set(path, v)
+    for (const href of v.links) {
+      const url = new URL(href)
+      if (url.origin === base && isPage(url.pathname) && !visited.has(url.pathname)) queue.push(url.pathname)
+    }
+  }
+  await page.setViewportSize({ width: 390, height: 844 })
+  for (const [path, v] of visited) v.overflowPx = await phoneOverflow(page, path)
+  await page.goto(`${base}/nodes/meraxes/`, { waitUntil: 'load' })
+  await page.screenshot({ path: shotName('/nodes/meraxes/', '-phone') })
+  await page.close()
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('docs site', () => {
+  it('has every page the brief names, one per node', () => {
+    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/']
+    for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
+    expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
+  })
+
+  it('opens every page with 200 and no console error', () => {
+    const bad = [...visited].filter(([, v]) => v.status !== 200 || v.errors.length > 0).map(([p, v]) => ({ p, status: v.status, errors: v.errors }))
+    expect(bad).toEqual([])
+  })
+
+  it('has no broken internal link or anchor', async () => {
+    const broken: string[] = []
+    const files = new Set<string>()
+    for (const [from, v] of visited) {
+      for (const href of v.links) {
+        const url = new URL(href)
+        if (url.origin !== base) continue
+        const target = visited.get(url.pathname)
+        if (target && url.hash && !target.ids.has(decodeURIComponent(url.hash.slice(1)))) broken.push(`${from} → ${url.pathname}${url.hash}`)
+        if (!target) files.add(url.pathname)
+      }
+    }
+    for (const path of files) {
+      const res = await fetch(`${base}${path}`)
+      if (!res.ok) broken.push(`${path}: ${res.status}`)
+    }
+    expect(broken).toEqual([])
+  })
+
+  it('stays within a phone screen (wide tables scroll in their own box)', () => {
+    const wide = [...visited].filter(([, v]) => v.overflowPx > 1).map(([p, v]) => `${p}: ${v.overflowPx}px`)
+    expect(wide).toEqual([])
+  })
+
+  it('answers an unknown page with the 404 page', async () => {
+    const res = await fetch(`${base}/no-such-page/`)
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('404')
+  })
+})
+
+describe('facts rendered from data/', () => {
+  let page: Page
+  beforeAll(async () => {
+    page = await browser.context.newPage()
+  })
+  afterAll(async () => {
+    await page.close()
+  })
+
+  it('draws the topology with the 1 Gb/s bottleneck, accessibly', async () => {
+    await page.goto(`${base}/`)
+    const svg = page.locator('svg.topology[role="img"]')
+    await expect(svg.locator('title').textContent()).resolves.toMatch(/topology/i)
+    expect(await svg.textContent()).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
+  })
+
+  it("shows MERAXES's 24 GiB GPU and the corrected 10de:2203 with its reason", async () => {
+    await page.goto(`${base}/nodes/meraxes/`)
+    await expect(page.getByText('24 GiB VRAM').first().isVisible()).resolves.toBe(true)
+    const row = page.locator('tr', { hasText: '10de:2203' }).first()
+    await expect(row.locator('.badge-corrected').first().isVisible()).resolves.toBe(true)
+    await row.locator('details summary').first().click()
+    await expect(row.getByText(/10de:1618 is not a GA102 device ID/).first().isVisible()).resolves.toBe(true)
+  })
+
+  it("lists CARAXES's IOMMU group 31 with the RTX 2080 SUPER", async () => {
+    await page.goto(`${base}/nodes/caraxes/iommu-groups/`)
+    const section = page.locator('section', { has: page.locator('#group-31') })
+    expect(await section.textContent()).toContain('RTX 2080 SUPER')
+  })
+
+  it('shows the VRAM planner answer in the model-fit matrix', async () => {
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M' }), catalog)
+    const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
+    await page.goto(`${base}/ai-placement/`)
+    const header = (await page.locator('table.fit-matrix thead th').allTextContents()).map((t) => t.trim())
+    const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(header.indexOf(meraxes.target.label) - 1)
+    const text = await cell.textContent()
+    expect(text).toContain(meraxes.verdict)
+    expect(text).toContain(`${meraxes.tokensPerSecond} tok/s`)
+  })
+
+  it('gives every problem type an anchor on the errors page', async () => {
+    await page.goto(`${base}/docs/errors/`)
+    for (const key of Object.keys(PROBLEM_TYPES)) expect(await page.locator(`[id="${key}"]`).count()).toBe(1)
+  })
+
+  it('lists every operation of openapi.json in the API reference', async () => {
+    await page.goto(`${base}/api-reference/`)
+    const ids = Object.values(openapi.paths).flatMap((item) => Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId))
+    for (const id of ids) expect(await page.locator(`[id="op-${id}"]`).count()).toBe(1)
+  })
+
+  it('finds pages with the search box', async () => {
+    await page.goto(`${base}/`)
+    await page.locator('site-search button').first().click()
+    await page.locator('.pagefind-ui__search-input').fill('RTL8168')
+    await expect(page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
+  })
+
+  it('renders in dark mode', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.goto(`${base}/`)
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+    await page.screenshot({ path: shotName('/', '-dark'), fullPage: true })
+  })
+})

@@ -1,0 +1,112 @@
+/**
+ * The site's page data functions are pure functions of the catalog: a node added to data/
+ * gets its pages, sidebar entries, topology box, IOMMU verdicts, fit-matrix column and copy
+ * times with no code change, and a value changed in data/ shows up where it is rendered.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
+import { PROBLEM_TYPES } from '../../../api/src/http/problem.ts'
+import { operationRef, operationsByTag, type OpenApiDocument } from '../../../site/src/lib/api-reference.ts'
+import { problemTypeDocs } from '../../../site/src/lib/errors.ts'
+import { modelFitMatrix } from '../../../site/src/lib/model-fit.ts'
+import { iommuGroups, nodePaths } from '../../../site/src/lib/node-view.ts'
+import { groupVerdict } from '../../../site/src/lib/passthrough-view.ts'
+import { correctedFacts } from '../../../site/src/lib/provenance.ts'
+import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
+import { loadRows, sampleFiles, transferRows } from '../../../site/src/lib/storage-view.ts'
+import { topologySvg } from '../../../site/src/lib/topology.ts'
+
+const catalog = loadCatalog('data')
+
+/** The loaded catalog plus VHAGAR, a copy of MERAXES, joined to MERAXES by a 2.5 GbE link. */
+function withThirdNode(): Catalog {
+  const c = structuredClone(catalog)
+  const meraxes = c.nodes.find((n) => n.id === 'meraxes')!
+  const vhagar = structuredClone(meraxes)
+  vhagar.id = 'vhagar'
+  vhagar.name = 'VHAGAR'
+  for (const nic of vhagar.networkInterfaces) nic.id = nic.id.replace('meraxes', 'vhagar')
+  for (const s of vhagar.storage) s.id = s.id.replace('meraxes', 'vhagar')
+  c.nodes.push(vhagar)
+  c.networkLinks.push({
+    id: 'fast-lane', label: 'Fast lane', notes: [],
+    endpoints: [{ node: 'meraxes', interface: 'meraxes-rtl8125' }, { node: 'vhagar', interface: 'vhagar-rtl8125' }],
+    provenance: { default: { status: 'inferred', source: 'test fixture' }, fields: {} },
+  })
+  return c
+}
+
+describe('site page data', () => {
+  const three = withThirdNode()
+
+  it('gives a new node its pages and sidebar entries', () => {
+    expect(nodePaths(three).map((p) => p.params.node)).toEqual(['caraxes', 'meraxes', 'vhagar'])
+    const links = JSON.stringify(buildSidebar(three))
+    expect(links).toContain('/nodes/vhagar/')
+    expect(links).toContain('/nodes/vhagar/iommu-groups/')
+  })
+
+  it('draws a third box and its link in the topology', () => {
+    const svg = topologySvg(three)
+    expect(svg.match(/class="topo-node"/g)).toHaveLength(3)
+    expect(svg).toContain('VHAGAR')
+    expect(svg).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
+    expect(svg).toMatch(/Fast lane<\/text><text[^>]*>2\.5 Gb\/s<\/text>/)
+    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="topo-title topo-desc"/)
+  })
+
+  it('escapes catalog text in the SVG', () => {
+    const c = structuredClone(catalog)
+    c.nodes[0]!.name = 'A & <B>'
+    expect(topologySvg(c)).toContain('A &#38; &#60;B&#62;')
+  })
+
+  it('renders a changed value from data/ (VRAM)', () => {
+    const c = structuredClone(catalog)
+    c.gpuModels.find((g) => g.slug === 'nvidia-rtx-3090-ti')!.vramBytes = 48 * 1024 ** 3
+    expect(topologySvg(c)).toContain('GeForce RTX 3090 Ti · 48 GiB VRAM')
+    expect(topologySvg(catalog)).toContain('GeForce RTX 3090 Ti · 24 GiB VRAM')
+  })
+
+  it("lists the new node's corrected facts and IOMMU verdicts", () => {
+    const vhagar = three.nodes.find((n) => n.id === 'vhagar')!
+    const fixed = correctedFacts(three).filter((f) => f.href === '/nodes/vhagar/')
+    expect(fixed.map((f) => f.value)).toContain('10de:2203')
+    const groups = iommuGroups(vhagar)
+    expect(groups.map((g) => g.id)).toContain(30)
+    expect(groupVerdict(vhagar, 30, three).verdict).toBe(groupVerdict(three.nodes[1]!, 30, three).verdict)
+  })
+
+  it('adds the new GPU to the model-fit matrix and the copy times', () => {
+    const matrix = modelFitMatrix(three, () => ['Q4_K_M'])
+    expect(matrix.targets.some((t) => t.includes('VHAGAR'))).toBe(true)
+    expect(matrix.rows.every((r) => r.cells.length === matrix.targets.length)).toBe(true)
+    const files = sampleFiles(three)
+    expect(loadRows(three, files).some((r) => r.device.node === 'vhagar')).toBe(true)
+    const fast = transferRows(three, files).find((r) => r.route.startsWith('MERAXES') && r.route.includes('VHAGAR'))!
+    expect(fast.bottleneck).not.toMatch(/RTL8168/)
+  })
+
+  it('finds every corrected fact of the real data, the 10de:2203 one with its reason', () => {
+    const gpu = correctedFacts(catalog).find((f) => f.field === 'vendorDevice' && f.value === '10de:2203')
+    expect(gpu?.reason).toMatch(/not a GA102 device ID/)
+    expect(gpu?.source).toBeTruthy()
+  })
+
+  it('lists every OpenAPI operation and every problem type', () => {
+    const doc = JSON.parse(readFileSync('openapi/openapi.json', 'utf8')) as OpenApiDocument
+    const count = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((m) => m !== 'parameters').length, 0)
+    expect(operationsByTag(doc).flatMap((t) => t.operations)).toHaveLength(count)
+    expect(problemTypeDocs(PROBLEM_TYPES).map((t) => t.key)).toEqual(Object.keys(PROBLEM_TYPES))
+  })
+
+  it('names only operations that openapi.json has (<ApiOp id>)', () => {
+    const doc = JSON.parse(readFileSync('openapi/openapi.json', 'utf8')) as OpenApiDocument
+    const pages = readdirSync('site/src/pages', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.astro'))
+    const ids = pages.flatMap((f) => [...readFileSync(`site/src/pages/${f}`, 'utf8').matchAll(/<ApiOp id="([^"]+)"/g)].map((m) => m[1]!))
+    expect(ids.length).toBeGreaterThan(0)
+    expect(ids.filter((id) => operationRef(doc, id) === null)).toEqual([])
+  })
+})
