@@ -16,6 +16,7 @@ import { apiDocsPage } from './http/api-docs-page.ts'
 import { catalogRouter } from './routes/catalog/index.ts'
 import { passthroughRouter } from './routes/passthrough/index.ts'
 import { storageRouter } from './routes/storage/index.ts'
+import { importRouter } from './routes/import/index.ts'
 import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
 import { modelsRouter } from './routes/models/index.ts'
@@ -64,6 +65,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', catalogRouter)
   app.route('/', passthroughRouter)
   app.route('/', storageRouter)
+  app.route('/', importRouter)
   app.route('/', modelsRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)

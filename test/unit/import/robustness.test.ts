@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { ImportInputError } from '../../../api/src/domain/import/errors.ts'
+import { importHost } from '../../../api/src/domain/import/import-host.ts'
+
+const catalog = loadCatalog('data')
+const fixtures = readdirSync('test/unit/import/fixtures').map((f) => readFileSync(`test/unit/import/fixtures/${f}`, 'utf8'))
+
+/** The route's promise: an answer or an ImportInputError (a 422), never anything else (a 500). */
+function answersOrRefuses(node: string, text: string): boolean {
+  try {
+    importHost(node, [{ text }], catalog)
+    return true
+  } catch (err) {
+    if (err instanceof ImportInputError) return true
+    throw err
+  }
+}
+
+describe('importHost on damaged input', () => {
+  it('answers or refuses cut, spliced and garbled host output', () => {
+    const damaged = fc
+      .tuple(fc.constantFrom(...fixtures), fc.nat(), fc.nat(), fc.string({ maxLength: 40 }))
+      .map(([text, a, b, junk]) => {
+        const lines = text.split('\n')
+        const at = a % (lines.length + 1)
+        lines.splice(at, b % 3, junk.replace(/\d/g, '9'.repeat(12)))
+        return lines.join('\n').slice(0, b % 2 === 0 ? undefined : (a * 7) % (text.length + 1))
+      })
+    fc.assert(fc.property(fc.constantFrom('caraxes', 'meraxes', 'newnode'), damaged, answersOrRefuses), { numRuns: 300, seed: 42 })
+  })
+
+  it('refuses addresses and groups the catalog cannot hold instead of failing', () => {
+    const text = '10000:e1:00.0 Non-Volatile memory controller [0108]: Samsung Electronics Co Ltd Device [144d:a80b]\nIOMMU Group 12345678 0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation Device [10de:2203]\n0d:00.0 VGA compatible controller [0300]: NVIDIA Corporation Device [10de:2203]'
+    const answer = importHost('newnode', [{ text }], catalog)
+    expect(answer.inputs[0]!.unparsed.map((u) => u.line)).toEqual([1, 2])
+    expect(answer.node.devices.map((d) => d.address)).toEqual(['0000:0d:00.0'])
+  })
+})
