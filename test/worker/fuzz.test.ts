@@ -16,13 +16,7 @@ const TIME_LIMIT_MS = 6_000
  * Violations found in other engineers' domain code, reported to them and skipped here until
  * fixed (delete the entry then). Each names the operation and the exact check that fails.
  */
-const KNOWN_ISSUES: { operation: string; problem: RegExp; why: string }[] = [
-  {
-    operation: 'planVramFit',
-    problem: /trainingBreakdown.*safe integer range|safe integer range.*trainingBreakdown/s,
-    why: 'training byte counts exceed 2^53 for in-range inputs (sequenceLength 624952, microBatch 1021): domain/vram',
-  },
-]
+const KNOWN_ISSUES: { operation: string; problem: RegExp; why: string }[] = []
 
 function isKnown(v: Violation): boolean {
   return KNOWN_ISSUES.some((k) => k.operation === v.operation && k.problem.test(v.problem))

@@ -17,11 +17,13 @@ import { weightLayout, type WeightLayout } from './weights.ts'
 function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   const a = r.arch
   const warnings: string[] = []
-  if (req.mode === 'inference' && req.contextLength > a.maxContextLength) {
-    throw new PlanInputError('invalid', '/contextLength', `contextLength ${req.contextLength} exceeds ${r.name}'s maximum of ${a.maxContextLength} tokens (with RoPE scaling).`)
+  // Inference reads contextLength, fine-tuning sequenceLength: the model's limit bounds both.
+  const [field, tokens] = req.mode === 'inference' ? ['contextLength', req.contextLength] : ['sequenceLength', req.sequenceLength]
+  if (tokens > a.maxContextLength) {
+    throw new PlanInputError('invalid', `/${field}`, `${field} ${tokens} exceeds ${r.name}'s maximum of ${a.maxContextLength} tokens (with RoPE scaling).`)
   }
-  if (req.mode === 'inference' && req.contextLength > a.contextLength) {
-    warnings.push(`contextLength ${req.contextLength} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
+  if (tokens > a.contextLength) {
+    warnings.push(`${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
   }
   if (req.kvCacheType !== 'f16' && !req.flashAttention) {
     throw new PlanInputError('invalid', '/kvCacheType', `kvCacheType ${req.kvCacheType} needs flashAttention: llama.cpp cannot use a quantized V cache without flash attention; set flashAttention true or kvCacheType f16.`)
@@ -74,6 +76,20 @@ function fitTraining(r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set
   }
 }
 
+/**
+ * Eager attention grows with context² × batch, compute buffers with ubatch × context × heads:
+ * absurd but schema-valid inputs can pass 2^53 bytes (8 PiB), where integers stop being exact
+ * and no plan means anything. Refuse them rather than answer with rounded numbers.
+ */
+function assertExactBytes(results: VramFitResult[]): void {
+  const inexact = results.some((r) =>
+    [r.breakdown, r.trainingBreakdown].some((b) => b && Object.values(b).some((v) => typeof v === 'number' && !Number.isSafeInteger(v)))
+  )
+  if (inexact) {
+    throw new PlanInputError('invalid', '', 'This request needs more than 8 PiB of GPU memory (2^53 bytes): lower contextLength, sequenceLength, microBatch, parallel, ubatch or the model\'s dimensions.')
+  }
+}
+
 export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswer {
   const r = resolveModel(catalog.llmModels, req.model, req.quantization)
   checkQuantization(r)
@@ -84,6 +100,7 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const results = sets
     .map((set) => (req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set) : fitTraining(r, w, req, set)))
     .sort(compareResults)
+  assertExactBytes(results)
   return {
     model: {
       id: r.id, name: r.name, quantization: r.quantization, weightsBytes: w.fileBytes, parameterCount: w.parameterCount,
