@@ -63,8 +63,8 @@ export const DriveModelSchema = z
     slug: SlugSchema,
     vendor: z.string(),
     name: z.string(),
-    pciId: PciIdSchema.nullable(),
-    pcie: PcieLinkSchema.nullable(),
+    pciId: z.union([PciIdSchema, z.null()]),
+    pcie: z.union([PcieLinkSchema, z.null()]),
     capacityBytes: z.int().positive(),
     sequentialReadMBps: z.number().positive(),
     sequentialWriteMBps: z.number().positive(),
@@ -127,7 +127,7 @@ export const PciDeviceSchema = z
     /** Device name from the PCI ID database (pci.ids). */
     name: z.string(),
     vendorDevice: PciIdSchema,
-    subsystem: PciIdSchema.nullable(),
+    subsystem: z.union([PciIdSchema, z.null()]),
     classCode: PciClassSchema,
     /** -1 = the device has no IOMMU group (IOMMU off), as Proxmox reports it. */
     iommuGroup: z.int().min(-1),

@@ -27,7 +27,7 @@ export const HostDeviceSchema = z
     address: PciAddressSchema,
     classCode: PciClassSchema.optional(),
     vendorDevice: PciIdSchema.optional(),
-    subsystem: PciIdSchema.nullable().optional(),
+    subsystem: z.union([PciIdSchema, z.null()]).optional(),
     driver: z.string().nullable().optional(),
     /** -1 = no IOMMU group (IOMMU off), as Proxmox reports it. */
     iommuGroup: z.int().min(-1).optional(),

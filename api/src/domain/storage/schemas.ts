@@ -33,7 +33,7 @@ export const DrivePathSchema = z
     kind: z.enum(['nvme-direct', 'behind-hba']),
     controller: z.string().meta({ description: 'PCI address of the NVMe controller or the HBA' }),
     controllerName: z.string(),
-    pcie: PcieLinkSchema.nullable().meta({ description: 'Drive link (NVMe); null behind an HBA, whose link the catalog does not record' }),
+    pcie: z.union([PcieLinkSchema, z.null()]).meta({ description: 'Drive link (NVMe); null behind an HBA, whose link the catalog does not record' }),
     pcieMBps: nullableNumber,
     note: z.string(),
   })

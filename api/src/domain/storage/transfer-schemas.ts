@@ -43,7 +43,7 @@ export const TransferPlanSchema = z
     bytes: z.int(),
     sameNode: z.boolean(),
     verdict: z.enum(['priced', 'no-link', 'rate-unknown']),
-    link: LabLinkSchema.nullable(),
+    link: z.union([LabLinkSchema, z.null()]),
     stages: z.array(BottleneckSchema).meta({ description: 'Every known stage with its rate' }),
     bottleneck: BottleneckSchema.nullable(),
     seconds: z.number().nullable(),
