@@ -15,7 +15,7 @@ export default defineConfig({
     starlight({
       title: 'homelab-planner',
       description: 'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
-      sidebar: buildSidebar(catalog),
+      sidebar: [...buildSidebar(catalog), { label: 'Embed a planner', link: '/widgets/' }],
       customCss: ['./src/styles/custom.css'],
       lastUpdated: false,
       pagination: false,

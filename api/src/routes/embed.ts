@@ -20,12 +20,15 @@ const serveEmbed: MiddlewareHandler<AppEnv> = async (c) => {
   // Asset URLs end in "/" (auto-trailing-slash serves index.html there without a redirect).
   const url = new URL(`/embed/${widget}/`, c.req.url)
   const asset = await assets.fetch(new Request(url, { headers: c.req.raw.headers }))
+  // Not built (npm run build writes the embed pages after astro): the API's 404, not a framable error page.
+  if (!asset.ok && asset.status !== 304) return c.notFound()
   // The security-headers middleware sets the same CSP on every /embed/* answer; set here too
   // so the page is right even where that middleware is not mounted (tests of this router).
   const res = new Response(asset.body, asset)
   res.headers.set('Content-Security-Policy', embedCsp(c.env.EMBED_ALLOWED_ANCESTORS))
   res.headers.set('X-Content-Type-Options', 'nosniff')
   res.headers.set('Referrer-Policy', 'no-referrer')
+  res.headers.delete('X-Frame-Options') // in case the assets' _headers rule for /* ever reaches here
   return res
 }
 

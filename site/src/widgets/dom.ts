@@ -39,9 +39,10 @@ export function uid(prefix: string): string {
 /** A labelled form field: the label names the control for screen readers and clicks. */
 export function field(label: string, control: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLElement {
   control.id ||= uid('f')
+  // The hint sits on the label's line, so every control of a form row lines up at the bottom.
   const hintEl = hint ? h('small', { id: `${control.id}-hint` }, hint) : null
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id)
-  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintEl)
+  return h('div', { class: 'field' }, h('span', { class: 'label-row' }, h('label', { for: control.id }, label), hintEl), control)
 }
 
 export function option(value: string, label: string, selected = false): HTMLOptionElement {

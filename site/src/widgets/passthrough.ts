@@ -9,7 +9,7 @@ import { append, field, h, option, replace } from './dom.ts'
 import { proxmoxText } from './proxmox-text.ts'
 
 interface NodeSummary { id: string; name: string }
-interface GroupListing { id: number; members: { address: string | null; label: string }[] }
+interface GroupListing { id: number; members: { address: string | null; label: string; role: string }[] }
 
 const VERDICTS = { clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], blocked: ['Blocked', 'v-bad'] } as const
 const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
@@ -57,6 +57,9 @@ export class PassthroughCheck extends PlannerElement {
     const sorted = [...groups].sort((a, b) => a.id - b.id)
     replace(this.groupSelect, ...sorted.map((g) =>
       option(String(g.id), `${g.id}: ${g.members.map((m) => m.label).join(', ') || 'no devices listed'}`)))
+    // The GPU's group first: what most people want to pass through.
+    const gpu = sorted.find((g) => g.members.some((m) => m.role === 'gpu'))
+    if (gpu) this.groupSelect.value = String(gpu.id)
     return groups
   }
 

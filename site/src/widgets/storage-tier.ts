@@ -92,7 +92,7 @@ function copyRow(t: CopyTime): HTMLElement {
 }
 
 function timesTable(caption: string, heads: string[], rows: HTMLElement[]): HTMLElement {
-  return h('table', {}, h('caption', { class: 'note' }, caption),
+  return h('table', {}, h('caption', {}, caption),
     h('thead', {}, h('tr', {}, ...heads.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...rows))
 }
 

@@ -19,8 +19,9 @@ export const STYLES = `
 form { display: flex; flex-wrap: wrap; gap: 10px 14px; align-items: flex-end; margin: 0 0 12px; }
 .field { display: flex; flex-direction: column; gap: 3px; min-width: 9em; flex: 1 1 9em; }
 label { font-size: .85em; font-weight: 600; }
+.label-row { display: flex; flex-wrap: wrap; gap: 0 8px; align-items: baseline; }
 small { color: var(--muted); font-size: .78em; }
-input, select, button { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 5px; padding: 5px 8px; min-height: 2.1em; }
+input, select, button { height: 2.25em; font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--line); border-radius: 5px; padding: 5px 8px; min-height: 2.1em; }
 button { cursor: pointer; background: var(--accent); color: #fff; border-color: var(--accent); font-weight: 600; }
 button.secondary { background: transparent; color: var(--accent); }
 :is(input, select, button, a, pre):focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
@@ -47,6 +48,7 @@ dt { color: var(--muted); font-size: .8em; } dd { margin: 0; font-weight: 600; f
 ul.notes { margin: 4px 0; padding-left: 1.2em; font-size: .85em; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .88em; margin: 6px 0; }
 th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
+caption { text-align: left; font-weight: 600; color: var(--fg); padding: 4px 0; }
 th { font-size: .85em; color: var(--muted); font-weight: 600; }
 pre { background: color-mix(in srgb, var(--fg) 6%, var(--bg)); border: 1px solid var(--line); border-radius: 5px; padding: 8px 10px; overflow: auto; font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; margin: 6px 0; white-space: pre; }
 .copy-row { display: flex; gap: 8px; align-items: center; }

@@ -1,0 +1,271 @@
+/**
+ * The embeddable widgets, in Chromium, on a page of ANOTHER origin that embeds each widget both
+ * ways (iframe + web component): each shows the API's numbers for the same input (fetched here
+ * from the API), iframes resize to their content, only /embed/* may be framed, and bad preset
+ * values get a visible message without ever being rendered as HTML.
+ * Screenshots: test-results/screenshots/widgets-*.png.
+ */
+import { mkdirSync } from 'node:fs'
+import type { BrowserContext, Locator, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { GroupCheck } from '../../api/src/domain/passthrough/schemas.ts'
+import type { StoragePlan } from '../../api/src/domain/storage/plan-schemas.ts'
+import type { VramFitAnswer } from '../../api/src/domain/vram/schemas.ts'
+import { formatBytes, formatDiskBytes, formatNumber, formatSeconds } from '../../site/src/widgets/format.ts'
+import { proxmoxText } from '../../site/src/widgets/proxmox-text.ts'
+// Type-only: brings the widget sources into `tsc -p .` (the root tsconfig does not include site/).
+import type {} from '../../site/src/widgets/widgets.ts'
+import type {} from '../../site/src/widgets/embed.ts'
+import type {} from '../../site/src/widgets/resize-frames.ts'
+import { launchChromium, type LaunchedBrowser } from './browser.ts'
+import { startHostServer, type HostServer } from './fixtures/host-server.ts'
+
+const SHOTS = 'test-results/screenshots'
+/** The worker global-setup.ts started (wrangler dev on 127.0.0.1:8799). */
+const base = inject('baseUrl')
+
+let host: HostServer
+let browser: LaunchedBrowser
+let context: BrowserContext
+
+async function api<T>(path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+  const res = await fetch(base + path, init)
+  expect(res.status, `${path} answered ${res.status}`).toBe(200)
+  return (await res.json()) as T
+}
+
+/** Waits until a widget has rendered an answer (its host element says data-state="ready"). */
+async function ready(widget: Locator): Promise<Locator> {
+  await expect.poll(() => widget.getAttribute('data-state'), { timeout: 20_000 }).toBe('ready')
+  return widget
+}
+
+/** The text shown for one field and the exact API value the widget kept next to it. */
+async function shown(scope: Locator, field: string): Promise<{ text: string; value: string | null }> {
+  const el = scope.locator(`[data-field="${field}"]`).first()
+  return { text: ((await el.textContent()) ?? '').trim(), value: await el.getAttribute('data-value') }
+}
+
+async function expectVram(widget: Locator, answer: VramFitAnswer): Promise<void> {
+  const r = answer.results[0]!
+  const card = widget.locator('.card').first()
+  expect(await card.getAttribute('data-target')).toBe(r.target.label)
+  expect((await shown(card, 'verdict')).value).toBe(r.verdict)
+  const b = r.breakdown!
+  for (const [field, bytes] of [['weightsBytes', b.weightsGpuBytes], ['kvBytes', b.kvCacheBytes], ['computeBytes', b.computeBufferBytes], ['overheadBytes', b.overheadBytes], ['freeBytes', b.freeGpuBytes]] as const) {
+    expect(await shown(card, field)).toEqual({ text: formatBytes(field === 'freeBytes' ? Math.abs(bytes) : bytes), value: String(bytes) })
+  }
+  expect(await shown(card, 'maxContextLength')).toEqual({ text: `${formatNumber(r.maxContextLength!)} tokens`, value: String(r.maxContextLength) })
+  expect(await shown(card, 'tokensPerSecond')).toEqual({ text: formatNumber(r.tokensPerSecond!, 1), value: String(r.tokensPerSecond) })
+  expect(await shown(card, 'loadSeconds')).toEqual({ text: formatSeconds(r.loadSeconds!), value: String(r.loadSeconds) })
+}
+
+async function expectPassthrough(widget: Locator, answer: GroupCheck): Promise<void> {
+  expect((await shown(widget, 'verdict')).value).toBe(answer.verdict)
+  expect((await shown(widget, 'summary')).text).toBe(answer.summary)
+  expect((await shown(widget, 'members')).value).toBe(String(answer.members.length))
+  expect(await widget.locator('[data-field="members"] tbody tr').count()).toBe(answer.members.length)
+  const config = proxmoxText(answer.proxmox)
+  if (config) expect(await widget.locator('pre[data-field="config"]').textContent()).toBe(config)
+}
+
+/** What the storage widget sends for purpose + size (GB) + reader. */
+const storageItem = (purpose: string, sizeBytes: number, readers: string[] = []) =>
+  ({ items: [{ name: 'widget', purpose, sizeBytes, readers }] })
+
+async function expectStorage(widget: Locator, answer: StoragePlan): Promise<void> {
+  const item = answer.items[0]!
+  expect((await shown(widget, 'verdict')).value).toBe(item.verdict)
+  const r = item.recommended
+  if (!r) {
+    expect((await shown(widget, 'whyNot')).text).toBe(item.whyNot)
+    return
+  }
+  expect((await shown(widget, 'tier')).value).toBe(r.tier)
+  expect((await shown(widget, 'device')).value).toBe(`${r.node}:${r.storageId}`)
+  expect(await shown(widget, 'capacityLeftBytes')).toEqual({ text: formatDiskBytes(r.capacityLeftBytes), value: String(r.capacityLeftBytes) })
+  const times = async (field: string) => Promise.all((await widget.locator(`[data-field="${field}"]`).all())
+    .map(async (el) => ({ text: (await el.textContent())?.trim(), value: await el.getAttribute('data-value') })))
+  const expected = (list: { seconds: number | null }[]) =>
+    list.map((t) => ({ text: t.seconds === null ? '—' : formatSeconds(t.seconds), value: String(t.seconds) }))
+  expect(await times('loadSeconds')).toEqual(expected(item.loadTimes))
+  expect(await times('copySeconds')).toEqual(expected(item.copyTimes))
+  expect(item.loadTimes.length + item.copyTimes.length).toBeGreaterThan(0)
+}
+
+const VRAM_PRESET = { model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] }
+
+beforeAll(async () => {
+  host = await startHostServer(base)
+  mkdirSync(SHOTS, { recursive: true })
+  browser = await launchChromium()
+  context = browser.context
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await host?.close()
+})
+
+describe('widgets on another origin', () => {
+  let page: Page
+  const errors: string[] = []
+  beforeAll(async () => {
+    page = await context.newPage()
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => {
+      // The one expected refusal: /api/docs must not be framed.
+      if (msg.type() === 'error' && !msg.text().includes('frame-ancestors')) errors.push(msg.text())
+    })
+    await page.goto(host.url)
+  })
+
+  afterAll(() => {
+    expect(errors, 'console errors on the host page').toEqual([])
+  })
+
+  it('iframe: the VRAM planner shows the API numbers and resizes its frame', async () => {
+    const frame = page.frameLocator('#if-vram')
+    const widget = await ready(frame.locator('vram-fit-planner'))
+    await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', VRAM_PRESET))
+    // The parent applied the height the frame reported: its whole content, not the default 150px.
+    await expect.poll(async () => {
+      const iframe = await page.locator('#if-vram').boundingBox()
+      const inner = await frame.locator('html').evaluate((el) => Math.ceil(el.getBoundingClientRect().height))
+      return Math.abs((iframe?.height ?? 0) - inner) <= 2 && inner > 300
+    }).toBe(true)
+  })
+
+  it('iframe: the IOMMU group check shows the API verdict, members and config', async () => {
+    const widget = await ready(page.frameLocator('#if-passthrough').locator('passthrough-check'))
+    await expectPassthrough(widget, await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
+  })
+
+  it('iframe: the storage tier planner shows the API numbers', async () => {
+    const widget = await ready(page.frameLocator('#if-storage').locator('storage-tier-planner'))
+    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)))
+  })
+
+  it('web component: VRAM planner follows input changes made with the keyboard', async () => {
+    const widget = await ready(page.locator('#wc-vram'))
+    await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', VRAM_PRESET))
+    await widget.locator('select[name="model"]').selectOption('qwen2.5-14b')
+    await ready(widget)
+    await widget.locator('input[name="context-length"]').focus()
+    await page.keyboard.press('ControlOrMeta+a')
+    await page.keyboard.type('32768')
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await widget.locator('.note').first().textContent()) ?? '').toContain('32,768 tokens')
+    await ready(widget)
+    await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', { ...VRAM_PRESET, model: 'qwen2.5-14b', contextLength: 32768 }))
+    await page.keyboard.press('Tab') // the next stop is the Plan button, inside the shadow root
+    expect(await widget.evaluate((el) => el.shadowRoot?.activeElement?.textContent)).toBe('Plan')
+  })
+
+  it('web component: the IOMMU group check follows a change of node', async () => {
+    const widget = await ready(page.locator('#wc-passthrough'))
+    await expectPassthrough(widget, await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
+    await widget.locator('select[name="node"]').selectOption('meraxes')
+    await expect.poll(async () => (await shown(widget, 'summary')).text).not.toBe('')
+    await expect.poll(() => widget.locator('strong').nth(1).textContent()).toContain('meraxes')
+    await ready(widget)
+    const group = await widget.locator('select[name="group"]').inputValue()
+    await expectPassthrough(widget, await api<GroupCheck>(`/api/v1/nodes/meraxes/iommu-groups/${group}/check`))
+  })
+
+  it('web component: the storage tier planner follows purpose, size and reader', async () => {
+    const widget = await ready(page.locator('#wc-storage'))
+    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)))
+    await widget.locator('select[name="node"]').selectOption('meraxes')
+    await widget.locator('select[name="purpose"]').selectOption('dataset')
+    await widget.locator('input[name="size-gb"]').fill('4000')
+    await widget.locator('input[name="size-gb"]').press('Enter')
+    await expect.poll(async () => (await shown(widget, 'verdict')).value).toBe('does-not-fit')
+    await ready(widget)
+    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('dataset', 4000e9, ['meraxes'])))
+  })
+
+  it('only /embed/* pages may be framed', async () => {
+    const docs = await page.locator('#if-docs').elementHandle()
+    const frame = await docs!.contentFrame()
+    expect(frame!.url()).not.toContain('/api/docs') // refused by frame-ancestors 'none': an error page
+    const embed = await fetch(`${base}/embed/vram-fit`)
+    expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *')
+    expect(embed.headers.get('x-frame-options')).toBeNull()
+    const apiDocs = await fetch(`${base}/api/docs`)
+    expect(apiDocs.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
+  })
+
+  it('the API answers other origins without credentials', async () => {
+    const res = await fetch(`${base}/api/v1/plan/vram-fit`, {
+      method: 'OPTIONS', headers: { Origin: host.url.slice(0, -1), 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    })
+    expect(res.headers.get('access-control-allow-origin')).toBe('*')
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull()
+  })
+
+  it('screenshots every embed, light and dark', async () => {
+    // Tall enough for the longest widget: Chromium paints a cross-origin frame only where it is on screen.
+    await page.setViewportSize({ width: 1100, height: 2000 })
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      for (const id of ['if-vram', 'if-passthrough', 'if-storage', 'wc-vram', 'wc-passthrough', 'wc-storage']) {
+        const embed = page.locator(`#${id}`)
+        await embed.scrollIntoViewIfNeeded()
+        await embed.screenshot({ path: `${SHOTS}/widgets-${id}-${scheme}.png` })
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
+    // Each widget's own colours follow the scheme (not the host page's CSS).
+    const bg = await page.locator('#wc-vram .planner').evaluate((el) => getComputedStyle(el).backgroundColor)
+    expect(bg).toBe('rgb(255, 255, 255)')
+  })
+})
+
+describe('the /widgets/ docs page', () => {
+  it('runs its live demos under the site CSP and resizes its iframe', async () => {
+    const page = await context.newPage()
+    const errors: string[] = []
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    page.on('pageerror', (err) => errors.push(err.message))
+    await page.goto(`${base}/widgets/`)
+    await expectPassthrough(await ready(page.locator('passthrough-check')), await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
+    await expectStorage(await ready(page.locator('storage-tier-planner')), await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9, ['meraxes'])))
+    await ready(page.frameLocator('iframe[data-homelab-planner]').locator('vram-fit-planner'))
+    await expect.poll(async () => (await page.locator('iframe[data-homelab-planner]').boundingBox())?.height ?? 0).toBeGreaterThan(300)
+    expect(errors).toEqual([])
+    await page.screenshot({ path: `${SHOTS}/widgets-docs-page.png`, fullPage: true })
+    await page.close()
+  })
+})
+
+describe('bad preset values', () => {
+  it('names a bad query parameter and renders markup in values as text', async () => {
+    const page = await context.newPage()
+    const evil = '<img src=x onerror="window.pwned=1">'
+    await page.goto(`${base}/embed/vram-fit?contextLength=abc&model=${encodeURIComponent(evil)}`)
+    const widget = page.locator('vram-fit-planner')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
+    const alert = widget.locator('[role="alert"]')
+    expect(await alert.isVisible()).toBe(true)
+    expect(await alert.textContent()).toContain('contextLength: expected a whole number from 1 to 16777216 (got "abc")')
+    expect(await widget.locator('select[name="model"]').inputValue()).toBe(evil)
+    expect(await widget.evaluate((el) => el.shadowRoot!.querySelectorAll('img').length)).toBe(0)
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
+    await page.screenshot({ path: `${SHOTS}/widgets-bad-parameter.png` })
+    await page.close()
+  })
+
+  it("shows the API's problem detail for a value only the API can judge", async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/embed/vram-fit?model=llama-9.9-999b`)
+    const widget = page.locator('vram-fit-planner')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('error')
+    const res = await fetch(`${base}/api/v1/plan/vram-fit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }) })
+    const problem = (await res.json()) as { detail: string }
+    expect(res.status).toBe(404)
+    expect(await widget.locator('[role="alert"] p').textContent()).toBe(problem.detail)
+    await page.close()
+  })
+})
