@@ -12,8 +12,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** Inline `<script>` bodies (no `src`), exactly as the browser hashes them. */
+// Walks the HTML tag by tag, quoted attribute values consumed whole, so a "<script>" shown as
+// text inside an attribute (the widgets page's copyable snippets) is not taken for a script.
+const TAG = /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script>|<[a-zA-Z!/](?:[^>"']|"[^"]*"|'[^']*')*>/gi
+
 export function inlineScripts(html: string): string[] {
-  return [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1] ?? '').filter((s) => s.trim() !== '')
+  return [...html.matchAll(TAG)]
+    .filter((m) => m[1] !== undefined && !/\bsrc=/i.test(m[1]))
+    .map((m) => m[2] ?? '')
+    .filter((s) => s.trim() !== '')
 }
 
 export function scriptHash(body: string): string {
@@ -58,6 +65,11 @@ export function headersFile(hashes: string[]): string {
   X-Content-Type-Options: nosniff
   Referrer-Policy: no-referrer
   X-Frame-Options: DENY
+
+# Embeddable widgets: module scripts load in CORS mode, so a wiki on another origin can run
+# /widgets/*.js only with this header. No credentials: the widgets never send cookies.
+/widgets/*
+  Access-Control-Allow-Origin: *
 `
 }
 

@@ -98,7 +98,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
 
 const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
-function noFullFitNote(a: Architecture, w: WeightLayout, gpus: { vramBytes: number }[]): string {
+function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
   const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
@@ -118,7 +118,7 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
   const missingLink = crossNode && linkMbps === null
   const maxContext = maxFullContext(a, w, s, set)
   const notes = notesFor(p, a, crossNode, linkMbps)
-  if (maxContext === null) notes.push(noFullFitNote(a, w, gpus))
+  if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
     target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
     verdict,
