@@ -202,6 +202,21 @@ describe('facts rendered from data/', () => {
     await expect(page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
   })
 
+  it('runs the interactive API reference at /api/docs offline, under the CSP, and tries a request', async () => {
+    const errors: string[] = []
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    page.on('pageerror', (err) => errors.push(err.message))
+    await page.goto(`${base}/api/docs`)
+    const op = page.locator('#operations-catalog-getNode')
+    await op.waitFor({ timeout: 15_000 })
+    await op.locator('.opblock-summary').click()
+    await page.locator('#operations-catalog-getNode input[placeholder="node"]').fill('meraxes')
+    await page.locator('#operations-catalog-getNode .execute').click()
+    await expect(page.locator('#operations-catalog-getNode .live-responses-table').getByText('10de:2203').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
+    await page.screenshot({ path: shotName('/api-docs/'), fullPage: false })
+    expect(errors, errors.join('\n')).toEqual([])
+  })
+
   it('renders in dark mode', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.goto(`${base}/`)

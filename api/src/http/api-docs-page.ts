@@ -9,6 +9,7 @@ export function apiDocsPage(specUrl: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>homelab-planner API reference</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
 </head>
 <body>

@@ -12,7 +12,9 @@ export const documentConfig = {
   },
   // A public, read-only planner: no operation needs credentials.
   security: [],
-  servers: [{ url: 'http://127.0.0.1:8787', description: 'npm start (local)' }],
+  // Relative: the interactive reference and clients call the server that served this document
+  // (npm start serves http://127.0.0.1:8787).
+  servers: [{ url: '/', description: 'the server that serves this document' }],
   tags: [
     { name: 'catalog', description: 'Nodes, PCI devices, IOMMU groups, drives and NICs, with provenance' },
     { name: 'models', description: 'The LLM registry and quantization presets' },
