@@ -2,21 +2,10 @@
  * Rates and constants of the storage planner, each with its source. Rates are decimal: 1 MB/s =
  * 10^6 bytes per second, as drive datasheets quote them; link rates in Mbps are 10^6 bits/s.
  */
-import type { PcieLink } from '../catalog/schemas.ts'
+export { pcieMBps, round } from '../catalog/units.ts'
 
 /** The largest size the planner accepts anywhere (1 PB): beyond it an input is a typo, not a plan. */
 export const MAX_BYTES = 1e15
-
-/**
- * Usable PCIe bandwidth per lane and direction, MB/s, after line coding: Gen 1-2 8b/10b
- * (2.5/5 GT/s × 0.8 / 8), Gen 3+ 128b/130b (8 GT/s × 128/130 / 8 = 984.6 MB/s), doubling per
- * generation; Gen 6-7 PAM4 FLIT figures. Same table as vram.md §6.1 ("4.0 x16 = 31.5 GB/s").
- */
-const PCIE_LANE_MBPS: Record<number, number> = { 1: 250, 2: 500, 3: 984.6, 4: 1969.2, 5: 3938.5, 6: 7563, 7: 15125 }
-
-export function pcieMBps(link: PcieLink): number {
-  return (PCIE_LANE_MBPS[link.generation] ?? 250) * link.lanes
-}
 
 /**
  * Share of an Ethernet link's bit rate that TCP payload gets: 1448 B of payload (1500 MTU less
@@ -51,7 +40,3 @@ export function yearsToTbw(enduranceTbw: number, dailyWritesBytes: number): numb
   return (enduranceTbw * 1e12) / (dailyWritesBytes * 365)
 }
 
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits
-  return Math.round(x * f) / f
-}

@@ -11,7 +11,9 @@ import { bestPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
 import { targetLabel, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { decodeTokensPerSecond, pcieGBps, round } from './throughput.ts'
+import { decodeTokensPerSecond } from './throughput.ts'
+import { round } from '../catalog/units.ts'
+import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
 
 export interface InferenceSettings {
@@ -60,18 +62,19 @@ function breakdownOf(p: Placement, a: Architecture, parallel: number): Inference
   }
 }
 
-/** Disk → RAM → GPU at min(fastest known drive of the main node, its GPU's PCIe link); remote shares over the LAN. */
+/**
+ * Disk → GPU as the storage planner prices it (the slowest of drive read, drive link and GPU
+ * link on the main node); shares of a cross-node split then cross the LAN.
+ */
 function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout, linkMbps: number | null) {
   const main = set[0]!
-  const reads = main.node.storage.flatMap((d) => catalog.driveModels.filter((m) => m.slug === d.driveModel).map((m) => m.sequentialReadMBps))
-  if (reads.length === 0) {
+  const local = loadSecondsFromNode(catalog, main.node.id, w.fileBytes, main.model.pcie)
+  if (!local) {
     return { loadSeconds: null, loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown` }
   }
-  const rate = Math.min(Math.max(...reads) * 1e6, pcieGBps(main.model.pcie) * 1e9)
-  let seconds = w.fileBytes / rate
   const remote = p.perGpu.filter((_, i) => set[i]!.node.id !== main.node.id).reduce((s, g) => s + g.weightsBytes, 0)
-  if (remote > 0 && linkMbps !== null) seconds += remote / ((linkMbps * 1e6) / 8)
-  return { loadSeconds: round(seconds, 1), loadSecondsReason: null }
+  const remoteSeconds = remote > 0 && linkMbps !== null ? remote / ((linkMbps * 1e6) / 8) : 0
+  return { loadSeconds: round(local.seconds + remoteSeconds, 1), loadSecondsReason: null }
 }
 
 function crossNodeLink(catalog: Catalog, set: LabGpu[]): { crossNode: boolean; linkMbps: number | null } {

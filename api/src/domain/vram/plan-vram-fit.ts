@@ -11,7 +11,7 @@ import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-m
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
 import { resolveTargets, targetLabel, type LabGpu } from './targets.ts'
 import { trainingMemory } from './training.ts'
-import { round } from './throughput.ts'
+import { round } from '../catalog/units.ts'
 import { weightLayout, type WeightLayout } from './weights.ts'
 
 function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {

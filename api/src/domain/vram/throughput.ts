@@ -4,6 +4,7 @@
  * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
  *            + KV of the device's layers up to the current position.
  */
+import { round } from '../catalog/units.ts'
 import type { Architecture } from './tensors.ts'
 import { kvBytesPerCell, layerCells, type KvSettings } from './kv-cache.ts'
 import { layerDevices, type FitModel, type Placement } from './placement.ts'
@@ -79,14 +80,3 @@ function rpcSeconds(s: SpeedInput, devices: number[]): number {
   return hops * (transfer + RPC_HOP_LATENCY_SECONDS)
 }
 
-/** PCIe payload GB/s per lane by generation (128b/130b after gen 2): vram.md §6.1 (gen3 x16 15.75, gen4 x16 31.5). */
-const PCIE_LANE_GBPS: Record<number, number> = { 1: 0.25, 2: 0.5, 3: 0.985, 4: 1.969, 5: 3.938, 6: 7.563, 7: 15.125 }
-
-export function pcieGBps(link: { generation: number; lanes: number }): number {
-  return (PCIE_LANE_GBPS[link.generation] ?? 0.25) * link.lanes
-}
-
-export function round(x: number, digits: number): number {
-  const f = 10 ** digits
-  return Math.round(x * f) / f
-}
