@@ -4,13 +4,13 @@
  */
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
-import { etag } from 'hono/etag'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Catalog } from './domain/catalog/catalog.ts'
 import { createRouter } from './http/create-router.ts'
 import { OPENAPI_PATH, documentConfig } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
-import { jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
+import { cacheableGets } from './http/cache.ts'
+import { jsonBodyOnly, jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { apiDocsPage } from './http/api-docs-page.ts'
 import { catalogRouter } from './routes/catalog/index.ts'
@@ -32,10 +32,9 @@ export function createApp(catalog: Catalog) {
 
   // Outermost: every response, including 405s, 404s and errors, gets the security headers.
   app.use('*', securityHeaders())
-  // Only real routes define what a path allows: the `app.on('POST' | 'GET', '/api/*')` middleware
-  // below would otherwise make every /api path claim GET and POST (a 404 instead of a 405).
-  const routesOnly = { get routes() { return app.routes.filter((r) => !r.path.includes('*')) } } as unknown as typeof app
-  app.use('*', methodNotAllowed({ app: routesOnly, onMethodNotAllowed: (c, methods) =>
+  // Middleware below is registered with `use` (method ALL), which methodNotAllowed ignores: only
+  // real routes say which methods a path allows.
+  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) =>
     problem(c, 'method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, undefined, { Allow: methods.join(', ') }) }))
   // Widgets on other origins call the API; no credentials are ever needed or allowed.
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], maxAge: 86400 }))
@@ -45,21 +44,9 @@ export function createApp(catalog: Catalog) {
   })
   app.use('/api/*', queryLengthLimit())
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 'payload-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`) }))
-  app.on('POST', '/api/*', async (c, next) => {
-    const type = c.req.header('content-type') ?? ''
-    if (!/^application\/json\s*(;|$)/i.test(type)) {
-      return problem(c, 'unsupported-media-type', `Send the body as application/json (got "${type || 'no Content-Type'}").`, [
-        { in: 'header', pointer: '/content-type', detail: 'expected application/json' },
-      ])
-    }
-    return next()
-  })
-  app.on('POST', '/api/*', jsonDepthLimit())
-  // GETs are pure functions of the deployed catalog: cacheable, revalidated by ETag.
-  app.on('GET', '/api/*', etag(), async (c, next) => {
-    await next()
-    if (c.res.status === 200 || c.res.status === 304) c.header('Cache-Control', 'public, max-age=300')
-  })
+  app.use('/api/*', jsonBodyOnly())
+  app.use('/api/*', jsonDepthLimit())
+  app.use('/api/*', cacheableGets())
 
   app.route('/', healthRouter)
   app.route('/', catalogRouter)

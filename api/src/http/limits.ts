@@ -37,6 +37,20 @@ export function queryLengthLimit(maxBytes = MAX_QUERY_BYTES): MiddlewareHandler<
   }
 }
 
+const JSON_TYPE = /^application\/json\s*(;|$)/i
+
+/** 415 when a POST body is not declared as application/json: every operation takes JSON. */
+export function jsonBodyOnly(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'POST') return next()
+    const type = c.req.header('content-type') ?? ''
+    if (JSON_TYPE.test(type)) return next()
+    return problem(c, 'unsupported-media-type', `Send the body as application/json (got "${type || 'no Content-Type'}").`, [
+      { in: 'header', pointer: '/content-type', detail: 'expected application/json' },
+    ])
+  }
+}
+
 /**
  * 422 when a JSON body nests deeper than maxDepth. Reads the body as text (Hono caches it, so
  * the validator's later `c.req.json()` parses the same text without reading the stream twice).
@@ -44,7 +58,7 @@ export function queryLengthLimit(maxBytes = MAX_QUERY_BYTES): MiddlewareHandler<
  */
 export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) return next()
+    if (c.req.method !== 'POST' || !JSON_TYPE.test(c.req.header('content-type') ?? '')) return next()
     const depth = jsonDepth(await c.req.text(), maxDepth)
     if (depth > maxDepth) {
       return problem(c, 'invalid-request', `The request body nests deeper than ${maxDepth} levels.`, [
