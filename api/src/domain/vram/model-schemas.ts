@@ -56,7 +56,7 @@ const architectureFields = {
   maxContextLength: count(16_777_216),
   slidingWindow: SlidingWindowSchema.nullable().default(null),
   moe: MoeSchema.nullable().default(null),
-  tensorFeatures: z.array(TensorFeatureSchema).default([]),
+  tensorFeatures: z.array(TensorFeatureSchema).max(16).default([]),
   /** The model is published with MXFP4 experts (gpt-oss), so the MXFP4 preset applies. */
   shipsMxfp4: z.boolean().default(false),
 }

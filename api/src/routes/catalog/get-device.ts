@@ -8,6 +8,7 @@ import { DeviceLookupSchema, NodeParamSchema } from './schemas.ts'
 const ParamsSchema = NodeParamSchema.extend({
   address: z
     .string()
+    .max(20)
     .refine((a) => parseAddress(a) !== null, 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for all functions')
     .meta({ param: { name: 'address', in: 'path' }, example: '0e:00', description: 'PCI address; without `.f` = every function of the slot' }),
 })

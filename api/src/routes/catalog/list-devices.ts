@@ -6,7 +6,7 @@ import { requireNode } from './require-node.ts'
 import { NodeDeviceSchema } from './schemas.ts'
 
 const DeviceFilterSchema = z.object({
-  node: z.string().optional().meta({ description: 'Only this node', example: 'caraxes' }),
+  node: z.string().max(64).optional().meta({ description: 'Only this node', example: 'caraxes' }),
   class: z
     .string()
     .regex(/^(?:[0-9a-f]{2}|[0-9a-f]{4})$/, 'expected a PCI class as 2 or 4 lowercase hex digits, e.g. "03" or "0300"')
