@@ -6,6 +6,7 @@
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { NodeRecord } from '../../../api/src/domain/catalog/schemas.ts'
 import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group.ts'
+import { configFiles } from '../../../api/src/domain/passthrough/config-files.ts'
 import type { CheckResult, ProxmoxConfig } from '../../../api/src/domain/passthrough/schemas.ts'
 
 export interface CheckView {
@@ -44,18 +45,7 @@ function checkBadge(c: CheckResult): string {
 
 /** The config as the files and commands it goes into; empty parts are left out. */
 export function configSections(p: ProxmoxConfig): ConfigSection[] {
-  const parts: [string, string[]][] = [
-    ['/etc/pve/qemu-server/<vmid>.conf', p.hostpci],
-    ['or with qm', p.qmSet ? [p.qmSet] : []],
-    ['/etc/pve/mapping/pci.cfg (resource mapping)', p.mappingCfg ? [p.mappingCfg] : []],
-    ['or with pvesh', p.mappingCommands],
-    ['/etc/modprobe.d/vfio.conf', p.vfioConf],
-    ['/etc/modules', p.modules],
-    ['kernel command line additions', p.kernelCmdline],
-    ['/etc/modprobe.d/blacklist-gpu.conf', p.blacklist],
-    ['then run', p.afterwards],
-  ]
-  return parts.filter(([, lines]) => lines.length > 0).map(([title, lines]) => ({ title, text: lines.join('\n') }))
+  return configFiles(p).map((f) => ({ title: f.title, text: f.lines.join('\n') }))
 }
 
 export function groupVerdict(node: NodeRecord, groupId: number, catalog: Catalog): GroupVerdictView {
