@@ -15,7 +15,7 @@ const INFERENCE: Assumption[] = [
   { term: 'maxContextLength', formula: 'binary search over multiples of 256 up to the RoPE-scaled maximum, full offload required', source: 'vram.md §10 step 6' },
   { term: 'tokensPerSecond', formula: '1 / Σ_devices bytes_read / (η·BW); η = 0.74 on GPUs, host bandwidth as catalogued (already effective); MoE experts × active/experts; KV read up to the position', source: 'vram.md §6 (η from llmfit#773, RTX 2080 71.9 t/s)' },
   { term: 'cross-node split', formula: 'llama.cpp RPC: per token and node boundary, E × 4 B over linkBetween().effectiveMbps + 0.5 ms assumed round trip', source: 'vram.md §6; llama.cpp#6829; data/network-links.yaml' },
-  { term: 'loadSeconds', formula: 'file bytes / min(fastest known drive sequential read of the main node, its GPU PCIe link) + remote GPU shares over the inter-node link', source: 'catalog drive and GPU records; vram.md §6.1 PCIe rates' },
+  { term: 'loadSeconds', formula: 'file bytes / slowest of (fastest known drive of the main node: sequential read, its PCIe link; the GPU PCIe link), as the storage planner prices it, + remote GPU shares over the inter-node link', source: 'storage planner loadSecondsFromNode; catalog drive and GPU records; vram.md §6.1 PCIe rates' },
 ]
 
 const TRAINING: Assumption[] = [
