@@ -44,6 +44,15 @@ describe('POST /api/v1/plan/vram-fit', () => {
     expect(body.assumptions.length).toBeGreaterThan(5)
   })
 
+  it('answers Qwen3-30B-A3B on CARAXES with MoE expert offload (cpuMoeLayers)', async () => {
+    const res = await post({ model: 'qwen3-30b-a3b', quantization: 'Q4_K_M', contextLength: 4096, targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { results: { verdict: string; cpuMoeLayers: number | null; notes: string[] }[] }
+    expect(body.results[0]).toMatchObject({ verdict: 'partial-offload' })
+    expect(body.results[0]!.cpuMoeLayers).toBeGreaterThan(0)
+    expect(body.results[0]!.notes.join(' ')).toContain('--n-cpu-moe')
+  })
+
   it.each([
     [{ model: 'llama-9b' }, 404, '/model'],
     [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 404, '/targets/0'],

@@ -3,7 +3,8 @@ import { QUANT_PRESETS } from '../../../api/src/domain/vram/ggml-types.ts'
 import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { LlmArchitectureSchema } from '../../../api/src/domain/vram/model-schemas.ts'
 import { VramFitRequestSchema } from '../../../api/src/domain/vram/schemas.ts'
-import { catalog, GIB, MIB, plan } from './helpers.ts'
+import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
+import { catalog, GIB, MIB, model, plan } from './helpers.ts'
 
 const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
 
@@ -90,6 +91,44 @@ describe('planVramFit: inference', () => {
     const a = plan({ model: { name: 'tiny', layers: 4, hiddenSize: 512, heads: 8, kvHeads: 8, headDim: 64, ffnSize: 1024, vocabSize: 32000, tiedEmbeddings: true, contextLength: 2048, maxContextLength: 2048 }, contextLength: 2048, targets: ['caraxes'] })
     expect(only(a).verdict).toBe('fits')
     expect(a.model.id).toBeNull()
+  })
+})
+
+describe('planVramFit: MoE expert offload (--n-cpu-moe, vram.md §5.4 step 4, §6)', () => {
+  it('Qwen3-30B-A3B Q4_K_M on CARAXES keeps the experts of the first K layers on the CPU, K and speed near the published run', () => {
+    // Published: RTX 2080 (8 GB, 448 GB/s) on an i9-10900X host, --n-cpu-moe 36, 36.7 t/s (AlexsJones/llmfit#755).
+    // CARAXES differs: 2080 SUPER (8 GiB, 496 GB/s) and a catalogued 40 GB/s host, so only a band is checked.
+    const a = plan({ model: 'qwen3-30b-a3b', quantization: 'Q4_K_M', contextLength: 4096, targets: ['caraxes'] })
+    const r = only(a)
+    expect(r.verdict).toBe('partial-offload')
+    expect(r.gpuLayers).toBe(49)
+    expect(r.perGpu[0]!.holdsOutput).toBe(true)
+    const k = r.cpuMoeLayers!
+    expect(k).toBeGreaterThanOrEqual(30)
+    expect(k).toBeLessThanOrEqual(44)
+    expect(r.tokensPerSecond!).toBeGreaterThan(36.7 / 2)
+    expect(r.tokensPerSecond!).toBeLessThan(36.7 * 2)
+    const w = weightLayout(model('qwen3-30b-a3b'), 'Q4_K_M')
+    const hostExperts = w.layerExpertBytes.slice(0, k).reduce((x, y) => x + y, 0)
+    expect(r.breakdown!.weightsHostBytes).toBe(w.inputBytes + hostExperts)
+    expect(r.notes.join(' ')).toContain(`--n-cpu-moe ${k}; experts of layers 0-${k - 1} run on the CPU`)
+    expect(a.recommendation!.reason).toContain(`--n-cpu-moe ${k}`)
+  })
+
+  it('gpt-oss-20b MXFP4 on CARAXES runs with expert offload, not plain -ngl; on MERAXES it fits and needs none', () => {
+    const r = only(plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['caraxes'] }))
+    expect(r.verdict).toBe('partial-offload')
+    expect(r.cpuMoeLayers).toBeGreaterThan(0)
+    expect(r.gpuLayers).toBe(r.totalLayers)
+    const big = only(plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['meraxes'] }))
+    expect(big.verdict).toBe('fits')
+    expect(big.cpuMoeLayers).toBeNull()
+  })
+
+  it('a dense model that does not fit stays on plain -ngl partial offload', () => {
+    const r = only(plan({ model: 'qwen2.5-14b', contextLength: 4096, targets: ['caraxes'] }))
+    expect(r.verdict).toBe('partial-offload')
+    expect(r.cpuMoeLayers).toBeNull()
   })
 })
 

@@ -6,6 +6,9 @@ import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import { catalog, plan } from './helpers.ts'
 
+const moeModels = catalog.llmModels.filter((m) => m.moe)
+const CARAXES_GPU = [{ vramBytes: catalog.gpuModels.find((g) => g.slug === 'nvidia-rtx-2080-super')!.vramBytes }]
+
 const models = catalog.llmModels
 /** Presets in increasing bits per weight. */
 const ORDER: QuantPreset[] = ['Q2_K', 'Q3_K_M', 'Q4_K_S', 'Q4_K_M', 'Q5_K_S', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16']
@@ -53,7 +56,9 @@ describe('vram properties (fast-check)', () => {
         const small = plan({ ...input, targets: ['caraxes'] }).results[0]!
         const big = plan({ ...input, targets: ['meraxes'] }).results[0]!
         if (small.verdict === 'fits') expect(big.verdict).toBe('fits')
-        expect(big.gpuLayers!).toBeGreaterThanOrEqual(small.gpuLayers!)
+        // Expert offload keeps all L + 1 layers on the GPU (minus experts): compare -ngl only between plain placements.
+        if (small.cpuMoeLayers === null && big.cpuMoeLayers === null) expect(big.gpuLayers!).toBeGreaterThanOrEqual(small.gpuLayers!)
+        if (small.cpuMoeLayers !== null && big.cpuMoeLayers !== null) expect(big.cpuMoeLayers).toBeLessThanOrEqual(small.cpuMoeLayers)
       }),
       { numRuns: 60 },
     )
@@ -76,5 +81,22 @@ describe('vram properties (fast-check)', () => {
       }),
       { numRuns: 60 },
     )
+  })
+
+  it('MoE expert offload: K is the smallest --n-cpu-moe that fits, only MoE models use it, and a fit never does', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...moeModels), presetArb, kvArb, fc.integer({ min: 256, max: 32768 }), (m, q, kv, ctx) => {
+        const s = { contextLength: Math.min(ctx, m.maxContextLength), kvCacheType: kv, flashAttention: true, parallel: 1, ubatch: 512 }
+        const r = plan({ model: m.id, quantization: q, ...s, targets: ['caraxes'] }).results[0]!
+        if (r.cpuMoeLayers === null) return
+        expect(r.verdict).toBe('partial-offload')
+        expect(r.gpuLayers).toBe(m.layers + 1)
+        const fm = fitModel(m, weightLayout(m, q), s)
+        expect(place(fm, CARAXES_GPU, m.layers + 1, r.cpuMoeLayers).fits).toBe(true)
+        expect(place(fm, CARAXES_GPU, m.layers + 1, r.cpuMoeLayers - 1).fits).toBe(false)
+      }),
+      { numRuns: 40 },
+    )
+    for (const m of catalog.llmModels.filter((x) => !x.moe)) expect(plan({ model: m.id, contextLength: 2048, targets: ['caraxes'] }).results[0]!.cpuMoeLayers).toBeNull()
   })
 })

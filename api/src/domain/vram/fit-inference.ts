@@ -7,11 +7,11 @@ import { linkBetween } from '../catalog/network.ts'
 import type { KvCacheType } from './ggml-types.ts'
 import { computeBufferBytes, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
-import { bestPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement } from './placement.ts'
+import { bestPlacement, expertOffloadPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement, type PlacementGpu } from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
 import { targetLabel, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { decodeTokensPerSecond } from './throughput.ts'
+import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
@@ -86,6 +86,10 @@ function crossNodeLink(catalog: Catalog, set: LabGpu[]): { crossNode: boolean; l
 
 function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: number | null): string[] {
   const notes: string[] = []
+  if (p.cpuMoeLayers > 0) {
+    const k = p.cpuMoeLayers
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, vram.md §6); attention, the other experts and the output head stay on the GPU.`)
+  }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
     const where = cpuLayers > 0 ? `layers 0–${cpuLayers - 1} and the output head run` : 'the output head runs'
@@ -108,16 +112,33 @@ function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
 
+type SpeedAt = (p: Placement, position: number) => SpeedResult
+
+/**
+ * The placement to answer with: all on the GPUs if that fits; for MoE, else expert offload
+ * (llama.cpp --fit tries it first, vram.md §5.4) unless plain -ngl decodes faster; else -ngl.
+ * With unknown host bandwidth both speeds are null and expert offload, --fit's choice, wins.
+ */
+function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): Placement {
+  const layers = bestPlacement(fm, gpus)
+  if (layers.gpuLayers === fm.layers + 1) return layers
+  const experts = expertOffloadPlacement(fm, gpus)
+  if (!experts) return layers
+  const layersSpeed = layers.gpuLayers > 0 ? speedAt(layers, 0).tokensPerSecond : null
+  const expertsSpeed = speedAt(experts, 0).tokensPerSecond
+  return layersSpeed !== null && (expertsSpeed === null || layersSpeed > expertsSpeed) ? layers : experts
+}
+
 export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
   const fm = fitModel(a, w, s)
   const gpus = placementGpus(set)
-  const p = bestPlacement(fm, gpus)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
-  const verdict = p.gpuLayers === a.layers + 1 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
-  const speedAt = (position: number) => decodeTokensPerSecond({ arch: a, fm, placement: p, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
-  const empty = speedAt(0)
-  const full = speedAt(s.contextLength)
+  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+  const p = choosePlacement(fm, gpus, speedOf)
+  const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
+  const empty = speedOf(p, 0)
+  const full = speedOf(p, s.contextLength)
   const missingLink = crossNode && linkMbps === null
   const maxContext = maxFullContext(a, w, s, set)
   const notes = notesFor(p, a, crossNode, linkMbps)
@@ -126,6 +147,7 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
     target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
     verdict,
     gpuLayers: p.gpuLayers,
+    cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
     breakdown: breakdownOf(p, a, s.parallel),
     trainingBreakdown: null,

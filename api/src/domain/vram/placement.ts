@@ -2,7 +2,8 @@
  * Where the layers go, mimicking llama.cpp `src/llama-model.cpp` load_tensors (vram.md §1.3):
  * with -ngl N the LAST N repeating layers are offloaded (i_gpu_start = L − N), the output layer
  * only when N = L + 1, and over several GPUs each gets a contiguous range proportional to its
- * free memory (`splits` + upper_bound, the default --split-mode layer).
+ * free memory (`splits` + upper_bound, the default --split-mode layer). MoE expert offload
+ * (`--n-cpu-moe K`) additionally keeps ffn_{gate,up,down}_exps of layers 0 … K−1 in host RAM.
  */
 import { MIB } from './ggml-types.ts'
 import type { WeightLayout } from './weights.ts'
@@ -41,6 +42,8 @@ export interface GpuShare {
 export interface Placement {
   /** -ngl value: 0 … L + 1 (the output head counts as the last "layer"). */
   gpuLayers: number
+  /** --n-cpu-moe K: the expert tensors of layers 0 … K−1 stay on the CPU (0 = none). */
+  cpuMoeLayers: number
   perGpu: GpuShare[]
   weightsHostBytes: number
   kvCacheHostBytes: number
@@ -63,17 +66,27 @@ export function layerDevices(layers: number, gpuLayers: number, gpus: readonly P
   })
 }
 
-/** The biggest matrix left on the host, streamed through the compute buffer at partial offload. */
-function largestHostMatrix(fm: FitModel, devices: number[]): number {
+/** Expert bytes of layer `il` that --n-cpu-moe K keeps on the host (layers 0 … K−1). */
+const hostExpertBytes = (fm: FitModel, il: number, cpuMoeLayers: number) => (il < cpuMoeLayers ? fm.weights.layerExpertBytes[il]! : 0)
+
+/**
+ * The biggest matrix left on the host, streamed through the compute buffer at partial offload.
+ * A layer whose experts stay on the CPU counts its largest matrix too: in a MoE layer that is
+ * an expert tensor (128 × 768 × 2048 for Qwen3-30B-A3B, far above any attention matrix).
+ */
+function largestHostMatrix(fm: FitModel, devices: number[], cpuMoeLayers: number): number {
   let largest = devices[fm.layers] === -1 ? fm.weights.outputBytes : 0
-  for (let il = 0; il < fm.layers; il++) if (devices[il] === -1) largest = Math.max(largest, fm.weights.layerLargestBytes[il]!)
+  for (let il = 0; il < fm.layers; il++) {
+    if (devices[il] === -1 || hostExpertBytes(fm, il, cpuMoeLayers) > 0) largest = Math.max(largest, fm.weights.layerLargestBytes[il]!)
+  }
   return largest
 }
 
-function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: number[], computeBytes: number): GpuShare {
+function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: number[], computeBytes: number, cpuMoeLayers: number): GpuShare {
   const mine = devices.slice(0, fm.layers).flatMap((d, il) => (d === gpuIndex ? [il] : []))
   const holdsOutput = devices[fm.layers] === gpuIndex
-  const weightsBytes = mine.reduce((s, il) => s + fm.weights.layerBytes[il]!, 0) + (holdsOutput ? fm.weights.outputBytes : 0)
+  const layerGpuBytes = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, cpuMoeLayers)
+  const weightsBytes = mine.reduce((s, il) => s + layerGpuBytes(il), 0) + (holdsOutput ? fm.weights.outputBytes : 0)
   const kvCacheBytes = mine.reduce((s, il) => s + fm.kvByLayer[il]!, 0)
   const used = mine.length > 0 || holdsOutput
   // Every GPU that holds a layer allocates its own compute buffer (llama.cpp#27953).
@@ -88,22 +101,25 @@ function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: numbe
   }
 }
 
-/** The memory each GPU needs with `gpuLayers` offloaded. */
-export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number): Placement {
+/** The memory each GPU needs with `gpuLayers` offloaded and the experts of the first `cpuMoeLayers` layers on the CPU. */
+export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): Placement {
   const devices = layerDevices(fm.layers, gpuLayers, gpus)
-  const full = gpuLayers >= fm.layers + 1
-  const computeBytes = full ? fm.computeBytes : fm.computeBytes + largestHostMatrix(fm, devices)
-  const perGpu = gpus.map((g, i) => share(fm, g, i, devices, computeBytes))
+  const full = gpuLayers >= fm.layers + 1 && cpuMoeLayers === 0
+  const computeBytes = full ? fm.computeBytes : fm.computeBytes + largestHostMatrix(fm, devices, cpuMoeLayers)
+  const perGpu = gpus.map((g, i) => share(fm, g, i, devices, computeBytes, cpuMoeLayers))
   let weightsHostBytes = fm.weights.inputBytes
   let kvCacheHostBytes = 0
   for (let il = 0; il < fm.layers; il++) {
-    if (devices[il] !== -1) continue
+    if (devices[il] !== -1) {
+      weightsHostBytes += hostExpertBytes(fm, il, cpuMoeLayers)
+      continue
+    }
     weightsHostBytes += fm.weights.layerBytes[il]!
     kvCacheHostBytes += fm.kvByLayer[il]!
   }
-  if (!full) weightsHostBytes += fm.weights.outputHostBytes
+  if (devices[fm.layers] === -1) weightsHostBytes += fm.weights.outputHostBytes
   const fits = perGpu.every((g) => g.freeBytes >= 0)
-  return { gpuLayers, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
+  return { gpuLayers, cpuMoeLayers, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
 }
 
 /** The most layers that fit (llama.cpp --fit / Ollama layout both search this), or 0 layers. */
@@ -113,4 +129,19 @@ export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Plac
     if (p.fits) return p
   }
   return place(fm, gpus, 0)
+}
+
+/**
+ * MoE expert offload, as llama.cpp --fit tries it first for MoE (vram.md §5.4 step 4): every
+ * layer and the output head on the GPUs, the expert tensors of layers 0 … K−1 in host RAM
+ * (--n-cpu-moe K); the smallest K that fits, by a linear search up from K = 1 (L ≤ ~100 and
+ * each try is O(L)). null: not MoE, or not even K = L fits (then plain -ngl partial offload).
+ */
+export function expertOffloadPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement | null {
+  if (!fm.weights.layerExpertBytes.some((b) => b > 0)) return null
+  for (let k = 1; k <= fm.layers; k++) {
+    const p = place(fm, gpus, fm.layers + 1, k)
+    if (p.fits) return p
+  }
+  return null
 }

@@ -45,7 +45,9 @@ function recommend(results: VramFitResult[]): VramFitAnswer['recommendation'] {
   const best = results[0]
   if (!best || best.verdict === 'does-not-fit') return null
   const speed = best.tokensPerSecond === null ? '' : `, about ${best.tokensPerSecond} tokens/s`
-  const how = best.verdict === 'fits' ? 'fits entirely in VRAM' : `runs with ${best.gpuLayers} of ${best.totalLayers} layers on the GPU`
+  const how = best.verdict === 'fits' ? 'fits entirely in VRAM'
+    : best.cpuMoeLayers !== null ? `runs with the MoE experts of ${best.cpuMoeLayers} of ${best.totalLayers - 1} layers on the CPU (--n-cpu-moe ${best.cpuMoeLayers})`
+    : `runs with ${best.gpuLayers} of ${best.totalLayers} layers on the GPU`
   return { target: best.target.label, reason: `${best.target.label} ${how}${speed}.` }
 }
 
@@ -62,6 +64,7 @@ function fitTraining(r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set
     target: { label: targetLabel(set), crossNode: new Set(set.map((g) => g.node.id)).size > 1, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
     verdict: free >= 0 ? 'fits' : 'does-not-fit',
     gpuLayers: null,
+    cpuMoeLayers: null,
     totalLayers: r.arch.layers + 1,
     breakdown: null,
     trainingBreakdown: { ...m, freeGpuBytes: free },

@@ -85,6 +85,7 @@ export const VramFitResultSchema = z
     target: z.object({ label: z.string(), gpus: z.array(TargetGpuSchema), crossNode: z.boolean() }),
     verdict: VerdictSchema,
     gpuLayers: z.int().nullable().meta({ description: '-ngl: repeating layers + output offloaded (llama.cpp offloads the LAST N)' }),
+    cpuMoeLayers: z.int().nullable().meta({ description: 'MoE expert offload (llama.cpp --n-cpu-moe K): the ffn_{gate,up,down}_exps of layers 0 … K−1 stay in host RAM, every other tensor on the GPUs (verdict partial-offload); null when not used' }),
     totalLayers: z.int().meta({ description: 'L + 1: the output head counts as a layer' }),
     breakdown: InferenceBreakdownSchema.nullable(),
     trainingBreakdown: TrainingBreakdownSchema.nullable(),

@@ -3,6 +3,8 @@
  *   t_token = Σ_devices bytes_read(d) / (η_d · BW_d),  tokens/s = 1 / t_token
  * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
  *            + KV of the device's layers up to the current position.
+ * Active experts computed on the CPU (layers left on the CPU by -ngl, and layers 0 … K−1 under
+ * MoE expert offload --n-cpu-moe K) are read at η_cpu × host bandwidth.
  */
 import { round } from '../catalog/units.ts'
 import type { Architecture } from './tensors.ts'
@@ -13,6 +15,11 @@ import { layerDevices, type FitModel, type Placement } from './placement.ts'
 export const GPU_BANDWIDTH_EFFICIENCY = 0.74
 /** Host bandwidth in the catalog is already the effective figure (node provenance), so η = 1. */
 export const HOST_BANDWIDTH_EFFICIENCY = 1
+/**
+ * Expert matmuls on the CPU run below pure bandwidth: η_cpu ≈ 0.4–0.5 (vram.md §6, from
+ * Qwen3-30B-A3B Q4_K_M --n-cpu-moe 36 at 36.7 t/s on an RTX 2080 host, AlexsJones/llmfit#755).
+ */
+export const CPU_EXPERT_EFFICIENCY = 0.45
 /** llama.cpp RPC: one activation row of E f32 values crosses each node boundary per token. */
 export const RPC_BYTES_PER_VALUE = 4
 /** Assumed per-token, per-hop RPC round trip on a switched 1 GbE LAN (stated, not measured). */
@@ -36,12 +43,15 @@ export interface SpeedInput {
   linkMbps: number | null
 }
 
+/** Expert bytes one token reads from a layer: activeExperts/experts of them (0 for dense models). */
+function activeExpertBytes(s: SpeedInput, il: number): number {
+  const moe = s.arch.moe
+  return moe ? (s.fm.weights.layerExpertBytes[il]! * moe.activeExperts) / moe.experts : 0
+}
+
 /** Bytes one token reads from a layer: weights (active experts only) + its KV up to `position`. */
 function layerReadBytes(s: SpeedInput, il: number): number {
-  const w = s.fm.weights
-  const moe = s.arch.moe
-  const experts = w.layerExpertBytes[il]!
-  const weights = moe ? w.layerBytes[il]! - experts + (experts * moe.activeExperts) / moe.experts : w.layerBytes[il]!
+  const weights = s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
   const cells = Math.min(s.position, layerCells(s.arch, il, s.kv))
   return weights + cells * kvBytesPerCell(s.arch, s.kv.kvCacheType)
 }
@@ -56,16 +66,24 @@ export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
   const devices = layerDevices(s.arch.layers, s.placement.gpuLayers, s.gpus)
   const bytes = new Array<number>(s.gpus.length).fill(0)
   let hostBytes = 0
+  let hostExpertBytes = 0
   for (let il = 0; il <= s.arch.layers; il++) {
     const read = il === s.arch.layers ? s.fm.weights.outputBytes : layerReadBytes(s, il)
     const d = devices[il]!
-    if (d === -1) hostBytes += read
-    else bytes[d]! += read
+    // Expert matmuls run on the CPU both in CPU-resident layers and under --n-cpu-moe: same η_cpu.
+    const cpuExperts = il < s.arch.layers && (d === -1 || il < s.placement.cpuMoeLayers) ? activeExpertBytes(s, il) : 0
+    hostExpertBytes += cpuExperts
+    if (d === -1) hostBytes += read - cpuExperts
+    else bytes[d]! += read - cpuExperts
   }
   let seconds = bytes.reduce((t, b, i) => t + b / (GPU_BANDWIDTH_EFFICIENCY * s.gpus[i]!.bandwidthGBps * 1e9), 0)
-  if (hostBytes > 0) {
-    if (s.hostBandwidthGBps === null) return { tokensPerSecond: null, reason: 'layers run on the CPU and the host memory bandwidth of the node is unknown' }
+  if (hostBytes + hostExpertBytes > 0) {
+    if (s.hostBandwidthGBps === null) {
+      const what = devices.includes(-1) ? 'layers run' : 'MoE experts run'
+      return { tokensPerSecond: null, reason: `${what} on the CPU and the host memory bandwidth of the node is unknown` }
+    }
     seconds += hostBytes / (HOST_BANDWIDTH_EFFICIENCY * s.hostBandwidthGBps * 1e9)
+    seconds += hostExpertBytes / (CPU_EXPERT_EFFICIENCY * s.hostBandwidthGBps * 1e9)
   }
   seconds += rpcSeconds(s, devices)
   return { tokensPerSecond: seconds > 0 ? round(1 / seconds, 1) : null, reason: null }
