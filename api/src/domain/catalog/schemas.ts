@@ -6,6 +6,16 @@ export const SlugSchema = z
   .string()
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a lowercase slug such as "meraxes"')
 
+/**
+ * A node id as a request names it: a slug, any case (lookups lowercase it), so
+ * `/nodes/MERAXES` and `?node=meraxes` name the same node.
+ */
+export const NodeIdSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/, 'expected a node id such as "meraxes"')
+  .meta({ description: 'Node id, e.g. "meraxes" (case-insensitive)', example: 'meraxes' })
+
 /** Domain-qualified PCI address `dddd:bb:dd.f`, lowercase (Proxmox's normalised form). */
 export const PciAddressSchema = z
   .string()

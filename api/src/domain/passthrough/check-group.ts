@@ -11,7 +11,7 @@ import { PlanInputError } from '../plan-input-error.ts'
 import { isBridge, isGpu } from './knowledge.ts'
 import { blockedConfig, tally } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
-import { requireNode } from './resolve.ts'
+import { requireGroup, requireNode } from '../catalog/lookup.ts'
 import { isBlocking } from './rule-kit.ts'
 import { hostChecks, sortChecks, vmChecks } from './rules.ts'
 import { label, memberRoles, membersOf, slotOf, type Entry, type Scenario } from './scenario.ts'
@@ -39,11 +39,9 @@ export function groupScenario(catalog: Catalog, node: NodeRecord, group: number)
 /** `node` is a node id or the node record itself (the docs site passes records). */
 export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, catalog: Catalog): GroupCheck {
   const node = typeof nodeOrId === 'string' ? requireNode(catalog, nodeOrId) : nodeOrId
+  requireGroup(node, groupId)
   const members = membersOf(node, groupId)
-  if (members.length === 0) {
-    const known = [...new Set(node.devices.map((d) => d.iommuGroup).filter((g) => g >= 0))].sort((a, b) => a - b)
-    throw new PlanInputError('not-found', '/group', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`)
-  }
+  if (members.length === 0) throw new PlanInputError('not-found', '/group', `IOMMU group ${groupId} on ${node.id} lists no device: there is nothing to pass through.`)
   const scenario = groupScenario(catalog, node, groupId)
   const vm = scenario.vms[0]!
   const checks = sortChecks([...vmChecks(scenario, vm), ...hostChecks(scenario)])

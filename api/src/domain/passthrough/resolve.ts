@@ -2,33 +2,15 @@
  * Turns a plan request into a Scenario: device selectors to hostpci entries, existing hostpci
  * lines to functions. Input problems become PlanInputError with the JSON pointer.
  */
-import type { Catalog } from '../catalog/catalog.ts'
-import { devicesAt, findNode, formatAddress, nearest, parseAddress } from '../catalog/lookup.ts'
+import { ADDRESS_HINT, devicesAt, formatAddress, parseAddress, requireDevicesAt } from '../catalog/lookup.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Entry, ExistingVm, VmScenario } from './scenario.ts'
 import type { DeviceSelector, ExistingAssignment, VmRequest } from './schemas.ts'
 
-const ADDRESS_HINT = 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for all functions'
-
-export function requireNode(catalog: Catalog, id: string, pointer = '/node'): NodeRecord {
-  const node = findNode(catalog, id)
-  if (node) return node
-  const known = catalog.nodes.map((n) => n.id)
-  throw new PlanInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
-}
-
 function addressEntry(node: NodeRecord, text: string, pointer: string, mdev: string | null): Entry {
-  const query = parseAddress(text)
-  if (!query) throw new PlanInputError('invalid', pointer, `"${text}" is not a PCI address: ${ADDRESS_HINT}.`)
-  const functions = devicesAt(node, query)
-  const address = formatAddress(query)
-  if (functions.length === 0) {
-    const known = node.devices.flatMap((d) => (d.address ? [d.address] : []))
-    const close = nearest(query.fn === null ? `${query.slot}.0` : address, known)
-    throw new PlanInputError('not-found', pointer, `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`)
-  }
-  return { pointer, address, allFunctions: query.fn === null, functions, mdev }
+  const { query, devices } = requireDevicesAt(node, text, pointer)
+  return { pointer, address: formatAddress(query), allFunctions: query.fn === null, functions: devices, mdev }
 }
 
 function roleEntry(node: NodeRecord, role: string, pointer: string, mdev: string | null): Entry {

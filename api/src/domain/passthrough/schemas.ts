@@ -5,7 +5,7 @@
  * shared/research/passthrough.md §5 (C1-C27), kept as stable ids.
  */
 import { z } from 'zod'
-import { DeviceRoleSchema, HostUseSchema, SlugSchema } from '../catalog/schemas.ts'
+import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schemas.ts'
 
 export const CHECK_IDS = [
   'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11', 'C12', 'C13', 'C14',
@@ -154,7 +154,7 @@ export type ExistingAssignment = z.infer<typeof ExistingAssignmentSchema>
 
 export const PassthroughPlanRequestSchema = z
   .object({
-    node: SlugSchema,
+    node: NodeIdSchema,
     vms: z.array(VmRequestSchema).min(1).max(16),
     existing: z.array(ExistingAssignmentSchema).max(64).optional().meta({ description: 'Omitted = unknown: the cross-VM check (C8) then says what to run' }),
     hostReserveBytes: z.int().min(0).max(2 ** 50).optional().meta({ description: 'RAM kept for the host; default 2 GiB + ZFS ARC (10% of RAM, at most 16 GiB)' }),

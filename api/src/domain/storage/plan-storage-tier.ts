@@ -14,7 +14,7 @@ import { PURPOSE_RULES } from './purposes.ts'
 import { FREE_SPACE_RESERVE, TCP_EFFICIENCY, round, yearsToTbw } from './rates.ts'
 import type { StorageItem, StoragePlanRequest } from './schemas.ts'
 import { groupTiers } from './tiers.ts'
-import { requireNodeId } from './transfer.ts'
+import { requireNode } from '../catalog/lookup.ts'
 
 const ASSUMPTIONS = [
   `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (10 % kept free: OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)`,
@@ -30,7 +30,7 @@ const ASSUMPTIONS = [
 function checkReaders(catalog: Catalog, items: readonly StorageItem[]): StorageItem[] {
   return items.map((item, i) => ({
     ...item,
-    readers: item.readers.map((r, j) => requireNodeId(catalog, r, `/items/${i}/readers/${j}`).id),
+    readers: item.readers.map((r, j) => requireNode(catalog, r, `/items/${i}/readers/${j}`).id),
   }))
 }
 

@@ -4,7 +4,7 @@
  * 422 naming the field, never a 500.
  */
 import { z } from 'zod'
-import { PcieLinkSchema, SlugSchema } from '../catalog/schemas.ts'
+import { NodeIdSchema, PcieLinkSchema, SlugSchema } from '../catalog/schemas.ts'
 import { MAX_BYTES } from './rates.ts'
 
 export const TierIdSchema = z
@@ -125,7 +125,7 @@ export const StorageItemSchema = z
     readPercent: z.number().min(0).max(100).optional().meta({ description: 'Share of I/O that is reads, 0-100' }),
     dailyWritesBytes: z.int().min(0).max(MAX_BYTES, 'at most 1 PB (10^15 bytes) a day').default(0),
     latencySensitive: z.boolean().default(false),
-    readers: z.array(z.string().min(1).max(100)).max(16).default([]).meta({ description: 'Node ids that read it; empty = any node' }),
+    readers: z.array(NodeIdSchema).max(16).default([]).meta({ description: 'Node ids that read it; empty = any node' }),
     redundancy: z.enum(['none', 'mirror']).default('none'),
     declaredDisks: z.array(DeclaredDisksSchema).max(8).optional().meta({ description: 'Disks behind an HBA; they apply to every item of the request (declare once)' }),
   })

@@ -4,9 +4,8 @@
  * throughput and endurance, and the purposes it suits.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { nearest } from '../catalog/lookup.ts'
+import { requireNode } from '../catalog/lookup.ts'
 import { TIER_RULES, hbaSingleCardWarning, resolveDevices } from './devices.ts'
-import { PlanInputError } from '../plan-input-error.ts'
 import { purposesSuiting } from './purposes.ts'
 import type { StorageTier, StorageTierDevice, StorageTiersAnswer, TierId } from './schemas.ts'
 
@@ -56,11 +55,7 @@ export function groupTiers(devices: StorageTierDevice[]): StorageTier[] {
 
 /** Storage tiers of the whole lab, or of one node (`nodeId`, lowercase id). */
 export function deriveStorageTiers(catalog: Catalog, nodeId?: string): StorageTiersAnswer {
-  const id = nodeId?.toLowerCase()
-  if (id !== undefined && !catalog.nodes.some((n) => n.id === id)) {
-    const known = catalog.nodes.map((n) => n.id)
-    throw new PlanInputError('not-found', '/node', `No node "${nodeId}". Known nodes: ${known.join(', ')} (did you mean "${nearest(nodeId!, known, 1)[0]}"?).`)
-  }
+  const id = nodeId === undefined ? undefined : requireNode(catalog, nodeId).id
   const devices = resolveDevices(catalog, id)
   const nodes = id === undefined ? catalog.nodes : catalog.nodes.filter((n) => n.id === id)
   const warnings = nodes.flatMap((n) => {

@@ -4,7 +4,7 @@
  * Links come from the catalog (network.ts: the slower end of a link sets its rate).
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { findNode, nearest } from '../catalog/lookup.ts'
+import { findNode, requireNode } from '../catalog/lookup.ts'
 import { linkBetween, resolveLinks, type LinkEnd, type NodeLink } from '../catalog/network.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { deviceReadMBps, deviceWriteMBps, resolveDevices } from './devices.ts'
@@ -38,16 +38,9 @@ export function toLabLink(catalog: Catalog, l: NodeLink): LabLink {
 
 /** Links of the lab (or those touching one node) with effective rate and bottleneck end. */
 export function listNetworkLinks(catalog: Catalog, nodeId?: string): NetworkLinksAnswer {
-  const id = nodeId === undefined ? undefined : requireNodeId(catalog, nodeId, '/node').id
+  const id = nodeId === undefined ? undefined : requireNode(catalog, nodeId, '/node').id
   const links = resolveLinks(catalog).filter((l) => id === undefined || l.ends.some((e) => e.node === id))
   return { node: id ?? null, tcpEfficiency: TCP_EFFICIENCY, links: links.map((l) => toLabLink(catalog, l)), assumptions: TRANSFER_ASSUMPTIONS.slice(0, 1) }
-}
-
-export function requireNodeId(catalog: Catalog, id: string, pointer: string): NodeRecord {
-  const node = findNode(catalog, id)
-  if (node) return node
-  const known = catalog.nodes.map((n) => n.id)
-  throw new PlanInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')} (did you mean "${nearest(id, known, 1)[0]}"?).`)
 }
 
 export interface TransferEnd {
@@ -60,7 +53,7 @@ export interface TransferEnd {
 /** Parses `node` or `node:storageId` into an end; unknown ids are 404s naming the field. */
 export function parseTransferEnd(catalog: Catalog, text: string, pointer: string, devices?: StorageTierDevice[]): TransferEnd {
   const [nodeText = '', storageId] = text.toLowerCase().split(':', 2)
-  const node = requireNodeId(catalog, nodeText, pointer)
+  const node = requireNode(catalog, nodeText, pointer)
   const all = (devices ?? resolveDevices(catalog)).filter((d) => d.node === node.id)
   if (storageId === undefined) return { node, device: null, devices: all }
   const device = all.find((d) => d.storageId === storageId)

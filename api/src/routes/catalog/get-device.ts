@@ -1,15 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { devicesAt, formatAddress, nearest, parseAddress } from '../../domain/catalog/lookup.ts'
+import { ADDRESS_HINT, formatAddress, parseAddress, requireDevicesAt, requireNode } from '../../domain/catalog/lookup.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
-import { ProblemError, problemResponses } from '../../http/problem.ts'
-import { requireNode } from './require-node.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
+import { problemResponses } from '../../http/problem.ts'
 import { DeviceLookupSchema, NodeParamSchema } from './schemas.ts'
 
 const ParamsSchema = NodeParamSchema.extend({
   address: z
     .string()
     .max(20)
-    .refine((a) => parseAddress(a) !== null, 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for all functions')
+    .refine((a) => parseAddress(a) !== null, ADDRESS_HINT)
     .meta({ param: { name: 'address', in: 'path' }, example: '0e:00', description: 'PCI address; without `.f` = every function of the slot' }),
 })
 
@@ -28,16 +28,9 @@ export const getDeviceRoute = createRoute({
 
 export const getDevice: AppRouteHandler<typeof getDeviceRoute> = (c) => {
   const params = c.req.valid('param')
-  const node = requireNode(c.get('catalog'), params.node)
-  const query = parseAddress(params.address)!
-  const devices = devicesAt(node, query)
-  const address = formatAddress(query)
-  if (devices.length === 0) {
-    const known = node.devices.flatMap((d) => (d.address ? [d.address] : []))
-    const close = nearest(query.fn === null ? `${query.slot}.0` : address, known)
-    throw new ProblemError('not-found', `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`, [
-      { in: 'path', pointer: '/address', detail: `expected an address on ${node.id}, e.g. ${close.join(', ')}` },
-    ])
-  }
-  return c.json({ node: node.id, address, allFunctions: query.fn === null, devices }, 200)
+  const { node, query, devices } = answerOrProblem('path', () => {
+    const node = requireNode(c.get('catalog'), params.node)
+    return { node, ...requireDevicesAt(node, params.address, '/address') }
+  })
+  return c.json({ node: node.id, address: formatAddress(query), allFunctions: query.fn === null, devices }, 200)
 }

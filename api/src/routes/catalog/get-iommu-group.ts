@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { AppRouteHandler } from '../../http/create-router.ts'
-import { ProblemError, problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
+import { problemResponses } from '../../http/problem.ts'
+import { requireGroup, requireNode } from '../../domain/catalog/lookup.ts'
 import { withMembers } from './list-iommu-groups.ts'
-import { requireNode } from './require-node.ts'
 import { IommuGroupSchema, NodeParamSchema } from './schemas.ts'
 
 export const GroupParamsSchema = NodeParamSchema.extend({
@@ -28,13 +29,9 @@ export const getIommuGroupRoute = createRoute({
 
 export const getIommuGroup: AppRouteHandler<typeof getIommuGroupRoute> = (c) => {
   const { node: nodeId, group: groupId } = c.req.valid('param')
-  const node = requireNode(c.get('catalog'), nodeId)
-  const group = node.iommuGroups.find((g) => g.id === groupId)
-  if (!group) {
-    const known = node.iommuGroups.map((g) => g.id).sort((a, b) => a - b)
-    throw new ProblemError('not-found', `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`, [
-      { in: 'path', pointer: '/group', detail: `expected one of: ${known.join(', ')}` },
-    ])
-  }
+  const { node, group } = answerOrProblem('path', () => {
+    const node = requireNode(c.get('catalog'), nodeId)
+    return { node, group: requireGroup(node, groupId) }
+  })
   return c.json(withMembers(node, group), 200)
 }

@@ -1,8 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
+import { requireNode } from '../../domain/catalog/lookup.ts'
 import { NodeSchema } from '../../domain/catalog/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { requireNode } from './require-node.ts'
 import { NodeParamSchema } from './schemas.ts'
 
 export const getNodeRoute = createRoute({
@@ -19,6 +20,6 @@ export const getNodeRoute = createRoute({
 })
 
 export const getNode: AppRouteHandler<typeof getNodeRoute> = (c) => {
-  const node = requireNode(c.get('catalog'), c.req.valid('param').node)
+  const node = answerOrProblem('path', () => requireNode(c.get('catalog'), c.req.valid('param').node))
   return c.json(node, 200)
 }

@@ -1,21 +1,22 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { DeviceRoleSchema, PciIdSchema } from '../../domain/catalog/schemas.ts'
+import { DeviceRoleSchema, NodeIdSchema, PciIdSchema } from '../../domain/catalog/schemas.ts'
+import { requireNode } from '../../domain/catalog/lookup.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { requireNode } from './require-node.ts'
 import { NodeDeviceSchema } from './schemas.ts'
 
 const DeviceFilterSchema = z.object({
-  node: z.string().max(64).optional().meta({ description: 'Only this node', example: 'caraxes' }),
+  node: NodeIdSchema.optional().meta({ description: 'Only this node' }),
   class: z
     .string()
     .regex(/^(?:[0-9a-f]{2}|[0-9a-f]{4})$/, 'expected a PCI class as 2 or 4 lowercase hex digits, e.g. "03" or "0300"')
     .optional()
     .meta({ description: 'PCI class prefix (2 digits) or class and subclass (4 digits)', example: '0300' }),
-  iommuGroup: z.coerce
-    .number()
-    .int('expected an integer IOMMU group number')
-    .min(-1)
+  iommuGroup: z
+    .string()
+    .regex(/^(?:-1|\d{1,6})$/, 'expected an IOMMU group number, e.g. 31 (-1 = no group)')
+    .transform(Number)
     .optional()
     .meta({ type: 'integer', example: 31 }),
   vendorDevice: PciIdSchema.optional().meta({ description: 'vendor:device', example: '10de:2203' }),
@@ -38,7 +39,7 @@ export const listDevicesRoute = createRoute({
 export const listDevices: AppRouteHandler<typeof listDevicesRoute> = (c) => {
   const catalog = c.get('catalog')
   const filter = c.req.valid('query')
-  const nodes = filter.node === undefined ? catalog.nodes : [requireNode(catalog, filter.node, '/node', 'query')]
+  const nodes = filter.node === undefined ? catalog.nodes : [answerOrProblem('query', () => requireNode(catalog, filter.node!))]
   const devices = nodes.flatMap((node) =>
     node.devices
       .filter((d) => filter.class === undefined || d.classCode.startsWith(filter.class))

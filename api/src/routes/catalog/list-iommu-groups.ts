@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { NodeRecord } from '../../domain/catalog/schemas.ts'
-import { groupMembers } from '../../domain/catalog/lookup.ts'
+import { groupMembers, requireNode } from '../../domain/catalog/lookup.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
-import { requireNode } from './require-node.ts'
 import { IommuGroupSchema, NodeParamSchema } from './schemas.ts'
 
 /** A group record with its member devices, as the API shows it. */
@@ -25,7 +25,7 @@ export const listIommuGroupsRoute = createRoute({
 })
 
 export const listIommuGroups: AppRouteHandler<typeof listIommuGroupsRoute> = (c) => {
-  const node = requireNode(c.get('catalog'), c.req.valid('param').node)
+  const node = answerOrProblem('path', () => requireNode(c.get('catalog'), c.req.valid('param').node))
   const groups = [...node.iommuGroups].sort((a, b) => a.id - b.id).map((g) => withMembers(node, g))
   return c.json(groups, 200)
 }

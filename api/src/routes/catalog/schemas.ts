@@ -1,9 +1,9 @@
 /** Response shapes of the catalog operations, built from the domain's record schemas. */
 import { z } from '@hono/zod-openapi'
-import { IommuGroupRecordSchema, PciDeviceSchema, SlugSchema } from '../../domain/catalog/schemas.ts'
+import { IommuGroupRecordSchema, NodeIdSchema, PciDeviceSchema } from '../../domain/catalog/schemas.ts'
 
 export const NodeParamSchema = z.object({
-  node: SlugSchema.meta({ param: { name: 'node', in: 'path' }, example: 'meraxes', description: 'Node id (lowercase)' }),
+  node: NodeIdSchema.meta({ param: { name: 'node', in: 'path' } }),
 })
 
 export const NodeSummarySchema = z

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { SlugSchema } from '../../domain/catalog/schemas.ts'
+import { NodeIdSchema } from '../../domain/catalog/schemas.ts'
 import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
 import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
@@ -7,7 +7,7 @@ import { problemResponses } from '../../http/problem.ts'
 import { answerOrProblem } from '../../http/plan-input.ts'
 
 const NodePathSchema = z.object({
-  node: SlugSchema.meta({ param: { name: 'node', in: 'path' }, example: 'meraxes', description: 'Node id (lowercase)' }),
+  node: NodeIdSchema.meta({ param: { name: 'node', in: 'path' } }),
 })
 
 export const getNodeStorageTiersRoute = createRoute({

@@ -1,3 +1,4 @@
+import { NodeIdSchema } from '../../domain/catalog/schemas.ts'
 import { createRoute, z } from '@hono/zod-openapi'
 import { listNetworkLinks } from '../../domain/storage/transfer.ts'
 import { NetworkLinksAnswerSchema } from '../../domain/storage/transfer-schemas.ts'
@@ -6,7 +7,7 @@ import { problemResponses } from '../../http/problem.ts'
 import { answerOrProblem } from '../../http/plan-input.ts'
 
 const LinkFilterSchema = z.object({
-  node: z.string().min(1).max(100).optional().meta({ description: 'Only links touching this node', example: 'caraxes' }),
+  node: NodeIdSchema.optional().meta({ description: 'Only links touching this node' }),
 })
 
 export const listNetworkLinksRoute = createRoute({

@@ -1,3 +1,4 @@
+import { NodeIdSchema } from '../../domain/catalog/schemas.ts'
 import { createRoute, z } from '@hono/zod-openapi'
 import { StorageTiersAnswerSchema } from '../../domain/storage/schemas.ts'
 import { deriveStorageTiers } from '../../domain/storage/tiers.ts'
@@ -6,7 +7,7 @@ import { problemResponses } from '../../http/problem.ts'
 import { answerOrProblem } from '../../http/plan-input.ts'
 
 const TierFilterSchema = z.object({
-  node: z.string().min(1).max(100).optional().meta({ description: 'Only this node', example: 'meraxes' }),
+  node: NodeIdSchema.optional().meta({ description: 'Only this node' }),
 })
 
 export const listStorageTiersRoute = createRoute({
