@@ -19,6 +19,8 @@ export interface FitCell {
   maxContextLength: number | null
   tokensPerSecond: number | null
   gpuLayers: number | null
+  /** llama.cpp --n-cpu-moe K: experts of the first K layers stay in host RAM (MoE models). */
+  cpuMoeLayers: number | null
   totalLayers: number | null
   loadSeconds: number | null
   /** Why the planner declined (e.g. a preset the model is not published in). */
@@ -46,10 +48,10 @@ export function presetsFor(model: LlmModel): QuantPreset[] {
 }
 
 function cellOf(result: VramFitResult | undefined): FitCell {
-  if (!result) return { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, totalLayers: null, loadSeconds: null, reason: 'not evaluated' }
+  if (!result) return { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, cpuMoeLayers: null, totalLayers: null, loadSeconds: null, reason: 'not evaluated' }
   return {
     verdict: result.verdict, maxContextLength: result.maxContextLength, tokensPerSecond: result.tokensPerSecond,
-    gpuLayers: result.gpuLayers, totalLayers: result.totalLayers, loadSeconds: result.loadSeconds, reason: null,
+    gpuLayers: result.gpuLayers, cpuMoeLayers: result.cpuMoeLayers, totalLayers: result.totalLayers, loadSeconds: result.loadSeconds, reason: null,
   }
 }
 
@@ -66,7 +68,7 @@ export function modelFitMatrix(catalog: Catalog, presets: (m: LlmModel) => Quant
         return { model, quantization, weightsBytes: answer.model.weightsBytes, cells: targets.map((t) => cellOf(byLabel.get(t))) }
       } catch (err) {
         const reason = (err as Error).message
-        const cell: FitCell = { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, totalLayers: null, loadSeconds: null, reason }
+        const cell: FitCell = { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, cpuMoeLayers: null, totalLayers: null, loadSeconds: null, reason }
         return { model, quantization, weightsBytes: null, cells: targets.map(() => cell) }
       }
     })
