@@ -8,14 +8,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { isMap, isScalar, parseDocument, stringify, visit, type Document } from 'yaml'
 import { loadCatalog } from '../api/scripts/load-catalog.ts'
-import { NodeSchema, SlugSchema } from '../api/src/domain/catalog/schemas.ts'
-import { ImportInputError } from '../api/src/domain/import/errors.ts'
+import { SlugSchema } from '../api/src/domain/catalog/schemas.ts'
 import { prepareImport } from '../api/src/domain/import/import-host.ts'
 import type { RawInput } from '../api/src/domain/import/parse-input.ts'
 import type { Patch } from '../api/src/domain/import/patches.ts'
 import { parsePciIds, type PciNames } from '../api/src/domain/import/pci-names.ts'
 import { ImportFormatSchema } from '../api/src/domain/import/schemas.ts'
 import { summaryLines } from '../api/src/domain/import/summary.ts'
+import { validNode } from '../api/src/domain/import/valid-node.ts'
+import { PlanInputError } from '../api/src/domain/plan-input-error.ts'
 
 export const USAGE = `Usage: npm run import -- --node <name> [--dry-run] [--data <dir>] [--format <format>] <file>...
 
@@ -128,6 +129,12 @@ function unpadLine(line: string): string {
   return out
 }
 
+/** The file an error points at (`/inputs/<i>/…`); undefined when it is about the node document. */
+function inputName(args: Args, pointer: string): string | undefined {
+  const index = /^\/inputs\/(\d+)(?:\/|$)/.exec(pointer)?.[1]
+  return index === undefined ? undefined : (args.inputs[Number(index)]?.name ?? `input ${index}`)
+}
+
 /** Returns the exit code; prints through `out`/`err` so tests can run it in-process. */
 export function runImport(argv: readonly string[], out = console.log, err = console.error): number {
   const args = parseArgs(argv)
@@ -153,7 +160,7 @@ export function runImport(argv: readonly string[], out = console.log, err = cons
       visit(groups as Parameters<typeof visit>[0], { Map: (_, map) => { map.flow = true } })
       text = header + fresh.toString({ lineWidth: 0 })
     }
-    NodeSchema.parse(parseDocument(text).toJS()) // the file written is the document validated
+    validNode(parseDocument(text).toJS(), 'the YAML to write') // the file written is the document validated
     for (const line of summaryLines(args.node, prepared)) (args.dryRun ? err : out)(line)
     if (args.dryRun) out(text)
     else {
@@ -162,8 +169,8 @@ export function runImport(argv: readonly string[], out = console.log, err = cons
     }
     return 0
   } catch (e) {
-    if (!(e instanceof ImportInputError)) throw e
-    err(`${args.inputs[e.input]?.name ?? `input ${e.input}`}: ${e.message}`)
+    if (!(e instanceof PlanInputError)) throw e
+    err(`${inputName(args, e.pointer) ?? file}: ${e.message}`)
     return 1
   }
 }

@@ -47,6 +47,7 @@ describe('POST /api/v1/import', () => {
     ['lsusb output', 'Bus 001 Device 001: ID 1d6b:0002 Linux Foundation 2.0 root hub\n', 'lsusb'],
     ['ip a output', '2: enp7s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc mq state UP\n', '`ip a`'],
     ['whitespace only', '   \n', 'empty text'],
+    ['pvesh JSON nested 200,001 levels deep', '[' + '['.repeat(200_000) + ']'.repeat(200_000) + ']', 'JSON nested more than 16 levels deep'],
   ])('refuses %s with a 422 naming /inputs/1/text', async (_what, text, detail) => {
     const res = await postJson('/api/v1/import', { node: 'caraxes', inputs: [{ text: groupsText }, { text }] })
     const problem = await problemOf(res)

@@ -4,6 +4,7 @@
  * one linear scan and never reaches JSON.parse's recursion or zod's per-level work.
  */
 import type { MiddlewareHandler } from 'hono'
+import { jsonDepth } from '../domain/json-depth.ts'
 import type { AppEnv } from './env.ts'
 import { problem } from './problem.ts'
 
@@ -67,29 +68,4 @@ export function jsonDepthLimit(maxDepth = MAX_JSON_DEPTH): MiddlewareHandler<App
     }
     return next()
   }
-}
-
-/**
- * Nesting depth of JSON text, counting `[` and `{` outside strings; stops counting once past
- * `stopAt`. Malformed text is left for JSON.parse to reject: this only bounds the depth.
- */
-export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): number {
-  let depth = 0
-  let deepest = 0
-  let inString = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i)
-    if (inString) {
-      if (ch === 0x5c) i++ // backslash: skip the escaped character
-      else if (ch === 0x22) inString = false
-    } else if (ch === 0x22) inString = true
-    else if (ch === 0x5b || ch === 0x7b) {
-      depth++
-      if (depth > deepest) {
-        deepest = depth
-        if (deepest > stopAt) return deepest
-      }
-    } else if (ch === 0x5d || ch === 0x7d) depth--
-  }
-  return deepest
 }

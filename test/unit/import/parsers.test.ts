@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { ImportInputError } from '../../../api/src/domain/import/errors.ts'
 import { detectFormat, parseInput } from '../../../api/src/domain/import/parse-input.ts'
+import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 
 const fixture = (name: string) => readFileSync(`test/unit/import/fixtures/${name}`, 'utf8')
 const parse = (text: string, format?: Parameters<typeof parseInput>[0]['format']) => parseInput({ text, format, name: 'test' }, 0)
@@ -39,6 +39,23 @@ describe('pvesh-json', () => {
     const { devices, unparsed } = parse(text)
     expect(devices[0]).toMatchObject({ address: '0000:0e:00.0', iommuGroup: -1 })
     expect(unparsed).toEqual([{ line: 1, text: '{"class":"0x040300"}', reason: 'item 1: no PCI address in "id"' }])
+  })
+
+  it('reports a malformed subsystem or group by item and leaves the field unknown, not null', () => {
+    const item = (extra: string) => `{"id":"0000:0e:00.0","class":"0x030000","vendor":"0x10de","device":"0x1e81"${extra}}`
+    const text = `[\n${item(',"iommugroup":31,"subsystem_vendor":"0x38zz","subsystem_device":"0x3081"')},\n${item(',"iommugroup":"x","subsystem_vendor":"0x3842"').replace('0e:00.0', '0e:00.1')},\n${item(',"iommugroup":2.5').replace('0e:00.0', '0e:00.2')}\n]`
+    const { devices, unparsed } = parse(text)
+    expect(devices.map((d) => [d.address, d.iommuGroup, 'subsystem' in d])).toEqual([
+      ['0000:0e:00.0', 31, false],
+      ['0000:0e:00.1', undefined, false],
+      ['0000:0e:00.2', undefined, false],
+    ])
+    expect(unparsed.map((u) => [u.line, u.reason])).toEqual([
+      [2, 'item 0: "subsystem_vendor" "0x38zz" / "subsystem_device" "0x3081" not both 16-bit hex; subsystem left unknown'],
+      [3, 'item 1: "iommugroup" "x" is neither -1 nor a group number; group left unknown'],
+      [3, 'item 1: "subsystem_vendor" "0x3842" / "subsystem_device" absent not both 16-bit hex; subsystem left unknown'],
+      [4, 'item 2: "iommugroup" 2.5 is neither -1 nor a group number; group left unknown'],
+    ])
   })
 })
 
@@ -157,6 +174,7 @@ describe('inputs that are not PCI inventory', () => {
     ['ip a', '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN\n    link/loopback 00:00:00:00:00:00\n', 'this looks like `ip a`'],
     ['lspci without -nn', '0e:00.0 VGA compatible controller: NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] (rev a1)\n', 'no numeric IDs: run lspci with -nn'],
     ['a JSON object that is not the pci list', '{"data": {"version": "8.2"}}', 'expected the JSON array'],
+    ['JSON nested 17 levels deep', '['.repeat(17) + ']'.repeat(17), 'JSON nested more than 16 levels deep'],
   ])('refuses %s with a clear message', (_what, text, message) => {
     let error: unknown
     try {
@@ -164,8 +182,8 @@ describe('inputs that are not PCI inventory', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(ImportInputError)
-    expect((error as ImportInputError).input).toBe(3)
+    expect(error).toBeInstanceOf(PlanInputError)
+    expect(error).toMatchObject({ kind: 'invalid', pointer: '/inputs/3/text' })
     expect((error as Error).message).toContain(message)
   })
 })

@@ -5,7 +5,7 @@
  */
 import { crossCheckNode, type Catalog } from '../catalog/catalog.ts'
 import { findNode } from '../catalog/lookup.ts'
-import { NodeSchema, type NodeRecord } from '../catalog/schemas.ts'
+import type { NodeRecord } from '../catalog/schemas.ts'
 import { diffHost } from './diff.ts'
 import { mergeInputs } from './merge-inputs.ts'
 import { parseInput, type RawInput } from './parse-input.ts'
@@ -13,6 +13,7 @@ import { applyPatches, type Patch } from './patches.ts'
 import { catalogNames, type PciNames } from './pci-names.ts'
 import { planNodeImport } from './plan-node.ts'
 import type { ImportAnswer, ParsedInput } from './schemas.ts'
+import { validNode } from './valid-node.ts'
 
 export interface PreparedImport extends ImportAnswer {
   patches: Patch[]
@@ -42,9 +43,9 @@ export function prepareImport(nodeId: string, inputs: readonly RawInput[], catal
     names: [...(options.names ?? []), catalogNames(catalog.nodes)],
     models: catalog,
   })
-  const node = NodeSchema.parse(applyPatches(existing, plan.patches))
+  const node = validNode(applyPatches(existing, plan.patches))
   const issues = crossCheckNode(node, catalog).map((i) => `${i.path.join('.')}: ${i.message}`)
-  const existingNode: NodeRecord | null = existing === null ? null : NodeSchema.parse(existing)
+  const existingNode: NodeRecord | null = existing === null ? null : validNode(existing, 'the stored node document')
   return {
     node,
     patches: plan.patches,

@@ -1,9 +1,9 @@
 /**
  * One host output → devices + the lines no rule accepted. Detects the format when none is
  * given, and refuses text that is not PCI inventory at all (binary, empty, another tool's
- * output) with an ImportInputError naming the input.
+ * output) with a PlanInputError pointing at the input's text (`/inputs/<index>/text`).
  */
-import { ImportInputError } from './errors.ts'
+import { PlanInputError } from '../plan-input-error.ts'
 import { parseLspciText } from './parse-lspci-text.ts'
 import { parseLspciVmm } from './parse-lspci-vmm.ts'
 import { parsePvesh } from './parse-pvesh.ts'
@@ -37,20 +37,20 @@ export interface RawInput {
   text: string
 }
 
-/** Parses input number `index`; throws ImportInputError when nothing in it is usable. */
+/** Parses input number `index`; throws a PlanInputError when nothing in it is usable. */
 export function parseInput(raw: RawInput, index: number): ParsedInput {
   const name = raw.name ?? `inputs[${index}]`
   checkText(raw.text, index)
   // Lines starting with # are annotations (fixture citations, notes): blanked, keeping numbers.
   const text = raw.text.replace(/^[ \t]*#.*$/gm, '')
   const format = raw.format ?? detectFormat(text)
-  if (format === null) throw new ImportInputError(index, unknownFormatMessage(raw.text))
+  if (format === null) throw refuse(index, unknownFormatMessage(raw.text))
   const source = `${format}: ${name}`
   const { devices, unparsed } = parseAs(format, text, source, index)
   if (devices.length === 0) {
     const first = unparsed[0]
     const why = first ? `; line ${first.line} "${first.text.slice(0, 80)}": ${first.reason}` : ''
-    throw new ImportInputError(index, `no PCI device found in the ${format} text${why}`)
+    throw refuse(index, `no PCI device found in the ${format} text${why}`)
   }
   return { format, name, devices, unparsed }
 }
@@ -69,12 +69,17 @@ function parseAs(format: ImportFormat, text: string, source: string, index: numb
   }
 }
 
+/** The error for input `index`: a 422 naming `/inputs/<index>/text` in the API, the file in the CLI. */
+function refuse(index: number, message: string): PlanInputError {
+  return new PlanInputError('invalid', `/inputs/${index}/text`, message)
+}
+
 function checkText(text: string, index: number) {
-  if (text.includes('\u0000')) throw new ImportInputError(index, 'binary data (NUL bytes): paste the text the command prints')
+  if (text.includes('\u0000')) throw refuse(index, 'binary data (NUL bytes): paste the text the command prints')
   // eslint-disable-next-line no-control-regex
   const control = text.match(/[\u0001-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
-  if (control > Math.max(8, text.length / 100)) throw new ImportInputError(index, 'binary data (control characters): paste the text the command prints')
-  if (text.trim() === '') throw new ImportInputError(index, 'empty text')
+  if (control > Math.max(8, text.length / 100)) throw refuse(index, 'binary data (control characters): paste the text the command prints')
+  if (text.trim() === '') throw refuse(index, 'empty text')
 }
 
 function unknownFormatMessage(text: string): string {

@@ -4,13 +4,13 @@
  * that field; a device the host no longer lists is kept (and reported by the diff).
  */
 import type { NodeRecord } from '../catalog/schemas.ts'
-import { NodeSchema } from '../catalog/schemas.ts'
 import { fieldChanges } from './diff.ts'
 import { matchDevices } from './match.ts'
 import { imported, incompleteReason, newDeviceRecord, newGroupRecord, newNodeRecord, type RecordContext } from './new-records.ts'
 import { namesFor } from './pci-names.ts'
 import type { Patch } from './patches.ts'
 import type { HostDevice } from './schemas.ts'
+import { validNode } from './valid-node.ts'
 
 export interface NodePlan {
   patches: Patch[]
@@ -28,7 +28,7 @@ export interface PlanArgs extends RecordContext {
 
 export function planNodeImport(args: PlanArgs): NodePlan {
   const plan: NodePlan = { patches: [], skipped: [], notes: [] }
-  const node = args.existing === null ? null : NodeSchema.parse(args.existing)
+  const node = args.existing === null ? null : validNode(args.existing, 'the stored node document')
   if (node === null) {
     const record = newNodeRecord(args.nodeId, args.source, args.host.length)
     record.devices = addDevices(args.host, args, plan).map((p) => p.value)

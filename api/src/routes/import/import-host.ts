@@ -1,9 +1,9 @@
 import { createRoute } from '@hono/zod-openapi'
-import { ImportInputError } from '../../domain/import/errors.ts'
 import { importHost } from '../../domain/import/import-host.ts'
 import { ImportAnswerSchema, ImportRequestSchema } from '../../domain/import/schemas.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
-import { ProblemError, problemResponses } from '../../http/problem.ts'
+import { answerOrProblem } from '../../http/plan-input.ts'
+import { problemResponses } from '../../http/problem.ts'
 
 export const importHostRoute = createRoute({
   method: 'post',
@@ -22,11 +22,5 @@ export const importHostRoute = createRoute({
 
 export const importHostHandler: AppRouteHandler<typeof importHostRoute> = (c) => {
   const { node, inputs } = c.req.valid('json')
-  try {
-    return c.json(importHost(node, inputs, c.get('catalog')), 200)
-  } catch (err) {
-    if (!(err instanceof ImportInputError)) throw err
-    const pointer = `/inputs/${err.input}/text`
-    throw new ProblemError('invalid-request', `The text at ${pointer} cannot be imported: ${err.message}.`, [{ in: 'body', pointer, detail: err.message }])
-  }
+  return c.json(answerOrProblem('body', () => importHost(node, inputs, c.get('catalog'))), 200)
 }
