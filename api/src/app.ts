@@ -60,5 +60,3 @@ export function createApp(catalog: Catalog) {
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))
   return app
 }
-
-export type App = ReturnType<typeof createApp>

@@ -7,7 +7,6 @@
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import { resolveDevices } from '../../../api/src/domain/storage/devices.ts'
 import { loadFromDevice, nodeGpu } from '../../../api/src/domain/storage/load.ts'
-import { deriveStorageTiers } from '../../../api/src/domain/storage/tiers.ts'
 import { planTransfer } from '../../../api/src/domain/storage/transfer.ts'
 import type { StorageTierDevice } from '../../../api/src/domain/storage/schemas.ts'
 import { planVramFit } from '../../../api/src/domain/vram/plan-vram-fit.ts'
@@ -30,7 +29,6 @@ export function sampleFiles(catalog: Catalog): SampleFile[] {
   })
 }
 
-export const storageTiers = deriveStorageTiers
 
 export interface LoadRow {
   device: StorageTierDevice

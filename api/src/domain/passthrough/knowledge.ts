@@ -107,7 +107,6 @@ export const VGPU: Record<string, VgpuKnowledge> = {
 }
 
 /** AMD GPU device IDs of families with the reset bug (gnif/vendor-reset README; RP §3.1): none in the seed. */
-export const AMD_RESET_BUG_CHIPS = ['Polaris 10/11/12', 'Vega 10/20', 'Navi 10/12/14']
 
 /** Wi-Fi passthrough knowledge by ID (RP §3.3, §5 C25). */
 export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }> = {

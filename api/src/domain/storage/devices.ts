@@ -4,7 +4,8 @@
  */
 import type { Catalog } from '../catalog/catalog.ts'
 import type { DriveModel, NodeRecord, StorageDevice } from '../catalog/schemas.ts'
-import { pcieMBps, usableBytes } from './rates.ts'
+import { usableBytes } from './rates.ts'
+import { pcieMBps } from '../catalog/units.ts'
 import type { DeclaredDisks, StorageTierDevice, TierId, TierRule } from './schemas.ts'
 
 /** Seed: "4TB+ NVMe for model repositories" (Storage Architecture for AI → Capacity Storage). */

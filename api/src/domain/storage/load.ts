@@ -6,7 +6,8 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import type { NodeRecord, PcieLink } from '../catalog/schemas.ts'
 import { resolveDevices } from './devices.ts'
-import { pcieMBps, round, secondsAt } from './rates.ts'
+import { secondsAt } from './rates.ts'
+import { pcieMBps, round } from '../catalog/units.ts'
 import type { Bottleneck, StorageTierDevice } from './schemas.ts'
 
 export interface GpuSink {

@@ -2,7 +2,6 @@
  * Rates and constants of the storage planner, each with its source. Rates are decimal: 1 MB/s =
  * 10^6 bytes per second, as drive datasheets quote them; link rates in Mbps are 10^6 bits/s.
  */
-export { pcieMBps, round } from '../catalog/units.ts'
 
 /** The largest size the planner accepts anywhere (1 PB): beyond it an input is a typo, not a plan. */
 export const MAX_BYTES = 1e15

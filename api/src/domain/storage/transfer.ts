@@ -9,7 +9,8 @@ import { linkBetween, resolveLinks, type LinkEnd, type NodeLink } from '../catal
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { deviceReadMBps, deviceWriteMBps, resolveDevices } from './devices.ts'
 import { PlanInputError } from '../plan-input-error.ts'
-import { TCP_EFFICIENCY, linkPayloadMBps, round, secondsAt } from './rates.ts'
+import { TCP_EFFICIENCY, linkPayloadMBps, secondsAt } from './rates.ts'
+import { round } from '../catalog/units.ts'
 import type { Bottleneck, StorageTierDevice, TransferRequest } from './schemas.ts'
 import type { LabLink, NetworkLinksAnswer, TransferPlan } from './transfer-schemas.ts'
 
