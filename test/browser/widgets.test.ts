@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs'
 import type { BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { ADDRESS_HINT } from '../../api/src/domain/catalog/lookup.ts'
 import type { GroupCheck } from '../../api/src/domain/passthrough/schemas.ts'
 import type { StoragePlan } from '../../api/src/domain/storage/plan-schemas.ts'
 import type { VramFitAnswer } from '../../api/src/domain/vram/schemas.ts'
@@ -193,6 +194,12 @@ describe('widgets on another origin', () => {
     const embed = await fetch(`${base}/embed/vram-fit`)
     expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *')
     expect(embed.headers.get('x-frame-options')).toBeNull()
+    // One owner (security-headers.ts): a single frame-ancestors, the page policy kept, nosniff and no-referrer.
+    const embedCsp = embed.headers.get('content-security-policy') ?? ''
+    expect(embedCsp.match(/frame-ancestors/g)).toHaveLength(1)
+    expect(embedCsp).toContain("default-src 'self'")
+    expect(embed.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(embed.headers.get('referrer-policy')).toBe('no-referrer')
     const apiDocs = await fetch(`${base}/api/docs`)
     expect(apiDocs.headers.get('content-security-policy')).toContain("frame-ancestors 'none'")
   })
@@ -254,6 +261,44 @@ describe('bad preset values', () => {
     expect(await widget.evaluate((el) => el.shadowRoot!.querySelectorAll('img').length)).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
     await page.screenshot({ path: `${SHOTS}/widgets-bad-parameter.png` })
+    await page.close()
+  })
+
+  it('names a bad preset by its documented query parameter (sizeGB, not a derived sizeGb)', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/embed/storage-tier?sizeGB=-5`)
+    const widget = page.locator('storage-tier-planner')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
+    const alert = widget.locator('[role="alert"]')
+    expect(await alert.isVisible()).toBe(true)
+    expect(await alert.textContent()).toContain('sizeGB: expected a number above 0, at most 1000000 (got "-5")')
+    await page.close()
+  })
+
+  it('rejects a PCI address the API rejects (device 20-ff), before any check is asked for', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/embed/passthrough?node=caraxes&device=0e:20.0`)
+    const widget = page.locator('passthrough-check')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
+    expect(await widget.locator('[role="alert"]').textContent()).toContain(`device: ${ADDRESS_HINT} (got "0e:20.0")`)
+    await page.close()
+  })
+
+  it('says which required field is empty instead of planning a default', async () => {
+    const page = await context.newPage()
+    const planned: string[] = []
+    page.on('request', (req) => { if (req.url().includes('/plan/')) planned.push(req.postData() ?? '') })
+    await page.goto(`${base}/embed/storage-tier?sizeGB=250`)
+    const widget = await ready(page.locator('storage-tier-planner'))
+    expect(planned.map((b) => (JSON.parse(b) as { items: { sizeBytes: number }[] }).items[0]!.sizeBytes)).toEqual([250e9])
+    await widget.locator('input[name="size-gb"]').fill('')
+    await widget.locator('input[name="size-gb"]').press('Enter')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
+    const alert = widget.locator('[role="alert"]')
+    expect(await alert.isVisible()).toBe(true)
+    expect(await alert.textContent()).toContain('Size (GB): required; the field is empty')
+    expect(await widget.locator('[data-field]').count()).toBe(0) // the old numbers are gone, no new ones
+    expect(planned).toHaveLength(1) // nothing was sent for the empty field
     await page.close()
   })
 

@@ -1,6 +1,7 @@
 /**
  * Security headers on every response the worker makes (API JSON, problem+json, /api/docs and
- * the /embed/* pages). Static pages served straight from site/dist get theirs from
+ * the /embed/* pages; the embed route sets none itself, so this is the one place their
+ * framing policy is made). Static pages served straight from site/dist get theirs from
  * site/public/_headers: Workers static assets apply that file only to asset responses, never
  * to a response the worker builds, so the two sets must agree (docs/SECURITY.md).
  */
@@ -42,9 +43,9 @@ export function frameAncestors(allowed: string | undefined): string {
 }
 
 /**
- * The CSP of an /embed/* page: the page's own policy (an asset served through env.ASSETS
- * already carries the one from _headers, with its inline-script hashes) or PAGE_CSP, with
- * frame-ancestors replaced by the allowed embedders.
+ * The CSP of an /embed/* answer: the policy the response already has (an asset from
+ * env.ASSETS may carry the one of _headers, with its inline-script hashes; it is kept, not
+ * replaced) or else PAGE_CSP, with frame-ancestors replaced by the allowed embedders.
  */
 export function embedCsp(allowed: string | undefined, existing?: string | null): string {
   const directives = (existing ?? PAGE_CSP).split(';').map((d) => d.trim()).filter((d) => d !== '' && !/^frame-ancestors\b/i.test(d))
@@ -71,6 +72,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (!embed) headers['X-Frame-Options'] = 'DENY'
     const apply = (res: Response) => {
       for (const [name, value] of Object.entries(headers)) res.headers.set(name, value)
+      // An asset's _headers rule for /* may carry DENY; it would refuse every embedder.
       if (embed) res.headers.delete('X-Frame-Options')
     }
     try {

@@ -5,6 +5,7 @@
  */
 import { ApiProblem, apiBase, callApi, isApiUrl } from './api.ts'
 import { h, replace } from './dom.ts'
+import { queryParamOf } from './params.ts'
 import { STYLES } from './styles.ts'
 
 /** Returns what is wrong with a value, or null; each mirrors a rule of the API's zod schema. */
@@ -36,7 +37,11 @@ export abstract class PlannerElement extends HTMLElement {
 
   /** Shown as the widget's title. */
   protected abstract readonly heading: string
-  /** Attribute (= form control name) → check; attributes absent from here are not read. */
+  /**
+   * Attribute (= form control name) → check; attributes absent from here are not read. An
+   * empty control is an error when the control is `required` (no silent default is planned),
+   * and means "not given" otherwise (a select's "Any node").
+   */
   protected abstract readonly checks: Record<string, Check>
   /** Adds the form's controls, loading their options from the API where needed. */
   protected abstract setup(): Promise<void>
@@ -104,7 +109,19 @@ export abstract class PlannerElement extends HTMLElement {
 
   /** An embed page's values come from the query string: name them as the URL spells them. */
   private paramName(attribute: string): string {
-    return this.dataset.embed ? attribute.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) : attribute
+    return this.dataset.embed ? queryParamOf(attribute) : attribute
+  }
+
+  /** What is wrong with a control's value (null: nothing), named by the label the user sees. */
+  private fieldProblem(name: string, value: string | undefined, check: Check): string | null {
+    const control = this.form.elements.namedItem(name)
+    const input = control instanceof HTMLInputElement || control instanceof HTMLSelectElement ? control : null
+    const label = (input?.labels?.[0]?.textContent ?? '') || name
+    // A number input that cannot parse its text reports "" (HTML's value sanitization); say why.
+    if (input instanceof HTMLInputElement && input.validity.badInput) return `${label}: expected a number`
+    if (value === undefined || value === '') return input?.required ? `${label}: required; the field is empty` : null
+    const problem = check(value)
+    return problem ? `${label}: ${problem} (got "${value}")` : null
   }
 
   private async start(): Promise<void> {
@@ -128,11 +145,7 @@ export abstract class PlannerElement extends HTMLElement {
   protected async update(): Promise<void> {
     const values: Record<string, string> = {}
     for (const [name, value] of new FormData(this.form)) values[name] = String(value)
-    const problems = Object.entries(this.checks).flatMap(([name, check]) => {
-      const value = values[name]
-      const problem = value === undefined || value === '' ? null : check(value)
-      return problem ? [`${name}: ${problem} (got "${value}")`] : []
-    })
+    const problems = Object.entries(this.checks).flatMap(([name, check]) => this.fieldProblem(name, values[name], check) ?? [])
     if (problems.length > 0) {
       this.showProblem('Fix these fields:', problems)
       replace(this.results) // no numbers for other input than the form shows

@@ -6,17 +6,12 @@
  *   window.parent.postMessage({ type: 'homelab-planner:resize', height }, '*')
  * The message carries only a height, so any parent may read it ('*').
  */
-
-/** Query parameter (API field name) → attribute of the widget. */
-const PARAMS: Record<string, string> = {
-  node: 'node', model: 'model', quantization: 'quantization', contextLength: 'context-length',
-  group: 'group', device: 'device', purpose: 'purpose', sizeGB: 'size-gb',
-}
+import { attributeOf } from './params.ts'
 
 const widget = document.querySelector('[data-embed]')
 if (widget) {
   for (const [key, value] of new URLSearchParams(location.search)) {
-    const attribute = PARAMS[key]
+    const attribute = attributeOf(key)
     if (attribute) widget.setAttribute(attribute, value)
   }
 }
@@ -32,4 +27,3 @@ if (window.parent !== window) {
   new ResizeObserver(report).observe(document.documentElement)
   report()
 }
-export {}

@@ -1,6 +1,10 @@
 /**
- * The one place numbers become text, used by every widget and by the browser test that
- * compares a widget with the API: the API's exact values, rounded for display only here.
+ * How the widgets print the API's quantities (bytes, seconds, rates, token counts), used by
+ * every widget and by the browser test that compares a widget with the API: the exact values
+ * stay in data-value, rounding happens only here. Not everything numeric goes through it:
+ * identifiers and small counts are printed as they come ("Group 31", "28 / 33" layers, "4 of
+ * 6 checks"), and a check's limits as the API's schema states them ("at most 1000000"), so
+ * they read the same as the IDs and limits in the API's own answers and docs.
  */
 
 const GIB = 1024 ** 3

@@ -2,6 +2,7 @@
  * <passthrough-check node group device api>: can this IOMMU group go to a VM, what goes with
  * it, and the Proxmox config (GET /api/v1/nodes/{node}/iommu-groups/{group}/check).
  */
+import { ADDRESS_HINT, parseAddress } from '../../../api/src/domain/catalog/lookup.ts'
 import type { CheckResult, GroupCheck } from '../../../api/src/domain/passthrough/schemas.ts'
 import { PlannerElement, copyButton, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, slug } from './checks.ts'
@@ -14,24 +15,24 @@ interface GroupListing { id: number; members: { address: string | null; label: s
 const VERDICTS = { clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], blocked: ['Blocked', 'v-bad'] } as const
 const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
 
-/** PciAddressSchema, also allowing the short forms the API accepts (0e:00.0, 0e:00 = slot). */
-const PCI = /^(?:[0-9a-f]{4}:)?([0-9a-f]{2}:[0-9a-f]{2})(\.[0-7])?$/i
-const pci: Check = (v) => (PCI.test(v) ? null : 'expected a PCI address such as "0e:00.0" or "0000:0e:00.0"')
+/** The API's own address parser (lookup.ts, a few hundred bytes): what it rejects, so does the widget. */
+const pci: Check = (v) => (parseAddress(v) ? null : ADDRESS_HINT)
 /** The group path parameter: ^\d{1,6}$ (GroupParamsSchema). */
 const groupNumber: Check = (v) => (/^\d{1,6}$/.test(v) ? null : 'expected an IOMMU group number such as 31')
 
-/** The group holding a device, matched on bus:slot(.function), domain optional. */
+/** The group holding a device (every function of a slot for "0e:00"), as the API's devicesAt matches. */
 function groupOf(groups: GroupListing[], address: string): GroupListing | undefined {
-  const [, slot, fn] = PCI.exec(address.toLowerCase()) ?? []
-  if (!slot) return undefined
-  return groups.find((g) => g.members.some((m) => m.address !== null && m.address.slice(5).startsWith(slot + (fn ?? ''))))
+  const query = parseAddress(address)
+  if (!query) return undefined
+  const wanted = query.fn === null ? `${query.slot}.` : `${query.slot}.${query.fn}`
+  return groups.find((g) => g.members.some((m) => m.address !== null && (query.fn === null ? m.address.startsWith(wanted) : m.address === wanted)))
 }
 
 export class PassthroughCheck extends PlannerElement {
   protected readonly heading = 'IOMMU group passthrough check'
   protected readonly checks: Record<string, Check> = { node: slug, group: groupNumber, device: pci }
   private nodeSelect = h('select', { name: 'node' })
-  private groupSelect = h('select', { name: 'group' })
+  private groupSelect = h('select', { name: 'group', required: true })
 
   protected async setup(): Promise<void> {
     const nodes = await this.call<NodeSummary[]>('/api/v1/nodes')

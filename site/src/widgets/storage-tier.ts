@@ -38,14 +38,15 @@ export class StorageTierPlanner extends PlannerElement {
     const node = this.preset('node', '')
     append(this.form, [
       field('Purpose', h('select', { name: 'purpose' }, ...Object.entries(PURPOSES).map(([id, label]) => option(id, label, id === purpose)))),
-      field('Size (GB)', h('input', { name: 'size-gb', type: 'number', min: 0.001, max: MAX_GB, step: 'any', inputmode: 'decimal', value: this.preset('size-gb', '40') }), '1 GB = 10⁹ bytes'),
+      field('Size (GB)', h('input', { name: 'size-gb', type: 'number', required: true, min: 0.001, max: MAX_GB, step: 'any', inputmode: 'decimal', value: this.preset('size-gb', '40') }), '1 GB = 10⁹ bytes'),
       field('Read by', h('select', { name: 'node' }, option('', 'Any node', node === ''), ...nodes.map((n) => option(n.id, n.name, n.id === node)))),
       h('button', { type: 'submit' }, 'Plan'),
     ])
   }
 
+  /** Runs only after update() checked the values: size-gb is a positive number here, never "". */
   protected plan(v: Record<string, string>): PlannerCall {
-    const item = { name: 'widget', purpose: v.purpose, sizeBytes: Math.max(1, Math.round(Number(v['size-gb'] || 40) * 1e9)), readers: v.node ? [v.node] : [] }
+    const item = { name: 'widget', purpose: v.purpose, sizeBytes: Math.max(1, Math.round(Number(v['size-gb']) * 1e9)), readers: v.node ? [v.node] : [] }
     return { path: '/api/v1/plan/storage-tier', body: { items: [item] } }
   }
 

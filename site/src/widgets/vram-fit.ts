@@ -60,13 +60,13 @@ export class VramFitPlanner extends PlannerElement {
       field('Model', modelSelect),
       field('Quantization', h('select', { name: 'quantization' }, option('', 'Model default', quant === ''),
         ...quants.map((q) => option(q.quantization, q.quantization, q.quantization === quant)))),
-      field('Context (tokens)', h('input', { name: 'context-length', type: 'number', min: 1, max: 16_777_216, step: 1, inputmode: 'numeric', value: this.preset('context-length', '8192') })),
+      field('Context (tokens)', h('input', { name: 'context-length', type: 'number', required: true, min: 1, max: 16_777_216, step: 1, inputmode: 'numeric', value: this.preset('context-length', '8192') })),
       h('button', { type: 'submit' }, 'Plan'),
     ])
   }
 
   protected plan(v: Record<string, string>): PlannerCall {
-    const body: Record<string, unknown> = { model: v.model, contextLength: Number(v['context-length'] || 8192) }
+    const body: Record<string, unknown> = { model: v.model, contextLength: Number(v['context-length']) }
     if (v.quantization) body.quantization = v.quantization
     body.targets = v.node ? [v.node] : 'all'
     return { path: '/api/v1/plan/vram-fit', body }

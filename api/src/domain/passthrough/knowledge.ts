@@ -106,8 +106,6 @@ export const VGPU: Record<string, VgpuKnowledge> = {
   },
 }
 
-/** AMD GPU device IDs of families with the reset bug (gnif/vendor-reset README; RP §3.1): none in the seed. */
-
 /** Wi-Fi passthrough knowledge by ID (RP §3.3, §5 C25). */
 export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }> = {
   '10ec:c821': { severity: 'warn', detail: 'no reliable passthrough reports for the RTL8821CE (rtw88_8821ce): unverified' },
