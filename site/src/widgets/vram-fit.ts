@@ -99,6 +99,7 @@ function resultCard(r: VramFitResult): HTMLElement {
     r.breakdown ? breakdownBar(r.breakdown, vram) : null,
     h('dl', { class: 'stats' },
       stat('GPU layers', 'gpuLayers', r.gpuLayers, r.gpuLayers === null ? '—' : `${r.gpuLayers} / ${r.totalLayers}`),
+      r.cpuMoeLayers === null ? null : stat('Experts on CPU', 'cpuMoeLayers', r.cpuMoeLayers, `first ${r.cpuMoeLayers} layers (--n-cpu-moe ${r.cpuMoeLayers})`),
       stat('Largest context', 'maxContextLength', r.maxContextLength, orDash(r.maxContextLength, (n) => `${formatNumber(n)} tokens`)),
       stat('Tokens/s', 'tokensPerSecond', r.tokensPerSecond, orDash(r.tokensPerSecond, (n) => formatNumber(n, 1))),
       stat('Tokens/s at full context', 'tokensPerSecondAtFullContext', r.tokensPerSecondAtFullContext, orDash(r.tokensPerSecondAtFullContext, (n) => formatNumber(n, 1))),
