@@ -1,4 +1,7 @@
 import fc from 'fast-check'
+import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { resolveDevices } from '../../../api/src/domain/storage/devices.ts'
+import { perfOf } from '../../../api/src/domain/storage/placement.ts'
 import { describe, expect, it } from 'vitest'
 import { PurposeSchema, StoragePlanRequestSchema, type StoragePlanRequestInput } from '../../../api/src/domain/storage/schemas.ts'
 import { errorOf, plan } from './helpers.ts'
@@ -154,5 +157,16 @@ describe('planStorageTier properties', () => {
       }),
       { numRuns: 60 }
     )
+  })
+})
+
+describe('readPercent', () => {
+  it('ranks drives by their rate for the read/write mix (harmonic mean of read and write)', () => {
+    const sn770 = resolveDevices(loadCatalog('data'), 'meraxes').find((d) => d.storageId === 'meraxes-sn770-2tb')!
+    const item = { name: 'vm', purpose: 'vm-disk', sizeBytes: 1e9, access: 'random', readPercent: 70, dailyWritesBytes: 1e9, latencySensitive: true, readers: [], redundancy: 'none' } as const
+    // SN770 2TB: 650,000 random read, 800,000 random write IOPS (WD product brief):
+    // 0.7 / 650,000 + 0.3 / 800,000 = 1.076923e-6 + 0.375e-6 = 1.451923e-6 s per I/O → 688,742 IOPS.
+    expect(Math.round(perfOf(item as never, sn770))).toBe(688742)
+    expect(perfOf({ ...item, readPercent: undefined } as never, sn770)).toBe(650000)
   })
 })

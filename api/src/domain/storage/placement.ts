@@ -55,8 +55,19 @@ export function bytesNeeded(item: StorageItem, d: StorageTierDevice): number {
 
 const left = (s: Slot) => (s.usable === null ? null : s.usable - s.placed)
 
-function perfOf(item: StorageItem, d: StorageTierDevice): number {
-  return (randomOrLatency(item) ? d.randomReadIops : d.sequentialReadMBps) ?? -1
+/**
+ * The drive's rate for the item's access pattern (IOPS when random or latency-sensitive, else
+ * MB/s) and read/write mix: a time-weighted (harmonic) mean of the read and write rates, since
+ * each byte read or written takes 1/rate. Without readPercent the item is read-only. -1 when a
+ * rate it needs is unknown, so such drives rank last.
+ */
+export function perfOf(item: StorageItem, d: StorageTierDevice): number {
+  const random = randomOrLatency(item)
+  const read = random ? d.randomReadIops : d.sequentialReadMBps
+  const write = random ? d.randomWriteIops : d.sequentialWriteMBps
+  const reads = (item.readPercent ?? 100) / 100
+  if (read === null || (reads < 1 && write === null)) return -1
+  return reads === 1 ? read : 1 / (reads / read + (1 - reads) / write!)
 }
 
 function reasonOf(item: StorageItem, s: Slot, rule: PurposeRule, order: string[], fits: boolean | null, isLocal: boolean): string {
@@ -74,6 +85,10 @@ function reasonOf(item: StorageItem, s: Slot, rule: PurposeRule, order: string[]
       ? `${d.randomReadIops === null ? 'random IOPS unknown' : `${d.randomReadIops.toLocaleString('en-US')} random read IOPS`}`
       : `${d.sequentialReadMBps === null ? 'read rate unknown' : `${d.sequentialReadMBps} MB/s sequential read`}`,
   ]
+  const mixed = perfOf(item, d)
+  if (item.readPercent !== undefined && item.readPercent < 100 && mixed >= 0) {
+    parts.push(`${Math.round(mixed).toLocaleString('en-US')} ${randomOrLatency(item) ? 'IOPS' : 'MB/s'} at ${item.readPercent} % reads`)
+  }
   if (!isLocal) parts.push(`remote: on ${d.node}, its readers (${item.readers.join(', ')}) reach it over the network`)
   if (d.hostOs && rule.bulk) parts.push('host OS/boot drive: bulk data here is warned')
   return parts.join('; ')

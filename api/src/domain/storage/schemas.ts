@@ -122,7 +122,7 @@ export const StorageItemSchema = z
     purpose: PurposeSchema,
     sizeBytes: sizeBytes.meta({ example: 40_000_000_000 }),
     access: z.enum(['random', 'sequential']).default('sequential'),
-    readPercent: z.number().min(0).max(100).optional().meta({ description: 'Share of I/O that is reads, 0-100' }),
+    readPercent: z.number().min(0).max(100).optional().meta({ description: 'Share of I/O that is reads, 0-100; drives are ranked by their rate for this mix. Absent = read-only' }),
     dailyWritesBytes: z.int().min(0).max(MAX_BYTES, 'at most 1 PB (10^15 bytes) a day').default(0),
     latencySensitive: z.boolean().default(false),
     readers: z.array(NodeIdSchema).max(16).default([]).meta({ description: 'Node ids that read it; empty = any node' }),
