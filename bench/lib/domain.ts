@@ -1,7 +1,7 @@
 /**
  * Pure planner functions called directly (no HTTP, no validation of the answer), with the
- * documented example parsed by the planner's own request schema. A planner is listed here
- * once its domain module exports a function; the others are measured through their route.
+ * documented example parsed by the planner's own request schema. A planner not listed here
+ * (the importer, whose work is mostly parsing text) is measured through its route only.
  */
 import type { Catalog } from '../../api/src/domain/catalog/catalog.ts'
 import { rate, type Rate } from './in-process.ts'
@@ -11,6 +11,9 @@ interface Entry { operationId: string; module: string; fn: string; schemaModule:
 
 const ENTRIES: Entry[] = [
   { operationId: 'planVramFit', module: '../../api/src/domain/vram/plan-vram-fit.ts', fn: 'planVramFit', schemaModule: '../../api/src/domain/vram/schemas.ts', schema: 'VramFitRequestSchema' },
+  { operationId: 'planPassthrough', module: '../../api/src/domain/passthrough/plan-passthrough.ts', fn: 'planPassthrough', schemaModule: '../../api/src/domain/passthrough/schemas.ts', schema: 'PassthroughPlanRequestSchema' },
+  { operationId: 'planStorageTier', module: '../../api/src/domain/storage/plan-storage-tier.ts', fn: 'planStorageTier', schemaModule: '../../api/src/domain/storage/schemas.ts', schema: 'StoragePlanRequestSchema' },
+  { operationId: 'planTransfer', module: '../../api/src/domain/storage/transfer.ts', fn: 'planTransfer', schemaModule: '../../api/src/domain/storage/schemas.ts', schema: 'TransferRequestSchema' },
 ]
 
 type Parser = { parse: (x: unknown) => unknown }

@@ -18,8 +18,9 @@ export const MAX_QUERY_BYTES = 2048
 
 /**
  * Deepest JSON nesting accepted. Planner requests nest 3–4 levels (request → architecture →
- * layer list); 64 leaves room for any sane client while keeping V8's recursive JSON.parse and
- * zod far from their stack limits (10,000 nested arrays fit in a 1 MiB body).
+ * layer list); 64 leaves room for any sane client while keeping zod and any recursive walk
+ * (JSON.stringify overflows the stack near 10^5 levels; about 500,000 nested arrays fit in a
+ * 1 MiB body) far from their stack limits.
  */
 export const MAX_JSON_DEPTH = 64
 

@@ -9,7 +9,7 @@ import { MAX_BYTES } from './rates.ts'
 
 export const TierIdSchema = z
   .enum(['nvme-capacity', 'nvme-fast', 'nvme-standard', 'hba-mass'])
-  .meta({ id: 'StorageTierId', description: 'Derived from drive specs by the rules in `thresholds`' })
+  .meta({ id: 'StorageTierId', description: 'Derived from drive specs by the rules in `rules`' })
 export type TierId = z.infer<typeof TierIdSchema>
 
 export const PurposeSchema = z
