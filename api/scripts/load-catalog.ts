@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { crossCheckLinks, crossCheckNode, type Catalog } from '../src/domain/catalog/catalog.ts'
+import { crossCheckIds, crossCheckLinks, crossCheckNode, type Catalog } from '../src/domain/catalog/catalog.ts'
 import {
   DriveModelSchema,
   GpuModelSchema,
@@ -101,6 +101,7 @@ export function loadCatalog(dataDir = 'data'): Catalog {
   for (const { file, record } of nodes) {
     for (const issue of crossCheckNode(record, catalog)) problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
   }
+  for (const { file, issue } of crossCheckIds(catalog)) problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
   for (const issue of crossCheckLinks(catalog)) problems.push(`data/network-links.yaml: ${formatPath(issue.path.slice(1))}: ${issue.message}`)
   if (problems.length > 0) throw new CatalogError(problems)
   return catalog

@@ -83,6 +83,12 @@ describe('loadCatalog', () => {
       expected: 'data/network-links.yaml: [0].endpoints[1].interface: node meraxes has no interface "meraxes-x710"',
     },
     {
+      what: 'a storage id used on two nodes',
+      file: 'nodes/meraxes.yaml',
+      edit: (t: string) => t.replace('id: meraxes-pm9b1-1tb', 'id: caraxes-hba-disks'),
+      expected: 'data/nodes/meraxes.yaml: storage[2].id: id "caraxes-hba-disks" is already used on caraxes: ids are unique lab-wide',
+    },
+    {
       what: 'a file that is not YAML',
       file: 'hardware/gpus/nvidia-rtx-3090-ti.yaml',
       edit: () => 'slug: [unclosed',

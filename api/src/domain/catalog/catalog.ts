@@ -80,6 +80,24 @@ export function crossCheckNode(node: NodeRecord, catalog: Catalog): CatalogIssue
   return issues
 }
 
+/**
+ * Storage and interface ids name a record lab-wide (a plan's `node:storageId`, a link's
+ * endpoint), so they must be unique across nodes, not only within one.
+ */
+export function crossCheckIds(catalog: Catalog): { file: string; issue: CatalogIssue }[] {
+  const seen = new Map<string, string>()
+  return catalog.nodes.flatMap((node) =>
+    (['storage', 'networkInterfaces'] as const).flatMap((kind) =>
+      node[kind].flatMap((record, i) => {
+        const first = seen.get(record.id)
+        seen.set(record.id, first ?? node.id)
+        if (first === undefined) return []
+        return [{ file: `nodes/${node.id}.yaml`, issue: { path: [kind, i, 'id'], message: `id "${record.id}" is already used on ${first}: ids are unique lab-wide` } }]
+      })
+    )
+  )
+}
+
 /** Checks that every link endpoint names a known node and one of its interfaces. */
 export function crossCheckLinks(catalog: Catalog): CatalogIssue[] {
   const issues: CatalogIssue[] = []
