@@ -5,6 +5,7 @@
  * Colours come from CSS classes (site/src/styles/custom.css), so dark mode applies.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
+import { gpuModelOf } from '../../../api/src/domain/catalog/lookup.ts'
 import { resolveLinks, type NodeLink } from '../../../api/src/domain/catalog/network.ts'
 import type { NodeRecord } from '../../../api/src/domain/catalog/schemas.ts'
 import { escapeXml, formatCapacity, formatGiB, formatMbps, shortModel } from './format.ts'
@@ -35,7 +36,7 @@ export function linkSpeedLabel(link: NodeLink): string {
 /** What a node box lists, in order: GPUs, storage, NICs. */
 export function nodeRows(node: NodeRecord, catalog: Catalog): Row[] {
   const gpus = node.devices.flatMap((d) => {
-    const m = d.role === 'gpu' ? catalog.gpuModels.find((g) => g.slug === d.hardwareModel) : undefined
+    const m = gpuModelOf(catalog, d)
     return m ? [`${m.name} · ${formatGiB(m.vramBytes)} VRAM`] : []
   })
   const storage = node.storage.map((s) => `${s.label} · ${formatCapacity(s.capacityBytes)}`)

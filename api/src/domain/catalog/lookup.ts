@@ -1,6 +1,6 @@
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Catalog } from './catalog.ts'
-import type { IommuGroupRecord, NodeRecord, PciDevice } from './schemas.ts'
+import type { GpuModel, IommuGroupRecord, NodeRecord, PciDevice } from './schemas.ts'
 
 /** A parsed address query: one function (`0e:00.0`) or every function of a slot (`0e:00`). */
 export interface AddressQuery {
@@ -72,6 +72,11 @@ export function devicesAt(node: NodeRecord, query: AddressQuery): PciDevice[] {
   return node.devices
     .filter((d) => d.address !== null && d.address.startsWith(`${query.slot}.`))
     .filter((d) => query.fn === null || d.address === `${query.slot}.${query.fn}`)
+}
+
+/** The GPU reference model of a device, or undefined when it is no GPU or has no model. */
+export function gpuModelOf(catalog: Catalog, device: PciDevice): GpuModel | undefined {
+  return device.role === 'gpu' ? catalog.gpuModels.find((m) => m.slug === device.hardwareModel) : undefined
 }
 
 /** Devices in one IOMMU group of a node. */

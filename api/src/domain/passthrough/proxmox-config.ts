@@ -3,6 +3,7 @@
  * resource mapping, and the host's vfio/module/blacklist files. Shapes follow
  * shared/research/passthrough.md §1.2, §1.4, §1.5 and §7 (the seed GPUs' exact lines).
  */
+import { gpuModelOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { PLATFORM_SHARED_IDS, SUBSYSTEM_VENDORS, blacklistableDrivers, hostModules, isBridge, isGpu } from './knowledge.ts'
 import { hostKept, label, requestedFunctions, unique, type Entry, type Scenario, type VmScenario } from './scenario.ts'
@@ -64,13 +65,13 @@ function hostpciValue(vm: VmScenario, entry: Entry, index: number): string {
 
 /** `RTX 2080 SUPER` → `rtx2080s`, as in RP §7's mapping ids. */
 function shortName(d: PciDevice, scenario: Scenario): string {
-  const model = scenario.catalog.gpuModels.find((m) => m.slug === d.hardwareModel)
+  const model = gpuModelOf(scenario.catalog, d)
   const name = model ? model.name.replace(/^(GeForce|Radeon)\s+/i, '') : d.label
   return name.toLowerCase().replace(/\bsuper\b/g, 's').replace(/[^a-z0-9]+/g, model ? '' : '-').replace(/^-|-$/g, '')
 }
 
 function mappingDescription(d: PciDevice, entry: Entry, scenario: Scenario): string {
-  const model = scenario.catalog.gpuModels.find((m) => m.slug === d.hardwareModel)
+  const model = gpuModelOf(scenario.catalog, d)
   const all = entry.allFunctions && entry.functions.length > 1 ? ', all functions' : ''
   if (!model) return `${d.label} (${d.vendorDevice})${all}`
   const board = d.subsystem && d.subsystem.slice(0, 4) !== d.vendorDevice.slice(0, 4) ? SUBSYSTEM_VENDORS[d.subsystem.slice(0, 4)] : undefined

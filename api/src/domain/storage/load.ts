@@ -4,6 +4,7 @@
  * VRAM planner imports loadSecondsFromNode for its "loadSeconds".
  */
 import type { Catalog } from '../catalog/catalog.ts'
+import { gpuModelOf } from '../catalog/lookup.ts'
 import type { NodeRecord, PcieLink } from '../catalog/schemas.ts'
 import { resolveDevices } from './devices.ts'
 import { secondsAt } from './rates.ts'
@@ -48,9 +49,10 @@ export function loadFromDevice(device: StorageTierDevice, bytes: number, gpu: Gp
 
 /** The node's GPU with the widest PCIe link, as a load sink; null without a catalogued GPU. */
 export function nodeGpu(catalog: Catalog, node: NodeRecord): GpuSink | null {
-  const gpus = node.devices
-    .filter((d) => d.role === 'gpu')
-    .flatMap((d) => catalog.gpuModels.filter((m) => m.slug === d.hardwareModel).map((m) => ({ name: `${node.name} ${m.name}`, pcie: m.pcie })))
+  const gpus = node.devices.flatMap((d) => {
+    const m = gpuModelOf(catalog, d)
+    return m ? [{ name: `${node.name} ${m.name}`, pcie: m.pcie }] : []
+  })
   return gpus.reduce<GpuSink | null>((best, g) => (best && pcieMBps(best.pcie) >= pcieMBps(g.pcie) ? best : g), null)
 }
 

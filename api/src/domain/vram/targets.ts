@@ -1,6 +1,6 @@
 /** The lab's GPUs, read from the catalog, and the GPU sets a request's `targets` names. */
 import type { Catalog } from '../catalog/catalog.ts'
-import { nearest } from '../catalog/lookup.ts'
+import { gpuModelOf, nearest } from '../catalog/lookup.ts'
 import type { GpuModel, NodeRecord } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 
@@ -14,7 +14,7 @@ export interface LabGpu {
 export function labGpus(catalog: Catalog): LabGpu[] {
   return catalog.nodes.flatMap((node) =>
     node.devices.flatMap((d) => {
-      const model = d.role === 'gpu' ? catalog.gpuModels.find((m) => m.slug === d.hardwareModel) : undefined
+      const model = gpuModelOf(catalog, d)
       return model ? [{ node, model, address: d.address }] : []
     }),
   )

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
+import { gpuModelOf } from '../../domain/catalog/lookup.ts'
 import { NodeSummarySchema } from './schemas.ts'
 
 export const listNodesRoute = createRoute({
@@ -29,7 +30,7 @@ export const listNodes: AppRouteHandler<typeof listNodesRoute> = (c) => {
         address: d.address,
         label: d.label,
         vendorDevice: d.vendorDevice,
-        vramBytes: catalog.gpuModels.find((m) => m.slug === d.hardwareModel)?.vramBytes ?? null,
+        vramBytes: gpuModelOf(catalog, d)?.vramBytes ?? null,
       })),
     href: `/api/v1/nodes/${node.id}`,
   }))
