@@ -6,3 +6,5 @@ mkdirSync(OUT, { recursive: true })
 for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
   copyFileSync(`node_modules/swagger-ui-dist/${file}`, `${OUT}/${file}`)
 }
+// The Astro build that follows runs --silent: say what the next seconds are for.
+console.log('site: Swagger UI copied; building the docs pages with Astro (about 10 s)…')
