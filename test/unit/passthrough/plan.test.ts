@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passthrough.ts'
-import type { PassthroughPlanRequestInput } from '../../../api/src/domain/passthrough/schemas.ts'
+import { PassthroughPlanRequestSchema, type PassthroughPlanRequestInput } from '../../../api/src/domain/passthrough/schemas.ts'
+import { toPointer } from '../../../api/src/http/problem.ts'
 import { SEED, check } from './fixtures.ts'
 
-const planOf = (req: PassthroughPlanRequestInput) => planPassthrough(req, SEED)
+const planOf = (req: PassthroughPlanRequestInput) => planPassthrough(PassthroughPlanRequestSchema.parse(req), SEED)
 
-function inputError(req: unknown): PlanInputError {
+/** What the route reports: the schema's first issue (a 422), else the planner's PlanInputError. */
+function inputError(req: unknown): Pick<PlanInputError, 'kind' | 'pointer' | 'message'> {
+  const parsed = PassthroughPlanRequestSchema.safeParse(req)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    return { kind: 'invalid', pointer: toPointer(issue.path), message: issue.message }
+  }
   try {
-    planPassthrough(req as PassthroughPlanRequestInput, SEED)
+    planPassthrough(parsed.data, SEED)
   } catch (err) {
     if (err instanceof PlanInputError) return err
     throw err

@@ -6,14 +6,15 @@ import { describe, expect, it } from 'vitest'
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group.ts'
 import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passthrough.ts'
-import type { CheckId, CheckResult, PassthroughPlanRequestInput, VmRequest } from '../../../api/src/domain/passthrough/schemas.ts'
+import { PassthroughPlanRequestSchema, type CheckId, type CheckResult, type PassthroughPlanRequestInput, type VmRequest } from '../../../api/src/domain/passthrough/schemas.ts'
 import { SEED, check, deviceAt, fixture, nodeOf } from './fixtures.ts'
 
 const GIB = 1024 ** 3
 const group = (node: string, g: number, c: Catalog = SEED) => checkIommuGroup(node, g, c).checks
 /** Checks of the first VM plus the node-wide ones. */
 const plan = (node: string, vms: Partial<VmRequest>[], extra: Partial<PassthroughPlanRequestInput> = {}, c: Catalog = SEED) => {
-  const p = planPassthrough({ node, vms: vms.map((v, i) => ({ name: `vm${i}`, devices: [], ...v })) as PassthroughPlanRequestInput['vms'], existing: [], ...extra }, c)
+  const request = PassthroughPlanRequestSchema.parse({ node, vms: vms.map((v, i) => ({ name: `vm${i}`, devices: [], ...v })), existing: [], ...extra })
+  const p = planPassthrough(request, c)
   return [...p.vms[0]!.checks, ...p.checks]
 }
 const gpu = (node = 'caraxes') => [{ devices: [{ role: 'gpu' as const }] }].map((v) => ({ ...v, name: `on-${node}` }))

@@ -23,6 +23,13 @@ export function parseAddress(text: string): AddressQuery | null {
   return { slot: `${domain}:${bus}:${device}`, fn: fn === undefined ? null : Number(fn) }
 }
 
+/** The slot `dddd:bb:dd` of a device's normalised address (`dddd:bb:dd.f`); null without an address. */
+export function slotOf(d: { address: string }): string
+export function slotOf(d: { address: string | null }): string | null
+export function slotOf(d: { address: string | null }): string | null {
+  return d.address?.slice(0, -2) ?? null
+}
+
 /** The normalised text of a query: `0000:0e:00.0`, or `0000:0e:00` for a whole slot. */
 export function formatAddress(query: AddressQuery): string {
   return query.fn === null ? query.slot : `${query.slot}.${query.fn}`

@@ -4,6 +4,7 @@
  * "unknown", marked `inferred` with the reason, so nobody mistakes a gap for a measurement.
  */
 import type { Catalog } from '../catalog/catalog.ts'
+import { slotOf } from '../catalog/lookup.ts'
 import type { FactProvenance } from '../catalog/provenance.ts'
 import { namesFor, type PciNames } from './pci-names.ts'
 import { isDisplayClass, roleFor } from './roles.ts'
@@ -43,7 +44,7 @@ export interface RecordContext {
 /** A device record as data/nodes/*.yaml writes it (defaults left out). */
 export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string, unknown> {
   const { vendorName, name } = namesFor(h, ctx.names)
-  const slot = h.address.slice(0, -2)
+  const slot = slotOf(h)
   const slotHasGpu = ctx.host.some((o) => o.address.startsWith(`${slot}.`) && isDisplayClass(o.classCode))
   const fields: Record<string, FactProvenance> = {}
   if (h.subsystem === undefined) fields.subsystem = notReported('the subsystem')

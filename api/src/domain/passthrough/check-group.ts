@@ -5,16 +5,15 @@
  * loses and the config to apply.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { devicesAt, parseAddress } from '../catalog/lookup.ts'
+import { devicesAt, parseAddress, requireGroup, requireNode, slotOf } from '../catalog/lookup.ts'
 import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { isBridge, isGpu } from './knowledge.ts'
 import { blockedConfig, tally } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
-import { requireGroup, requireNode } from '../catalog/lookup.ts'
 import { isBlocking } from './rule-kit.ts'
 import { hostChecks, sortChecks, vmChecks } from './rules.ts'
-import { label, memberRoles, membersOf, slotOf, type Entry, type Scenario } from './scenario.ts'
+import { label, memberRoles, membersOf, type Entry, type Scenario } from './scenario.ts'
 import type { GroupCheck, GroupVerdict } from './schemas.ts'
 
 /** One entry per slot when all its functions are in the group (hostpci without .f), else per function. */

@@ -4,32 +4,16 @@
  * blocks. Group splits between VMs (C8) and with the host (C5, C6) are checked across the plan.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { toPointer } from './pointer.ts'
-import { PlanInputError } from '../plan-input-error.ts'
 import { blockedConfig, planVerdict, tally } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
 import { requireNode } from '../catalog/lookup.ts'
 import { resolveExisting, resolveVm } from './resolve.ts'
 import { hostChecks, vmChecks } from './rules.ts'
 import { groupsOf, label, memberRoles, requestedFunctions, type Scenario } from './scenario.ts'
-import { PassthroughPlanRequestSchema, type PassthroughPlan, type PassthroughPlanRequestInput, type VmPlan } from './schemas.ts'
+import type { PassthroughPlan, PassthroughPlanRequest, VmPlan } from './schemas.ts'
 
-function parseRequest(input: PassthroughPlanRequestInput) {
-  const parsed = PassthroughPlanRequestSchema.safeParse(input)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new PlanInputError('invalid', toPointer(issue.path), issue.message)
-  }
-  const seen = new Map<string, number>()
-  parsed.data.vms.forEach((vm, i) => {
-    if (seen.has(vm.name)) throw new PlanInputError('invalid', `/vms/${i}/name`, `VM name "${vm.name}" is used twice (also /vms/${seen.get(vm.name)}/name).`)
-    seen.set(vm.name, i)
-  })
-  return parsed.data
-}
-
-export function planPassthrough(input: PassthroughPlanRequestInput, catalog: Catalog): PassthroughPlan {
-  const request = parseRequest(input)
+/** `request` is parsed by PassthroughPlanRequestSchema (defaults applied, VM names unique). */
+export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalog): PassthroughPlan {
   const node = requireNode(catalog, request.node)
   const scenario: Scenario = {
     catalog,

@@ -3,7 +3,7 @@
  * resource mapping, and the host's vfio/module/blacklist files. Shapes follow
  * shared/research/passthrough.md §1.2, §1.4, §1.5 and §7 (the seed GPUs' exact lines).
  */
-import { gpuModelOf } from '../catalog/lookup.ts'
+import { gpuModelOf, slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { PLATFORM_SHARED_IDS, SUBSYSTEM_VENDORS, blacklistableDrivers, hostModules, isBridge, isGpu } from './knowledge.ts'
 import { hostKept, label, requestedFunctions, unique, type Entry, type Scenario, type VmScenario } from './scenario.ts'
@@ -122,14 +122,14 @@ export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
     ...b.withheldBlacklist.map((w) => `${w.value} is not blacklisted: ${w.reason}. softdep … pre: vfio-pci plus ids= does the job.`),
     ...passed.filter((d) => d.driver === 'nvidia' && isGpu(d)).slice(0, 1).map(() => 'The host runs the NVIDIA proprietary driver now (catalog driver: nvidia): also add `blacklist nvidia` if it is installed; host CUDA workloads lose the GPU.'),
     ...passed.filter((d) => isGpu(d) && d.hostUse.includes('host-console')).slice(0, 1).map(() => 'Single-GPU host: add initcall_blacklist=sysfb_init to the kernel command line only if vfio reports the GPU BAR as busy.'),
-    ...passed.filter((d) => d.provenance.default.status === 'inferred' && b.ids.includes(d.vendorDevice)).map((d) => `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ${d.vendorDevice} from ids= if \`lspci -nn -s ${d.address?.slice(0, -2)}\` does not list it.`),
+    ...passed.filter((d) => d.provenance.default.status === 'inferred' && b.ids.includes(d.vendorDevice)).map((d) => `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ${d.vendorDevice} from ids= if \`lspci -nn -s ${slotOf(d)}\` does not list it.`),
   ]
   return {
     vfioConf: b.ids.length === 0 ? [] : [`options vfio-pci ids=${b.ids.join(',')}`, ...b.softdeps.map((m) => `softdep ${m} pre: vfio-pci`)],
     modules: VFIO_MODULES,
     kernelCmdline: [],
     blacklist: b.blacklist.map((d) => `blacklist ${d}`),
-    afterwards: ['update-initramfs -u -k all', 'reboot', ...[...new Set(passed.map((d) => d.address?.slice(0, -2)).filter(Boolean))].map((s) => `lspci -nnk -s ${s}   # expect "Kernel driver in use: vfio-pci"`)],
+    afterwards: ['update-initramfs -u -k all', 'reboot', ...[...new Set(passed.map(slotOf).filter(Boolean))].map((s) => `lspci -nnk -s ${s}   # expect "Kernel driver in use: vfio-pci"`)],
     notes,
   }
 }

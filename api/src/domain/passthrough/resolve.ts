@@ -2,7 +2,7 @@
  * Turns a plan request into a Scenario: device selectors to hostpci entries, existing hostpci
  * lines to functions. Input problems become PlanInputError with the JSON pointer.
  */
-import { ADDRESS_HINT, devicesAt, formatAddress, parseAddress, requireDevicesAt } from '../catalog/lookup.ts'
+import { ADDRESS_HINT, devicesAt, formatAddress, parseAddress, requireDevicesAt, slotOf } from '../catalog/lookup.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Entry, ExistingVm, VmScenario } from './scenario.ts'
@@ -14,7 +14,7 @@ function addressEntry(node: NodeRecord, text: string, pointer: string, mdev: str
 }
 
 function roleEntry(node: NodeRecord, role: string, pointer: string, mdev: string | null): Entry {
-  const slots = [...new Set(node.devices.filter((d) => d.role === role && d.address).map((d) => d.address!.slice(0, -2)))]
+  const slots = [...new Set(node.devices.filter((d) => d.role === role && d.address).map((d) => slotOf(d)!))]
   if (slots.length === 0) {
     const roles = [...new Set(node.devices.filter((d) => d.address).map((d) => d.role))].sort()
     throw new PlanInputError('not-found', `${pointer}/role`, `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`)

@@ -2,10 +2,11 @@
  * Rules about what the passed devices are (RP §3): reset behaviour, storage and NICs the host
  * uses, HBA hygiene, the host console, Wi-Fi.
  */
+import { slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { HOST_COMMANDS, NO_FLR_IDS, RP, WIFI, isGpu } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, label, requestedFunctions, slotOf, unique } from './scenario.ts'
+import { boundDevices, label, requestedFunctions, unique } from './scenario.ts'
 
 const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(requestedFunctions(vm))
 

@@ -2,20 +2,22 @@
  * Rules about the IOMMU groups a VM takes (RP §2, §5): existence, bridges, group closure,
  * host-critical members, inventory drift. One predicate per rule; the table is at the end.
  */
+import { slotOf } from '../catalog/lookup.ts'
 import { provenanceOf } from '../catalog/provenance.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { HOST_COMMANDS, RP, criticalClass, isBridge } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, groupsOf, label, membersOf, requestedFunctions, siblingsLeft, slotOf, unique } from './scenario.ts'
+import { boundDevices, groupsOf, label, membersOf, requestedFunctions, siblingsLeft, unique } from './scenario.ts'
 
-function groupMembers({ scenario, vm }: VmRuleInput): PciDevice[] {
+/** Every member of every IOMMU group the VM takes, bridges included. */
+function vmGroupMembers({ scenario, vm }: VmRuleInput): PciDevice[] {
   return groupsOf(vm).flatMap((g) => membersOf(scenario.node, g))
 }
 
 const groupWord = (groups: number[]) => (groups.length === 1 ? `group ${groups[0]}` : `groups ${list(groups.map(String))}`)
 
 function c3(input: VmRuleInput): Outcome {
-  const noAddress = groupMembers(input).filter((d) => d.address === null)
+  const noAddress = vmGroupMembers(input).filter((d) => d.address === null)
   const requested = unique(requestedFunctions(input.vm)).map(label)
   if (noAddress.length > 0) {
     return unknown(`${list(noAddress.map((d) => d.label))} in ${groupWord(groupsOf(input.vm))} ${noAddress.length === 1 ? 'has' : 'have'} no PCI address in the catalog.`, HOST_COMMANDS.topology, {
@@ -34,7 +36,7 @@ function c4(input: VmRuleInput): Outcome {
       fix: 'Pass the endpoint behind the bridge instead.',
     })
   }
-  const members = groupMembers(input)
+  const members = vmGroupMembers(input)
   if (requestedFunctions(input.vm).length === 0) {
     return fail(`${groupWord(groupsOf(input.vm))} holds only ${members.length === 0 ? 'no known device' : `bridges (${list(members.map(label))})`}: there is nothing to pass through.`, {
       devices: members.map(label),
@@ -67,7 +69,7 @@ function c5(input: VmRuleInput): Outcome {
   if (slots.size > 1) {
     return fail(`${groups} joins ${slots.size} slots (${list([...slots].map(String))}); all of them go to this VM.`, { severity: 'info', devices: [...requested].map(label) })
   }
-  return pass(`${groups} holds only the requested device's functions${groupMembers(input).some(isBridge) ? ' and bridges' : ''}.`)
+  return pass(`${groups} holds only the requested device's functions${vmGroupMembers(input).some(isBridge) ? ' and bridges' : ''}.`)
 }
 
 function c6(input: VmRuleInput): Outcome {
@@ -95,7 +97,7 @@ function c27(input: VmRuleInput): Outcome {
       severity: 'error', devices: stale, fix: 'Re-import the host\'s PCI list, then plan again.', command: HOST_COMMANDS.pci(scenario.node.id),
     })
   }
-  const notRead = groupMembers(input).filter((d) => DRIFT_FIELDS.some((f) => provenanceOf(d.provenance, f).status !== 'imported'))
+  const notRead = vmGroupMembers(input).filter((d) => DRIFT_FIELDS.some((f) => provenanceOf(d.provenance, f).status !== 'imported'))
   if (notRead.length > 0) {
     return unknown(`${list(notRead.map(label))}: address, group or IDs come from the seed document or inference, not from the host; groups change with BIOS, slot or kernel changes.`, HOST_COMMANDS.pci(scenario.node.id), {
       devices: notRead.map(label), fix: 'Compare with the host\'s list before applying; re-plan after any BIOS or kernel update.',

@@ -5,6 +5,7 @@
  * groups, E = non-bridge members of G, S = E \ F.
  */
 import type { Catalog } from '../catalog/catalog.ts'
+import { groupMembers, slotOf } from '../catalog/lookup.ts'
 import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
 import { criticalClass, isBridge } from './knowledge.ts'
 import type { GroupMember } from './schemas.ts'
@@ -54,7 +55,6 @@ export interface Scenario {
 }
 
 export const label = (d: PciDevice): string => d.address ?? d.label
-export const slotOf = (d: PciDevice): string | null => d.address?.slice(0, -2) ?? null
 export const byAddress = (a: PciDevice, b: PciDevice): number => (a.address ?? '~').localeCompare(b.address ?? '~')
 
 /** F: every requested function of a VM, duplicates kept (C9 looks for them). */
@@ -73,8 +73,9 @@ export function groupsOf(vm: VmScenario): number[] {
   return [...new Set(groups.filter((g) => g >= 0))].sort((a, b) => a - b)
 }
 
+/** Members of one IOMMU group, in address order. */
 export function membersOf(node: NodeRecord, group: number): PciDevice[] {
-  return node.devices.filter((d) => d.iommuGroup === group).sort(byAddress)
+  return groupMembers(node, group).sort(byAddress)
 }
 
 /** E: non-bridge members of the VM's groups, which Proxmox binds to vfio-pci at VM start. */

@@ -159,6 +159,15 @@ export const PassthroughPlanRequestSchema = z
     existing: z.array(ExistingAssignmentSchema).max(64).optional().meta({ description: 'Omitted = unknown: the cross-VM check (C8) then says what to run' }),
     hostReserveBytes: z.int().min(0).max(2 ** 50).optional().meta({ description: 'RAM kept for the host; default 2 GiB + ZFS ARC (10% of RAM, at most 16 GiB)' }),
   })
+  .superRefine((req, ctx) => {
+    // Checks and config lines name VMs: two with one name would be indistinguishable.
+    const seen = new Map<string, number>()
+    req.vms.forEach((vm, i) => {
+      const first = seen.get(vm.name)
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['vms', i, 'name'], message: `VM name "${vm.name}" is used twice (also /vms/${first}/name).` })
+      else seen.set(vm.name, i)
+    })
+  })
   .meta({
     id: 'PassthroughPlanRequest',
     example: { node: 'caraxes', vms: [{ name: 'ollama', devices: [{ role: 'gpu' }], memoryBytes: 17179869184 }], existing: [] },
