@@ -5,12 +5,12 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import type { DriveModel, NodeRecord, StorageDevice } from '../catalog/schemas.ts'
 import { usableBytes } from './rates.ts'
-import { pcieMBps } from '../catalog/units.ts'
+import { PCIE_LANE_MBPS, pcieMBps } from '../catalog/units.ts'
 import type { DeclaredDisks, StorageTierDevice, TierId, TierRule } from './schemas.ts'
 
 /** Seed: "4TB+ NVMe for model repositories" (Storage Architecture for AI → Capacity Storage). */
 export const CAPACITY_TIER_MIN_BYTES = 4e12
-/** More than PCIe 3.0 x4 can carry (4 × 984.6 = 3,938 MB/s): only PCIe 4.0-class drives qualify. */
+/** More than PCIe 3.0 x4 can carry (4 × PCIE_LANE_MBPS[3] = 3,938 MB/s): only PCIe 4.0-class drives qualify. */
 export const FAST_TIER_MIN_READ_MBPS = 5000
 
 /** A drive joins the first tier whose rule it meets, in this order. */
@@ -19,8 +19,8 @@ export const TIER_RULES: TierRule[] = [
   { tier: 'nvme-capacity', rule: 'NVMe, capacity ≥ 4 TB (4 × 10^12 bytes)', source: 'seed: Capacity Storage ("4TB+ NVMe for model repositories")' },
   {
     tier: 'nvme-fast',
-    rule: 'NVMe, sequential read ≥ 5,000 MB/s (more than PCIe 3.0 x4 carries: a PCIe 4.0-class drive)',
-    source: 'seed: Fast Storage Tier ("NVMe SSDs for model loading and caching"); PCIe 3.0 128b/130b = 984.6 MB/s per lane',
+    rule: `NVMe, sequential read ≥ ${FAST_TIER_MIN_READ_MBPS.toLocaleString('en-US')} MB/s (more than PCIe 3.0 x4 carries: a PCIe 4.0-class drive)`,
+    source: `seed: Fast Storage Tier ("NVMe SSDs for model loading and caching"); PCIe 3.0 128b/130b = ${PCIE_LANE_MBPS[3]} MB/s per lane`,
   },
   { tier: 'nvme-standard', rule: 'any other NVMe (slower, or speed unknown)', source: 'remainder' },
 ]

@@ -2,22 +2,21 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { findNode } from '../catalog/lookup.ts'
 import { linkBetween } from '../catalog/network.ts'
-import { loadFromDevice, nodeGpu } from './load.ts'
+import { loadFromDevice, networkStage, nodeGpu } from './load.ts'
 import type { Placement } from './placement.ts'
 import type { CopyTime, EnduranceCost, LoadTime } from './plan-schemas.ts'
 import { PURPOSE_RULES } from './purposes.ts'
-import { linkPayloadMBps, yearsToTbw } from './rates.ts'
+import { yearsToTbw } from './rates.ts'
 import { round } from '../catalog/units.ts'
 import type { Bottleneck, StorageItem, StorageTierDevice } from './schemas.ts'
 import { toLabLink, transferBetween } from './transfer.ts'
 
 /** The network stage between the device's node and a reader, or a reason it is missing. */
-function networkStage(catalog: Catalog, from: string, to: string): Bottleneck | string | null {
+function readerNetwork(catalog: Catalog, from: string, to: string): Bottleneck | string | null {
   if (from === to) return null
   const link = linkBetween(catalog, from, to)
   if (!link) return `no catalogued link joins ${from} and ${to}`
-  const lab = toLabLink(catalog, link)
-  return { kind: 'network', name: `${lab.bottleneck.nicName} (${lab.effectiveMbps} Mbps) on ${lab.id}`, MBps: round(linkPayloadMBps(lab.effectiveMbps), 1) }
+  return networkStage(toLabLink(catalog, link))
 }
 
 /** Reading the whole item once, by each reader (the device's own node when none is named). */
@@ -27,7 +26,7 @@ export function loadTimes(catalog: Catalog, item: StorageItem, device: StorageTi
     const node = findNode(catalog, reader)!
     const gpu = PURPOSE_RULES[item.purpose].loadsIntoGpu ? nodeGpu(catalog, node) : null
     const sink = gpu ? { sink: 'gpu' as const, sinkName: gpu.name } : { sink: 'host-memory' as const, sinkName: `${node.name} host memory` }
-    const net = networkStage(catalog, device.node, reader)
+    const net = readerNetwork(catalog, device.node, reader)
     if (typeof net === 'string') return { reader, ...sink, seconds: null, bottleneck: null, stages: [], reason: net }
     const load = loadFromDevice(device, item.sizeBytes, gpu, net)
     if (!load) return { reader, ...sink, seconds: null, bottleneck: null, stages: [], reason: `read rate of ${device.storageId} unknown` }

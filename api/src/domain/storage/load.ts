@@ -10,6 +10,7 @@ import { resolveDevices } from './devices.ts'
 import { secondsAt } from './rates.ts'
 import { pcieMBps, round } from '../catalog/units.ts'
 import type { Bottleneck, StorageTierDevice } from './schemas.ts'
+import type { LabLink } from './transfer-schemas.ts'
 
 export interface GpuSink {
   name: string
@@ -22,13 +23,28 @@ export interface LoadTime {
   drive: { node: string; storageId: string; label: string }
 }
 
-/** The stages a read from `device` passes; null when the drive's read rate is unknown. */
-export function readStages(device: StorageTierDevice, gpu: GpuSink | null, network: Bottleneck | null = null): Bottleneck[] | null {
-  if (device.sequentialReadMBps === null) return null
-  const name = device.driveName ?? device.label
-  const stages: Bottleneck[] = [{ kind: 'drive-read', name: `${name} sequential read`, MBps: device.sequentialReadMBps }]
+/**
+ * A drive's own stages for one side: its sequential rate, then its PCIe link when known; null
+ * when that rate is unknown. `name` labels the drive (transfers prefix node:storageId).
+ */
+export function driveStages(device: StorageTierDevice, side: 'read' | 'write', name = device.driveName ?? device.label): Bottleneck[] | null {
+  const mbps = side === 'read' ? device.sequentialReadMBps : device.sequentialWriteMBps
+  if (mbps === null) return null
+  const stages: Bottleneck[] = [{ kind: side === 'read' ? 'drive-read' : 'drive-write', name: `${name} sequential ${side}`, MBps: mbps }]
   const p = device.path.pcie
   if (p && device.path.pcieMBps !== null) stages.push({ kind: 'drive-pcie', name: `${name} link, PCIe ${p.generation}.0 x${p.lanes}`, MBps: round(device.path.pcieMBps, 1) })
+  return stages
+}
+
+/** The network stage of a link: its slower end's NIC at the TCP payload rate (payloadMBps). */
+export function networkStage(link: LabLink): Bottleneck {
+  return { kind: 'network', name: `${link.bottleneck.nicName} (${link.effectiveMbps} Mbps) on ${link.id}`, MBps: link.payloadMBps }
+}
+
+/** The stages a read from `device` passes; null when the drive's read rate is unknown. */
+export function readStages(device: StorageTierDevice, gpu: GpuSink | null, network: Bottleneck | null = null): Bottleneck[] | null {
+  const stages = driveStages(device, 'read')
+  if (!stages) return null
   if (network) stages.push(network)
   if (gpu) stages.push({ kind: 'gpu-pcie', name: `${gpu.name} link, PCIe ${gpu.pcie.generation}.0 x${gpu.pcie.lanes}`, MBps: round(pcieMBps(gpu.pcie), 1) })
   return stages

@@ -14,10 +14,10 @@ export const PLACEMENT_ORDER =
 export interface Slot {
   device: StorageTierDevice
   /** null = capacity unknown: never placed onto. */
-  usable: number | null
-  placed: number
+  usableBytes: number | null
+  placedBytes: number
   items: string[]
-  dailyWrites: number
+  dailyWritesBytes: number
 }
 
 export interface Placement {
@@ -53,7 +53,7 @@ export function bytesNeeded(item: StorageItem, d: StorageTierDevice): number {
   return poolMirror(item, d) ? item.sizeBytes * 2 : item.sizeBytes
 }
 
-const left = (s: Slot) => (s.usable === null ? null : s.usable - s.placed)
+const left = (s: Slot) => (s.usableBytes === null ? null : s.usableBytes - s.placedBytes)
 
 /**
  * The drive's rate for the item's access pattern (IOPS when random or latency-sensitive, else
@@ -134,9 +134,9 @@ export function placeItem(item: StorageItem, slots: Slot[]): { placement: Placem
       : inPool ? slot : null
   const bytesOnSlot = bytesNeeded(item, slot.device)
   for (const s of new Set([slot, mirror].filter((x): x is Slot => x !== null))) {
-    s.placed += s === slot ? bytesOnSlot : item.sizeBytes
+    s.placedBytes += s === slot ? bytesOnSlot : item.sizeBytes
     s.items.push(item.name)
-    s.dailyWrites += item.dailyWritesBytes * (s === slot && inPool ? 2 : 1)
+    s.dailyWritesBytes += item.dailyWritesBytes * (s === slot && inPool ? 2 : 1)
   }
   return { placement: { slot, mirror, bytesOnSlot, ranked }, ranked }
 }

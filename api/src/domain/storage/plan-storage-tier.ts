@@ -12,15 +12,18 @@ import { PLACEMENT_ORDER, placeItem, placementOrder, type Placement, type Slot }
 import type { DeviceUsage, StorageItemPlan, StoragePlan } from './plan-schemas.ts'
 import { PURPOSE_RULES } from './purposes.ts'
 import { FREE_SPACE_RESERVE, TCP_EFFICIENCY, yearsToTbw } from './rates.ts'
-import { round } from '../catalog/units.ts'
+import { PCIE_LANE_MBPS, round } from '../catalog/units.ts'
 import type { StorageItem, StoragePlanRequest } from './schemas.ts'
 import { groupTiers } from './tiers.ts'
 import { requireNode } from '../catalog/lookup.ts'
 
+/** A PCIe lane's rate for answer text, 4 significant digits: 984.6, 1,969. */
+const laneMBps = (generation: number) => PCIE_LANE_MBPS[generation]!.toLocaleString('en-US', { maximumSignificantDigits: 4 })
+
 const ASSUMPTIONS = [
-  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (10 % kept free: OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)`,
+  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (${FREE_SPACE_RESERVE * 100} % kept free: OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)`,
   'Rates are datasheet sequential MB/s (decimal) and random IOPS; sustained writes past an SSD\'s SLC cache are slower',
-  'Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); PCIe per lane: Gen 3 984.6 MB/s, Gen 4 1,969 MB/s (128b/130b)',
+  `Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); PCIe per lane: Gen 3 ${laneMBps(3)} MB/s, Gen 4 ${laneMBps(4)} MB/s (128b/130b)`,
   `Copy time = size / min(source read, link Mbps / 8 × ${TCP_EFFICIENCY} TCP efficiency, destination write); unknown rates are left out and listed`,
   'Endurance: years = TBW × 10^12 / (daily host writes × 365); write amplification not modelled; a mirror writes every byte to both drives',
   'HBA disks are assumed to be hard disks (the seed calls them mass storage): random or latency-sensitive items rank them last',
@@ -46,7 +49,7 @@ function itemPlan(catalog: Catalog, item: StorageItem, order: number, placed: Pl
     placementOrder: order,
     verdict: placed ? 'placed' : 'does-not-fit',
     recommended: placed
-      ? { ...ref(placed.slot), reason: `${first!.candidate.reason}. Why this tier order: ${PURPOSE_RULES[item.purpose].why}`, capacityLeftBytes: placed.slot.usable! - placed.slot.placed, mirror: placed.mirror ? ref(placed.mirror) : null }
+      ? { ...ref(placed.slot), reason: `${first!.candidate.reason}. Why this tier order: ${PURPOSE_RULES[item.purpose].why}`, capacityLeftBytes: placed.slot.usableBytes! - placed.slot.placedBytes, mirror: placed.mirror ? ref(placed.mirror) : null }
       : null,
     alternatives: ranked.filter((r) => r !== first).map((r, i) => ({ ...r.candidate, rank: i + 1 })),
     whyNot: placed ? null : unplacedReason(item, ranked),
@@ -64,12 +67,12 @@ function usageOf(s: Slot): DeviceUsage {
     storageId: s.device.storageId,
     label: s.device.label,
     tier: s.device.tier,
-    usableBytes: s.usable,
-    placedBytes: s.placed,
-    leftBytes: s.usable === null ? null : s.usable - s.placed,
+    usableBytes: s.usableBytes,
+    placedBytes: s.placedBytes,
+    leftBytes: s.usableBytes === null ? null : s.usableBytes - s.placedBytes,
     items: s.items,
-    dailyWritesBytes: s.dailyWrites,
-    yearsToTbw: tbw !== null && s.dailyWrites > 0 ? round(yearsToTbw(tbw, s.dailyWrites), 2) : null,
+    dailyWritesBytes: s.dailyWritesBytes,
+    yearsToTbw: tbw !== null && s.dailyWritesBytes > 0 ? round(yearsToTbw(tbw, s.dailyWritesBytes), 2) : null,
   }
 }
 
@@ -77,7 +80,7 @@ export function planStorageTier(request: StoragePlanRequest, catalog: Catalog): 
   const declared = collectDeclaredDisks(catalog, request)
   const items = checkReaders(catalog, request.items)
   const devices = resolveDevices(catalog, undefined, declared)
-  const slots: Slot[] = devices.map((device) => ({ device, usable: device.usableBytes, placed: 0, items: [], dailyWrites: 0 }))
+  const slots: Slot[] = devices.map((device) => ({ device, usableBytes: device.usableBytes, placedBytes: 0, items: [], dailyWritesBytes: 0 }))
   const results = new Array<StorageItemPlan>(items.length)
   placementOrder(items).forEach((index, n) => {
     const item = items[index]!

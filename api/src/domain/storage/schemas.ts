@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { NodeIdSchema, PcieLinkSchema, SlugSchema } from '../catalog/schemas.ts'
-import { MAX_BYTES } from './rates.ts'
+import { FREE_SPACE_RESERVE, MAX_BYTES } from './rates.ts'
 
 export const TierIdSchema = z
   .enum(['nvme-capacity', 'nvme-fast', 'nvme-standard', 'hba-mass'])
@@ -51,7 +51,7 @@ export const StorageTierDeviceSchema = z
     driveName: z.string().nullable(),
     diskCount: z.int().nullable().meta({ description: 'Physical disks: 1 for an NVMe drive, the declared count for an HBA pool, null = unknown' }),
     capacityBytes: z.int().nullable().meta({ description: 'null = unknown (no disk listed behind the HBA)' }),
-    usableBytes: z.int().nullable().meta({ description: 'capacity less the 10 % free-space reserve' }),
+    usableBytes: z.int().nullable().meta({ description: `capacity less the ${FREE_SPACE_RESERVE * 100} % free-space reserve` }),
     sequentialReadMBps: nullableNumber,
     sequentialWriteMBps: nullableNumber,
     randomReadIops: z.int().nullable(),

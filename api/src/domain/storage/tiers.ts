@@ -30,7 +30,7 @@ function sumKnown(devices: StorageTierDevice[], pick: (d: StorageTierDevice) => 
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0)
 }
 
-export function tierOf(id: TierId, devices: StorageTierDevice[]): StorageTier {
+export function summariseTier(id: TierId, devices: StorageTierDevice[]): StorageTier {
   const unknown = devices.filter((d) => d.capacityBytes === null).length
   return {
     id,
@@ -50,7 +50,7 @@ export function tierOf(id: TierId, devices: StorageTierDevice[]): StorageTier {
 
 /** Tiers from a list of resolved devices; empty tiers are left out. */
 export function groupTiers(devices: StorageTierDevice[]): StorageTier[] {
-  return DISPLAY_ORDER.map((id) => tierOf(id, devices.filter((d) => d.tier === id))).filter((t) => t.devices.length > 0)
+  return DISPLAY_ORDER.map((id) => summariseTier(id, devices.filter((d) => d.tier === id))).filter((t) => t.devices.length > 0)
 }
 
 /** Storage tiers of the whole lab, or of one node (`nodeId`, lowercase id). */

@@ -1,5 +1,6 @@
 /** Answers of GET /api/v1/network/links and POST /api/v1/plan/transfer. */
 import { z } from 'zod'
+import { TCP_EFFICIENCY } from './rates.ts'
 import { BottleneckSchema } from './schemas.ts'
 
 const LinkEndSchema = z.object({ node: z.string(), interface: z.string(), nicModel: z.string(), nicName: z.string(), speedMbps: z.int() })
@@ -10,7 +11,7 @@ export const LabLinkSchema = z
     label: z.string(),
     endpoints: z.array(LinkEndSchema),
     effectiveMbps: z.int().meta({ description: 'The slower end sets the rate' }),
-    payloadMBps: z.number().meta({ description: 'effectiveMbps / 8 × TCP efficiency 0.94' }),
+    payloadMBps: z.number().meta({ description: `effectiveMbps / 8 × TCP efficiency ${TCP_EFFICIENCY}` }),
     bottleneck: LinkEndSchema.meta({ description: 'The end whose NIC sets the rate' }),
     notes: z.array(z.string()),
   })

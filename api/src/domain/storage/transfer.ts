@@ -8,6 +8,7 @@ import { findNode, requireNode } from '../catalog/lookup.ts'
 import { linkBetween, resolveLinks, type LinkEnd, type NodeLink } from '../catalog/network.ts'
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { deviceReadMBps, deviceWriteMBps, resolveDevices } from './devices.ts'
+import { driveStages, networkStage, slowestStage } from './load.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { TCP_EFFICIENCY, linkPayloadMBps, secondsAt } from './rates.ts'
 import { round } from '../catalog/units.ts'
@@ -76,14 +77,9 @@ function pickDevice(end: TransferEnd, side: Side, other: StorageTierDevice | nul
   return { device: best, chosen: best ? ('fastest-known' as const) : ('unknown' as const) }
 }
 
-function driveStages(d: StorageTierDevice, side: Side): Bottleneck[] {
-  const mbps = side === 'read' ? d.sequentialReadMBps : d.sequentialWriteMBps
-  if (mbps === null) return []
-  const name = `${d.node}:${d.storageId} (${d.driveName ?? d.label})`
-  const stages: Bottleneck[] = [{ kind: side === 'read' ? 'drive-read' : 'drive-write', name: `${name} sequential ${side}`, MBps: mbps }]
-  const p = d.path.pcie
-  if (p && d.path.pcieMBps !== null) stages.push({ kind: 'drive-pcie', name: `${name} link, PCIe ${p.generation}.0 x${p.lanes}`, MBps: round(d.path.pcieMBps, 1) })
-  return stages
+/** A transfer end's drive stages, named node:storageId (drive) since two nodes are involved. */
+function endStages(d: StorageTierDevice | null, side: Side): Bottleneck[] {
+  return d ? (driveStages(d, side, `${d.node}:${d.storageId} (${d.driveName ?? d.label})`) ?? []) : []
 }
 
 function unknownOf(end: TransferEnd, d: StorageTierDevice | null, side: Side): string[] {
@@ -99,11 +95,8 @@ export function transferBetween(catalog: Catalog, from: TransferEnd, to: Transfe
   const sameNode = from.node.id === to.node.id
   const link = sameNode ? null : linkBetween(catalog, from.node.id, to.node.id)
   const labLink = link ? toLabLink(catalog, link) : null
-  const network: Bottleneck[] = labLink
-    ? [{ kind: 'network', name: `${labLink.bottleneck.nicName} (${labLink.effectiveMbps} Mbps) on ${labLink.id}`, MBps: labLink.payloadMBps }]
-    : []
-  const stages = [...(src.device ? driveStages(src.device, 'read') : []), ...network, ...(dst.device ? driveStages(dst.device, 'write') : [])]
-  const bottleneck = stages.length > 0 ? stages.reduce((a, b) => (b.MBps < a.MBps ? b : a)) : null
+  const stages = [...endStages(src.device, 'read'), ...(labLink ? [networkStage(labLink)] : []), ...endStages(dst.device, 'write')]
+  const bottleneck = stages.length > 0 ? slowestStage(stages) : null
   const noLink = !sameNode && !link
   const end = (e: TransferEnd, p: ReturnType<typeof pickDevice>) => ({ node: e.node.id, storageId: p.device?.storageId ?? null, label: p.device?.label ?? null, chosen: p.chosen })
   return {
