@@ -12,7 +12,7 @@ import { ADDRESS_HINT } from '../../api/src/domain/catalog/lookup.ts'
 import type { GroupCheck } from '../../api/src/domain/passthrough/schemas.ts'
 import type { StoragePlan } from '../../api/src/domain/storage/plan-schemas.ts'
 import type { VramFitAnswer } from '../../api/src/domain/vram/schemas.ts'
-import { formatBytes, formatDiskBytes, formatNumber, formatSeconds } from '../../site/src/widgets/format.ts'
+import { formatBytes, formatCapacity, formatNumber, formatSeconds } from '../../site/src/lib/format.ts'
 import { proxmoxText } from '../../site/src/widgets/proxmox-text.ts'
 // Type-only: brings the widget sources into `tsc -p .` (the root tsconfig does not include site/).
 import type {} from '../../site/src/widgets/widgets.ts'
@@ -85,7 +85,7 @@ async function expectStorage(widget: Locator, answer: StoragePlan): Promise<void
   }
   expect((await shown(widget, 'tier')).value).toBe(r.tier)
   expect((await shown(widget, 'device')).value).toBe(`${r.node}:${r.storageId}`)
-  expect(await shown(widget, 'capacityLeftBytes')).toEqual({ text: formatDiskBytes(r.capacityLeftBytes), value: String(r.capacityLeftBytes) })
+  expect(await shown(widget, 'capacityLeftBytes')).toEqual({ text: formatCapacity(r.capacityLeftBytes), value: String(r.capacityLeftBytes) })
   const times = async (field: string) => Promise.all((await widget.locator(`[data-field="${field}"]`).all())
     .map(async (el) => ({ text: (await el.textContent())?.trim(), value: await el.getAttribute('data-value') })))
   const expected = (list: { seconds: number | null }[]) =>

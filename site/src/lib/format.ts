@@ -1,6 +1,12 @@
-/** Display helpers shared by the pages; integers in bytes inside, units only on the way out. */
+/**
+ * The one place the pages and the widgets turn the API's quantities into text (bytes inside,
+ * units only on the way out). The exact values stay in the answers (and in the widgets'
+ * data-value); rounding happens only here. Zod-free and dependency-free, so the widgets can
+ * bundle it.
+ */
 
 const GIB = 1024 ** 3
+const MIB = 1024 ** 2
 
 /** VRAM and RAM are powers of two: 25769803776 → "24 GiB". */
 export function formatGiB(bytes: number): string {
@@ -8,11 +14,23 @@ export function formatGiB(bytes: number): string {
   return `${Number.isInteger(gib) ? gib : gib.toFixed(1)} GiB`
 }
 
+/** Memory as nvidia-smi and llama.cpp print it (binary units): "4.30 GiB", "513 MiB". */
+export function formatBytes(bytes: number): string {
+  const sign = bytes < 0 ? '−' : ''
+  const abs = Math.abs(bytes)
+  if (abs >= GIB) return `${sign}${(abs / GIB).toFixed(2)} GiB`
+  if (abs >= MIB) return `${sign}${(abs / MIB).toFixed(0)} MiB`
+  return `${sign}${(abs / 1024).toFixed(0)} KiB`
+}
+
 /** Drive capacities are decimal, as vendors rate them: 4000000000000 → "4 TB". */
 export function formatCapacity(bytes: number | null): string {
   if (bytes === null) return 'unknown'
-  if (bytes >= 1e12) return `${trim(bytes / 1e12)} TB`
-  return `${trim(bytes / 1e9)} GB`
+  const sign = bytes < 0 ? '−' : ''
+  const abs = Math.abs(bytes)
+  if (abs >= 1e12) return `${sign}${trim(abs / 1e12)} TB`
+  if (abs >= 1e9) return `${sign}${trim(abs / 1e9)} GB`
+  return `${sign}${trim(abs / 1e6)} MB`
 }
 
 /** 1000 → "1 Gb/s", 2500 → "2.5 Gb/s", 433 → "433 Mb/s". */
@@ -33,6 +51,16 @@ export function formatSeconds(seconds: number | null): string {
 export function formatTokens(tokens: number | null): string {
   if (tokens === null) return '—'
   return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}K` : String(tokens)
+}
+
+/** Plain counts and rates with thousands separators: "131,072", "161.5". */
+export function formatNumber(value: number, decimals = 0): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+}
+
+/** A null number of the API ("not computed") reads as a dash, with the API's reason beside it. */
+export function orDash<T>(value: T | null, format: (v: T) => string): string {
+  return value === null ? '—' : format(value)
 }
 
 function trim(n: number): string {

@@ -7,7 +7,7 @@ import type { Purpose } from '../../../api/src/domain/storage/schemas.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, positive, slug } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
-import { formatDiskBytes, formatNumber, formatSeconds, orDash } from './format.ts'
+import { formatCapacity, formatNumber, formatSeconds, orDash } from '../lib/format.ts'
 
 interface NodeSummary { id: string; name: string }
 
@@ -55,13 +55,13 @@ export class StorageTierPlanner extends PlannerElement {
     if (!item) return
     const r = item.recommended
     replace(this.results,
-      h('div', { class: 'head' }, h('strong', {}, `${formatDiskBytes(item.sizeBytes)} of ${PURPOSES[item.purpose]}`),
+      h('div', { class: 'head' }, h('strong', {}, `${formatCapacity(item.sizeBytes)} of ${PURPOSES[item.purpose]}`),
         h('span', { class: `verdict ${r ? 'v-ok' : 'v-bad'}`, 'data-field': 'verdict', 'data-value': item.verdict }, r ? 'Placed' : 'Does not fit')),
       r
         ? h('dl', { class: 'stats' },
             stat('Tier', 'tier', r.tier, r.tier),
             stat('Device', 'device', `${r.node}:${r.storageId}`, `${r.label} (${r.node})`),
-            stat('Left after', 'capacityLeftBytes', r.capacityLeftBytes, formatDiskBytes(r.capacityLeftBytes)))
+            stat('Left after', 'capacityLeftBytes', r.capacityLeftBytes, formatCapacity(r.capacityLeftBytes)))
         : h('p', { 'data-field': 'whyNot' }, item.whyNot ?? ''),
       r ? h('p', { class: 'note', 'data-field': 'reason' }, r.reason) : null,
       item.loadTimes.length ? timesTable('Load times', ['Reader', 'Into', 'Time', 'Limited by'], item.loadTimes.map(loadRow)) : null,

@@ -7,7 +7,7 @@ import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { int, oneOf, slug, text } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
-import { formatBytes, formatNumber, formatSeconds, orDash } from './format.ts'
+import { formatBytes, formatNumber, formatSeconds, orDash } from '../lib/format.ts'
 
 interface NodeSummary { id: string; name: string; gpus: { label: string; vramBytes: number | null }[] }
 interface QuantizationInfo { quantization: string }
