@@ -96,15 +96,16 @@ export class PassthroughCheck extends PlannerElement {
   }
 }
 
+/** In its own scrolling box: on a phone the four columns may be wider than the page. */
 function membersTable(a: GroupCheck): HTMLElement {
-  return h('table', { 'data-field': 'members', 'data-value': a.members.length },
+  return h('div', { class: 'table-scroll' }, h('table', { 'data-field': 'members', 'data-value': a.members.length },
     h('caption', { class: 'sr' }, `Members of IOMMU group ${a.group}`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Address'), h('th', { scope: 'col' }, 'Device'), h('th', { scope: 'col' }, 'Goes as'), h('th', { scope: 'col' }, 'Host driver'))),
     h('tbody', {}, ...a.members.map((m) => h('tr', {},
       h('td', {}, m.address ?? '—'),
       h('td', {}, m.label, m.hostCritical ? h('span', { class: 'v-bad' }, ' (host needs it)') : null),
       h('td', {}, m.role),
-      h('td', {}, m.hostDriver ?? '—')))))
+      h('td', {}, m.hostDriver ?? '—'))))))
 }
 
 function checkItem(c: CheckResult): HTMLElement {

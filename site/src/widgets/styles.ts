@@ -47,6 +47,7 @@ dt { color: var(--muted); font-size: .8em; } dd { margin: 0; font-weight: 600; f
 .note { color: var(--muted); font-size: .85em; margin: 4px 0; }
 ul.notes { margin: 4px 0; padding-left: 1.2em; font-size: .85em; color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: .88em; margin: 6px 0; }
+.table-scroll { overflow-x: auto; }
 th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }
 caption { text-align: left; font-weight: 600; color: var(--fg); padding: 4px 0; }
 th { font-size: .85em; color: var(--muted); font-weight: 600; }
