@@ -1,0 +1,46 @@
+/** The API contract automation relies on: strict inputs, one error per field, HTTP caching. */
+import { describe, expect, it } from 'vitest'
+import { postJson, problemOf, request } from './request.ts'
+
+describe('strict inputs', () => {
+  it('refuses a typo in a body field with a 422 naming it and the nearest known field', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', contextLenght: 131072 })
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem.errors).toHaveLength(1)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer: '/contextLenght' })
+    expect(problem.errors?.[0]?.detail).toContain('did you mean "contextLength"')
+  })
+
+  it('refuses an unknown field deep inside a body, with its pointer', async () => {
+    const res = await postJson('/api/v1/plan/storage-tier', {
+      items: [{ name: 'store', purpose: 'model-store', sizeBytes: 40e9, readerz: ['meraxes'] }],
+    })
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem.errors?.[0]).toMatchObject({ pointer: '/items/0/readerz' })
+    expect(problem.errors?.[0]?.detail).toContain('did you mean "readers"')
+  })
+
+  it('refuses an unknown query parameter with a 400 suggesting the known one', async () => {
+    const res = await request('/api/v1/devices?clas=0300')
+    expect(res.status).toBe(400)
+    const problem = await problemOf(res)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'query', pointer: '/clas' })
+    expect(problem.errors?.[0]?.detail).toContain('did you mean "class"')
+  })
+
+  it('refuses a query parameter on an operation that takes none', async () => {
+    const problem = await problemOf(await request('/api/v1/nodes/meraxes?verbose=1'))
+    expect(problem.status).toBe(400)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'query', pointer: '/verbose' })
+  })
+})
+
+describe('one error per field', () => {
+  it('gives contextLength 2^53 + 1 one error, the tightest bound', async () => {
+    const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', contextLength: 9007199254740993 }))
+    expect(problem.status).toBe(422)
+    expect(problem.errors).toEqual([{ in: 'body', pointer: '/contextLength', detail: expect.stringContaining('16777216') }])
+  })
+})
