@@ -7,7 +7,7 @@ import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Catalog } from './domain/catalog/catalog.ts'
 import { createRouter } from './http/create-router.ts'
-import { OPENAPI_PATH, documentConfig } from './http/openapi.ts'
+import { OPENAPI_PATH, openApiDocument } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
 import { cacheableGets } from './http/cache.ts'
 import { jsonBodyOnly, jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
@@ -56,7 +56,9 @@ export function createApp(catalog: Catalog) {
   app.route('/', modelsRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)
-  app.doc31(OPENAPI_PATH, documentConfig)
+  // Built on first request, then kept: it depends only on the code.
+  let document: ReturnType<typeof openApiDocument> | undefined
+  app.get(OPENAPI_PATH, (c) => c.json((document ??= openApiDocument(app))))
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))
   return app
 }
