@@ -44,3 +44,23 @@ describe('one error per field', () => {
     expect(problem.errors).toEqual([{ in: 'body', pointer: '/contextLength', detail: expect.stringContaining('16777216') }])
   })
 })
+
+describe('unknown names inside a request', () => {
+  it('is a 422 with the pointer inside a body (the planner exists; the body is wrong)', async () => {
+    const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-9b' }))
+    expect(problem).toMatchObject({ status: 422, errors: [{ in: 'body', pointer: '/model' }] })
+  })
+
+  it('is a 400 in a query filter, a 404 only in the path', async () => {
+    expect((await problemOf(await request('/api/v1/devices?node=meraxis'))).status).toBe(400)
+    expect((await problemOf(await request('/api/v1/nodes/meraxis'))).status).toBe(404)
+  })
+})
+
+describe('ids where automation acts on a value', () => {
+  it('gives the recommended GPU set as an id beside its label', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets: 'all' })
+    const body = (await res.json()) as { recommendation: { targetId: string; target: string } }
+    expect(body.recommendation).toMatchObject({ targetId: 'meraxes/nvidia-rtx-3090-ti', target: expect.stringContaining('MERAXES') })
+  })
+})

@@ -54,8 +54,8 @@ describe('POST /api/v1/plan/vram-fit', () => {
   })
 
   it.each([
-    [{ model: 'llama-9b' }, 404, '/model'],
-    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 404, '/targets/0'],
+    [{ model: 'llama-9b' }, 422, '/model'],
+    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 422, '/targets/0'],
     [{ model: 'gemma-2-9b', contextLength: 100000 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', contextLength: 0 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', kvCacheType: 'q4_0', flashAttention: false }, 422, '/kvCacheType'],

@@ -32,7 +32,7 @@ export const listDevicesRoute = createRoute({
   request: { query: DeviceFilterSchema },
   responses: {
     200: { description: 'Matching devices with their node', content: { 'application/json': { schema: z.array(NodeDeviceSchema) } } },
-    ...problemResponses(400, 404),
+    ...problemResponses(400),
   },
 })
 

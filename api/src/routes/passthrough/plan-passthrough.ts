@@ -16,7 +16,7 @@ export const planPassthroughRoute = createRoute({
   request: { body: { content: { 'application/json': { schema: PassthroughPlanRequestSchema } }, required: true } },
   responses: {
     200: { description: 'The plan, its checks and the config', content: { 'application/json': { schema: PassthroughPlanSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 

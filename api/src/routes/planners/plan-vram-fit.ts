@@ -14,7 +14,7 @@ export const planVramFitRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: VramFitRequestSchema } } } },
   responses: {
     200: { description: 'One result per GPU set, best first, with the formulas used', content: { 'application/json': { schema: VramFitAnswerSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 

@@ -19,7 +19,7 @@ export const listNetworkLinksRoute = createRoute({
   request: { query: LinkFilterSchema },
   responses: {
     200: { description: 'Links with their effective rate', content: { 'application/json': { schema: NetworkLinksAnswerSchema } } },
-    ...problemResponses(400, 404),
+    ...problemResponses(400),
   },
 })
 

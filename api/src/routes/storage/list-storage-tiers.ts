@@ -19,7 +19,7 @@ export const listStorageTiersRoute = createRoute({
   request: { query: TierFilterSchema },
   responses: {
     200: { description: 'Tiers with devices, capacity (unknown stays null), throughput, endurance and path to the CPU', content: { 'application/json': { schema: StorageTiersAnswerSchema } } },
-    ...problemResponses(400, 404),
+    ...problemResponses(400),
   },
 })
 

@@ -15,7 +15,7 @@ export const planStorageTierRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: StoragePlanRequestSchema } } } },
   responses: {
     200: { description: 'One placement per item (or why it does not fit), with ranked alternatives and the assumptions used', content: { 'application/json': { schema: StoragePlanSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 

@@ -15,7 +15,7 @@ export const planTransferRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: TransferRequestSchema } } } },
   responses: {
     200: { description: 'Every stage with its rate, the slowest named, and the time', content: { 'application/json': { schema: TransferPlanSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 
