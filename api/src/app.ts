@@ -9,7 +9,7 @@ import type { Catalog } from './domain/catalog/catalog.ts'
 import { createRouter } from './http/create-router.ts'
 import { OPENAPI_PATH, openApiDocument } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
-import { cacheableGets } from './http/cache.ts'
+import { CATALOG_REVISION_HEADER, cacheableGets, catalogRevision } from './http/cache.ts'
 import { jsonBodyOnly, jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { apiDocsPage } from './http/api-docs-page.ts'
@@ -21,6 +21,9 @@ import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
 import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
+
+/** Response headers a cross-origin script may read. */
+const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER]
 
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -36,11 +39,19 @@ export function createApp(catalog: Catalog) {
   // real routes say which methods a path allows.
   app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) =>
     problem(c, 'method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, undefined, { Allow: methods.join(', ') }) }))
-  // Widgets on other origins call the API; no credentials are ever needed or allowed.
-  app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], maxAge: 86400 }))
+  // Widgets on other origins call the API; no credentials are ever needed or allowed. The
+  // exposed headers are the ones a client acts on (revalidation, rate limits, catalog revision).
+  app.use('/api/*', cors({
+    origin: '*',
+    allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type', 'If-None-Match'],
+    exposeHeaders: EXPOSED_HEADERS,
+    maxAge: 86400,
+  }))
   app.use('/api/*', async (c, next) => {
     c.set('catalog', catalog)
     await next()
+    c.header(CATALOG_REVISION_HEADER, await catalogRevision(catalog))
   })
   app.use('/api/*', queryLengthLimit())
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 'payload-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`) }))

@@ -64,3 +64,52 @@ describe('ids where automation acts on a value', () => {
     expect(body.recommendation).toMatchObject({ targetId: 'meraxes/nvidia-rtx-3090-ti', target: expect.stringContaining('MERAXES') })
   })
 })
+
+/** Every header but the ones a transport may set per message. */
+function headersOf(res: Response): Record<string, string> {
+  return Object.fromEntries([...res.headers].filter(([name]) => name !== 'date'))
+}
+
+describe('HTTP caching', () => {
+  it.each(['/api/v1/nodes', '/api/v1/catalog', '/api/docs', '/api/openapi.json'])('HEAD %s carries the headers of GET, with no body', async (path) => {
+    const get = await request(path)
+    const head = await request(path, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(await head.text()).toBe('')
+    expect(headersOf(head)).toEqual(headersOf(get))
+    expect(Number(get.headers.get('content-length'))).toBe((await get.arrayBuffer()).byteLength)
+  })
+
+  it.each(['/api/v1/nodes', '/api/docs'])('a 304 for %s carries exactly the headers of its 200 (CSP included)', async (path) => {
+    const ok = await request(path)
+    const tag = ok.headers.get('etag')!
+    for (const method of ['GET', 'HEAD']) {
+      const notModified = await request(path, { method, headers: { 'If-None-Match': `"other", ${tag}` } })
+      expect(notModified.status).toBe(304)
+      expect(headersOf(notModified)).toEqual(headersOf(ok))
+    }
+  })
+
+  it('exposes ETag and the catalog revision to cross-origin scripts', async () => {
+    const res = await request('/api/v1/nodes', { headers: { Origin: 'https://wiki.example' } })
+    const exposed = (res.headers.get('access-control-expose-headers') ?? '').toLowerCase().split(/\s*,\s*/)
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'catalog-revision']))
+  })
+
+  it('never caches /api/health, which reports the build version and the catalog ETag', async () => {
+    const res = await request('/api/health')
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    expect(res.headers.get('etag')).toBeNull()
+    const body = (await res.json()) as { status: string; version: string; catalogETag: string }
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
+    expect(body.catalogETag).toBe((await request('/api/v1/catalog')).headers.get('etag'))
+  })
+
+  it('stamps planner answers with the catalog revision they were computed from', async () => {
+    const { catalogETag } = (await (await request('/api/health')).json()) as { catalogETag: string }
+    const plan = await postJson('/api/v1/plan/transfer', { from: 'meraxes', to: 'caraxes', bytes: 1e9 })
+    expect(plan.status).toBe(200)
+    expect(plan.headers.get('catalog-revision')).toBe(catalogETag)
+    expect(plan.headers.get('etag')).toBeNull()
+  })
+})
