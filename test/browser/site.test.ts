@@ -217,6 +217,20 @@ describe('facts rendered from data/', () => {
     expect(errors, errors.join('\n')).toEqual([])
   })
 
+  it('keeps /api/docs working after a reload, when the page comes back as a 304', async () => {
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    await page.goto(`${base}/api/docs`)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    const revalidated = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/docs')
+    await page.reload()
+    // A reload revalidates with If-None-Match; the 304 must carry the page's CSP, not the API's.
+    expect((await revalidated).status()).toBe(304)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    expect(errors, errors.join('\n')).toEqual([])
+  })
+
   it('renders in dark mode', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.goto(`${base}/`)

@@ -1,5 +1,6 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './env.ts'
+import { HEADER_COMPONENTS, documentHttp } from './openapi-http.ts'
 import { BodySchemas } from './openapi-schemas.ts'
 
 /** The OpenAPI document's fixed parts. Served at /api/openapi.json and committed to openapi/. */
@@ -13,6 +14,7 @@ export const documentConfig = {
     description:
       'Hardware catalog and planners for a Proxmox GPU homelab: fit a model into VRAM, check an IOMMU group for passthrough, place data on storage tiers. Errors are RFC 9457 problem+json.',
     license: { name: 'MIT', identifier: 'MIT' },
+    contact: { name: 'homelab-planner maintainers' },
   },
   // A public, read-only planner: no operation needs credentials.
   security: [],
@@ -60,7 +62,8 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Document {
   // Parameter schemas are still zod-to-openapi's: keep the components they name.
   const previous = (doc.components?.schemas ?? {}) as Record<string, unknown>
   for (const name of missingRefs(paths, schemas)) schemas[name] = previous[name] as Record<string, unknown>
-  return { ...doc, paths, components: { ...doc.components, schemas: sortedKeys(schemas) } }
+  documentHttp(paths as Parameters<typeof documentHttp>[0])
+  return { ...doc, paths, components: { ...doc.components, schemas: sortedKeys(schemas), headers: HEADER_COMPONENTS } }
 }
 
 function missingRefs(value: unknown, schemas: Record<string, unknown>): string[] {
