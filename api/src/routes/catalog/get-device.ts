@@ -19,6 +19,8 @@ export const getDeviceRoute = createRoute({
   operationId: 'getDevice',
   tags: ['catalog'],
   summary: 'The device (or every function of a slot) at a PCI address',
+  description:
+    'The device at a PCI address on a node. `0e:00.0` and `0000:0e:00.0` name one function; `0e:00` names the slot and answers every function of it (`allFunctions: true`), which is what Proxmox passes through when `hostpci` omits the function.',
   request: { params: ParamsSchema },
   responses: {
     200: { description: 'The devices at that address', content: { 'application/json': { schema: DeviceLookupSchema } } },

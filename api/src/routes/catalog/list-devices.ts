@@ -29,6 +29,8 @@ export const listDevicesRoute = createRoute({
   operationId: 'listDevices',
   tags: ['catalog'],
   summary: 'PCI devices across the lab, filtered',
+  description:
+    'PCI devices of every node (or one), each with its node. Filters combine with AND; a filter given several times, or as a comma list, matches any of its values (`?class=0300&class=0108`, `?class=0300,0108`).',
   request: { query: DeviceFilterSchema },
   responses: {
     200: { description: 'Matching devices with their node', content: { 'application/json': { schema: z.array(NodeDeviceSchema) } } },

@@ -17,6 +17,8 @@ export const listIommuGroupsRoute = createRoute({
   operationId: 'listIommuGroups',
   tags: ['catalog'],
   summary: 'The IOMMU groups of a node, with their members',
+  description:
+    'The IOMMU groups of a node, sorted by number, each with its member devices. A group passes to a VM as a whole.',
   request: { params: NodeParamSchema },
   responses: {
     200: { description: 'Groups sorted by number', content: { 'application/json': { schema: z.array(IommuGroupSchema) } } },

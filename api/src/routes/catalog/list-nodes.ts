@@ -10,6 +10,8 @@ export const listNodesRoute = createRoute({
   operationId: 'listNodes',
   tags: ['catalog'],
   summary: 'List the nodes of the lab',
+  description:
+    'Every node of the lab with its GPUs (address, model, VRAM in bytes) and counts of devices and IOMMU groups. `href` is the node\'s own resource.',
   responses: {
     200: { description: 'Every node, with its GPUs', content: { 'application/json': { schema: z.array(NodeSummarySchema) } } },
     ...problemResponses(400),

@@ -9,6 +9,8 @@ export const listModelsRoute = createRoute({
   operationId: 'listModels',
   tags: ['models'],
   summary: 'List the model registry (hyperparameters, Ollama tags)',
+  description:
+    'The LLM registry the VRAM planner knows: architecture hyperparameters (layers, heads, KV heads, head size, FFN, vocabulary, sliding windows, MoE) and the Ollama tags that name each model.',
   responses: {
     200: { description: 'Every registry model', content: { 'application/json': { schema: z.array(LlmModelSchema) } } },
     ...problemResponses(400),

@@ -9,6 +9,8 @@ export const listQuantizationsRoute = createRoute({
   operationId: 'listQuantizations',
   tags: ['models'],
   summary: 'The llama-quantize presets the planner emulates, with their per-tensor rules',
+  description:
+    'The llama-quantize presets (Q4_K_M, Q8_0, …) the planner emulates: the base ggml type, bits per weight of each type and the per-tensor rules that pick them.',
   responses: {
     200: { description: 'Every preset', content: { 'application/json': { schema: z.array(QuantizationInfoSchema) } } },
     ...problemResponses(400),
