@@ -28,7 +28,11 @@ const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER]
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
-export function createApp(catalog: Catalog) {
+/**
+ * `openApi`: the document to serve, as committed (the worker passes openapi/openapi.json, which
+ * carries response examples made by scripts/openapi-examples.ts); else it is generated.
+ */
+export function createApp(catalog: Catalog, options: { openApi?: object } = {}) {
   const app = createRouter()
   app.onError(onError)
   app.notFound(onNotFound)
@@ -68,7 +72,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', plannersRouter)
   app.route('/', embedRouter)
   // Built on first request, then kept: it depends only on the code.
-  let document: ReturnType<typeof openApiDocument> | undefined
+  let document = options.openApi
   app.get(OPENAPI_PATH, (c) => c.json((document ??= openApiDocument(app))))
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))
   return app

@@ -10,7 +10,7 @@ const ParamsSchema = NodeParamSchema.extend({
     .string()
     .max(20)
     .refine((a) => parseAddress(a) !== null, ADDRESS_HINT)
-    .meta({ param: { name: 'address', in: 'path' }, example: '0e:00', description: 'PCI address; without `.f` = every function of the slot' }),
+    .meta({ param: { name: 'address', in: 'path' }, example: '0d:00', description: 'PCI address; without `.f` = every function of the slot' }),
 })
 
 export const getDeviceRoute = createRoute({

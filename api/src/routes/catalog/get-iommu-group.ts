@@ -11,7 +11,7 @@ export const GroupParamsSchema = NodeParamSchema.extend({
     .string()
     .regex(/^\d{1,6}$/, 'expected an IOMMU group number, e.g. 31')
     .transform(Number)
-    .meta({ param: { name: 'group', in: 'path' }, type: 'integer', example: 31 }),
+    .meta({ param: { name: 'group', in: 'path' }, type: 'integer', example: 30 }),
 })
 
 export const getIommuGroupRoute = createRoute({
