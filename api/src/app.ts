@@ -11,6 +11,7 @@ import { OPENAPI_PATH, openApiDocument } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
 import { CATALOG_REVISION_HEADER, cacheableGets, catalogRevision } from './http/cache.ts'
 import { jsonBodyOnly, jsonDepthLimit, queryLengthLimit } from './http/limits.ts'
+import { rateLimit } from './http/rate-limit.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { apiDocsPage } from './http/api-docs-page.ts'
 import { catalogRouter } from './routes/catalog/index.ts'
@@ -23,7 +24,7 @@ import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
 
 /** Response headers a cross-origin script may read. */
-const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER]
+const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy']
 
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -52,6 +53,8 @@ export function createApp(catalog: Catalog, options: { openApi?: object } = {}) 
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 86400,
   }))
+  // After CORS, so a 429 is readable cross-origin; before any parsing, so it costs nothing.
+  app.use('/api/*', rateLimit())
   app.use('/api/*', async (c, next) => {
     c.set('catalog', catalog)
     await next()

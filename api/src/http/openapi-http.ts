@@ -1,7 +1,7 @@
 /**
  * The HTTP behaviour every operation shares, documented once for all of them (new routes get
  * it with no extra work): caching headers and 304 on GETs, Catalog-Revision on answers, 400
- * (unknown query parameters), 405 with Allow and 500 everywhere.
+ * (unknown query parameters), 405 with Allow, 429 with Retry-After and 500 everywhere.
  */
 import { CACHE_CONTROL, CATALOG_REVISION_HEADER } from './cache.ts'
 import { PROBLEM_TYPES } from './problem.ts'
@@ -34,6 +34,18 @@ export const HEADER_COMPONENTS = {
     description: 'The methods this path takes.',
     schema: { type: 'string' as const, example: 'GET, HEAD' },
   },
+  'Retry-After': {
+    description: 'Seconds to wait before the next request.',
+    schema: { type: 'string' as const, example: '60' },
+  },
+  RateLimit: {
+    description: 'Quota left and seconds until it resets (IETF RateLimit header fields draft).',
+    schema: { type: 'string' as const, example: '"per-ip";r=0;t=60' },
+  },
+  'RateLimit-Policy': {
+    description: 'The limit per client IP: q requests per w seconds. Sent on every answer while rate limiting is on.',
+    schema: { type: 'string' as const, example: '"per-ip";q=300;w=60' },
+  },
 }
 
 const IF_NONE_MATCH = {
@@ -61,6 +73,9 @@ export function documentHttp(paths: Record<string, Record<string, Operation>>): 
       }
       operation.responses['400'] ??= problem(400)
       operation.responses['405'] = problem(405, { headers: { Allow: header('Allow') } })
+      operation.responses['429'] = problem(429, {
+        headers: { 'Retry-After': header('Retry-After'), RateLimit: header('RateLimit'), 'RateLimit-Policy': header('RateLimit-Policy') },
+      })
       operation.responses['500'] = problem(500)
       operation.responses = sortedByStatus(operation.responses)
     }

@@ -25,6 +25,10 @@ const PROSE: Record<string, { meaning: string; fix: string }> = {
     meaning: 'A POST body was sent without Content-Type: application/json.',
     fix: 'Send the body as JSON with the header Content-Type: application/json.',
   },
+  'too-many-requests': {
+    meaning: 'This client (by IP address) sent more requests in the window than a public deployment allows. Retry-After says how many seconds to wait; RateLimit-Policy states the limit.',
+    fix: 'Wait Retry-After seconds, then retry; cache reads with If-None-Match (a 304 is cheap) and batch planner items into one request.',
+  },
   'invalid-request': {
     meaning: 'The body is JSON but does not match the operation\'s schema (a wrong type, a value out of range, a field the schema does not declare: every object is strict, and the entry names the nearest known field), names something the catalog does not hold (a node, model, GPU or drive), or breaks a rule the schema cannot express (a context longer than the model allows, a quantized KV cache without flash attention). Each entry of errors points at the offending field.',
     fix: 'Fix each field the errors list points at; the request schema is in the API reference.',
