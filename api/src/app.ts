@@ -29,11 +29,7 @@ const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER, 'Retry-After'
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
-/**
- * `openApi`: the document to serve, as committed (the worker passes openapi/openapi.json, which
- * carries response examples made by scripts/openapi-examples.ts); else it is generated.
- */
-export function createApp(catalog: Catalog, options: { openApi?: object } = {}) {
+export function createApp(catalog: Catalog) {
   const app = createRouter()
   app.onError(onError)
   app.notFound(onNotFound)
@@ -74,9 +70,15 @@ export function createApp(catalog: Catalog, options: { openApi?: object } = {}) 
   app.route('/', modelsRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)
-  // Built on first request, then kept: it depends only on the code.
-  let document = options.openApi
-  app.get(OPENAPI_PATH, (c) => c.json((document ??= openApiDocument(app))))
+  // The committed document (with the response examples scripts/openapi-examples.ts makes) is a
+  // static asset at this same path (copied at site build); without assets (tests, scripts) it
+  // is generated on first request and kept.
+  let document: ReturnType<typeof openApiDocument> | undefined
+  app.get(OPENAPI_PATH, async (c) => {
+    const asset = await c.env?.ASSETS?.fetch(new Request(new URL(OPENAPI_PATH, c.req.url)))
+    if (asset?.ok) return c.body(await asset.text(), 200, { 'Content-Type': 'application/json' })
+    return c.json((document ??= openApiDocument(app)))
+  })
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))
   return app
 }

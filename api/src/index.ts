@@ -2,7 +2,6 @@
 import { createApp } from './app.ts'
 import type { Catalog } from './domain/catalog/catalog.ts'
 import catalogJson from './generated/catalog.json'
-import openApi from '../../openapi/openapi.json'
 
 // Validated when it was built (api/scripts/build-data.ts); parsing it again per isolate would only cost start-up time.
-export default createApp(catalogJson as unknown as Catalog, { openApi })
+export default createApp(catalogJson as unknown as Catalog)

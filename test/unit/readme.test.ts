@@ -1,17 +1,16 @@
 /**
  * Every `curl` of README.md, run as written against the app the worker serves (app.request over
- * the same catalog and document), its answer compared with what the README shows under it:
+ * the same catalog), its answer compared with what the README shows under it:
  * each `"key":value` the README prints must be in the answer (a string ending in `...` is a
  * prefix), and a leading `404:` is the status. A shown output with nothing checkable fails, so
  * the README cannot drift into prose the test does not read.
  */
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { loadCatalog } from '../../api/scripts/load-catalog.ts'
 import { createApp } from '../../api/src/app.ts'
 import { readmeCurls } from '../readme-curls.ts'
 
-const app = createApp(loadCatalog('data'), { openApi: JSON.parse(readFileSync('openapi/openapi.json', 'utf8')) as object })
+const app = createApp(loadCatalog('data'))
 
 /** `"key":scalar` pairs of the shown text: strings, numbers, booleans, null. */
 function shownPairs(shown: string): { key: string; value: unknown; prefix: boolean }[] {

@@ -113,3 +113,13 @@ describe('HTTP caching', () => {
     expect(plan.headers.get('etag')).toBeNull()
   })
 })
+
+describe('GET /api/openapi.json', () => {
+  it('serves the committed document, response examples included', async () => {
+    const res = await request('/api/openapi.json')
+    expect(res.headers.get('content-type')).toContain('application/json')
+    expect(res.headers.get('etag')).toBeTruthy()
+    const doc = (await res.json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>> }
+    expect(doc.paths['/api/v1/nodes']!.get!.responses['200']!.content!['application/json']!.example).toMatchObject({ count: 2 })
+  })
+})
