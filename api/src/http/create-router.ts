@@ -80,9 +80,10 @@ function detailOf(issue: Issue, where: FieldError['in']): string {
   if (!isUnknownKeyParams(issue.params)) return issue.message
   const name = String(issue.path.at(-1))
   const what = where === 'body' ? 'field' : `${where} parameter`
-  const [hint] = nearest(name, issue.params.knownKeys, 1)
-  const known = issue.params.knownKeys.join(', ')
-  return `unknown ${what} "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${known}`
+  const { knownKeys } = issue.params
+  if (knownKeys.length === 0) return `unknown ${what} "${name}": this takes none`
+  const [hint] = nearest(name, knownKeys, 1)
+  return `unknown ${what} "${name}" (did you mean "${hint}"?); known: ${knownKeys.join(', ')}`
 }
 
 /**

@@ -44,8 +44,7 @@ export class BodySchemas {
     for (const io of ['output', 'input'] as const) {
       for (const [id, def] of this.defs[io]) schemas[nameOf(io, id)] = resolveRefs(def, nameOf) as Json
     }
-    const sorted = Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b)))
-    return { value: resolveRefs(value, nameOf) as T, schemas: sorted }
+    return { value: resolveRefs(value, nameOf) as T, schemas }
   }
 
   /** Ids used in both modes whose JSON differs, directly or through a component they reference. */
@@ -53,8 +52,10 @@ export class BodySchemas {
     const differs = new Set<string>()
     const both = [...this.defs.input].filter(([id]) => this.defs.output.has(id))
     for (const [id, def] of both) {
-      // Compare with the tags removed: the same component says `input/` in one and `output/` in the other.
-      if (JSON.stringify(def).replaceAll(TAG + 'input/', TAG) !== JSON.stringify(this.defs.output.get(id)).replaceAll(TAG + 'output/', TAG)) differs.add(id)
+      // Compare with the tags removed: the same component says `input/` in one, `output/` in the other.
+      const input = JSON.stringify(def).replaceAll(`${TAG}input/`, TAG)
+      const output = JSON.stringify(this.defs.output.get(id)).replaceAll(`${TAG}output/`, TAG)
+      if (input !== output) differs.add(id)
     }
     let grew = true
     while (grew) {
