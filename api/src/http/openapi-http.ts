@@ -14,8 +14,8 @@ interface Operation {
 
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
-const problem = (status: keyof typeof BY_STATUS, extra: Json = {}) => ({ description: BY_STATUS[status], ...extra, content: problemContent })
-const BY_STATUS = Object.fromEntries(Object.values(PROBLEM_TYPES).map((p) => [p.status, p.title])) as Record<number, string>
+const TITLES = Object.fromEntries(Object.values(PROBLEM_TYPES).map((p) => [p.status, p.title])) as Record<number, string>
+const problem = (status: number, extra: Json = {}) => ({ description: TITLES[status], ...extra, content: problemContent })
 
 export const HEADER_COMPONENTS = {
   ETag: {
@@ -74,7 +74,11 @@ export function documentHttp(paths: Record<string, Record<string, Operation>>): 
       operation.responses['400'] ??= problem(400)
       operation.responses['405'] = problem(405, { headers: { Allow: header('Allow') } })
       operation.responses['429'] = problem(429, {
-        headers: { 'Retry-After': header('Retry-After'), RateLimit: header('RateLimit'), 'RateLimit-Policy': header('RateLimit-Policy') },
+        headers: {
+          'Retry-After': header('Retry-After'),
+          RateLimit: header('RateLimit'),
+          'RateLimit-Policy': header('RateLimit-Policy'),
+        },
       })
       operation.responses['500'] = problem(500)
       operation.responses = sortedByStatus(operation.responses)

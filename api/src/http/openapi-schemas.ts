@@ -22,10 +22,13 @@ export class BodySchemas {
   convert(schema: z.ZodType, io: Io): Json {
     const json = z.toJSONSchema(schema, { io, override: (ctx) => closeRequestObject(ctx, io) }) as Json
     const { $defs, $schema: _dialect, ...root } = tagRefs(json, io) as Json
-    for (const each of [root, ...Object.values(($defs ?? {}) as Record<string, Json>)]) walkSchemas(each, (s) => annotate(s, io))
-    for (const [id, def] of Object.entries(($defs ?? {}) as Record<string, Json>)) {
+    const defs = ($defs ?? {}) as Record<string, Json>
+    for (const each of [root, ...Object.values(defs)]) walkSchemas(each, (s) => annotate(s, io))
+    for (const [id, def] of Object.entries(defs)) {
       const known = this.defs[io].get(id)
-      if (known && JSON.stringify(known) !== JSON.stringify(def)) throw new Error(`openapi: two schemas share the id "${id}"`)
+      if (known && JSON.stringify(known) !== JSON.stringify(def)) {
+        throw new Error(`openapi: two schemas share the id "${id}"`)
+      }
       this.defs[io].set(id, def)
     }
     return root
@@ -123,16 +126,20 @@ function annotate(schema: Json, io: Io) {
   if ('default' in schema) {
     if (io === 'input') {
       const said = `Default: ${JSON.stringify(schema.default)}.`
-      schema.description = typeof schema.description === 'string' ? `${schema.description}. ${said}`.replace('.. ', '. ') : said
+      const own = typeof schema.description === 'string' ? schema.description.replace(/\.$/, '') : null
+      schema.description = own ? `${own}. ${said}` : said
     }
     delete schema.default
   }
-  if (schema.type === 'integer' && ((schema.maximum as number | undefined) ?? Infinity) > INT32_MAX) schema.format = 'int64'
+  const maximum = (schema.maximum as number | undefined) ?? Infinity
+  if (schema.type === 'integer' && maximum > INT32_MAX) schema.format = 'int64'
 }
 
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas'])
 const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems'])
-const SCHEMA_VALUES = new Set(['items', 'additionalProperties', 'not', 'contains', 'propertyNames', 'if', 'then', 'else'])
+const SCHEMA_VALUES = new Set([
+  'items', 'additionalProperties', 'not', 'contains', 'propertyNames', 'if', 'then', 'else',
+])
 
 /** Calls `visit` on every subschema (not on `properties` maps, `enum` or `example` values). */
 function walkSchemas(schema: Json, visit: (schema: Json) => void) {

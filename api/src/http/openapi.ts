@@ -49,12 +49,14 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Document {
     if (!operation) continue
     for (const [type, media] of Object.entries(route.request?.body?.content ?? {})) {
       const target = operation.requestBody?.content[type]
-      if (target && media && 'schema' in media && media.schema instanceof z.ZodType) target.schema = bodies.convert(media.schema, 'input')
+      const schema = zodOf(media)
+      if (target && schema) target.schema = bodies.convert(schema, 'input')
     }
     for (const [status, response] of Object.entries(route.responses)) {
       for (const [type, media] of Object.entries(('content' in response && response.content) || {})) {
         const target = operation.responses[status]?.content?.[type]
-        if (target && media && 'schema' in media && media.schema instanceof z.ZodType) target.schema = bodies.convert(media.schema, 'output')
+        const schema = zodOf(media)
+        if (target && schema) target.schema = bodies.convert(schema, 'output')
       }
     }
   }
@@ -64,6 +66,11 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Document {
   for (const name of missingRefs(paths, schemas)) schemas[name] = previous[name] as Record<string, unknown>
   documentHttp(paths as Parameters<typeof documentHttp>[0])
   return { ...doc, paths, components: { ...doc.components, schemas: sortedKeys(schemas), headers: HEADER_COMPONENTS } }
+}
+
+function zodOf(media: unknown): z.ZodType | undefined {
+  const schema = (media as { schema?: unknown } | undefined)?.schema
+  return schema instanceof z.ZodType ? schema : undefined
 }
 
 function missingRefs(value: unknown, schemas: Record<string, unknown>): string[] {

@@ -12,7 +12,8 @@ export function answerOrProblem<T>(where: FieldError['in'], run: () => T): T {
     return run()
   } catch (err) {
     if (!(err instanceof PlanInputError)) throw err
-    throw new ProblemError(problemTypeOf(err, where), err.message, [{ in: where, pointer: err.pointer, detail: err.message }])
+    const errors = [{ in: where, pointer: err.pointer, detail: err.message }]
+    throw new ProblemError(problemTypeOf(err, where), err.message, errors)
   }
 }
 

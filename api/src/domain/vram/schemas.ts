@@ -121,7 +121,8 @@ export const VramFitAnswerSchema = z
     recommendation: z
       .object({
         targetId: z.string().meta({
-          description: 'Stable id of the recommended GPU set, for automation: `<node>/<gpu slug>` per GPU, joined by `+`',
+          description:
+            'Stable id of the recommended GPU set, for automation: `<node>/<gpu slug>` per GPU, joined by `+`',
           example: 'meraxes/nvidia-rtx-3090-ti',
         }),
         target: z.string().meta({ description: 'Display label of the same GPU set' }),

@@ -21,7 +21,8 @@ export const getIommuGroupRoute = createRoute({
   tags: ['catalog'],
   summary: 'One IOMMU group with its members',
   description:
-    'One IOMMU group of a node with its member devices. For whether it can be passed through, see `GET …/iommu-groups/{group}/check`.',
+    'One IOMMU group of a node with its member devices. For whether it can be passed through, see ' +
+    '`GET …/iommu-groups/{group}/check`.',
   request: { params: GroupParamsSchema },
   responses: {
     200: { description: 'The group', content: { 'application/json': { schema: IommuGroupSchema } } },

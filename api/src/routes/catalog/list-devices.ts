@@ -18,7 +18,8 @@ const GroupSchema = z
 
 const DeviceFilterSchema = z.object({
   node: filterValues(NodeIdSchema, 'Only these nodes').meta({ example: ['meraxes'] }),
-  class: filterValues(ClassSchema, 'PCI class prefix (2 digits) or class and subclass (4 digits)').meta({ example: ['0300', '0108'] }),
+  class: filterValues(ClassSchema, 'PCI class prefix (2 digits) or class and subclass (4 digits)')
+    .meta({ example: ['0300', '0108'] }),
   iommuGroup: filterValues(GroupSchema, 'IOMMU group number (-1 = in no group)').meta({ example: ['31'] }),
   vendorDevice: filterValues(PciIdSchema, 'vendor:device').meta({ example: ['10de:2203'] }),
   role: filterValues(DeviceRoleSchema, 'What the device is for in the lab').meta({ example: ['gpu'] }),
@@ -39,7 +40,9 @@ export const listDevicesRoute = createRoute({
   responses: {
     200: {
       description: 'Matching devices with their node',
-      content: { 'application/json': { schema: listOf(NodeDeviceSchema, 'NodeDeviceList', 'PCI devices with their node') } },
+      content: {
+        'application/json': { schema: listOf(NodeDeviceSchema, 'NodeDeviceList', 'PCI devices with their node') },
+      },
     },
     ...problemResponses(400),
   },

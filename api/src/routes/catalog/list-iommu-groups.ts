@@ -19,10 +19,14 @@ export const listIommuGroupsRoute = createRoute({
   tags: ['catalog'],
   summary: 'The IOMMU groups of a node, with their members',
   description:
-    'The IOMMU groups of a node, sorted by number, each with its member devices. A group passes to a VM as a whole.',
+    'The IOMMU groups of a node, sorted by number, each with its member devices. A group passes to a ' +
+    'VM as a whole.',
   request: { params: NodeParamSchema, query: z.object(PAGE_PARAMS) },
   responses: {
-    200: { description: 'Groups sorted by number', content: { 'application/json': { schema: listOf(IommuGroupSchema, 'IommuGroupList', 'IOMMU groups of a node') } } },
+    200: {
+      description: 'Groups sorted by number',
+      content: { 'application/json': { schema: listOf(IommuGroupSchema, 'IommuGroupList', 'IOMMU groups of a node') } },
+    },
     ...problemResponses(400, 404),
   },
 })

@@ -12,7 +12,8 @@ export const listNodesRoute = createRoute({
   tags: ['catalog'],
   summary: 'List the nodes of the lab',
   description:
-    'Every node of the lab with its GPUs (address, model, VRAM in bytes) and counts of devices and IOMMU groups. `href` is the node\'s own resource.',
+    'Every node of the lab with its GPUs (address, model, VRAM in bytes) and counts of devices and ' +
+    'IOMMU groups. `href` is the node\'s own resource.',
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
     200: {

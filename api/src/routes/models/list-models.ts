@@ -11,7 +11,8 @@ export const listModelsRoute = createRoute({
   tags: ['models'],
   summary: 'List the model registry (hyperparameters, Ollama tags)',
   description:
-    'The LLM registry the VRAM planner knows: architecture hyperparameters (layers, heads, KV heads, head size, FFN, vocabulary, sliding windows, MoE) and the Ollama tags that name each model.',
+    'The LLM registry the VRAM planner knows: architecture hyperparameters (layers, heads, KV heads, ' +
+    'head size, FFN, vocabulary, sliding windows, MoE) and the Ollama tags that name each model.',
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
     200: { description: 'Every registry model', content: { 'application/json': { schema: listOf(LlmModelSchema, 'LlmModelList', 'Models of the registry') } } },

@@ -11,7 +11,8 @@ export const listQuantizationsRoute = createRoute({
   tags: ['models'],
   summary: 'The llama-quantize presets the planner emulates, with their per-tensor rules',
   description:
-    'The llama-quantize presets (Q4_K_M, Q8_0, …) the planner emulates: the base ggml type, bits per weight of each type and the per-tensor rules that pick them.',
+    'The llama-quantize presets (Q4_K_M, Q8_0, …) the planner emulates: the base ggml type, bits per ' +
+    'weight of each type and the per-tensor rules that pick them.',
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
     200: { description: 'Every preset', content: { 'application/json': { schema: listOf(QuantizationInfoSchema, 'QuantizationInfoList', 'Quantization presets') } } },
