@@ -142,8 +142,9 @@ describe('HTTP behaviour', () => {
   it('answers a wrong method with 405 and Allow', async () => {
     const res = await request('/api/v1/nodes', { method: 'DELETE' })
     expect(res.status).toBe(405)
-    expect(res.headers.get('allow')).toContain('GET')
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
     await problemOf(res)
+    expect((await request('/api/v1/plan/vram-fit', { method: 'GET' })).headers.get('allow')).toBe('POST')
   })
 
   it('answers a non-JSON POST with 415', async () => {
