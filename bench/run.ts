@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { loadCatalog } from '../api/scripts/load-catalog.ts'
 import { createApp } from '../api/src/app.ts'
-import { documentConfig } from '../api/src/http/openapi.ts'
+import { openApiDocument } from '../api/src/http/openapi.ts'
 import { deviceCount } from './generate-catalog.ts'
 import { startDevServer } from './lib/dev-server.ts'
 import { appCall, heapGrowth, rate } from './lib/in-process.ts'
@@ -45,7 +45,7 @@ step(`  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 10
 
 const catalog = loadCatalog('data')
 const app = createApp(catalog)
-const doc = app.getOpenAPI31Document(documentConfig) as Parameters<typeof plannerCalls>[0]
+const doc = openApiDocument(app) as Parameters<typeof plannerCalls>[0]
 const { calls: planners, skipped } = plannerCalls(doc)
 for (const s of skipped) step(`  skip ${s.operationId} (${s.path}): ${s.reason}`)
 

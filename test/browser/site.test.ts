@@ -217,6 +217,26 @@ describe('facts rendered from data/', () => {
     expect(errors, errors.join('\n')).toEqual([])
   })
 
+  it('keeps /api/docs working after a reload, when the page comes back as a 304', async () => {
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    await page.goto(`${base}/api/docs`)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    const revalidated = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/docs')
+    await page.reload()
+    // A reload revalidates with If-None-Match and the server answers 304; Chromium then takes
+    // the 304's headers, so it must carry the page's CSP, not the API's (else Swagger UI's
+    // script and styles are blocked and the page stays blank).
+    const request = await revalidated
+    const tag = await request.headerValue('if-none-match')
+    expect(tag).toBeTruthy()
+    const answer = await fetch(`${base}/api/docs`, { headers: { 'If-None-Match': tag! } })
+    expect(answer.status).toBe(304)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    expect(errors, errors.join('\n')).toEqual([])
+  })
+
   it('renders in dark mode', async () => {
     await page.emulateMedia({ colorScheme: 'dark' })
     await page.goto(`${base}/`)

@@ -8,8 +8,9 @@ describe('GET /api/v1/models', () => {
   it('lists the registry', async () => {
     const res = await request('/api/v1/models')
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { id: string }[]
-    expect(body.map((m) => m.id)).toContain('qwen2.5-14b')
+    const body = (await res.json()) as { items: { id: string }[]; count: number }
+    expect(body.items.map((m) => m.id)).toContain('qwen2.5-14b')
+    expect(body.count).toBe(body.items.length)
   })
 
   it('gets one model by id or Ollama tag, with a size per preset', async () => {
@@ -30,8 +31,8 @@ describe('GET /api/v1/models', () => {
 
 describe('GET /api/v1/quantizations', () => {
   it('lists the presets with their default ggml type', async () => {
-    const body = (await (await request('/api/v1/quantizations')).json()) as { quantization: string; defaultType: string }[]
-    expect(body.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
+    const body = (await (await request('/api/v1/quantizations')).json()) as { items: { quantization: string; defaultType: string }[] }
+    expect(body.items.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
   })
 })
 
@@ -54,8 +55,8 @@ describe('POST /api/v1/plan/vram-fit', () => {
   })
 
   it.each([
-    [{ model: 'llama-9b' }, 404, '/model'],
-    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 404, '/targets/0'],
+    [{ model: 'llama-9b' }, 422, '/model'],
+    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 422, '/targets/0'],
     [{ model: 'gemma-2-9b', contextLength: 100000 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', contextLength: 0 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', kvCacheType: 'q4_0', flashAttention: false }, 422, '/kvCacheType'],

@@ -4,6 +4,7 @@
  */
 import type { VramFitAnswer, VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
 import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
+import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { int, oneOf, slug, text } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
@@ -38,10 +39,10 @@ export class VramFitPlanner extends PlannerElement {
   }
 
   protected async setup(): Promise<void> {
-    const [nodes, models, quants] = await Promise.all([
-      this.call<NodeSummary[]>('/api/v1/nodes'),
-      this.call<LlmModel[]>('/api/v1/models'),
-      this.call<QuantizationInfo[]>('/api/v1/quantizations'),
+    const [{ items: nodes }, { items: models }, { items: quants }] = await Promise.all([
+      this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`),
+      this.call<ListPage<LlmModel>>(`/api/v1/models${WHOLE_LIST}`),
+      this.call<ListPage<QuantizationInfo>>(`/api/v1/quantizations${WHOLE_LIST}`),
     ])
     const gpuNodes = nodes.filter((n) => n.gpus.length > 0)
     // Known values are now known: an unknown one is named before any plan is asked for.

@@ -43,6 +43,7 @@ describe('planVramFit: inference', () => {
     expect(single('meraxes').tokensPerSecond!).toBeGreaterThan(155)
     expect(single('meraxes').tokensPerSecond!).toBeLessThan(168)
     expect(a.recommendation?.target).toContain('MERAXES')
+    expect(a.recommendation?.targetId).toBe('meraxes/nvidia-rtx-3090-ti')
   })
 
   it('offloads the last layers of Qwen2.5-14B on CARAXES (partial) and ranks every GPU set for "all"', () => {

@@ -48,7 +48,8 @@ function recommend(results: VramFitResult[]): VramFitAnswer['recommendation'] {
   const how = best.verdict === 'fits' ? 'fits entirely in VRAM'
     : best.cpuMoeLayers !== null ? `runs with the MoE experts of ${best.cpuMoeLayers} of ${best.totalLayers - 1} layers on the CPU (--n-cpu-moe ${best.cpuMoeLayers})`
     : `runs with ${best.gpuLayers} of ${best.totalLayers} layers on the GPU`
-  return { target: best.target.label, reason: `${best.target.label} ${how}${speed}.` }
+  const targetId = best.target.gpus.map((g) => `${g.node}/${g.gpu}`).join('+')
+  return { targetId, target: best.target.label, reason: `${best.target.label} ${how}${speed}.` }
 }
 
 function fitTraining(r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set: LabGpu[]): VramFitResult {

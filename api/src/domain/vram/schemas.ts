@@ -118,7 +118,17 @@ export const VramFitAnswerSchema = z
       contextLength: z.int(), kvCacheType: KvCacheTypeSchema, flashAttention: z.boolean(), parallel: z.int(), ubatch: z.int(), mode: PlanModeSchema,
     }),
     results: z.array(VramFitResultSchema).meta({ description: 'Best first' }),
-    recommendation: z.object({ target: z.string(), reason: z.string() }).nullable(),
+    recommendation: z
+      .object({
+        targetId: z.string().meta({
+          description:
+            'Stable id of the recommended GPU set, for automation: `<node>/<gpu slug>` per GPU, joined by `+`',
+          example: 'meraxes/nvidia-rtx-3090-ti',
+        }),
+        target: z.string().meta({ description: 'Display label of the same GPU set' }),
+        reason: z.string(),
+      })
+      .nullable(),
     warnings: z.array(z.string()),
     assumptions: z.array(AssumptionSchema),
   })
