@@ -19,6 +19,7 @@ import { storageRouter } from './routes/storage/index.ts'
 import { importRouter } from './routes/import/index.ts'
 import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
+import { gpusRouter } from './routes/gpus/index.ts'
 import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
 
@@ -54,6 +55,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', storageRouter)
   app.route('/', importRouter)
   app.route('/', modelsRouter)
+  app.route('/', gpusRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)
   app.doc31(OPENAPI_PATH, documentConfig)
