@@ -11,6 +11,7 @@ import type { GpuModel, NodeRecord, PcieLink } from '../catalog/schemas.ts'
 import { pcieMBps, round } from '../catalog/units.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { metalWorkingSetBytes } from './backend-costs.ts'
+import { GPU_BANDWIDTH_EFFICIENCY } from './throughput.ts'
 import type { InlineGpu, WhatIfGpu } from './target-schemas.ts'
 import type { LabGpu } from './targets.ts'
 
@@ -62,8 +63,14 @@ function slotNote(catalog: Catalog, node: NodeRecord, name: string, card: PcieLi
   return { pcie, note: `${name} in ${node.name}: assumed in the slot of its current GPU, which runs at ${linkText(slot)}; the card runs at ${linkText(pcie!)}${capped}.` }
 }
 
+/** Decode speed is calibrated on CUDA only (throughput.ts η); say so for every other backend. */
+function speedNote(name: string, backend: GpuBackend): string[] {
+  if (backend === 'cuda') return []
+  return [`${name}: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = ${GPU_BANDWIDTH_EFFICIENCY}); ${backend} is not calibrated and often decodes slower.`]
+}
+
 function libraryGpu(card: GpuModel, node: NodeRecord, backend: GpuBackend, notes: string[], pcie: PcieLink | null): LabGpu {
-  return { node, model: { ...card, pcie }, address: null, backend, hypothetical: true, notes }
+  return { node, model: { ...card, pcie }, address: null, backend, hypothetical: true, notes: [...notes, ...speedNote(card.name, backend)] }
 }
 
 function chooseBackend(card: GpuModel, wanted: GpuBackend | undefined, pointer: string): GpuBackend {
@@ -83,14 +90,14 @@ function fromLibrary(catalog: Catalog, t: WhatIfGpu, pointer: string): LabGpu {
 function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
   const name = t.name ?? `inline ${gib(t.vramBytes)} GiB ${t.backend} GPU`
   const base = { slug: 'inline', name, memoryBandwidthGBps: t.memoryBandwidthGBps, supportsBf16: false, supportsFlashAttention2: false }
-  const notes = [`${name}: BF16 and FlashAttention-2 support unknown; fine-tuning plans assume neither.`]
+  const notes = [`${name}: BF16 and FlashAttention-2 support unknown; fine-tuning plans assume neither.`, ...speedNote(name, t.backend)]
   if (t.backend === 'metal') {
     for (const field of ['node', 'pcie'] as const) {
       if (t[field] !== undefined) throw new PlanInputError('invalid', `${pointer}/${field}`, `A metal GPU shares unified memory with its own CPU: it has no ${field === 'node' ? 'place in a lab node' : 'PCIe link'}; leave ${field} out.`)
     }
     const usable = t.metalWorkingSetBytes ?? metalWorkingSetBytes(t.vramBytes)
     if (usable > t.vramBytes) throw new PlanInputError('invalid', `${pointer}/metalWorkingSetBytes`, `metalWorkingSetBytes ${usable} exceeds the unified memory vramBytes ${t.vramBytes}.`)
-    const how = t.metalWorkingSetBytes === undefined ? `the default ${t.vramBytes > 36 * 2 ** 30 ? '3/4' : '2/3'} (raise it with sysctl iogpu.wired_limit_mb)` : 'as given'
+    const how = t.metalWorkingSetBytes === undefined ? `the default ${t.vramBytes > 36 * 2 ** 30 ? '3/4' : '2/3'}; raise it with sysctl iogpu.wired_limit_mb` : 'as given'
     notes.push(`${name}: Metal may wire ${gib(usable)} GiB of the ${gib(t.vramBytes)} GiB unified memory (recommendedMaxWorkingSetSize, ${how}).`)
     return { node: NO_NODE, model: { ...base, vramBytes: usable, pcie: null }, address: null, backend: 'metal', hypothetical: true, notes }
   }
