@@ -60,6 +60,12 @@ describe('what-if: a library card in a lab node', () => {
     expect(r.verdict).toBe('fits')
   })
 
+  it('says that decode speed off CUDA uses the CUDA-calibrated efficiency', () => {
+    const r = only(plan({ model: 'gemma-3-27b', targets: [{ gpu: 'amd-rx-7900-xtx', node: 'meraxes', backend: 'vulkan' }] }))
+    expect(r.target.gpus[0]!.backend).toBe('vulkan')
+    expect(r.notes).toContain('Radeon RX 7900 XTX: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = 0.74); vulkan is not calibrated and often decodes slower.')
+  })
+
   it('carries the card\'s runtime notes (CUDA 13 dropped Pascal) into the answer', () => {
     const r = only(plan({ model: 'llama-3.1-8b', targets: [{ gpu: 'nvidia-tesla-p40', node: 'meraxes' }] }))
     expect(r.notes.some((n) => n.startsWith('Tesla P40: CUDA 13 removed support for Maxwell, Pascal and Volta'))).toBe(true)
