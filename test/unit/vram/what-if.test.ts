@@ -136,6 +136,32 @@ describe('what-if: "library" ranks every card as a single GPU', () => {
   })
 })
 
+describe('what-if: {"library": {…}} ranks a filtered part of the library in a lab node', () => {
+  it('places every card of 16 GiB or more in CARAXES\'s slot, where CPU layers get its host RAM', () => {
+    const a = plan({ model: 'qwen2.5-32b', contextLength: 8192, targets: { library: { node: 'caraxes', minVramBytes: 16 * GIB } } })
+    const expected = catalog.gpuModels.filter((g) => g.vramBytes >= 16 * GIB).length
+    expect(a.results).toHaveLength(expected)
+    expect(a.results.every((r) => r.target.gpus[0]!.node === 'caraxes' && r.target.gpus[0]!.vramBytes >= 16 * GIB)).toBe(true)
+    expect(a.warnings).toContain(`targets "library": ${expected} library cards, each alone in CARAXES's GPU slot.`)
+    // Qwen2.5-32B Q4_K_M (~18.5 GiB) overflows a 16 GiB card: the rest runs on CARAXES's 40 GB/s host RAM.
+    const partial = a.results.find((r) => r.verdict === 'partial-offload')!
+    expect(partial.tokensPerSecond).toBeGreaterThan(0)
+  })
+
+  it('plans each card on the first of its backends the filter lists', () => {
+    const a = plan({ model: 'llama-3.1-8b', targets: { library: { vendor: ['AMD'], backend: ['vulkan'] } } })
+    expect(a.results.every((r) => r.target.gpus[0]!.backend === 'vulkan')).toBe(true)
+    expect(a.results.map((r) => r.target.gpus[0]!.gpu)).not.toContain('amd-instinct-mi100') // CDNA: ROCm only
+  })
+
+  it.each([
+    [{ vendor: ['Intel' as const], minVramBytes: 64 * GIB }, 'invalid', '/targets/library'],
+    [{ node: 'caraxis' }, 'not-found', '/targets/library/node'],
+  ])('%j → %s at %s', (library, kind, pointer) => {
+    expect(planError({ model: 'llama-3.1-8b', targets: { library } })).toMatchObject({ kind, pointer })
+  })
+})
+
 describe('what-if: bad targets', () => {
   it.each([
     [{ gpu: 'nvidia-rtx-4095', node: 'caraxes' }, 'not-found', '/targets/0/gpu', 'nvidia-rtx-4090'],

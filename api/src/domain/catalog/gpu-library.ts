@@ -23,7 +23,7 @@ export interface GpuFilter {
   minVramBytes: number | null
 }
 
-/** The cards matching every given filter, ordered by slug. */
+/** The cards matching every given filter, ordered by slug (ASCII, so no locale collation). */
 export function filterGpus(gpus: readonly GpuModel[], f: GpuFilter): GpuModel[] {
   const vendors = f.vendors.map((v) => v.toLowerCase())
   return gpus
@@ -31,5 +31,5 @@ export function filterGpus(gpus: readonly GpuModel[], f: GpuFilter): GpuModel[] 
     .filter((g) => f.backends.length === 0 || g.backends.some((b) => f.backends.includes(b)))
     .filter((g) => f.segments.length === 0 || f.segments.includes(g.segment))
     .filter((g) => f.minVramBytes === null || g.vramBytes >= f.minVramBytes)
-    .sort((a, b) => a.slug.localeCompare(b.slug))
+    .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { GpuBackendSchema, GpuPassthroughSchema, GpuProvenanceSchema, GpuVendorSchema, PublicSourceSchema } from './gpu-schemas.ts'
+import { GpuBackendSchema, GpuPassthroughSchema, GpuProvenanceSchema, GpuSegmentSchema, GpuVendorSchema, PublicSourceSchema } from './gpu-schemas.ts'
 import { ProvenanceSchema } from './provenance.ts'
 
 /** Lowercase slug: `meraxes`, `nvidia-rtx-3090-ti`. */
@@ -53,7 +53,7 @@ export const GpuModelFieldsSchema = z.object({
   name: z.string(),
   chip: z.string(),
   architecture: z.string(),
-  segment: z.enum(['consumer', 'workstation', 'datacenter']),
+  segment: GpuSegmentSchema,
   /** CUDA compute capability, e.g. "7.5" (Turing); null for AMD and Intel cards. */
   computeCapability: z.string().regex(/^\d+\.\d+$/).nullable(),
   /** LLVM AMDGPU processor (ROCm's target), e.g. "gfx1100"; null for NVIDIA and Intel cards. */

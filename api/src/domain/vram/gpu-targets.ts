@@ -4,7 +4,7 @@
  * card, and the whole library ranked card by card (the upgrade question).
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { requireLibraryGpu } from '../catalog/gpu-library.ts'
+import { filterGpus, requireLibraryGpu } from '../catalog/gpu-library.ts'
 import type { GpuBackend } from '../catalog/gpu-schemas.ts'
 import { gpuModelOf, requireNode } from '../catalog/lookup.ts'
 import type { GpuModel, NodeRecord, PcieLink } from '../catalog/schemas.ts'
@@ -12,7 +12,7 @@ import { pcieMBps, round } from '../catalog/units.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { metalWorkingSetBytes } from './backend-costs.ts'
 import { GPU_BANDWIDTH_EFFICIENCY } from './throughput.ts'
-import type { InlineGpu, WhatIfGpu } from './target-schemas.ts'
+import type { InlineGpu, LibraryTargets, WhatIfGpu } from './target-schemas.ts'
 import type { LabGpu } from './targets.ts'
 
 /**
@@ -119,7 +119,22 @@ export function whatIfGpu(catalog: Catalog, t: WhatIfGpu | InlineGpu, index: num
   return 'gpu' in t ? fromLibrary(catalog, t, pointer) : inlineCard(catalog, t, pointer)
 }
 
-/** Every library card alone, on its first backend, in no node: VRAM and decode speed decide. */
-export function librarySets(catalog: Catalog): LabGpu[][] {
-  return catalog.gpuModels.map((card) => [libraryGpu(card, NO_NODE, card.backends[0]!, [], card.pcie)])
+/**
+ * Every library card alone (the upgrade question): all of them for "library", in no node; or
+ * the cards an object's filters keep, in its node when it names one. A card runs the first of
+ * its backends the filter lists (its own first without a backend filter).
+ */
+export function librarySets(catalog: Catalog, targets: 'library' | LibraryTargets): LabGpu[][] {
+  const options = targets === 'library' ? {} : targets.library
+  const cards = filterGpus(catalog.gpuModels, {
+    vendors: options.vendor ?? [], backends: options.backend ?? [], segments: options.segment ?? [], minVramBytes: options.minVramBytes ?? null,
+  })
+  if (cards.length === 0) throw new PlanInputError('invalid', '/targets/library', 'No library card matches these filters (GET /api/v1/gpus takes the same ones).')
+  const node = options.node === undefined ? NO_NODE : requireNode(catalog, options.node, '/targets/library/node')
+  return cards.map((card) => {
+    const backend = card.backends.find((b) => options.backend?.includes(b) ?? true)!
+    if (node === NO_NODE) return [libraryGpu(card, node, backend, [], card.pcie)]
+    const { pcie, note } = slotNote(catalog, node, card.name, card.pcie)
+    return [libraryGpu(card, node, backend, [note], pcie)]
+  })
 }

@@ -95,7 +95,13 @@ function assertExactBytes(results: VramFitResult[]): void {
   }
 }
 
-const LIBRARY_WARNING = 'targets "library": every library card alone, in no node, on its first backend: load time and layers left on the CPU are not priced. For one card in a lab node use {"gpu": "<slug>", "node": "<node>"}.'
+/** What a library ranking assumed: where the cards sit and what is therefore not priced. */
+function libraryWarning(targets: VramFitRequest['targets'], cards: number): string | null {
+  if (targets === 'all' || Array.isArray(targets)) return null
+  const node = targets === 'library' ? undefined : targets.library.node
+  if (node !== undefined) return `targets "library": ${cards} library cards, each alone in ${node.toUpperCase()}'s GPU slot.`
+  return `targets "library": ${cards} library cards, each alone in no node: load time and layers left on the CPU are not priced; give {"library": {"node": "<node>"}} to place them in a lab node.`
+}
 
 /** A what-if set's assumptions go with its result; a card without a node has no drive to load from. */
 function withWhatIf(set: LabGpu[], result: VramFitResult): VramFitResult {
@@ -114,7 +120,8 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const results = sets
     .map((set) => withWhatIf(set, req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set) : fitTraining(r, w, req, set)))
     .sort(compareResults)
-  if (req.targets === 'library') warnings.push(LIBRARY_WARNING)
+  const library = libraryWarning(req.targets, results.length)
+  if (library) warnings.push(library)
   assertExactBytes(results)
   return {
     model: {

@@ -3,7 +3,7 @@
  * GPU slug: a library card placed (hypothetically) in a lab node, or an inline card.
  */
 import { z } from 'zod'
-import { GpuBackendSchema } from '../catalog/gpu-schemas.ts'
+import { GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema } from '../catalog/gpu-schemas.ts'
 import { NodeIdSchema, PcieLinkSchema, SlugSchema } from '../catalog/schemas.ts'
 
 export const WhatIfGpuSchema = z
@@ -33,8 +33,23 @@ export const TargetItemSchema = z
   .meta({ id: 'VramTarget', description: 'A lab node id or GPU slug, a library card in a node, or an inline card' })
 export type TargetItem = z.infer<typeof TargetItemSchema>
 
+export const LibraryTargetsSchema = z
+  .object({
+    library: z
+      .object({
+        node: NodeIdSchema.optional().meta({ description: 'Plan every card in this lab node (its slot, drives and host RAM); default: in no node' }),
+        vendor: z.array(GpuVendorSchema).min(1).max(3).optional(),
+        backend: z.array(GpuBackendSchema).min(1).max(5).optional().meta({ description: 'Cards that run any of these; each is planned on the first of its backends listed here' }),
+        segment: z.array(GpuSegmentSchema).min(1).max(3).optional(),
+        minVramBytes: z.int().min(0).max(2 ** 44).optional(),
+      })
+      .meta({ description: 'Which library cards to rank, and where' }),
+  })
+  .meta({ id: 'LibraryTargets', example: { library: { node: 'caraxes', minVramBytes: 17179869184 } } })
+export type LibraryTargets = z.infer<typeof LibraryTargetsSchema>
+
 export const TargetsSchema = z
-  .union([z.literal('all'), z.literal('library'), z.array(TargetItemSchema).min(1).max(8)])
+  .union([z.literal('all'), z.literal('library'), LibraryTargetsSchema, z.array(TargetItemSchema).min(1).max(8)])
   .default('all')
-  .meta({ description: '"all" ranks every GPU and GPU combination of the lab; "library" ranks every library card as a single GPU (the upgrade question); a list is one GPU set (several = one layer split)' })
+  .meta({ description: '"all" ranks every GPU and GPU combination of the lab; "library" ranks every library card as a single GPU (the upgrade question), {"library": {…}} a filtered part of it in a lab node; a list is one GPU set (several = one layer split)' })
 export type Targets = z.infer<typeof TargetsSchema>

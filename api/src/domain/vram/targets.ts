@@ -61,7 +61,7 @@ function allCombinations(gpus: LabGpu[]): LabGpu[][] {
 export function resolveTargets(catalog: Catalog, targets: Targets): LabGpu[][] {
   const gpus = labGpus(catalog)
   if (targets === 'all') return allCombinations(gpus)
-  if (targets === 'library') return librarySets(catalog)
+  if (targets === 'library' || !Array.isArray(targets)) return librarySets(catalog, targets)
   const chosen = targets.flatMap((t, i) => (typeof t === 'string' ? resolveOne(gpus, t, i) : [whatIfGpu(catalog, t, i)]))
   return [chosen.filter((g, i) => chosen.indexOf(g) === i)]
 }

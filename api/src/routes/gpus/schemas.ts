@@ -1,6 +1,6 @@
 /** Query and response shapes of the GPU library operations. */
 import { z } from '@hono/zod-openapi'
-import { GpuBackendSchema, GpuVendorSchema } from '../../domain/catalog/gpu-schemas.ts'
+import { GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema, ResetBugSchema } from '../../domain/catalog/gpu-schemas.ts'
 import { GpuModelFieldsSchema, SlugSchema } from '../../domain/catalog/schemas.ts'
 
 /**
@@ -35,7 +35,7 @@ const integer = (description: string, example: number, max: number) =>
 export const GpuListQuerySchema = z.object({
   vendor: anyOf(GpuVendorSchema.options, 'Vendor (nvidia, amd, intel; any case)', 'amd,intel'),
   backend: anyOf(GpuBackendSchema.options, 'A ggml backend the card runs', 'rocm'),
-  segment: anyOf(['consumer', 'workstation', 'datacenter'], 'Market segment', 'datacenter'),
+  segment: anyOf(GpuSegmentSchema.options, 'Market segment', 'datacenter'),
   minVramBytes: integer('Only cards with at least this much VRAM', 17179869184, Number.MAX_SAFE_INTEGER).optional(),
   limit: integer('Page size (default 100, at most 1000)', 100, 1000).refine((n) => n >= 1, 'expected at least 1').optional(),
   offset: integer('Items to skip (default 0)', 0, Number.MAX_SAFE_INTEGER).optional(),
@@ -45,7 +45,7 @@ export const GpuSummarySchema = GpuModelFieldsSchema.pick({
   slug: true, vendor: true, name: true, architecture: true, segment: true, computeCapability: true, gfxTarget: true,
   vramBytes: true, memoryBandwidthGBps: true, pcie: true, tdpWatts: true, slotWidth: true, cooling: true, backends: true,
 })
-  .extend({ resetBug: z.enum(['affected', 'not-affected', 'unknown']), href: z.string() })
+  .extend({ resetBug: ResetBugSchema, href: z.string() })
   .meta({ id: 'GpuSummary' })
 
 export const GpuListSchema = z
