@@ -8,10 +8,12 @@ import { GpuModelFieldsSchema, SlugSchema } from '../../domain/catalog/schemas.t
  * (`?vendor=amd,intel`); Hono hands a repeated parameter over as an array.
  */
 function anyOf(values: readonly string[], description: string, example: string) {
-  const one = values.join('|')
+  // Any case, spelled out per letter: a JSON Schema pattern has no flags, so /i would not survive.
+  const anyCase = (v: string) => [...v].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join('')
+  const one = values.map(anyCase).join('|')
   const list = z
     .string()
-    .regex(new RegExp(`^(?:${one})(?:,(?:${one}))*$`, 'i'), `expected one or more of ${values.join(', ')}, comma-separated or repeated`)
+    .regex(new RegExp(`^(?:${one})(?:,(?:${one}))*$`), `expected one or more of ${values.join(', ')}, comma-separated or repeated`)
   return z
     .union([list, z.array(list)])
     .optional()
