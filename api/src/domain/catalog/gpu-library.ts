@@ -14,7 +14,7 @@ export function requireLibraryGpu(catalog: Catalog, slug: string, pointer: strin
   throw new PlanInputError('not-found', pointer, `No GPU "${slug}" in the library (GET /api/v1/gpus lists ${catalog.gpuModels.length}). Nearest: ${close.join(', ')}.`)
 }
 
-export interface GpuFilter {
+interface GpuFilter {
   /** Any of these vendors (case-insensitive); empty = all. */
   vendors: string[]
   /** Cards that run any of these backends; empty = all. */

@@ -56,4 +56,3 @@ export const GpuPassthroughSchema = z
     quirks: z.array(z.string().min(1)).default([]),
   })
   .meta({ id: 'GpuPassthrough' })
-export type GpuPassthrough = z.infer<typeof GpuPassthroughSchema>

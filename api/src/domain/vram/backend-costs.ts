@@ -17,7 +17,7 @@ interface BackendCost {
 
 const OLLAMA_DEVICE = 'ollama ml/device.go DeviceInfo.MinimumMemory (https://github.com/ollama/ollama/blob/main/ml/device.go)'
 
-export const BACKEND_COSTS: Record<GpuBackend, BackendCost> = {
+const BACKEND_COSTS: Record<GpuBackend, BackendCost> = {
   cuda: {
     contextBytes: CUDA_CONTEXT_BYTES,
     formula: '457 MiB CUDA context per GPU (measured 451-456 MiB per RTX 4090)',

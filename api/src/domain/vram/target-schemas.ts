@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema } from '../catalog/gpu-schemas.ts'
 import { NodeIdSchema, PcieLinkSchema, SlugSchema } from '../catalog/schemas.ts'
 
-export const WhatIfGpuSchema = z
+const WhatIfGpuSchema = z
   .object({
     gpu: SlugSchema.max(100).meta({ description: 'A GPU library slug (GET /api/v1/gpus)', example: 'nvidia-rtx-4090' }),
     node: NodeIdSchema.meta({ description: 'The lab node it would sit in: its GPU slot and drives price the load time, its host RAM the offloaded layers' }),
@@ -15,7 +15,7 @@ export const WhatIfGpuSchema = z
   .meta({ id: 'WhatIfGpuTarget', example: { gpu: 'nvidia-rtx-4090', node: 'caraxes' } })
 export type WhatIfGpu = z.infer<typeof WhatIfGpuSchema>
 
-export const InlineGpuSchema = z
+const InlineGpuSchema = z
   .object({
     name: z.string().min(1).max(100).optional().meta({ description: 'Label in the answer' }),
     vramBytes: z.int().min(2 ** 28).max(2 ** 44).meta({ description: 'Dedicated VRAM; for metal the unified memory size' }),
@@ -28,12 +28,11 @@ export const InlineGpuSchema = z
   .meta({ id: 'InlineGpuTarget', example: { name: 'Mac Studio M2 Ultra', vramBytes: 206158430208, memoryBandwidthGBps: 800, backend: 'metal' } })
 export type InlineGpu = z.infer<typeof InlineGpuSchema>
 
-export const TargetItemSchema = z
+const TargetItemSchema = z
   .union([z.string().min(1).max(100), WhatIfGpuSchema, InlineGpuSchema])
   .meta({ id: 'VramTarget', description: 'A lab node id or GPU slug, a library card in a node, or an inline card' })
-export type TargetItem = z.infer<typeof TargetItemSchema>
 
-export const LibraryTargetsSchema = z
+const LibraryTargetsSchema = z
   .object({
     library: z
       .object({
