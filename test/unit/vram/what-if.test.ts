@@ -58,6 +58,7 @@ describe('what-if: a library card in a lab node', () => {
     expect(r.target.crossNode).toBe(false)
     expect(r.target.gpus.map((g) => g.hypothetical)).toEqual([false, true])
     expect(r.verdict).toBe('fits')
+    expect(r.notes).toContain('GeForce RTX 3090 is a second card in MERAXES: it was priced in the slot of the GPU already there; a second slot is often narrower (check the board).')
   })
 
   it('says that decode speed off CUDA uses the CUDA-calibrated efficiency', () => {

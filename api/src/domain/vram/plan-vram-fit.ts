@@ -106,6 +106,10 @@ function libraryWarning(targets: VramFitRequest['targets'], cards: number): stri
 /** A what-if set's assumptions go with its result; a card without a node has no drive to load from. */
 function withWhatIf(set: LabGpu[], result: VramFitResult): VramFitResult {
   const notes = [...result.notes, ...set.flatMap((g) => g.notes)]
+  // The catalog knows a node's GPU slot only through the card in it; a card added beside it
+  // usually sits in a narrower slot, which the load time cannot see.
+  const beside = set.filter((g) => g.hypothetical && set.some((o) => o !== g && o.node === g.node && o.node !== NO_NODE))
+  for (const g of beside) notes.push(`${g.model.name} is a second card in ${g.node.name}: it was priced in the slot of the GPU already there; a second slot is often narrower (check the board).`)
   if (set[0]!.node !== NO_NODE || result.loadSeconds !== null || result.trainingBreakdown !== null) return { ...result, notes }
   return { ...result, notes, loadSecondsReason: 'the card is planned in no node, so no drive prices the load; give "node"' }
 }
