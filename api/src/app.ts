@@ -20,6 +20,7 @@ import { storageRouter } from './routes/storage/index.ts'
 import { importRouter } from './routes/import/index.ts'
 import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
+import { gpusRouter } from './routes/gpus/index.ts'
 import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
 
@@ -68,6 +69,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', storageRouter)
   app.route('/', importRouter)
   app.route('/', modelsRouter)
+  app.route('/', gpusRouter)
   app.route('/', plannersRouter)
   app.route('/', embedRouter)
   // The committed document (with the response examples scripts/openapi-examples.ts makes) is a

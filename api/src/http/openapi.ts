@@ -24,6 +24,7 @@ export const documentConfig = {
   tags: [
     { name: 'catalog', description: 'Nodes, PCI devices, IOMMU groups, drives and NICs, with provenance' },
     { name: 'models', description: 'The LLM registry and quantization presets' },
+    { name: 'gpus', description: 'The GPU reference library: specs, backends and passthrough quirks of cards to plan with' },
     { name: 'planners', description: 'VRAM fit, passthrough and storage planners' },
     { name: 'meta', description: 'Health and the API description itself' },
   ],

@@ -7,9 +7,10 @@ import { linkBetween } from '../catalog/network.ts'
 import type { KvCacheType } from './ggml-types.ts'
 import { computeBufferBytes, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
-import { bestPlacement, expertOffloadPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement, type PlacementGpu } from './placement.ts'
+import { gpuOverheadBytes } from './backend-costs.ts'
+import { bestPlacement, expertOffloadPlacement, memoryKey, place, type FitModel, type Placement, type PlacementGpu } from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
-import { targetLabel, type LabGpu } from './targets.ts'
+import { targetOf, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
 import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
@@ -24,16 +25,44 @@ export interface InferenceSettings {
   ubatch: number
 }
 
+/**
+ * One FitModel per architecture, weight layout and settings (the settings object as JSON, so a
+ * setting added later is part of the key): every GPU set of a request, and the context search,
+ * then share place()'s answers instead of recomputing them per card of a library ranking.
+ */
+const fitModels = new WeakMap<Architecture, WeakMap<WeightLayout, Map<string, FitModel>>>()
+
 export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+  let byLayout = fitModels.get(a)
+  if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
+  let bySettings = byLayout.get(w)
+  if (!bySettings) byLayout.set(w, (bySettings = new Map()))
+  const key = JSON.stringify(s)
+  const known = bySettings.get(key)
+  if (known) return known
+  const fm = { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+  bySettings.set(key, fm)
+  return fm
 }
 
 const placementGpus = (set: LabGpu[]) =>
-  set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+  set.map((g) => ({ vramBytes: g.model.vramBytes, overheadBytes: gpuOverheadBytes(g.backend), bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+
+/** Answers of maxFullContext per FitModel and GPU memory: equal for every library card of one size. */
+const maxContexts = new WeakMap<FitModel, Map<string, number | null>>()
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
 export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
   const gpus = placementGpus(set)
+  const base = fitModel(a, w, s)
+  let known = maxContexts.get(base)
+  if (!known) maxContexts.set(base, (known = new Map()))
+  const key = memoryKey(gpus)
+  if (!known.has(key)) known.set(key, searchFullContext(a, w, s, gpus))
+  return known.get(key)!
+}
+
+function searchFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: PlacementGpu[]): number | null {
   const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
@@ -105,9 +134,9 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
 
 const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
-function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
+function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number; overheadBytes: number }[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
-  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
+  const usable = gpus.reduce((x, g) => x + g.vramBytes - g.overheadBytes, 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
@@ -144,7 +173,7 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
   const notes = notesFor(p, a, crossNode, linkMbps)
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
-    target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
+    target: targetOf(set, crossNode),
     verdict,
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,

@@ -6,10 +6,12 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { assumptionsFor } from './assumptions.ts'
+import { backendAssumptions } from './backend-costs.ts'
+import { NO_NODE } from './gpu-targets.ts'
 import { fitInference } from './fit-inference.ts'
 import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-model.ts'
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
-import { resolveTargets, targetLabel, type LabGpu } from './targets.ts'
+import { resolveTargets, targetOf, type LabGpu } from './targets.ts'
 import { trainingMemory } from './training.ts'
 import { round } from '../catalog/units.ts'
 import { weightLayout, type WeightLayout } from './weights.ts'
@@ -62,7 +64,7 @@ function fitTraining(r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set
   if (!smallest.model.supportsBf16) notes.push(`${smallest.model.name}: no BF16; fp16 mixed precision with loss scaling (same bytes).`)
   const free = smallest.model.vramBytes - m.totalGpuBytes
   return {
-    target: { label: targetLabel(set), crossNode: new Set(set.map((g) => g.node.id)).size > 1, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
+    target: targetOf(set, new Set(set.map((g) => g.node.id)).size > 1),
     verdict: free >= 0 ? 'fits' : 'does-not-fit',
     gpuLayers: null,
     cpuMoeLayers: null,
@@ -94,6 +96,25 @@ function assertExactBytes(results: VramFitResult[]): void {
   }
 }
 
+/** What a library ranking assumed: where the cards sit and what is therefore not priced. */
+function libraryWarning(targets: VramFitRequest['targets'], cards: number): string | null {
+  if (targets === 'all' || Array.isArray(targets)) return null
+  const node = targets === 'library' ? undefined : targets.library.node
+  if (node !== undefined) return `targets "library": ${cards} library cards, each alone in ${node.toUpperCase()}'s GPU slot.`
+  return `targets "library": ${cards} library cards, each alone in no node: load time and layers left on the CPU are not priced; give {"library": {"node": "<node>"}} to place them in a lab node.`
+}
+
+/** A what-if set's assumptions go with its result; a card without a node has no drive to load from. */
+function withWhatIf(set: LabGpu[], result: VramFitResult): VramFitResult {
+  const notes = [...result.notes, ...set.flatMap((g) => g.notes)]
+  // The catalog knows a node's GPU slot only through the card in it; a card added beside it
+  // usually sits in a narrower slot, which the load time cannot see.
+  const beside = set.filter((g) => g.hypothetical && set.some((o) => o !== g && o.node === g.node && o.node !== NO_NODE))
+  for (const g of beside) notes.push(`${g.model.name} is a second card in ${g.node.name}: it was priced in the slot of the GPU already there; a second slot is often narrower (check the board).`)
+  if (set[0]!.node !== NO_NODE || result.loadSeconds !== null || result.trainingBreakdown !== null) return { ...result, notes }
+  return { ...result, notes, loadSecondsReason: 'the card is planned in no node, so no drive prices the load; give "node"' }
+}
+
 export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswer {
   const r = resolveModel(catalog.llmModels, req.model, req.quantization)
   checkQuantization(r)
@@ -102,8 +123,10 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   let sets = resolveTargets(catalog, req.targets)
   if (req.mode !== 'inference' && req.targets === 'all') sets = sets.filter((s) => s.length === 1)
   const results = sets
-    .map((set) => (req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set) : fitTraining(r, w, req, set)))
+    .map((set) => withWhatIf(set, req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set) : fitTraining(r, w, req, set)))
     .sort(compareResults)
+  const library = libraryWarning(req.targets, results.length)
+  if (library) warnings.push(library)
   assertExactBytes(results)
   return {
     model: {
@@ -114,6 +137,6 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
     results,
     recommendation: recommend(results),
     warnings,
-    assumptions: assumptionsFor(req.mode),
+    assumptions: req.mode === 'inference' ? [...assumptionsFor(req.mode), ...backendAssumptions()] : assumptionsFor(req.mode),
   }
 }

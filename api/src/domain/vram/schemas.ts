@@ -3,7 +3,9 @@
  * so NaN, negative or absurd values are a 422 naming the field, never a 500.
  */
 import { z } from 'zod'
+import { GpuBackendSchema } from '../catalog/gpu-schemas.ts'
 import { LlmArchitectureSchema, QuantPresetSchema } from './model-schemas.ts'
+import { TargetsSchema } from './target-schemas.ts'
 
 export const KvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']).meta({ id: 'KvCacheType', description: 'OLLAMA_KV_CACHE_TYPE / --cache-type-k/v' })
 export const PlanModeSchema = z.enum(['inference', 'full', 'lora', 'qlora']).meta({ id: 'PlanMode' })
@@ -19,10 +21,7 @@ export const VramFitRequestSchema = z
     flashAttention: z.boolean().default(true),
     parallel: z.int().min(1).max(64).default(1).meta({ description: 'Parallel sequences (OLLAMA_NUM_PARALLEL / -np): each gets its own KV' }),
     ubatch: z.int().min(1).max(8192).default(512).meta({ description: 'Physical batch n_ubatch' }),
-    targets: z
-      .union([z.literal('all'), z.array(z.string().min(1).max(100)).min(1).max(8)])
-      .default('all')
-      .meta({ description: '"all" ranks every GPU and GPU combination of the lab; or GPU model slugs / node ids, several = one layer split' }),
+    targets: TargetsSchema,
     mode: PlanModeSchema.default('inference'),
     sequenceLength: z.int().min(1).max(1_048_576).default(2048).meta({ description: 'Fine-tuning: tokens per sample' }),
     microBatch: z.int().min(1).max(1024).default(1),
@@ -48,7 +47,7 @@ export const InferenceBreakdownSchema = z
     kvCacheHostBytes: bytes,
     computeBufferBytes: bytes,
     outputBufferBytes: bytes.meta({ description: 'Logits buffer, pinned host memory: not in totalGpuBytes' }),
-    overheadBytes: bytes.meta({ description: 'CUDA context 457 MiB + planner margin 512 MiB per GPU' }),
+    overheadBytes: bytes.meta({ description: 'Backend context (CUDA/ROCm/Vulkan/SYCL 457 MiB, Metal 512 MiB) + planner margin 512 MiB per GPU' }),
     totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead' }),
     freeGpuBytes: bytes.meta({ description: 'VRAM left after loading; negative = short by that much' }),
   })
@@ -65,7 +64,15 @@ export const TrainingBreakdownSchema = z
 export type TrainingBreakdown = z.infer<typeof TrainingBreakdownSchema>
 
 export const TargetGpuSchema = z
-  .object({ node: z.string(), gpu: z.string(), name: z.string(), vramBytes: bytes, memoryBandwidthGBps: z.number() })
+  .object({
+    node: z.string().meta({ description: 'Lab node id; "none" for an inline card given without a node' }),
+    gpu: z.string().meta({ description: 'GPU library slug; "inline" for an inline card' }),
+    name: z.string(),
+    vramBytes: bytes.meta({ description: 'Memory the GPU may use (for metal: the working set, not the unified memory)' }),
+    memoryBandwidthGBps: z.number(),
+    backend: GpuBackendSchema,
+    hypothetical: z.boolean().meta({ description: 'A what-if card (library or inline), not one the lab has' }),
+  })
   .meta({ id: 'TargetGpu' })
 export type TargetGpu = z.infer<typeof TargetGpuSchema>
 
