@@ -11,7 +11,12 @@ export function requireLibraryGpu(catalog: Catalog, slug: string, pointer: strin
   const gpu = catalog.gpuModels.find((g) => g.slug === wanted)
   if (gpu) return gpu
   const close = nearest(wanted, catalog.gpuModels.map((g) => g.slug))
-  throw new PlanInputError('not-found', pointer, `No GPU "${slug}" in the library (GET /api/v1/gpus lists ${catalog.gpuModels.length}). Nearest: ${close.join(', ')}.`)
+  const count = catalog.gpuModels.length
+  throw new PlanInputError(
+    'not-found',
+    pointer,
+    `No GPU "${slug}" in the library (GET /api/v1/gpus lists ${count}). Nearest: ${close.join(', ')}.`
+  )
 }
 
 /**
