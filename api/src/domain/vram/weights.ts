@@ -4,7 +4,7 @@
  * when every layer is offloaded (and, for tied embeddings, as a duplicate of token_embd).
  */
 import { ggmlBytes, type GgmlType, type QuantPreset } from './ggml-types.ts'
-import { tensorType } from './quant-rules.ts'
+import { defaultImatrix, tensorType } from './quant-rules.ts'
 import { elementsOf, tensorList, type Architecture } from './tensors.ts'
 
 export interface TypedTensor {
@@ -36,15 +36,16 @@ export interface WeightLayout {
   bytesByType: Partial<Record<GgmlType, number>>
 }
 
-export function typedTensors(a: Architecture, preset: QuantPreset): TypedTensor[] {
+export function typedTensors(a: Architecture, preset: QuantPreset, imatrix = defaultImatrix(preset)): TypedTensor[] {
   return tensorList(a).map((t) => {
-    const type = tensorType(t, a, preset)
+    const type = tensorType(t, a, preset, imatrix)
     return { ...t, type, bytes: ggmlBytes(type, elementsOf(t)) }
   })
 }
 
-export function weightLayout(a: Architecture, preset: QuantPreset): WeightLayout {
-  const tensors = typedTensors(a, preset)
+/** `imatrix`: quantized with an importance matrix (changes a few rules, see quant-rules.ts). */
+export function weightLayout(a: Architecture, preset: QuantPreset, imatrix = defaultImatrix(preset)): WeightLayout {
+  const tensors = typedTensors(a, preset, imatrix)
   const layerBytes = new Array<number>(a.layers).fill(0)
   const layerExpertBytes = new Array<number>(a.layers).fill(0)
   const layerLargestBytes = new Array<number>(a.layers).fill(0)
