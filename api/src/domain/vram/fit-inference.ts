@@ -17,23 +17,37 @@ import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
 
 export interface InferenceSettings {
+  /** Cells of one KV stream (runtimes.ts turns -c / num_ctx into streams). */
   contextLength: number
   kvCacheType: KvCacheType
+  cacheTypeV?: KvCacheType
   flashAttention: boolean
+  /** KV streams. */
   parallel: number
+  sequencesPerStream?: number
   ubatch: number
+  /** -nkvo: the KV cache stays in host memory. */
+  noKvOffload?: boolean
+  /** Per-GPU bytes the runtime keeps free beyond the CUDA context and planner margin. */
+  reservedBytes?: number
+  /** -ts proportions, one per GPU of the set. */
+  tensorSplit?: number[] | null
 }
 
 export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+  const kv = kvBytesByLayer(a, s)
+  return { layers: a.layers, weights: w, kvByLayer: s.noKvOffload ? kv.map(() => 0) : kv, computeBytes: computeBufferBytes(a, s) }
 }
 
-const placementGpus = (set: LabGpu[]) =>
-  set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+const placementGpus = (set: LabGpu[], s: InferenceSettings) =>
+  set.map((g, i) => ({
+    vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id,
+    reservedBytes: s.reservedBytes ?? 0, splitWeight: s.tensorSplit?.[i],
+  }))
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
 export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
   const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
@@ -105,9 +119,9 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
 
 const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
-function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
+function noFullFitNote(w: WeightLayout, gpus: PlacementGpu[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
-  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
+  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES - (g.reservedBytes ?? 0), 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
@@ -131,7 +145,7 @@ function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): 
 
 export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
   const fm = fitModel(a, w, s)
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
   const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
@@ -158,6 +172,8 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
       overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
+    settings: null,
+    hostMemory: null,
     tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,
     tokensPerSecondAtFullContext: verdict === 'does-not-fit' || missingLink ? null : full.tokensPerSecond,
     tokensPerSecondReason: missingLink ? 'no network link joins these nodes' : verdict === 'does-not-fit' ? 'not even one layer fits on the GPU' : empty.reason,

@@ -16,7 +16,13 @@ export const GPU_OVERHEAD_BYTES = CUDA_CONTEXT_BYTES + GPU_MARGIN_BYTES
 
 export interface PlacementGpu {
   vramBytes: number
+  /** Kept free on top of GPU_OVERHEAD_BYTES by the runtime (llama.cpp --fit's margin), runtimes.ts. */
+  reservedBytes?: number
+  /** -ts / --tensor-split share; when absent the split follows free memory. */
+  splitWeight?: number
 }
+
+const overheadOf = (g: PlacementGpu) => GPU_OVERHEAD_BYTES + (g.reservedBytes ?? 0)
 
 /** A model prepared for placement: everything that depends on model, quant and runtime settings. */
 export interface FitModel {
@@ -54,7 +60,7 @@ export interface Placement {
 export function layerDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
   const start = Math.max(layers - gpuLayers, 0)
   const active = Math.min(gpuLayers, layers + 1)
-  const free = gpus.map((g) => Math.max(g.vramBytes - GPU_OVERHEAD_BYTES, 1))
+  const free = gpus.map((g) => g.splitWeight ?? Math.max(g.vramBytes - overheadOf(g), 1))
   const total = free.reduce((a, b) => a + b, 0)
   let acc = 0
   const splits = free.map((f) => (acc += f) / total)
@@ -91,7 +97,7 @@ function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: numbe
   const used = mine.length > 0 || holdsOutput
   // Every GPU that holds a layer allocates its own compute buffer (llama.cpp#27953).
   const computeBufferBytes = used ? computeBytes : 0
-  const overheadBytes = GPU_OVERHEAD_BYTES
+  const overheadBytes = overheadOf(gpu)
   const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
   return {
     firstLayer: mine[0] ?? fm.layers,

@@ -7,6 +7,8 @@ import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
 import type { LlmArchitecture, LlmModel } from './model-schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
+import { defaultImatrix, requiresImatrix } from './quant-rules.ts'
+import { typedTensors } from './weights.ts'
 
 export interface ResolvedModel {
   id: string | null
@@ -15,6 +17,8 @@ export interface ResolvedModel {
   quantization: QuantPreset
   /** Where the quantization came from, for the assumptions list. */
   quantizationSource: 'request' | 'tag' | 'default'
+  /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
+  imatrix: boolean
 }
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
@@ -68,18 +72,32 @@ export function resolveModel(
   models: readonly LlmModel[],
   model: string | LlmArchitecture,
   requested: QuantPreset | undefined,
+  imatrix?: boolean,
 ): ResolvedModel {
   if (typeof model !== 'string') {
-    return { id: null, name: model.name, arch: model, quantization: requested ?? 'Q4_K_M', quantizationSource: requested ? 'request' : 'default' }
+    const quantization = requested ?? 'Q4_K_M'
+    return {
+      id: null, name: model.name, arch: model, quantization, quantizationSource: requested ? 'request' : 'default',
+      imatrix: imatrix ?? defaultImatrix(quantization),
+    }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
-  return { id: match.model.id, name: match.model.name, arch: match.model, ...q }
+  return { id: match.model.id, name: match.model.name, arch: match.model, ...q, imatrix: imatrix ?? defaultImatrix(q.quantization) }
 }
 
-/** MXFP4 exists only for models published with MXFP4 experts (gpt-oss). */
+/**
+ * MXFP4 exists only for models published with MXFP4 experts (gpt-oss); llama-quantize refuses
+ * the IQ1/IQ2/IQ3_XXS and Q2_K_S mixes without an importance matrix (tensor_requires_imatrix).
+ */
 export function checkQuantization(r: ResolvedModel): void {
   if (r.quantization === 'MXFP4' && !(r.arch.shipsMxfp4 && r.arch.moe)) {
     throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
+  }
+  if (!r.imatrix) {
+    const needs = typedTensors(r.arch, r.quantization, false).find((t) => requiresImatrix(t, t.type, r.quantization))
+    if (needs) {
+      throw new PlanInputError('invalid', '/imatrix', `${r.quantization} needs an importance matrix: llama-quantize stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix true or pick another quantization.`)
+    }
   }
 }
