@@ -27,7 +27,7 @@ describe('host memory', () => {
   })
 
   it('a partial offload counts the CPU layers and their KV; beyond the node\'s RAM it does not fit', () => {
-    const input = { model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 32768, targets: ['meraxes'] } as const
+    const input: VramFitRequestInput = { model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 32768, targets: ['meraxes'] }
     const big = planOn(withRam(128 * GIB), input)
     expect(big.verdict).toBe('partial-offload')
     const h = big.hostMemory!

@@ -107,8 +107,10 @@ describe('planVramFit: MoE expert offload (--n-cpu-moe, vram.md §5.4 step 4, §
     const k = r.cpuMoeLayers!
     expect(k).toBeGreaterThanOrEqual(30)
     expect(k).toBeLessThanOrEqual(44)
-    expect(r.tokensPerSecond!).toBeGreaterThan(36.7 / 2)
-    expect(r.tokensPerSecond!).toBeLessThan(36.7 * 2)
+    // The published host has quad-channel DDR4 (102 GB/s); CARAXES is catalogued at 40 GB/s, so it decodes slower
+    // (moe-speed.test.ts checks the published hardware itself).
+    expect(r.tokensPerSecond!).toBeGreaterThan(36.7 / 3)
+    expect(r.tokensPerSecond!).toBeLessThan(36.7)
     const w = weightLayout(model('qwen3-30b-a3b'), 'Q4_K_M')
     const hostExperts = w.layerExpertBytes.slice(0, k).reduce((x, y) => x + y, 0)
     expect(r.breakdown!.weightsHostBytes).toBe(w.inputBytes + hostExperts)

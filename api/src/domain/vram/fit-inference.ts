@@ -11,7 +11,7 @@ import { bestPlacement, expertOffloadPlacement, GPU_OVERHEAD_BYTES, place, type 
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
 import { targetLabel, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
+import { CPU_EXPERT_EFFICIENCY, decodeTokensPerSecond, MOE_LAYER_SECONDS, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
@@ -102,7 +102,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, vram.md §6); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth); attention, the other experts and the output head stay on the GPU.`)
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -113,7 +113,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
     if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (vram.md §11).')
+  if (a.moe) notes.push(`MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs).`)
   return notes
 }
 
