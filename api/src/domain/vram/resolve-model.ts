@@ -32,9 +32,13 @@ interface TagMatch {
   quantization: QuantPreset | null
 }
 
-/** `name:size[-variant…][-quant]` → the registry model whose tag is `name:size`. */
+/**
+ * `name:size[-variant…][-quant]` → the registry model whose tag is `name:size`. A bare name
+ * (`llama3.1`) is what `ollama run` resolves to `name:latest`.
+ */
 export function findByOllamaTag(models: readonly LlmModel[], text: string): TagMatch | null {
-  const lower = text.trim().toLowerCase()
+  const trimmed = text.trim().toLowerCase()
+  const lower = trimmed.includes(':') ? trimmed : `${trimmed}:latest`
   const exact = models.find((m) => m.ollamaTags.some((t) => t.tag === lower))
   if (exact) return { model: exact, quantization: null }
   const [name, tag] = lower.split(':')
@@ -64,8 +68,13 @@ export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   if (byId) return { model: byId, quantization: null }
   const byTag = findByOllamaTag(models, id)
   if (byTag) return byTag
-  const names = [...models.map((m) => m.id), ...models.flatMap((m) => m.ollamaTags.map((t) => t.tag))]
-  throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${nearest(id, names, 4).join(', ')}.`)
+  const tags = models.flatMap((m) => m.ollamaTags.map((t) => t.tag))
+  const names = [...models.map((m) => m.id), ...tags]
+  // Same Ollama name, other size (`deepseek-r1:14b` → `deepseek-r1:8b, deepseek-r1:32b`) first.
+  const family = id.split(':')[0]!
+  const sameName = tags.filter((t) => t.startsWith(`${family}:`) && t !== `${family}:latest`)
+  const suggestions = [...new Set([...sameName, ...nearest(id, names, 4)])].slice(0, 6)
+  throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${suggestions.join(', ')}.`)
 }
 
 export function resolveModel(
