@@ -92,6 +92,22 @@ describe('runtime ollama (the default)', () => {
   })
 })
 
+describe('runtime ollama: what its tags hold', () => {
+  it('gemma3:12b carries its vision projector; Ollama keeps projector + 1 GiB free for it (LLAMA_ARG_FIT_TARGET)', () => {
+    const r = only(plan({ model: 'gemma3:12b', contextLength: 4096, targets: ['meraxes'] }))
+    // SigLIP: 843,383,232 B = 804.3 MiB → ceil to 805 MiB + 1024 MiB (llm/llama_server.go mmprojFitTargetMiB).
+    expect(r.settings!.projector).toEqual({ bytes: 843_383_232, onGpu: true })
+    expect(r.settings!.fitMarginBytes).toBe((805 + 1024) * MIB)
+    expect(r.perGpu[0]!.overheadBytes).toBe((457 + 805 + 1024) * MIB)
+    expect(applied(r).fitMarginBytes).toBe((805 + 1024) * MIB)
+  })
+
+  it('llama.cpp loads no projector unless told (--mmproj), and a text-only tag has none', () => {
+    expect(only(plan({ model: 'gemma3:12b', runtime: 'llama.cpp', contextLength: 4096, targets: ['meraxes'] })).settings!.projector).toBeNull()
+    expect(only(plan({ model: 'qwen2.5:14b', targets: ['meraxes'] })).settings!.projector).toBeNull()
+  })
+})
+
 describe('runtime llama-server', () => {
   it('defaults to 4 slots sharing one unified KV cache and the trained context, shrunk by --fit to what fits', () => {
     const r = only(plan({ model: 'llama-3.1-8b', runtime: 'llama-server', targets: ['caraxes'] }))

@@ -16,13 +16,17 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`
 type HostMemory = NonNullable<VramFitResult['hostMemory']>
 
 /** The host memory `result` needs, from its breakdown; mmap: weights stay file-backed page cache. */
-export function hostMemoryOf(result: VramFitResult, a: Architecture, s: InferenceSettings, set: LabGpu[], mmap: boolean): HostMemory {
+export function hostMemoryOf(
+  result: VramFitResult, a: Architecture, s: InferenceSettings, set: LabGpu[],
+  { mmap, projectorHostBytes }: { mmap: boolean; projectorHostBytes: number },
+): HostMemory {
   const b = result.breakdown!
   const node = set[0]!.node
+  const weights = b.weightsHostBytes + projectorHostBytes
   const kv = s.noKvOffload ? kvCacheBytes(a, s) : b.kvCacheHostBytes
   // With no layer on a GPU the CPU runs the whole graph in its own compute buffer.
   const compute = result.gpuLayers === 0 ? computeBufferBytes(a, s) : hostComputeBufferBytes(a, s)
-  const total = b.weightsHostBytes + kv + compute + b.outputBufferBytes
+  const total = weights + kv + compute + b.outputBufferBytes
   const ram = node.platform.hostMemoryBytes
   const how = mmap
     ? 'weights are mmap\'d: the host-resident tensors must stay in the page cache, the offloaded ones\' pages are reclaimable after loading'
@@ -33,7 +37,7 @@ export function hostMemoryOf(result: VramFitResult, a: Architecture, s: Inferenc
       ? `Needs ${gib(total)} of host memory, more than ${node.name}'s ${gib(ram)}.`
       : `Needs ${gib(total)} of ${node.name}'s ${gib(ram)} host memory (${how}).`
   return {
-    node: node.id, weightsBytes: b.weightsHostBytes, kvCacheBytes: kv, computeBufferBytes: compute, outputBufferBytes: b.outputBufferBytes,
+    node: node.id, weightsBytes: weights, kvCacheBytes: kv, computeBufferBytes: compute, outputBufferBytes: b.outputBufferBytes,
     totalBytes: total, mmap, nodeMemoryBytes: ram, fits: ram === null ? null : total <= ram, note,
   }
 }

@@ -96,8 +96,14 @@ export const LlmArchitectureSchema = z
 export type LlmArchitecture = z.infer<typeof LlmArchitectureSchema>
 
 export const OllamaTagSchema = z
-  .object({ tag: z.string().regex(/^[a-z0-9._-]+:[a-z0-9._-]+$/), quantization: QuantPresetSchema })
+  .object({
+    tag: z.string().regex(/^[a-z0-9._-]+:[a-z0-9._-]+$/),
+    quantization: QuantPresetSchema,
+    /** Vision tensors (v.*, mm.*) the tag's blob holds next to the text model (Ollama's inline projector). */
+    projectorBytes: z.int().positive().optional(),
+  })
   .meta({ id: 'OllamaTag', description: 'An Ollama library tag and the preset its default download uses' })
+export type OllamaTag = z.infer<typeof OllamaTagSchema>
 
 export const LlmModelSchema = z
   .object({

@@ -127,12 +127,14 @@ function fitWithRuntime(catalog: Catalog, r: ResolvedModel, w: WeightLayout, req
     const max = maxFullContext(r.arch, w, inf, set)
     return max === null || s.kvUnified ? max : max * s.parallel
   }
-  const applied = applyRuntime(req, r.arch, w.fileBytes, set, all, largest)
+  const files = { weightsBytes: w.fileBytes, ollamaProjectorBytes: req.runtime === 'ollama' ? r.ollamaProjectorBytes : 0 }
+  const applied = applyRuntime(req, r.arch, files, set, all, largest)
   checkFlashAttention(applied, req, set)
   const s = toInferenceSettings(req.runtime, applied)
   const result = { ...fitInference(catalog, r.arch, w, s, set), settings: applied }
   const mmap = !(req.runtime === 'ollama' && result.gpuLayers === 0)
-  return withHostMemory(result, hostMemoryOf(result, r.arch, s, set, mmap))
+  const projectorHostBytes = applied.projector && !applied.projector.onGpu ? applied.projector.bytes : 0
+  return withHostMemory(result, hostMemoryOf(result, r.arch, s, set, { mmap, projectorHostBytes }))
 }
 
 function checkTensorSplit(req: VramFitRequest, sets: LabGpu[][]): void {

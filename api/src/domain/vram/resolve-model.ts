@@ -4,7 +4,7 @@
  */
 import { nearest } from '../catalog/lookup.ts'
 import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
-import type { LlmArchitecture, LlmModel } from './model-schemas.ts'
+import type { LlmArchitecture, LlmModel, OllamaTag } from './model-schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
 import { defaultImatrix, requiresImatrix } from './quant-rules.ts'
@@ -19,6 +19,8 @@ export interface ResolvedModel {
   quantizationSource: 'request' | 'tag' | 'default'
   /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
   imatrix: boolean
+  /** The vision projector Ollama's tag holds (the named tag, else the model's default tag); 0 = none. */
+  ollamaProjectorBytes: number
 }
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
@@ -30,6 +32,7 @@ function presetFromTag(part: string): QuantPreset | null {
 interface TagMatch {
   model: LlmModel
   quantization: QuantPreset | null
+  tag: OllamaTag | null
 }
 
 /**
@@ -40,7 +43,7 @@ export function findByOllamaTag(models: readonly LlmModel[], text: string): TagM
   const trimmed = text.trim().toLowerCase()
   const lower = trimmed.includes(':') ? trimmed : `${trimmed}:latest`
   const exact = models.find((m) => m.ollamaTags.some((t) => t.tag === lower))
-  if (exact) return { model: exact, quantization: null }
+  if (exact) return { model: exact, quantization: null, tag: exact.ollamaTags.find((t) => t.tag === lower)! }
   const [name, tag] = lower.split(':')
   if (!name || !tag) return null
   const parts = tag.split('-')
@@ -48,7 +51,7 @@ export function findByOllamaTag(models: readonly LlmModel[], text: string): TagM
   for (let n = parts.length; n > 0; n--) {
     const base = `${name}:${parts.slice(0, n).join('-')}`
     const model = models.find((m) => m.ollamaTags.some((t) => t.tag === base))
-    if (model) return { model, quantization }
+    if (model) return { model, quantization, tag: model.ollamaTags.find((t) => t.tag === base)! }
   }
   return null
 }
@@ -65,7 +68,7 @@ function registryQuantization(model: LlmModel, fromTag: QuantPreset | null, requ
 export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   const id = text.trim().toLowerCase()
   const byId = models.find((m) => m.id === id)
-  if (byId) return { model: byId, quantization: null }
+  if (byId) return { model: byId, quantization: null, tag: null }
   const byTag = findByOllamaTag(models, id)
   if (byTag) return byTag
   const tags = models.flatMap((m) => m.ollamaTags.map((t) => t.tag))
@@ -87,12 +90,16 @@ export function resolveModel(
     const quantization = requested ?? 'Q4_K_M'
     return {
       id: null, name: model.name, arch: model, quantization, quantizationSource: requested ? 'request' : 'default',
-      imatrix: imatrix ?? defaultImatrix(quantization),
+      imatrix: imatrix ?? defaultImatrix(quantization), ollamaProjectorBytes: 0,
     }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
-  return { id: match.model.id, name: match.model.name, arch: match.model, ...q, imatrix: imatrix ?? defaultImatrix(q.quantization) }
+  const projector = (match.tag ?? match.model.ollamaTags[0])?.projectorBytes ?? 0
+  return {
+    id: match.model.id, name: match.model.name, arch: match.model, ...q,
+    imatrix: imatrix ?? defaultImatrix(q.quantization), ollamaProjectorBytes: projector,
+  }
 }
 
 /**

@@ -159,6 +159,8 @@ export interface AppliedSettings {
   noKvOffload: boolean
   tensorSplit: number[] | null
   fitMarginBytes: number
+  /** The vision projector an Ollama tag holds, and where Ollama puts it; null = none. */
+  projector: { bytes: number; onGpu: boolean } | null
   fromProfile: { field: string; value: number | boolean | string; rule: string }[]
 }
 
@@ -227,6 +229,18 @@ export function ollamaAutomaticBatch(effectiveCtx: number, predictedBytes: numbe
   return batch
 }
 
+/** llm/llama_server.go mmprojOffloadHeadroom: 1 GiB for backend buffers beyond the projector weights. */
+const PROJECTOR_HEADROOM_BYTES = GIB
+
+/**
+ * llm/llama_server.go shouldDisableMMProjOffload: the projector stays on the CPU when a GPU has less
+ * than projector + 1 GiB; otherwise LLAMA_ARG_FIT_TARGET becomes projector + 1 GiB (in whole MiB).
+ */
+function ollamaProjector(bytes: number, set: LabGpu[]): AppliedSettings['projector'] {
+  if (bytes === 0) return null
+  return { bytes, onGpu: set.every((g) => g.model.vramBytes >= bytes + PROJECTOR_HEADROOM_BYTES) }
+}
+
 const nodeVram = (all: LabGpu[], node: string) => all.filter((g) => g.node.id === node).reduce((s, g) => s + g.model.vramBytes, 0)
 
 /**
@@ -255,7 +269,7 @@ export function toInferenceSettings(runtime: Runtime, s: AppliedSettings): Infer
  * those settings; llama.cpp's --fit uses it to shrink a context the request did not set.
  */
 export function applyRuntime(
-  req: RuntimeRequest, a: Architecture, fileBytes: number, set: LabGpu[], all: LabGpu[],
+  req: RuntimeRequest, a: Architecture, files: { weightsBytes: number; ollamaProjectorBytes: number }, set: LabGpu[], all: LabGpu[],
   largestFullContext: (s: AppliedSettings) => number | null,
 ): AppliedSettings {
   const p = RUNTIME_PROFILES[req.runtime]
@@ -273,17 +287,28 @@ export function applyRuntime(
   const cacheTypeV = p.singleKvType
     ? pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, cacheTypeK, 'OLLAMA_KV_CACHE_TYPE: the same type as K')
     : pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, 'f16', '--cache-type-v default f16')
-  const base = { flashAttention, cacheTypeK, cacheTypeV, noKvOffload: req.noKvOffload, tensorSplit: req.tensorSplit ?? null, fitMarginBytes: p.fitMarginBytes }
+  const base = {
+    flashAttention, cacheTypeK, cacheTypeV, noKvOffload: req.noKvOffload, tensorSplit: req.tensorSplit ?? null,
+    fitMarginBytes: p.fitMarginBytes, projector: null,
+  }
   if (req.runtime === 'ollama') {
+    const projector = ollamaProjector(files.ollamaProjectorBytes, set)
+    const fitMarginBytes = projector?.onGpu ? Math.ceil((projector.bytes + PROJECTOR_HEADROOM_BYTES) / MIB) * MIB : p.fitMarginBytes
+    if (projector) {
+      fromProfile.push(projector.onGpu
+        ? { field: 'fitMarginBytes', value: fitMarginBytes, rule: 'the tag\'s vision projector goes to the GPU: LLAMA_ARG_FIT_TARGET = projector + 1 GiB' }
+        : { field: 'projector', value: 'cpu', rule: 'a GPU has less than projector + 1 GiB: --no-mmproj-offload, the projector stays in host memory' })
+    }
     const parallel = pick('parallel', req.parallel, 1, 'OLLAMA_NUM_PARALLEL default 1')
     const vram = nodeVram(all, set[0]!.node.id)
     const tier = ollamaDefaultContext(vram)
     const contextLength = pick('contextLength', req.contextLength, Math.min(tier, a.contextLength),
       `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${set[0]!.node.id}${tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : ''}`)
     const effective = contextLength * parallel
-    const batch = ollamaAutomaticBatch(effective, ollamaPredictedVram(a, fileBytes, effective), set, flashAttention)
+    const predicted = ollamaPredictedVram(a, files.weightsBytes + files.ollamaProjectorBytes, effective)
+    const batch = ollamaAutomaticBatch(effective, predicted, set, flashAttention)
     const ubatch = pick('ubatch', req.ubatch, batch, `automatic num_batch for ${effective} tokens (-b and -ub ${batch})`)
-    return { ...base, contextLength, ubatch, parallel, kvUnified: false, fromProfile }
+    return { ...base, fitMarginBytes, projector, contextLength, ubatch, parallel, kvUnified: false, fromProfile }
   }
   const autoSlots = req.runtime === 'llama-server' && req.parallel === undefined
   const parallel = pick('parallel', req.parallel, autoSlots ? LLAMA_SERVER_AUTO_SLOTS : 1,

@@ -99,6 +99,8 @@ export const RunSettingsSchema = z
     flashAttention: z.boolean(), cacheTypeK: KvCacheTypeSchema, cacheTypeV: KvCacheTypeSchema,
     noKvOffload: z.boolean(), tensorSplit: z.array(z.number()).nullable(),
     fitMarginBytes: bytes.meta({ description: 'Kept free per GPU by llama.cpp --fit (on top of the CUDA context)' }),
+    projector: z.object({ bytes, onGpu: z.boolean() }).nullable()
+      .meta({ description: 'The vision projector an Ollama tag holds: on the GPU inside fitMarginBytes, or in host memory' }),
     fromProfile: z.array(z.object({ field: z.string(), value: z.union([z.number(), z.boolean(), z.string()]), rule: z.string() }))
       .meta({ description: 'The values the runtime profile supplied, and the rule each came from' }),
   })
@@ -107,7 +109,7 @@ export const RunSettingsSchema = z
 export const HostMemorySchema = z
   .object({
     node: z.string(),
-    weightsBytes: bytes.meta({ description: 'Tensors left on the host (token_embd, CPU layers, CPU experts)' }),
+    weightsBytes: bytes.meta({ description: 'Tensors left on the host (token_embd, CPU layers, CPU experts, a CPU projector)' }),
     kvCacheBytes: bytes.meta({ description: 'KV of CPU layers, or all of it with noKvOffload' }),
     computeBufferBytes: bytes.meta({ description: 'CUDA_Host compute buffer' }),
     outputBufferBytes: bytes,
