@@ -102,6 +102,16 @@ describe('runtime ollama: what its tags hold', () => {
     expect(applied(r).fitMarginBytes).toBe((805 + 1024) * MIB)
   })
 
+  it('gpt-oss:20b is Ollama\'s recipe (MXFP4 experts, BF16 rest: ≈ 14 GB as ollama.com lists it); the registry id is MXFP4_MOE', () => {
+    const tag = plan({ model: 'gpt-oss:20b', targets: ['meraxes'] })
+    expect(tag.model.bytesByType.Q8_0 ?? 0).toBe(0)
+    expect(tag.model.bytesByType.BF16).toBeGreaterThan(0)
+    expect(Math.abs(tag.model.weightsBytes / 1e9 - 14) / 14).toBeLessThan(0.03)
+    expect(tag.warnings.join(' ')).toContain('its own recipe')
+    const stock = plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', targets: ['meraxes'] })
+    expect(stock.model.weightsBytes / 2 ** 30).toBeCloseTo(11.27, 1) // llama-bench prints "gpt-oss 20B MXFP4 MoE 11.27 GiB" (ggml-org/llama.cpp#16991)
+  })
+
   it('llama.cpp loads no projector unless told (--mmproj), and a text-only tag has none', () => {
     expect(only(plan({ model: 'gemma3:12b', runtime: 'llama.cpp', contextLength: 4096, targets: ['meraxes'] })).settings!.projector).toBeNull()
     expect(only(plan({ model: 'qwen2.5:14b', targets: ['meraxes'] })).settings!.projector).toBeNull()

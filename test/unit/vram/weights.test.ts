@@ -110,13 +110,13 @@ describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)',
   const bartowski70b = { IQ4_XS: 37.9, Q3_K_L: 37.14, IQ3_M: 31.94, IQ3_XXS: 27.47, IQ2_M: 24.12, IQ2_XXS: 19.1, IQ1_M: 16.75 } as const
   for (const [preset, gb] of Object.entries(bartowski70b)) {
     it(`Llama 3.1 70B ${preset} with an imatrix is within 0.5 % of the published ${gb} GB`, () => {
-      const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, true).fileBytes
+      const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, { imatrix: true }).fileBytes
       expect(Math.abs(bytes / 1e9 - gb) / gb).toBeLessThan(0.005)
     })
   }
 
   it('IQ4_XS without an imatrix raises ffn_down of the first eighth to Q5_K (38.26 GB for the 70B)', () => {
-    const without = weightLayout(model('llama-3.1-70b'), 'IQ4_XS', false)
+    const without = weightLayout(model('llama-3.1-70b'), 'IQ4_XS', { imatrix: false })
     expect(without.fileBytes / 1e9).toBeCloseTo(38.26, 2)
     const downs = without.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
     expect(downs.filter((t) => t.type === 'Q5_K')).toHaveLength(10) // layers 0-9 of 80

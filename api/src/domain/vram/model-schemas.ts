@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { LLAMA_CPP_ARCHITECTURES, LLAMA_MAX_EXPERTS } from './architectures.ts'
 import { QUANT_PRESETS } from './ggml-types.ts'
+import { NON_EXPERT_TYPES } from './quant-rules.ts'
 
 /** Model ids keep version dots (`llama-3.1-8b`, `qwen2.5-14b`), unlike catalog slugs. */
 export const ModelIdSchema = z
@@ -101,7 +102,10 @@ export const OllamaTagSchema = z
     quantization: QuantPresetSchema,
     /** Vision tensors (v.*, mm.*) the tag's blob holds next to the text model (Ollama's inline projector). */
     projectorBytes: z.int().positive().optional(),
+    /** Ollama's own MXFP4 recipe: the type of every matrix but the experts (gpt-oss blobs: BF16). */
+    nonExpertType: z.enum(NON_EXPERT_TYPES).optional(),
   })
+  .refine((t) => !t.nonExpertType || t.quantization === 'MXFP4', { path: ['nonExpertType'], message: 'nonExpertType applies to MXFP4 only' })
   .meta({ id: 'OllamaTag', description: 'An Ollama library tag and the preset its default download uses' })
 export type OllamaTag = z.infer<typeof OllamaTagSchema>
 

@@ -29,6 +29,9 @@ function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   }
   if (req.mode === 'inference') checkRuntimeRequest(req)
   if (r.quantizationSource === 'default') warnings.push('No quantization given: Q4_K_M assumed.')
+  if (r.nonExpertType) {
+    warnings.push(`The Ollama tag is its own recipe: MXFP4 experts, every other matrix ${r.nonExpertType} (llama-quantize's MXFP4_MOE would make them Q8_0).`)
+  }
   return warnings
 }
 
@@ -148,7 +151,7 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const r = resolveModel(catalog.llmModels, req.model, req.quantization, req.imatrix)
   checkQuantization(r)
   const warnings = checkRequest(r, req)
-  const w = weightLayout(r.arch, r.quantization, r.imatrix)
+  const w = weightLayout(r.arch, r.quantization, { imatrix: r.imatrix, nonExpertType: r.nonExpertType })
   const runtime = RUNTIME_PROFILES[req.runtime]
   const all = labGpus(catalog)
   let sets = resolveTargets(catalog, req.targets)

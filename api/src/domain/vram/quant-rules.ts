@@ -175,14 +175,25 @@ export function defaultImatrix(preset: QuantPreset): boolean {
   return preset.startsWith('IQ') || preset === 'Q2_K_S'
 }
 
+/** How a file was made: the preset, an importance matrix, and a recipe's own type for non-expert matrices. */
+export interface QuantOptions {
+  imatrix?: boolean
+  /** MXFP4 only: what every matrix but the experts is (MXFP4_MOE: Q8_0; Ollama's gpt-oss blobs: BF16). */
+  nonExpertType?: NonExpertType
+}
+
+export const NON_EXPERT_TYPES = ['Q8_0', 'BF16', 'F16'] as const
+export type NonExpertType = (typeof NON_EXPERT_TYPES)[number]
+
 /** The type a tensor is stored as in a file made by `llama-quantize [--imatrix] <f16> <preset>`. */
-export function tensorType(t: TensorSpec, a: Architecture, preset: QuantPreset, imatrix = defaultImatrix(preset)): GgmlType {
+export function tensorType(t: TensorSpec, a: Architecture, preset: QuantPreset, options: QuantOptions = {}): GgmlType {
   if (!isQuantizable(t)) return 'F32'
   if (preset === 'F16' || preset === 'BF16') return preset
   const base = PRESET_DEFAULT_TYPE[preset]
+  const imatrix = options.imatrix ?? defaultImatrix(preset)
   if (preset === 'MXFP4') {
     // MXFP4_MOE: 3-D expert tensors MXFP4, every other matrix (output included) Q8_0.
-    return withShapeFallback(t.shape.length >= 3 ? 'MXFP4' : 'Q8_0', t.shape[0]!)
+    return withShapeFallback(t.shape.length >= 3 ? 'MXFP4' : options.nonExpertType ?? 'Q8_0', t.shape[0]!)
   }
   const rule = ruleFor(t, a, preset)
   const chosen = rule ? rule({ preset, type: base, t, a, imatrix }) : base

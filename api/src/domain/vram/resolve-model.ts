@@ -7,7 +7,7 @@ import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
 import type { LlmArchitecture, LlmModel, OllamaTag } from './model-schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
-import { defaultImatrix, requiresImatrix } from './quant-rules.ts'
+import { defaultImatrix, requiresImatrix, type NonExpertType } from './quant-rules.ts'
 import { typedTensors } from './weights.ts'
 
 export interface ResolvedModel {
@@ -21,6 +21,8 @@ export interface ResolvedModel {
   imatrix: boolean
   /** The vision projector Ollama's tag holds (the named tag, else the model's default tag); 0 = none. */
   ollamaProjectorBytes: number
+  /** The tag's own recipe for non-expert matrices, when the quantization came from the tag. */
+  nonExpertType: NonExpertType | undefined
 }
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
@@ -90,15 +92,17 @@ export function resolveModel(
     const quantization = requested ?? 'Q4_K_M'
     return {
       id: null, name: model.name, arch: model, quantization, quantizationSource: requested ? 'request' : 'default',
-      imatrix: imatrix ?? defaultImatrix(quantization), ollamaProjectorBytes: 0,
+      imatrix: imatrix ?? defaultImatrix(quantization), ollamaProjectorBytes: 0, nonExpertType: undefined,
     }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
-  const projector = (match.tag ?? match.model.ollamaTags[0])?.projectorBytes ?? 0
+  const tag = match.tag ?? match.model.ollamaTags[0]
   return {
     id: match.model.id, name: match.model.name, arch: match.model, ...q,
-    imatrix: imatrix ?? defaultImatrix(q.quantization), ollamaProjectorBytes: projector,
+    imatrix: imatrix ?? defaultImatrix(q.quantization), ollamaProjectorBytes: tag?.projectorBytes ?? 0,
+    // A recipe belongs to the tag's own download, not to a preset asked for by name.
+    nonExpertType: q.quantizationSource === 'tag' ? tag?.nonExpertType : undefined,
   }
 }
 
@@ -111,7 +115,7 @@ export function checkQuantization(r: ResolvedModel): void {
     throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
   }
   if (!r.imatrix) {
-    const needs = typedTensors(r.arch, r.quantization, false).find((t) => requiresImatrix(t, t.type, r.quantization))
+    const needs = typedTensors(r.arch, r.quantization, { imatrix: false }).find((t) => requiresImatrix(t, t.type, r.quantization))
     if (needs) {
       throw new PlanInputError('invalid', '/imatrix', `${r.quantization} needs an importance matrix: llama-quantize stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix true or pick another quantization.`)
     }
