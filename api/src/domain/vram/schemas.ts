@@ -61,7 +61,7 @@ export const InferenceBreakdownSchema = z
     kvCacheHostBytes: bytes,
     computeBufferBytes: bytes,
     outputBufferBytes: bytes.meta({ description: 'Logits buffer, pinned host memory: not in totalGpuBytes' }),
-    overheadBytes: bytes.meta({ description: 'CUDA context 457 MiB + planner margin 512 MiB per GPU' }),
+    overheadBytes: bytes.meta({ description: 'CUDA context 457 MiB + the runtime\'s --fit margin (settings.fitMarginBytes) per GPU' }),
     totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead' }),
     freeGpuBytes: bytes.meta({ description: 'VRAM left after loading; negative = short by that much' }),
   })
