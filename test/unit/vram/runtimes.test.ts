@@ -171,6 +171,8 @@ describe('runtime llama.cpp: separate K and V types, -ts, -nkvo', () => {
     expect(r.breakdown!.kvCacheBytes).toBe(0)
     expect(r.hostMemory!.kvCacheBytes).toBe(8 * GIB) // 65536 cells × 128 KiB
     expect(r.verdict).toBe('fits')
+    // At a full context, attention reads all 8 GiB from host memory (40 GB/s catalogued): under 5 t/s.
+    expect(r.tokensPerSecondAtFullContext!).toBeLessThan(40e9 / (8 * GIB))
   })
 
   it('-ts sets the layer shares of a split', () => {

@@ -148,7 +148,7 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
   const gpus = placementGpus(set, s)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
-  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps, kvOnHost: s.noKvOffload ?? false })
   const p = choosePlacement(fm, gpus, speedOf)
   const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
   const empty = speedOf(p, 0)

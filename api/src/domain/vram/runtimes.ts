@@ -21,7 +21,7 @@ export type Runtime = (typeof RUNTIMES)[number]
 export const RuntimeSchema = z.enum(RUNTIMES).meta({
   id: 'Runtime',
   description: 'ollama (default): Ollama ≥ v0.30, which runs llama-server with its own defaults; llama-server: '
-    + 'llama.cpp\'s server with its defaults (4 slots, unified KV, --fit); llama.cpp: llama-cli / llama-bench '
+    + 'llama.cpp\'s server with its defaults (4 slots, unified KV, --fit); llama.cpp: llama-cli '
     + 'defaults (1 sequence, --fit)',
 })
 
@@ -110,7 +110,7 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   },
   'llama.cpp': {
     id: 'llama.cpp',
-    name: 'llama.cpp (llama-cli, llama-bench)',
+    name: 'llama.cpp (llama-cli)',
     basis: 'ggml-org/llama.cpp master (2026)',
     crossNode: true,
     singleKvType: false,

@@ -52,6 +52,8 @@ export interface SpeedInput {
   position: number
   /** Effective rate of the link between nodes, Mb/s; null when all GPUs share a node. */
   linkMbps: number | null
+  /** -nkvo: the KV cache is in host memory, so attention reads it on the CPU. */
+  kvOnHost?: boolean
 }
 
 /** Expert bytes one token reads from a layer: activeExperts/experts of them (0 for dense models). */
@@ -60,11 +62,14 @@ function activeExpertBytes(s: SpeedInput, il: number): number {
   return moe ? (s.fm.weights.layerExpertBytes[il]! * moe.activeExperts) / moe.experts : 0
 }
 
-/** Bytes one token reads from a layer: weights (active experts only) + its KV up to `position`. */
-function layerReadBytes(s: SpeedInput, il: number): number {
-  const weights = s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
-  const cells = Math.min(s.position, layerCells(s.arch, il, s.kv))
-  return weights + cells * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV)
+/** Bytes one token reads from a layer's weights (active experts only). */
+function layerWeightReadBytes(s: SpeedInput, il: number): number {
+  return s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
+}
+
+/** Bytes one token reads from a layer's KV cache up to `position`. */
+function layerKvReadBytes(s: SpeedInput, il: number): number {
+  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV)
 }
 
 export interface SpeedResult {
@@ -79,7 +84,10 @@ export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
   let hostBytes = 0
   let hostExpertBytes = 0
   for (let il = 0; il <= s.arch.layers; il++) {
-    const read = il === s.arch.layers ? s.fm.weights.outputBytes : layerReadBytes(s, il)
+    const kv = il === s.arch.layers ? 0 : layerKvReadBytes(s, il)
+    const weights = il === s.arch.layers ? s.fm.weights.outputBytes : layerWeightReadBytes(s, il)
+    const read = weights + (s.kvOnHost ? 0 : kv)
+    if (s.kvOnHost) hostBytes += kv
     const d = devices[il]!
     // Expert matmuls run on the CPU both in CPU-resident layers and under --n-cpu-moe: same η_cpu.
     const cpuExperts = il < s.arch.layers && (d === -1 || il < s.placement.cpuMoeLayers) ? activeExpertBytes(s, il) : 0
@@ -90,8 +98,8 @@ export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
   let seconds = bytes.reduce((t, b, i) => t + b / (GPU_BANDWIDTH_EFFICIENCY * s.gpus[i]!.bandwidthGBps * 1e9), 0)
   if (hostBytes + hostExpertBytes > 0) {
     if (s.hostBandwidthGBps === null) {
-      const what = devices.includes(-1) ? 'layers run' : 'MoE experts run'
-      return { tokensPerSecond: null, reason: `${what} on the CPU and the host memory bandwidth of the node is unknown` }
+      const what = devices.includes(-1) ? 'layers run on the CPU' : hostExpertBytes > 0 ? 'MoE experts run on the CPU' : 'the KV cache is in host memory (-nkvo)'
+      return { tokensPerSecond: null, reason: `${what} and the host memory bandwidth of the node is unknown` }
     }
     seconds += hostBytes / (HOST_BANDWIDTH_EFFICIENCY * s.hostBandwidthGBps * 1e9)
     seconds += hostExpertBytes / (CPU_EXPERT_EFFICIENCY * s.hostBandwidthGBps * 1e9)
