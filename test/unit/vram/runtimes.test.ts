@@ -47,6 +47,14 @@ describe('runtime ollama (the default)', () => {
     expect(only(plan({ model: 'gemma-2-9b', targets: ['meraxes'] })).settings!.contextLength).toBe(8192)
   })
 
+  it('caps a num_ctx above the trained context, and says so (llm/server.go NewLlamaServer)', () => {
+    const a = plan({ model: 'qwen2.5-7b', contextLength: 65536, targets: ['meraxes'] })
+    expect(only(a).settings!.contextLength).toBe(32768)
+    expect(applied(only(a)).contextLength).toBe(32768)
+    expect(a.warnings.join(' ')).toContain('Ollama caps num_ctx at 32768')
+    expect(only(plan({ model: 'qwen2.5-7b', runtime: 'llama.cpp', contextLength: 65536, targets: ['meraxes'] })).settings!.contextLength).toBe(65536)
+  })
+
   it('the default context tiers at 23 and 47 GiB', () => {
     expect(ollamaDefaultContext(8 * GIB)).toBe(4096)
     expect(ollamaDefaultContext(23 * GIB)).toBe(32768)

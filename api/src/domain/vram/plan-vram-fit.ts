@@ -25,7 +25,9 @@ function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
     throw new PlanInputError('invalid', `/${field}`, `${field} ${tokens} exceeds ${r.name}'s maximum of ${a.maxContextLength} tokens (with RoPE scaling).`)
   }
   if (tokens !== undefined && tokens > a.contextLength) {
-    warnings.push(`${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
+    warnings.push(req.mode === 'inference' && req.runtime === 'ollama'
+      ? `contextLength ${tokens} is beyond the trained ${a.contextLength} tokens: Ollama caps num_ctx at ${a.contextLength} (llm/server.go); use runtime llama.cpp or llama-server with RoPE scaling for more.`
+      : `${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
   }
   if (req.mode === 'inference') checkRuntimeRequest(req)
   if (r.quantizationSource === 'default') warnings.push('No quantization given: Q4_K_M assumed.')

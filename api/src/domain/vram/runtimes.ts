@@ -302,8 +302,12 @@ export function applyRuntime(
     const parallel = pick('parallel', req.parallel, 1, 'OLLAMA_NUM_PARALLEL default 1')
     const vram = nodeVram(all, set[0]!.node.id)
     const tier = ollamaDefaultContext(vram)
-    const contextLength = pick('contextLength', req.contextLength, Math.min(tier, a.contextLength),
-      `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${set[0]!.node.id}${tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : ''}`)
+    // llm/server.go NewLlamaServer caps any num_ctx above the GGUF's context_length to it.
+    const asked = req.contextLength !== undefined && req.contextLength > a.contextLength ? undefined : req.contextLength
+    const rule = req.contextLength !== undefined
+      ? `num_ctx ${req.contextLength} is above the trained ${a.contextLength}: Ollama caps it`
+      : `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${set[0]!.node.id}${tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : ''}`
+    const contextLength = pick('contextLength', asked, Math.min(tier, a.contextLength), rule)
     const effective = contextLength * parallel
     const predicted = ollamaPredictedVram(a, files.weightsBytes + files.ollamaProjectorBytes, effective)
     const batch = ollamaAutomaticBatch(effective, predicted, set, flashAttention)
