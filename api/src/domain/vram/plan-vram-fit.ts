@@ -8,7 +8,9 @@ import { PlanInputError } from '../plan-input-error.ts'
 import { assumptionsFor } from './assumptions.ts'
 import { fitInference, maxFullContext } from './fit-inference.ts'
 import { hostMemoryOf, withHostMemory } from './host-memory.ts'
-import { applyRuntime, checkRuntimeRequest, RUNTIME_PROFILES, toInferenceSettings, type AppliedSettings, type RuntimeProfile } from './runtimes.ts'
+import {
+  applyRuntime, checkRuntimeRequest, RUNTIME_PROFILES, toInferenceSettings, type AppliedSettings, type RuntimeProfile,
+} from './runtimes.ts'
 import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-model.ts'
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
 import { labGpus, resolveTargets, targetLabel, type LabGpu } from './targets.ts'
@@ -26,13 +28,15 @@ function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   }
   if (tokens !== undefined && tokens > a.contextLength) {
     warnings.push(req.mode === 'inference' && req.runtime === 'ollama'
-      ? `contextLength ${tokens} is beyond the trained ${a.contextLength} tokens: Ollama caps num_ctx at ${a.contextLength} (llm/server.go); use runtime llama.cpp or llama-server with RoPE scaling for more.`
+      ? `contextLength ${tokens} is beyond the trained ${a.contextLength} tokens: Ollama caps num_ctx at `
+        + `${a.contextLength} (llm/server.go); use runtime llama.cpp or llama-server with RoPE scaling for more.`
       : `${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`)
   }
   if (req.mode === 'inference') checkRuntimeRequest(req)
   if (r.quantizationSource === 'default') warnings.push('No quantization given: Q4_K_M assumed.')
   if (r.nonExpertType) {
-    warnings.push(`The Ollama tag is its own recipe: MXFP4 experts, every other matrix ${r.nonExpertType} (llama-quantize's MXFP4_MOE would make them Q8_0).`)
+    warnings.push(`The Ollama tag is its own recipe: MXFP4 experts, every other matrix ${r.nonExpertType} `
+      + '(llama-quantize\'s MXFP4_MOE would make them Q8_0).')
   }
   return warnings
 }
@@ -42,7 +46,8 @@ function checkFlashAttention(s: AppliedSettings, req: VramFitRequest, set: LabGp
   if (s.flashAttention || s.cacheTypeV === 'f16' || s.cacheTypeV === 'f32' || s.cacheTypeV === 'bf16') return
   const field = req.cacheTypeV ? '/cacheTypeV' : '/kvCacheType'
   const why = req.flashAttention === false ? 'flashAttention is false' : `flash attention is off on ${targetLabel(set)}`
-  throw new PlanInputError('invalid', field, `cache type ${s.cacheTypeV} for V needs flash attention, and ${why}: llama.cpp cannot use a quantized V cache without it; set flashAttention true or an f16 V cache.`)
+  throw new PlanInputError('invalid', field, `cache type ${s.cacheTypeV} for V needs flash attention, and ${why}: `
+    + 'llama.cpp cannot use a quantized V cache without it; set flashAttention true or an f16 V cache.')
 }
 
 const VERDICT_RANK = { fits: 0, 'partial-offload': 1, 'does-not-fit': 2 } as const
@@ -112,7 +117,10 @@ const isCrossNode = (set: LabGpu[]) => new Set(set.map((g) => g.node.id)).size >
 
 const targetOf = (set: LabGpu[]): VramFitResult['target'] => ({
   label: targetLabel(set), crossNode: isCrossNode(set),
-  gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })),
+  gpus: set.map((g) => ({
+    node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes,
+    memoryBandwidthGBps: g.model.memoryBandwidthGBps,
+  })),
 })
 
 /** A cross-node set under a runtime without RPC: an answer that says why, not an error. */
@@ -120,18 +128,23 @@ function noCrossNodeResult(r: ResolvedModel, set: LabGpu[], runtime: RuntimeProf
   return {
     target: targetOf(set), verdict: 'does-not-fit', gpuLayers: null, cpuMoeLayers: null, totalLayers: r.arch.layers + 1,
     breakdown: null, trainingBreakdown: null, perGpu: [], maxContextLength: null, settings: null, hostMemory: null,
-    tokensPerSecond: null, tokensPerSecondAtFullContext: null, tokensPerSecondReason: `${runtime.name} cannot split a model across nodes`,
+    tokensPerSecond: null, tokensPerSecondAtFullContext: null,
+    tokensPerSecondReason: `${runtime.name} cannot split a model across nodes`,
     loadSeconds: null, loadSecondsReason: 'not loaded',
-    notes: [`${runtime.name} has no llama.cpp RPC, so it cannot split one model across nodes (ollama/ollama#4643); runtime llama.cpp or llama-server can, over rpc-server.`],
+    notes: [`${runtime.name} has no llama.cpp RPC, so it cannot split one model across nodes (ollama/ollama#4643); `
+      + 'runtime llama.cpp or llama-server can, over rpc-server.'],
   }
 }
 
-function fitWithRuntime(catalog: Catalog, r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set: LabGpu[], all: LabGpu[]): VramFitResult {
+function fitWithRuntime(
+  catalog: Catalog, r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set: LabGpu[], all: LabGpu[],
+): VramFitResult {
   const largest = (s: AppliedSettings) => {
     const inf = toInferenceSettings(req.runtime, s)
     const max = maxFullContext(r.arch, w, inf, set)
     return max === null || s.kvUnified ? max : max * s.parallel
   }
+  // A projector is what an Ollama tag's blob holds; llama.cpp loads one only with --mmproj.
   const files = { weightsBytes: w.fileBytes, ollamaProjectorBytes: req.runtime === 'ollama' ? r.ollamaProjectorBytes : 0 }
   const applied = applyRuntime(req, r.arch, files, set, all, largest)
   checkFlashAttention(applied, req, set)
@@ -145,7 +158,8 @@ function fitWithRuntime(catalog: Catalog, r: ResolvedModel, w: WeightLayout, req
 function checkTensorSplit(req: VramFitRequest, sets: LabGpu[][]): void {
   const n = sets[0]?.length ?? 0
   if (req.tensorSplit && req.tensorSplit.length !== n) {
-    throw new PlanInputError('invalid', '/tensorSplit', `tensorSplit has ${req.tensorSplit.length} shares, and the targets name ${n} GPUs (${targetLabel(sets[0]!)}): one share per GPU.`)
+    throw new PlanInputError('invalid', '/tensorSplit', `tensorSplit has ${req.tensorSplit.length} shares, and the `
+      + `targets name ${n} GPUs (${targetLabel(sets[0]!)}): one share per GPU.`)
   }
 }
 
@@ -160,13 +174,16 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   if (req.mode !== 'inference' && req.targets === 'all') sets = sets.filter((s) => s.length === 1)
   if (req.mode === 'inference' && req.targets === 'all' && !runtime.crossNode && sets.some(isCrossNode)) {
     sets = sets.filter((s) => !isCrossNode(s))
-    warnings.push(`${runtime.name} cannot split a model across nodes (no llama.cpp RPC), so cross-node GPU sets are left out; runtime llama.cpp or llama-server plans them.`)
+    warnings.push(`${runtime.name} cannot split a model across nodes (no llama.cpp RPC), so cross-node GPU sets `
+      + 'are left out; runtime llama.cpp or llama-server plans them.')
   }
   if (req.mode === 'inference') checkTensorSplit(req, sets)
   const results = sets
     .map((set) => {
       if (req.mode !== 'inference') return fitTraining(r, w, req, set)
-      return isCrossNode(set) && !runtime.crossNode ? noCrossNodeResult(r, set, runtime) : fitWithRuntime(catalog, r, w, req, set, all)
+      return isCrossNode(set) && !runtime.crossNode
+        ? noCrossNodeResult(r, set, runtime)
+        : fitWithRuntime(catalog, r, w, req, set, all)
     })
     .sort(compareResults)
   assertExactBytes(results)
@@ -174,10 +191,14 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const k = first?.cacheTypeK ?? req.cacheTypeK ?? req.kvCacheType ?? 'f16'
   return {
     model: {
-      id: r.id, name: r.name, quantization: r.quantization, imatrix: r.imatrix, weightsBytes: w.fileBytes, parameterCount: w.parameterCount,
+      id: r.id, name: r.name, quantization: r.quantization, imatrix: r.imatrix, weightsBytes: w.fileBytes,
+      parameterCount: w.parameterCount,
       bitsPerWeight: round((w.fileBytes * 8) / w.parameterCount, 3), bytesByType: w.bytesByType as Record<string, number>,
     },
-    runtime: { id: runtime.id, name: runtime.name, basis: runtime.basis, crossNode: runtime.crossNode, notes: runtime.notes, sources: runtime.sources },
+    runtime: {
+      id: runtime.id, name: runtime.name, basis: runtime.basis, crossNode: runtime.crossNode,
+      notes: runtime.notes, sources: runtime.sources,
+    },
     settings: {
       contextLength: first?.contextLength ?? req.contextLength ?? r.arch.contextLength, kvCacheType: k, cacheTypeK: k,
       cacheTypeV: first?.cacheTypeV ?? req.cacheTypeV ?? k, flashAttention: first?.flashAttention ?? req.flashAttention ?? true,

@@ -115,9 +115,12 @@ export function checkQuantization(r: ResolvedModel): void {
     throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
   }
   if (!r.imatrix) {
-    const needs = typedTensors(r.arch, r.quantization, { imatrix: false }).find((t) => requiresImatrix(t, t.type, r.quantization))
+    const tensors = typedTensors(r.arch, r.quantization, { imatrix: false })
+    const needs = tensors.find((t) => requiresImatrix(t, t.type, r.quantization))
     if (needs) {
-      throw new PlanInputError('invalid', '/imatrix', `${r.quantization} needs an importance matrix: llama-quantize stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix true or pick another quantization.`)
+      throw new PlanInputError('invalid', '/imatrix', `${r.quantization} needs an importance matrix: llama-quantize `
+        + `stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix `
+        + 'true or pick another quantization.')
     }
   }
 }

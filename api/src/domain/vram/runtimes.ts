@@ -56,6 +56,8 @@ export const FIT_MIN_CONTEXT = 4096
 const LLAMA_SERVER_AUTO_SLOTS = 4
 /** common/common.h n_ubatch. */
 const LLAMA_UBATCH = 512
+const FIT_NOTE = 'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, '
+  + 'then offloads layers, keeping 1024 MiB free per GPU.'
 
 export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   ollama: {
@@ -69,16 +71,22 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
     noKvOffload: false,
     fitMarginBytes: FIT_MARGIN_BYTES,
     notes: [
-      'Default num_ctx by the node\'s total VRAM: ≥ 47 GiB 262144, ≥ 23 GiB 32768, else 4096 (OLLAMA_CONTEXT_LENGTH overrides), capped at the model\'s trained context.',
-      'Runs llama-server with -c num_ctx·np -np np (one KV stream per parallel request, OLLAMA_NUM_PARALLEL, default 1), --flash-attn auto and one --cache-type-k/-v from OLLAMA_KV_CACHE_TYPE; no -ngl, so llama.cpp --fit places the layers.',
-      'Automatic num_batch (-b and -ub): 512; 1024 above 4096 tokens, 2048 above 32768 while the predicted VRAM leaves headroom; 256 on CUDA without flash attention on cards of ≤ 8 GiB above 4096 tokens.',
+      'Default num_ctx by the node\'s total VRAM: ≥ 47 GiB 262144, ≥ 23 GiB 32768, else 4096 '
+        + '(OLLAMA_CONTEXT_LENGTH overrides), capped at the model\'s trained context.',
+      'Runs llama-server with -c num_ctx·np -np np (one KV stream per parallel request, OLLAMA_NUM_PARALLEL, '
+        + 'default 1), --flash-attn auto and one --cache-type-k/-v from OLLAMA_KV_CACHE_TYPE; no -ngl, so '
+        + 'llama.cpp --fit places the layers.',
+      'Automatic num_batch (-b and -ub): 512; 1024 above 4096 tokens, 2048 above 32768 while the predicted '
+        + 'VRAM leaves headroom; 256 on CUDA without flash attention on cards of ≤ 8 GiB above 4096 tokens.',
       'Every loaded model is its own llama-server process, with its own CUDA context on each GPU it uses.',
-      'A vision model\'s projector goes to the GPU with 1 GiB headroom (LLAMA_ARG_FIT_TARGET = projector + 1 GiB), or stays on the CPU when VRAM is short.',
+      'A vision model\'s projector goes to the GPU with 1 GiB headroom (LLAMA_ARG_FIT_TARGET = projector '
+        + '+ 1 GiB), or stays on the CPU when VRAM is short.',
       'No cross-node split: Ollama has no llama.cpp RPC (ollama/ollama#4643).',
     ],
     sources: [
       `${OLLAMA}/server/routes.go (vram-based default context)`,
       `${OLLAMA}/server/sched.go (load, automaticGenerationBatch, effectiveLlamaServerContext)`,
+      `${OLLAMA}/llm/server.go (NewLlamaServer: num_ctx capped at the trained context)`,
       `${OLLAMA}/llm/llama_server.go (startLlamaServer flags, mmprojOffloadHeadroom, PredictServerVRAM)`,
       `${OLLAMA}/envconfig/config.go (OLLAMA_NUM_PARALLEL, OLLAMA_KV_CACHE_TYPE, OLLAMA_FLASH_ATTENTION)`,
       `${OLLAMA}/ml/device.go (FlashAttentionSupported)`,
@@ -96,8 +104,8 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
     noKvOffload: true,
     fitMarginBytes: FIT_MARGIN_BYTES,
     notes: [
-      'Without -np: 4 slots sharing one unified KV cache of n_ctx cells; with -np N: N streams of n_ctx / N cells each.',
-      'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, then offloads layers, keeping 1024 MiB free per GPU.',
+      'Without -np: 4 slots sharing one unified KV cache of n_ctx cells; with -np N: N streams of n_ctx / N cells.',
+      FIT_NOTE,
       'n_ubatch 512, --flash-attn auto, --cache-type-k/-v f16.',
       'A cross-node split runs over rpc-server (llama.cpp RPC).',
     ],
@@ -120,7 +128,7 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
     fitMarginBytes: FIT_MARGIN_BYTES,
     notes: [
       'One sequence (-np 1); with -np N, N streams of n_ctx / N cells each.',
-      'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, then offloads layers, keeping 1024 MiB free per GPU.',
+      FIT_NOTE,
       'n_ubatch 512, --flash-attn auto, --cache-type-k/-v f16.',
       'A cross-node split runs over rpc-server (llama.cpp RPC).',
     ],
@@ -161,30 +169,38 @@ export interface AppliedSettings {
   fitMarginBytes: number
   /** The vision projector an Ollama tag holds, and where Ollama puts it; null = none. */
   projector: { bytes: number; onGpu: boolean } | null
-  fromProfile: { field: string; value: number | boolean | string; rule: string }[]
+  fromProfile: FromProfile[]
 }
+
+interface FromProfile { field: string; value: number | boolean | string; rule: string }
+
+const invalid = (field: string, message: string) => new PlanInputError('invalid', `/${field}`, message)
+const OTHER_RUNTIMES = 'use runtime llama-server or llama.cpp'
 
 /** Checks that do not depend on the GPU set: what the runtime can be told at all. */
 export function checkRuntimeRequest(req: RuntimeRequest): void {
   const p = RUNTIME_PROFILES[req.runtime]
-  const k = req.cacheTypeK ?? req.kvCacheType
-  const v = req.cacheTypeV ?? req.kvCacheType
-  for (const [field, type] of [['cacheTypeK', req.cacheTypeK], ['cacheTypeV', req.cacheTypeV], ['kvCacheType', req.kvCacheType]] as const) {
+  const given = [
+    ['cacheTypeK', req.cacheTypeK], ['cacheTypeV', req.cacheTypeV], ['kvCacheType', req.kvCacheType],
+  ] as const
+  for (const [field, type] of given) {
     if (type && !p.kvCacheTypes.includes(type)) {
-      throw new PlanInputError('invalid', `/${field}`, `${p.name} accepts the KV cache types ${p.kvCacheTypes.join(', ')}; ${type} is not one (docs/faq.mdx).`)
+      throw invalid(field, `${p.name} accepts the KV cache types ${p.kvCacheTypes.join(', ')}; ${type} is not one.`)
     }
   }
-  if (p.singleKvType && (k ?? 'f16') !== (v ?? 'f16')) {
-    throw new PlanInputError('invalid', '/cacheTypeV', `${p.name} sets one type for K and V (OLLAMA_KV_CACHE_TYPE); cacheTypeK ${k ?? 'f16'} and cacheTypeV ${v ?? 'f16'} differ. Use runtime llama-server or llama.cpp for --cache-type-k/-v.`)
+  const k = req.cacheTypeK ?? req.kvCacheType ?? 'f16'
+  const v = req.cacheTypeV ?? req.kvCacheType ?? 'f16'
+  if (p.singleKvType && k !== v) {
+    throw invalid('cacheTypeV', `${p.name} sets one type for K and V (OLLAMA_KV_CACHE_TYPE); cacheTypeK ${k} and `
+      + `cacheTypeV ${v} differ: ${OTHER_RUNTIMES} for --cache-type-k/-v.`)
   }
   if (req.tensorSplit && !p.tensorSplit) {
-    throw new PlanInputError('invalid', '/tensorSplit', `${p.name} has no tensor split (-ts); use runtime llama-server or llama.cpp.`)
+    throw invalid('tensorSplit', `${p.name} has no tensor split (-ts): ${OTHER_RUNTIMES}.`)
   }
-  if (req.noKvOffload && !p.noKvOffload) {
-    throw new PlanInputError('invalid', '/noKvOffload', `${p.name} has no -nkvo option; use runtime llama-server or llama.cpp.`)
-  }
+  if (req.noKvOffload && !p.noKvOffload) throw invalid('noKvOffload', `${p.name} has no -nkvo option: ${OTHER_RUNTIMES}.`)
   if (req.tensorSplit && req.targets === 'all') {
-    throw new PlanInputError('invalid', '/tensorSplit', 'tensorSplit needs targets listing the GPUs it splits over, one share per GPU, not "all".')
+    throw invalid('tensorSplit', 'tensorSplit needs targets listing the GPUs it splits over, one share per GPU, '
+      + 'not "all".')
   }
 }
 
@@ -212,7 +228,9 @@ const BATCH_SURCHARGE = (batch: number) => (batch >= 2048 ? 2 * GIB : batch >= 1
 const BATCH_HEADROOM_PERCENT = (batch: number) => (batch >= 2048 ? 60 : batch >= 1024 ? 75 : 100)
 
 /** server/sched.go automaticGenerationBatch, over the set's VRAM as the free memory Ollama reads. */
-export function ollamaAutomaticBatch(effectiveCtx: number, predictedBytes: number, set: LabGpu[], flashAttention: boolean): number {
+export function ollamaAutomaticBatch(
+  effectiveCtx: number, predictedBytes: number, set: LabGpu[], flashAttention: boolean,
+): number {
   if (!flashAttention) {
     const small = set.some((g) => g.model.vramBytes <= 8 * GIB)
     return effectiveCtx > 4096 && small ? 256 : 512
@@ -241,7 +259,8 @@ function ollamaProjector(bytes: number, set: LabGpu[]): AppliedSettings['project
   return { bytes, onGpu: set.every((g) => g.model.vramBytes >= bytes + PROJECTOR_HEADROOM_BYTES) }
 }
 
-const nodeVram = (all: LabGpu[], node: string) => all.filter((g) => g.node.id === node).reduce((s, g) => s + g.model.vramBytes, 0)
+const nodeVram = (all: LabGpu[], node: string) =>
+  all.filter((g) => g.node.id === node).reduce((s, g) => s + g.model.vramBytes, 0)
 
 /**
  * The KV streams and cells per stream: Ollama's num_ctx is per sequence (it passes -c num_ctx·np);
@@ -249,7 +268,9 @@ const nodeVram = (all: LabGpu[], node: string) => all.filter((g) => g.node.id ==
  */
 export function toInferenceSettings(runtime: Runtime, s: AppliedSettings): InferenceSettings {
   const streams = s.kvUnified ? 1 : s.parallel
-  const perStream = runtime === 'ollama' || streams === 1 ? s.contextLength : Math.max(1, Math.floor(s.contextLength / streams))
+  const perStream = runtime === 'ollama' || streams === 1
+    ? s.contextLength
+    : Math.max(1, Math.floor(s.contextLength / streams))
   return {
     contextLength: perStream,
     kvCacheType: s.cacheTypeK,
@@ -264,17 +285,89 @@ export function toInferenceSettings(runtime: Runtime, s: AppliedSettings): Infer
   }
 }
 
+/** Files the runtime loads: the GGUF weights and, for an Ollama tag, its inline projector. */
+export interface RuntimeFiles {
+  weightsBytes: number
+  ollamaProjectorBytes: number
+}
+
+/** A value the request gave, or the profile's, recorded with its rule. */
+type Pick = <T extends number | boolean | string>(field: string, given: T | undefined, value: T, rule: string) => T
+
+/** What every runtime decides the same way: flash attention, KV types, -ts, -nkvo, the margin. */
+type BaseSettings = Omit<AppliedSettings, 'contextLength' | 'ubatch' | 'parallel' | 'kvUnified'>
+
+function ollamaSettings(
+  req: RuntimeRequest, a: Architecture, files: RuntimeFiles, set: LabGpu[], all: LabGpu[], base: BaseSettings, pick: Pick,
+): AppliedSettings {
+  const projector = ollamaProjector(files.ollamaProjectorBytes, set)
+  const fitMarginBytes = projector?.onGpu
+    ? Math.ceil((projector.bytes + PROJECTOR_HEADROOM_BYTES) / MIB) * MIB
+    : base.fitMarginBytes
+  if (projector) {
+    base.fromProfile.push(projector.onGpu
+      ? {
+        field: 'fitMarginBytes', value: fitMarginBytes,
+        rule: 'the tag\'s vision projector goes to the GPU: LLAMA_ARG_FIT_TARGET = projector + 1 GiB',
+      }
+      : {
+        field: 'projector', value: 'cpu',
+        rule: 'a GPU has less than projector + 1 GiB: --no-mmproj-offload, the projector stays in host memory',
+      })
+  }
+  const parallel = pick('parallel', req.parallel, 1, 'OLLAMA_NUM_PARALLEL default 1')
+  const node = set[0]!.node.id
+  const vram = nodeVram(all, node)
+  const tier = ollamaDefaultContext(vram)
+  // llm/server.go NewLlamaServer caps any num_ctx above the GGUF's context_length to it.
+  const capped = req.contextLength !== undefined && req.contextLength > a.contextLength
+  const rule = capped
+    ? `num_ctx ${req.contextLength} is above the trained ${a.contextLength}: Ollama caps it`
+    : `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${node}`
+      + (tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : '')
+  const asked = capped ? undefined : req.contextLength
+  const contextLength = pick('contextLength', asked, Math.min(tier, a.contextLength), rule)
+  const effective = contextLength * parallel
+  const predicted = ollamaPredictedVram(a, files.weightsBytes + files.ollamaProjectorBytes, effective)
+  const batch = ollamaAutomaticBatch(effective, predicted, set, base.flashAttention)
+  const ubatch = pick('ubatch', req.ubatch, batch, `automatic num_batch for ${effective} tokens (-b and -ub ${batch})`)
+  return { ...base, fitMarginBytes, projector, contextLength, ubatch, parallel, kvUnified: false }
+}
+
+/** llama-server / llama-cli: slots, -ub, and -c = the trained context as --fit shrinks it. */
+function llamaSettings(
+  req: RuntimeRequest, a: Architecture, base: BaseSettings, pick: Pick,
+  largestFullContext: (s: AppliedSettings) => number | null,
+): AppliedSettings {
+  const autoSlots = req.runtime === 'llama-server' && req.parallel === undefined
+  const parallel = pick('parallel', req.parallel, autoSlots ? LLAMA_SERVER_AUTO_SLOTS : 1,
+    autoSlots ? '-np auto: 4 slots sharing a unified KV cache' : '-np default 1')
+  const ubatch = pick('ubatch', req.ubatch, LLAMA_UBATCH, '-ub default 512')
+  const settings: AppliedSettings = {
+    ...base, contextLength: req.contextLength ?? a.contextLength, ubatch, parallel, kvUnified: autoSlots,
+  }
+  if (req.contextLength !== undefined) return settings
+  const largest = largestFullContext(settings)
+  const contextLength = Math.min(a.contextLength, Math.max(FIT_MIN_CONTEXT, largest ?? FIT_MIN_CONTEXT))
+  base.fromProfile.push({
+    field: 'contextLength', value: contextLength,
+    rule: contextLength === a.contextLength ? `-c default: the trained ${a.contextLength}`
+      : `-c default: the trained ${a.contextLength}, shrunk by --fit to what fits (never below ${FIT_MIN_CONTEXT})`,
+  })
+  return { ...settings, contextLength }
+}
+
 /**
- * The settings one GPU set runs with. `fitsFully(settings)` answers whether every layer fits at
- * those settings; llama.cpp's --fit uses it to shrink a context the request did not set.
+ * The settings one GPU set runs with. `largestFullContext(settings)` is the largest context at
+ * which every layer fits (null: none); llama.cpp's --fit uses it for a context the request left out.
  */
 export function applyRuntime(
-  req: RuntimeRequest, a: Architecture, files: { weightsBytes: number; ollamaProjectorBytes: number }, set: LabGpu[], all: LabGpu[],
+  req: RuntimeRequest, a: Architecture, files: RuntimeFiles, set: LabGpu[], all: LabGpu[],
   largestFullContext: (s: AppliedSettings) => number | null,
 ): AppliedSettings {
   const p = RUNTIME_PROFILES[req.runtime]
-  const fromProfile: AppliedSettings['fromProfile'] = []
-  const pick = <T extends number | boolean | string>(field: string, given: T | undefined, value: T, rule: string): T => {
+  const fromProfile: FromProfile[] = []
+  const pick: Pick = (field, given, value, rule) => {
     if (given !== undefined) return given
     fromProfile.push({ field, value, rule })
     return value
@@ -283,50 +376,16 @@ export function applyRuntime(
   const flashAttention = pick('flashAttention', req.flashAttention, supported, supported
     ? '--flash-attn auto: on, every GPU of the set supports it (CUDA compute capability ≥ 6.0)'
     : '--flash-attn auto: off, a GPU of the set has CUDA compute capability < 6.0 or 7.2')
-  const cacheTypeK = pick('cacheTypeK', req.cacheTypeK ?? req.kvCacheType, 'f16', p.singleKvType ? 'OLLAMA_KV_CACHE_TYPE default f16' : '--cache-type-k default f16')
+  const cacheTypeK = pick('cacheTypeK', req.cacheTypeK ?? req.kvCacheType, 'f16',
+    p.singleKvType ? 'OLLAMA_KV_CACHE_TYPE default f16' : '--cache-type-k default f16')
   const cacheTypeV = p.singleKvType
     ? pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, cacheTypeK, 'OLLAMA_KV_CACHE_TYPE: the same type as K')
     : pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, 'f16', '--cache-type-v default f16')
   const base = {
     flashAttention, cacheTypeK, cacheTypeV, noKvOffload: req.noKvOffload, tensorSplit: req.tensorSplit ?? null,
-    fitMarginBytes: p.fitMarginBytes, projector: null,
+    fitMarginBytes: p.fitMarginBytes, projector: null, fromProfile,
   }
-  if (req.runtime === 'ollama') {
-    const projector = ollamaProjector(files.ollamaProjectorBytes, set)
-    const fitMarginBytes = projector?.onGpu ? Math.ceil((projector.bytes + PROJECTOR_HEADROOM_BYTES) / MIB) * MIB : p.fitMarginBytes
-    if (projector) {
-      fromProfile.push(projector.onGpu
-        ? { field: 'fitMarginBytes', value: fitMarginBytes, rule: 'the tag\'s vision projector goes to the GPU: LLAMA_ARG_FIT_TARGET = projector + 1 GiB' }
-        : { field: 'projector', value: 'cpu', rule: 'a GPU has less than projector + 1 GiB: --no-mmproj-offload, the projector stays in host memory' })
-    }
-    const parallel = pick('parallel', req.parallel, 1, 'OLLAMA_NUM_PARALLEL default 1')
-    const vram = nodeVram(all, set[0]!.node.id)
-    const tier = ollamaDefaultContext(vram)
-    // llm/server.go NewLlamaServer caps any num_ctx above the GGUF's context_length to it.
-    const asked = req.contextLength !== undefined && req.contextLength > a.contextLength ? undefined : req.contextLength
-    const rule = req.contextLength !== undefined
-      ? `num_ctx ${req.contextLength} is above the trained ${a.contextLength}: Ollama caps it`
-      : `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${set[0]!.node.id}${tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : ''}`
-    const contextLength = pick('contextLength', asked, Math.min(tier, a.contextLength), rule)
-    const effective = contextLength * parallel
-    const predicted = ollamaPredictedVram(a, files.weightsBytes + files.ollamaProjectorBytes, effective)
-    const batch = ollamaAutomaticBatch(effective, predicted, set, flashAttention)
-    const ubatch = pick('ubatch', req.ubatch, batch, `automatic num_batch for ${effective} tokens (-b and -ub ${batch})`)
-    return { ...base, fitMarginBytes, projector, contextLength, ubatch, parallel, kvUnified: false, fromProfile }
-  }
-  const autoSlots = req.runtime === 'llama-server' && req.parallel === undefined
-  const parallel = pick('parallel', req.parallel, autoSlots ? LLAMA_SERVER_AUTO_SLOTS : 1,
-    autoSlots ? '-np auto: 4 slots sharing a unified KV cache' : '-np default 1')
-  const ubatch = pick('ubatch', req.ubatch, LLAMA_UBATCH, '-ub default 512')
-  const settings: AppliedSettings = { ...base, contextLength: req.contextLength ?? a.contextLength, ubatch, parallel, kvUnified: autoSlots, fromProfile }
-  if (req.contextLength !== undefined) return settings
-  const largest = largestFullContext(settings)
-  const fitted = largest === null ? FIT_MIN_CONTEXT : Math.max(FIT_MIN_CONTEXT, Math.min(largest, a.contextLength))
-  const contextLength = Math.min(fitted, a.contextLength)
-  fromProfile.push({
-    field: 'contextLength', value: contextLength,
-    rule: contextLength === a.contextLength ? `-c default: the trained ${a.contextLength}`
-      : `-c default: the trained ${a.contextLength}, shrunk by --fit to what fits (never below ${FIT_MIN_CONTEXT})`,
-  })
-  return { ...settings, contextLength }
+  return req.runtime === 'ollama'
+    ? ollamaSettings(req, a, files, set, all, base, pick)
+    : llamaSettings(req, a, base, pick, largestFullContext)
 }

@@ -9,26 +9,41 @@ import { RuntimeSchema } from './runtimes.ts'
 
 export const KvCacheTypeSchema = z
   .enum(Object.keys(KV_CACHE_TYPES) as [KvCacheType, ...KvCacheType[]])
-  .meta({ id: 'KvCacheType', description: 'llama.cpp --cache-type-k/-v; Ollama (OLLAMA_KV_CACHE_TYPE) takes f16, q8_0, q4_0' })
+  .meta({
+    id: 'KvCacheType',
+    description: 'llama.cpp --cache-type-k/-v; Ollama (OLLAMA_KV_CACHE_TYPE) takes f16, q8_0, q4_0',
+  })
 export const PlanModeSchema = z.enum(['inference', 'full', 'lora', 'qlora']).meta({ id: 'PlanMode' })
 
-const fromProfile = (what: string) => `${what}; left out, the runtime profile decides (results[].settings.fromProfile says how)`
+const fromProfile = (what: string) =>
+  `${what}; left out, the runtime profile decides (results[].settings.fromProfile says how)`
 
 export const VramFitRequestSchema = z
   .object({
     model: z
       .union([z.string().min(1).max(200), LlmArchitectureSchema])
-      .meta({ description: 'Registry id (`llama-3.1-8b`), Ollama name or tag (`llama3.1`, `qwen2.5:14b-instruct-q4_K_M`) or an inline architecture' }),
+      .meta({
+        description: 'Registry id (`llama-3.1-8b`), Ollama name or tag (`llama3.1`, `qwen2.5:14b-instruct-q4_K_M`) '
+          + 'or an inline architecture',
+      }),
     quantization: QuantPresetSchema.optional().meta({ description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M' }),
-    imatrix: z.boolean().optional().meta({ description: 'Quantized with an importance matrix (llama-quantize --imatrix); default: yes for IQ presets and Q2_K_S, no otherwise' }),
+    imatrix: z.boolean().optional().meta({
+      description: 'Quantized with an importance matrix (llama-quantize --imatrix); default: yes for IQ presets and '
+        + 'Q2_K_S, no otherwise',
+    }),
     runtime: RuntimeSchema.default('ollama'),
-    contextLength: z.int().min(1).max(16_777_216).optional().meta({ description: fromProfile('Ollama: num_ctx per sequence; llama.cpp / llama-server: -c, shared by all slots') }),
-    kvCacheType: KvCacheTypeSchema.optional().meta({ description: 'K and V cache type (OLLAMA_KV_CACHE_TYPE); cacheTypeK / cacheTypeV override it' }),
+    contextLength: z.int().min(1).max(16_777_216).optional()
+      .meta({ description: fromProfile('Ollama: num_ctx per sequence; llama.cpp / llama-server: -c, shared by all slots') }),
+    kvCacheType: KvCacheTypeSchema.optional()
+      .meta({ description: 'K and V cache type (OLLAMA_KV_CACHE_TYPE); cacheTypeK / cacheTypeV override it' }),
     cacheTypeK: KvCacheTypeSchema.optional().meta({ description: '--cache-type-k' }),
     cacheTypeV: KvCacheTypeSchema.optional().meta({ description: '--cache-type-v (quantized V needs flash attention)' }),
-    flashAttention: z.boolean().optional().meta({ description: fromProfile('--flash-attn on/off (OLLAMA_FLASH_ATTENTION)') }),
-    parallel: z.int().min(1).max(64).optional().meta({ description: fromProfile('Parallel sequences (OLLAMA_NUM_PARALLEL / -np)') }),
-    ubatch: z.int().min(1).max(8192).optional().meta({ description: fromProfile('Physical batch n_ubatch (Ollama num_batch sets -b and -ub)') }),
+    flashAttention: z.boolean().optional()
+      .meta({ description: fromProfile('--flash-attn on/off (OLLAMA_FLASH_ATTENTION)') }),
+    parallel: z.int().min(1).max(64).optional()
+      .meta({ description: fromProfile('Parallel sequences (OLLAMA_NUM_PARALLEL / -np)') }),
+    ubatch: z.int().min(1).max(8192).optional()
+      .meta({ description: fromProfile('Physical batch n_ubatch (Ollama num_batch sets -b and -ub)') }),
     noKvOffload: z.boolean().default(false).meta({ description: 'llama.cpp -nkvo: the KV cache stays in host memory' }),
     tensorSplit: z.array(z.number().positive().max(1e6)).min(1).max(8).optional()
       .meta({ description: 'llama.cpp -ts: layer shares, one per GPU of the listed targets' }),
@@ -101,7 +116,8 @@ export const RunSettingsSchema = z
     fitMarginBytes: bytes.meta({ description: 'Kept free per GPU by llama.cpp --fit (on top of the CUDA context)' }),
     projector: z.object({ bytes, onGpu: z.boolean() }).nullable()
       .meta({ description: 'The vision projector an Ollama tag holds: on the GPU inside fitMarginBytes, or in host memory' }),
-    fromProfile: z.array(z.object({ field: z.string(), value: z.union([z.number(), z.boolean(), z.string()]), rule: z.string() }))
+    fromProfile: z
+      .array(z.object({ field: z.string(), value: z.union([z.number(), z.boolean(), z.string()]), rule: z.string() }))
       .meta({ description: 'The values the runtime profile supplied, and the rule each came from' }),
   })
   .meta({ id: 'VramRunSettings' })
