@@ -163,7 +163,8 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
-    breakdown: breakdownOf(p, a, s.parallel),
+    // The logits buffer holds a row per sequence: every slot, also those sharing a unified stream.
+    breakdown: breakdownOf(p, a, s.parallel * (s.sequencesPerStream ?? 1)),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g, i) => ({
       node: set[i]!.node.id, gpu: set[i]!.model.slug,
