@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { GGML_TYPES, PRESET_DEFAULT_TYPE, QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
 import { QuantPresetSchema } from './model-schemas.ts'
 import type { Architecture } from './tensors.ts'
+import { defaultImatrix } from './quant-rules.ts'
 import { weightLayout } from './weights.ts'
 
 const RULES: Record<QuantPreset, string> = {
@@ -58,6 +59,7 @@ export const ModelSizeSchema = z
   .object({
     quantization: QuantPresetSchema,
     weightsBytes: z.int().meta({ description: 'Tensor data of the GGUF file' }),
+    imatrix: z.boolean().meta({ description: 'Sized as quantized with an importance matrix (the preset\'s usual practice)' }),
     gpuWeightsBytes: z.int().meta({ description: 'On the GPU at full offload: file − token_embd (+ its duplicate when tied)' }),
     bitsPerWeight: z.number(),
   })
@@ -68,6 +70,6 @@ export function modelSizes(a: Architecture): z.infer<typeof ModelSizeSchema>[] {
   return QUANT_PRESETS.filter((q) => q !== 'MXFP4' || (a.shipsMxfp4 && a.moe)).map((q) => {
     const w = weightLayout(a, q)
     const gpu = w.layerBytes.reduce((s, b) => s + b, 0) + w.outputBytes
-    return { quantization: q, weightsBytes: w.fileBytes, gpuWeightsBytes: gpu, bitsPerWeight: Math.round((w.fileBytes * 8000) / w.parameterCount) / 1000 }
+    return { quantization: q, weightsBytes: w.fileBytes, imatrix: defaultImatrix(q), gpuWeightsBytes: gpu, bitsPerWeight: Math.round((w.fileBytes * 8000) / w.parameterCount) / 1000 }
   })
 }
