@@ -174,7 +174,7 @@ describe('facts rendered from data/', () => {
   })
 
   it('shows the VRAM planner answer in the model-fit matrix', async () => {
-    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M' }), catalog)
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192 }), catalog)
     const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
     await page.goto(`${base}/ai-placement/`)
     const header = (await page.locator('table.fit-matrix thead th').allTextContents()).map((t) => t.trim())

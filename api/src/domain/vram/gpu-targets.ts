@@ -89,7 +89,10 @@ function fromLibrary(catalog: Catalog, t: WhatIfGpu, pointer: string): LabGpu {
 
 function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
   const name = t.name ?? `inline ${gib(t.vramBytes)} GiB ${t.backend} GPU`
-  const base = { slug: 'inline', name, memoryBandwidthGBps: t.memoryBandwidthGBps, supportsBf16: false, supportsFlashAttention2: false }
+  const base = {
+    slug: 'inline', name, memoryBandwidthGBps: t.memoryBandwidthGBps, computeCapability: null,
+    supportsBf16: false, supportsFlashAttention2: false,
+  }
   const notes = [`${name}: BF16 and FlashAttention-2 support unknown; fine-tuning plans assume neither.`, ...speedNote(name, t.backend)]
   if (t.backend === 'metal') {
     for (const field of ['node', 'pcie'] as const) {

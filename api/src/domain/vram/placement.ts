@@ -18,9 +18,14 @@ export interface PlacementGpu {
   vramBytes: number
   /** Backend context + margin on this GPU (backend-costs.ts gpuOverheadBytes); CUDA's when absent. */
   overheadBytes?: number
+  /** Kept free on top of the overhead by the runtime (llama.cpp --fit's margin), runtimes.ts. */
+  reservedBytes?: number
+  /** -ts / --tensor-split share; when absent the split follows free memory. */
+  splitWeight?: number
 }
 
-const overheadOf = (g: PlacementGpu) => g.overheadBytes ?? GPU_OVERHEAD_BYTES
+/** What a GPU keeps for itself before layers: backend context, margin and the runtime's reserve. */
+export const overheadOf = (g: PlacementGpu) => (g.overheadBytes ?? GPU_OVERHEAD_BYTES) + (g.reservedBytes ?? 0)
 
 /** A model prepared for placement: everything that depends on model, quant and runtime settings. */
 export interface FitModel {
@@ -58,7 +63,7 @@ export interface Placement {
 export function layerDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
   const start = Math.max(layers - gpuLayers, 0)
   const active = Math.min(gpuLayers, layers + 1)
-  const free = gpus.map((g) => Math.max(g.vramBytes - overheadOf(g), 1))
+  const free = gpus.map((g) => g.splitWeight ?? Math.max(g.vramBytes - overheadOf(g), 1))
   const total = free.reduce((a, b) => a + b, 0)
   let acc = 0
   const splits = free.map((f) => (acc += f) / total)

@@ -9,7 +9,10 @@ import type { VramFitResult } from './schemas.ts'
 import type { Targets } from './target-schemas.ts'
 
 /** What the planner reads of a card: a library record, or an inline card's few numbers. */
-export type PlanGpuModel = Pick<GpuModel, 'slug' | 'name' | 'vramBytes' | 'memoryBandwidthGBps' | 'supportsBf16' | 'supportsFlashAttention2'> & {
+export type PlanGpuModel = Pick<
+  GpuModel,
+  'slug' | 'name' | 'vramBytes' | 'memoryBandwidthGBps' | 'computeCapability' | 'supportsBf16' | 'supportsFlashAttention2'
+> & {
   /** The link the card runs at in its slot; null when unknown (or unified memory). */
   pcie: PcieLink | null
 }
