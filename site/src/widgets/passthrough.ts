@@ -12,7 +12,9 @@ import { proxmoxText } from './proxmox-text.ts'
 interface NodeSummary { id: string; name: string }
 interface GroupListing { id: number; members: { address: string | null; label: string; role: string }[] }
 
-const VERDICTS = { clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], blocked: ['Blocked', 'v-bad'] } as const
+const VERDICTS = {
+  clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], 'needs-check': ['Needs a check', 'v-warn'], blocked: ['Blocked', 'v-bad'],
+} as const
 const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
 
 /** The API's own address parser (lookup.ts, a few hundred bytes): what it rejects, so does the widget. */

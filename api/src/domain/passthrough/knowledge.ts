@@ -113,3 +113,37 @@ export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }>
 }
 
 export const GIB = 1024 ** 3
+
+/**
+ * A slot's catalog functions are complete only if function 0 is among them: a PCI device
+ * with several functions always implements function 0 (PCI Local Bus spec, "Multi-Function
+ * Devices"), so a listing without it is missing at least that one.
+ */
+export function slotFullyKnown(functions: readonly PciDevice[]): boolean {
+  return functions.some((d) => d.address?.endsWith('.0'))
+}
+
+export interface KnownNeighbour {
+  fn: number
+  vendorDevice: string
+  what: string
+}
+
+/**
+ * The other functions that sit in the same slot as a known function, for slots the catalog
+ * lists only partly. AMD Matisse's CPU-side USB controller 1022:149c is function 3 of a slot
+ * whose function 0 is the Reserved SPP 1022:1485, function 1 the PSP crypto coprocessor
+ * 1022:1486 (driver ccp, host-critical) and function 4 the HD Audio 1022:1487: lspci listings
+ * in the linux-pci patch "PCI: Avoid FLR for AMD Starship/Matisse Cryptographic Coprocessor"
+ * (David Jaundrew, 2021); names from pci.ids.
+ */
+export const SLOT_NEIGHBOURS: Record<string, { fn: number; neighbours: KnownNeighbour[] }> = {
+  '1022:149c': {
+    fn: 3,
+    neighbours: [
+      { fn: 0, vendorDevice: '1022:1485', what: 'Starship/Matisse Reserved SPP' },
+      { fn: 1, vendorDevice: '1022:1486', what: 'PSP crypto coprocessor (ccp), host-critical' },
+      { fn: 4, vendorDevice: '1022:1487', what: 'Starship/Matisse HD Audio' },
+    ],
+  },
+}

@@ -106,6 +106,11 @@ export function vmConfig(scenario: Scenario, vm: VmScenario): ProxmoxVmConfig {
   return { hostpci: values.map((v, i) => `hostpci${i}: ${v}`), qmSet, mappingCfg, mappingCommands }
 }
 
+/** The addresses the VMs' entries name (a slot or a function), as the lspci checks use them. */
+function passedAddresses(scenario: Scenario): string[] {
+  return [...new Set(scenario.vms.flatMap((vm) => vm.entries.filter((e) => e.mdev === null).map((e) => e.address)))]
+}
+
 const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci']
 
 export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
@@ -129,7 +134,7 @@ export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
     modules: VFIO_MODULES,
     kernelCmdline: [],
     blacklist: b.blacklist.map((d) => `blacklist ${d}`),
-    afterwards: ['update-initramfs -u -k all', 'reboot', ...[...new Set(passed.map(slotOf).filter(Boolean))].map((s) => `lspci -nnk -s ${s}   # expect "Kernel driver in use: vfio-pci"`)],
+    afterwards: ['update-initramfs -u -k all', 'reboot', ...passedAddresses(scenario).map((a) => `lspci -nnk -s ${a}   # expect "Kernel driver in use: vfio-pci"`)],
     notes,
   }
 }

@@ -55,6 +55,11 @@ export function isBlocking(c: CheckResult): boolean {
   return c.status === 'fail' && (c.severity === 'block' || c.severity === 'error')
 }
 
+/** A block/error rule the catalog could not answer: the answer needs a check on the host. */
+export function isUnsettled(c: CheckResult): boolean {
+  return c.status === 'unknown' && (c.severity === 'block' || c.severity === 'error')
+}
+
 export function isWarning(c: CheckResult): boolean {
   return c.status === 'fail' && c.severity === 'warn'
 }

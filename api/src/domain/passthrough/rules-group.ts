@@ -2,12 +2,12 @@
  * Rules about the IOMMU groups a VM takes (RP §2, §5): existence, bridges, group closure,
  * host-critical members, inventory drift. One predicate per rule; the table is at the end.
  */
-import { slotOf } from '../catalog/lookup.ts'
+import { devicesAt, parseAddress, slotOf } from '../catalog/lookup.ts'
 import { provenanceOf } from '../catalog/provenance.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
-import { HOST_COMMANDS, RP, criticalClass, isBridge } from './knowledge.ts'
+import { HOST_COMMANDS, RP, SLOT_NEIGHBOURS, criticalClass, isBridge, slotFullyKnown } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, groupsOf, label, membersOf, requestedFunctions, siblingsLeft, unique } from './scenario.ts'
+import { boundDevices, groupsOf, label, membersOf, requestedFunctions, siblingsLeft, unique, type Entry } from './scenario.ts'
 
 /** Every member of every IOMMU group the VM takes, bridges included. */
 function vmGroupMembers({ scenario, vm }: VmRuleInput): PciDevice[] {
@@ -106,10 +106,60 @@ function c27(input: VmRuleInput): Outcome {
   return pass('Every member was imported from the host itself; re-import after BIOS or kernel updates.')
 }
 
+/** `0000:10:00.0 (probably 1022:1485 …)` for the functions a slot has beyond the catalog's. */
+function missingFunctions(slot: string, known: readonly PciDevice[]): string[] {
+  const hints = known.flatMap((d) => {
+    const k = SLOT_NEIGHBOURS[d.vendorDevice]
+    return k && d.address?.endsWith(`.${k.fn}`) ? k.neighbours : []
+  })
+  const listed = new Set(known.map((d) => d.address))
+  if (hints.length > 0) {
+    return hints.filter((n) => !listed.has(`${slot}.${n.fn}`)).map((n) => `${slot}.${n.fn} (probably ${n.vendorDevice} ${n.what})`)
+  }
+  return [`${slot}.0`]
+}
+
+function c28(input: VmRuleInput): Outcome {
+  const { node } = input.scenario
+  const vfio = input.vm.entries.filter((e) => e.mdev === null)
+  const slotOfEntry = (e: Entry) => (e.allFunctions ? e.address : e.address.slice(0, -2))
+  const partial = vfio.flatMap((e) => {
+    const slot = slotOfEntry(e)
+    const known = devicesAt(node, parseAddress(slot)!)
+    return slotFullyKnown(known) ? [] : [{ e, slot, known, missing: missingFunctions(slot, known) }]
+  })
+  if (partial.length > 0) {
+    const p = partial[0]!
+    const short = p.slot.replace(/^0000:/, '')
+    const knownText = list(p.known.map(label))
+    const what = p.e.allFunctions
+      ? `${p.e.address} names the whole slot, but the catalog lists only ${knownText}: Proxmox takes every function of the slot, also ${list(p.missing)}.`
+      : `The catalog lists only ${knownText} of slot ${p.slot}; its other functions, ${list(p.missing)}, are not in the catalog: whichever shares IOMMU group ${list([...new Set(p.known.map((d) => String(d.iommuGroup)))])} goes to the VM with it.`
+    return unknown(what, `lspci -s ${short} -nn`, {
+      devices: partial.flatMap((x) => x.missing.map((m) => m.split(' ')[0]!)),
+      fix: p.e.allFunctions
+        ? `Pass ${list(p.known.map(label))} by function address, never the slot ${p.slot}.`
+        : `List the slot's functions and their groups on the host (then npm run import); keep host-critical ones in other groups.`,
+    })
+  }
+  const slots = vfio.filter((e) => e.allFunctions)
+  const notRead = slots.flatMap((e) => e.functions).filter((d) => provenanceOf(d.provenance, 'address').status !== 'imported')
+  if (notRead.length > 0) {
+    const slot = slots.find((e) => e.functions.includes(notRead[0]!))!.address
+    return unknown(`${list(slots.map((e) => e.address))} go${slots.length === 1 ? 'es' : ''} without .f, so Proxmox takes every function the host has there; the catalog's list (${list(unique(slots.flatMap((e) => e.functions)).map(label))}) comes from the seed document, not from the host.`, `lspci -s ${slot.replace(/^0000:/, '')} -nn`, {
+      devices: notRead.map(label), fix: 'Compare the host\'s list with the catalog\'s; pass functions one by one if the host has more.',
+    })
+  }
+  return pass(vfio.length === 0
+    ? 'No function goes to vfio-pci.'
+    : `Every entry names what it takes: ${list(vfio.map((e) => e.address))}${slots.length > 0 ? '; the whole slots were read from the host' : ''}.`)
+}
+
 export const GROUP_RULES: readonly Rule<VmRuleInput>[] = [
   { id: 'C3', title: 'Target exists', severity: 'error', source: `${RP} §5 C3; proxmox/qemu-server PCI.pm`, evaluate: c3 },
   { id: 'C4', title: 'Bridge requested', severity: 'error', source: `${RP} §2 rule 1, §5 C4; pve-common SysFSTools.pm`, evaluate: c4 },
   { id: 'C5', title: 'Group closure', severity: 'warn', source: `${RP} §1.2-1.3, §5 C5; qemu-server PCI.pm, pve-manager PCIEdit.js`, evaluate: c5 },
   { id: 'C6', title: 'Host-critical member', severity: 'block', source: `${RP} §3.3-3.4, §5 C6; truenas/middleware#13976`, evaluate: c6 },
+  { id: 'C28', title: 'Slot functions known', severity: 'block', source: `qemu-server PCI.pm parse_hostpci, pve-common SysFSTools.pm lspci (prefix match)`, evaluate: c28 },
   { id: 'C27', title: 'Inventory drift', severity: 'error', source: `${RP} §2 rule 10, §5 C27; pve-guest-common Mapping/PCI.pm`, evaluate: c27 },
 ]

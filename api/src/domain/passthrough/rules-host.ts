@@ -71,8 +71,15 @@ function c20(s: Scenario): Outcome {
   const ram = s.node.platform.hostMemoryBytes
   const gib = (b: number) => `${(b / GIB).toFixed(1)} GiB`
   const asked = sized.length === 0 ? 'no VM memory is given' : `the plan pins ${gib(pinned)} of VM RAM`
-  if (ram === null) return unknown(`${s.node.id}'s RAM is not in the catalog; ${asked} (a passthrough VM's RAM is pinned in full, it cannot balloon).`, HOST_COMMANDS.memory, { fix: 'Record hostMemoryBytes for the node; set balloon: 0 on passthrough VMs.' })
-  if (sized.length === 0) return unknown('No VM gives memoryBytes: all of a passthrough VM\'s RAM is pinned, so the total cannot be checked.', 'qm config <vmid> | grep memory')
+  if (ram === null) {
+    return unknown(`${s.node.id}'s RAM is not in the catalog; ${asked} (a passthrough VM's RAM is pinned in full, it cannot balloon).`, HOST_COMMANDS.memory, {
+      fix: 'Record hostMemoryBytes for the node; set balloon: 0 on passthrough VMs.', ...(s.groupCheck ? { severity: 'info' as const } : {}),
+    })
+  }
+  if (sized.length === 0) {
+    // The group check plans no VM memory: advice there, an unanswered error in a plan.
+    return unknown('No VM gives memoryBytes: all of a passthrough VM\'s RAM is pinned, so the total cannot be checked.', 'qm config <vmid> | grep memory', s.groupCheck ? { severity: 'info' } : {})
+  }
   const reserve = s.hostReserveBytes ?? defaultHostReserveBytes(ram)
   const need = pinned + reserve
   const msg = `Pinned ${gib(pinned)} (${list(sized.map((vm) => `${vm.name} ${gib(vm.memoryBytes!)}`))}) + host reserve ${gib(reserve)} = ${gib(need)} of ${gib(ram)}.`

@@ -31,7 +31,14 @@ function c8({ scenario, vm }: VmRuleInput): Outcome {
   const mappings = (scenario.existing ?? []).flatMap((e) => e.mappings.map((m) => `${e.vm}: mapping=${m}`))
   if (scenario.existing === null || mappings.length > 0) {
     const why = scenario.groupCheck ? 'The catalog holds no VM configs' : scenario.existing === null ? 'Other VMs\' hostpci entries were not given' : `${list(mappings)} cannot be resolved from the catalog`
-    return unknown(`${why}: whether another VM holds ${mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`} is unknown.`, scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci')
+    const groups = mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`
+    const command = scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci'
+    // The group check answers for the group, not for VM configs (its assumptions say so); the
+    // plan, which can be given `existing`, keeps this an error-severity unknown.
+    if (scenario.groupCheck) {
+      return unknown(`${why}: whether another VM holds ${groups} is outside the group check; POST /api/v1/plan/passthrough with \`existing\` checks it.`, command, { severity: 'warn' })
+    }
+    return unknown(`${why}: whether another VM holds ${groups} is unknown.`, command)
   }
   return pass(`No other VM of the plan or of \`existing\` takes group ${list([...mine].map(String))}.`)
 }

@@ -10,6 +10,7 @@ import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schema
 export const CHECK_IDS = [
   'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11', 'C12', 'C13', 'C14',
   'C15', 'C16', 'C17', 'C18', 'C19', 'C20', 'C21', 'C22', 'C23', 'C24', 'C25', 'C26', 'C27',
+  'C28',
 ] as const
 export const CheckIdSchema = z.enum(CHECK_IDS).meta({ id: 'PassthroughCheckId' })
 export type CheckId = z.infer<typeof CheckIdSchema>
@@ -91,8 +92,13 @@ export const ProxmoxConfigSchema = ProxmoxVmConfigSchema.extend(ProxmoxHostConfi
 export type ProxmoxConfig = z.infer<typeof ProxmoxConfigSchema>
 
 export const GroupVerdictSchema = z
-  .enum(['clean', 'shared', 'blocked'])
-  .meta({ id: 'GroupVerdict', description: 'clean: one device (with its functions and bridges); shared: devices of several slots go together; blocked: a block/error check failed' })
+  .enum(['clean', 'shared', 'needs-check', 'blocked'])
+  .meta({
+    id: 'GroupVerdict',
+    description:
+      'clean: one device (with its functions and bridges); shared: devices of several slots go together; ' +
+      'needs-check: a block/error check is unknown, run its command on the host first; blocked: a block/error check failed',
+  })
 export type GroupVerdict = z.infer<typeof GroupVerdictSchema>
 
 export const GroupCheckSchema = z
@@ -177,7 +183,12 @@ export type PassthroughPlanRequestInput = z.input<typeof PassthroughPlanRequestS
 
 // ---------------------------------------------------------------- plan answer
 
-export const PlanVerdictSchema = z.enum(['ready', 'review', 'blocked']).meta({ id: 'PassthroughPlanVerdict', description: 'ready: no failed check above info; review: warnings to acknowledge; blocked: a block/error check failed, no config emitted' })
+export const PlanVerdictSchema = z.enum(['ready', 'review', 'needs-check', 'blocked']).meta({
+  id: 'PassthroughPlanVerdict',
+  description:
+    'ready: no failed check above info; review: warnings to acknowledge; needs-check: a block/error check is unknown, ' +
+    'run its command on the host before applying the config; blocked: a block/error check failed, no config emitted',
+})
 export type PlanVerdict = z.infer<typeof PlanVerdictSchema>
 
 export const VmPlanSchema = z
