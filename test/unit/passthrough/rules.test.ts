@@ -61,7 +61,14 @@ const CASES: Case[] = [
   { id: 'C13', what: 'mdev on the 3090 Ti', run: () => plan('meraxes', [{ devices: [{ address: '0d:00.0', mdev: 'nvidia-1' }] }]), status: 'fail', severity: 'error', says: 'no vGPU path' },
   { id: 'C13', what: 'mdev on all functions', run: () => plan('caraxes', [{ devices: [{ address: '0e:00', mdev: 'nvidia-222' }] }]), status: 'fail', severity: 'error', says: 'multifunction' },
   { id: 'C14', what: 'the whole GPU', run: () => group('caraxes', 31), status: 'pass' },
-  { id: 'C14', what: 'part of the GPU', run: () => plan('caraxes', [{ devices: ['0e:00.0'] }]), status: 'fail', severity: 'warn' },
+  // QEMU resets a slot only when the VM owns every group the reset touches (hw/vfio/pci.c,
+  // "depends on group N which is not owned"): leaving out a function of the GPU's own group is
+  // C5's business, one in another group makes the reset impossible.
+  { id: 'C14', what: 'part of the GPU, its other functions in the same group', run: () => plan('caraxes', [{ devices: ['0e:00.0'] }]), status: 'pass' },
+  { id: 'C14', what: 'a GPU function in another group', run: () => plan('caraxes', [{ devices: ['0e:00.0'] }], {}, fixture((c) => { deviceAt(c, 'caraxes', '0000:0e:00.1').iommuGroup = 29 })), status: 'fail', severity: 'warn', says: 'not its group' },
+  // gnif/vendor-reset src/device-db.h lists 1002:67df (Polaris 10, RX 480/580), not 1002:73bf (Navi 21, RX 6800/6900).
+  { id: 'C14', what: 'a Polaris GPU', run: () => group('meraxes', 30, fixture((c) => { deviceAt(c, 'meraxes', '0000:0d:00.0').vendorDevice = '1002:67df' })), status: 'fail', severity: 'warn', says: 'POLARIS10' },
+  { id: 'C14', what: 'an RDNA2 GPU', run: () => group('meraxes', 30, fixture((c) => { deviceAt(c, 'meraxes', '0000:0d:00.0').vendorDevice = '1002:73bf' })), status: 'pass' },
   { id: 'C14', what: 'a Matisse USB controller (no FLR)', run: () => group('caraxes', 38), status: 'fail', severity: 'info', says: 'FLR' },
   { id: 'C15', what: 'GPU IDs nobody else has', run: () => group('caraxes', 31), status: 'pass' },
   { id: 'C15', what: 'one SAS3008 of two', run: () => group('caraxes', 26), status: 'fail', severity: 'warn', says: '0000:07:00.0' },
@@ -72,7 +79,7 @@ const CASES: Case[] = [
   { id: 'C17', what: 'the boot NVMe', run: () => group('meraxes', 31), status: 'fail', severity: 'block', says: 'boot-disk' },
   { id: 'C17', what: 'an NVMe of unknown host use', run: () => group('meraxes', 15), status: 'unknown' },
   { id: 'C18', what: 'no HBA', run: () => group('caraxes', 31), status: 'pass' },
-  { id: 'C18', what: 'an HBA', run: () => group('caraxes', 26), status: 'fail', severity: 'warn', says: 'IT-mode' },
+  { id: 'C18', what: 'an HBA', run: () => group('caraxes', 26), status: 'fail', severity: 'warn', says: 'IT firmware is recommended' },
   { id: 'C19', what: 'no NIC', run: () => group('caraxes', 31), status: 'pass' },
   { id: 'C19', what: 'CARAXES\'s only wired NIC', run: () => group('caraxes', 30), status: 'fail', severity: 'block', says: 'only wired NIC' },
   { id: 'C19', what: 'the inter-node 2.5G NIC', run: () => group('meraxes', 27), status: 'fail', severity: 'warn', says: 'lab-lan' },
@@ -82,7 +89,7 @@ const CASES: Case[] = [
   { id: 'C20', what: '26 of 32 GiB (over 90%)', run: () => plan('caraxes', [{ ...gpu()[0], memoryBytes: 26 * GIB }], {}, withRam(32 * GIB)), status: 'fail', severity: 'warn' },
   { id: 'C20', what: '64 of 32 GiB', run: () => plan('caraxes', [{ ...gpu()[0], memoryBytes: 64 * GIB }], {}, withRam(32 * GIB)), status: 'fail', severity: 'error', says: 'does not fit' },
   { id: 'C21', what: 'a node-bound VM', run: () => plan('caraxes', gpu()), status: 'pass', says: 'pinned to caraxes' },
-  { id: 'C21', what: 'live migration asked', run: () => plan('caraxes', [{ ...gpu()[0], liveMigration: true }]), status: 'fail', severity: 'warn', says: 'live-migration' },
+  { id: 'C21', what: 'live migration asked', run: () => plan('caraxes', [{ ...gpu()[0], liveMigration: true }]), status: 'fail', severity: 'block', says: 'refuses to live-migrate' },
   { id: 'C22', what: 'the 2080 SUPER\'s documented subsystem', run: () => group('caraxes', 31), status: 'pass' },
   { id: 'C22', what: 'an HBA without subsystem', run: () => group('caraxes', 26), status: 'unknown', says: 'none is emitted' },
   { id: 'C23', what: 'permissions', run: () => group('caraxes', 31), status: 'pass', says: 'root@pam' },

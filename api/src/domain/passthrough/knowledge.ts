@@ -44,15 +44,16 @@ export function criticalClass(d: PciDevice): string | null {
 }
 
 /**
- * IDs that repeat on Matisse/Starship platforms outside the seed's inventory: the CPU-side
- * and chipset-side copies of the same functions (RP §3.2, §7.4). `vfio-pci ids=` would grab
- * every copy at boot (RP §2 rule 9).
+ * IDs that repeat on Matisse/Starship platforms beyond what a seed inventory lists: the
+ * CPU-side functions, and on X570 boards their chipset-side copies (B450 boards such as
+ * CARAXES's have chipset USB 1022:43d5 instead). `options vfio-pci ids=` claims every device
+ * with the ID at boot (kernel vfio-pci `ids` parameter), so these never go there.
  */
 export const PLATFORM_SHARED_IDS: Record<string, string> = {
-  '1022:149c': 'Matisse USB 3.0 controllers exist both on the CPU and the X570 chipset (RP §3.2, §7.4)',
-  '1022:1485': 'the Reserved SPP function 0 repeats on CPU and chipset slots (RP §3.2, §7.4)',
-  '1022:1486': 'the PSP crypto coprocessor is host-critical (RP §3.2)',
-  '1022:1487': 'Matisse HD Audio repeats on CPU-side slots (RP §3.2)',
+  '1022:149c': 'the Matisse USB 3.0 controller ID repeats (X570 chipsets add two copies) and the catalog may not list every copy',
+  '1022:1485': 'the Reserved SPP function 0 repeats on CPU and chipset slots',
+  '1022:1486': 'the PSP crypto coprocessor is host-critical',
+  '1022:1487': 'the Matisse HD Audio ID repeats on CPU-side slots',
 }
 
 /** IDs whose FLR the kernel disables (drivers/pci/quirks.c quirk_no_flr; RP §3.2). */
@@ -94,16 +95,44 @@ export interface VgpuKnowledge {
   detail: string
 }
 
-/** vGPU (mdev) paths for consumer GeForce chips (RP §4). */
+/**
+ * vGPU (mdev) paths for consumer GeForce chips. The community vgpu_unlock spoofs a GeForce as
+ * the datacenter card of the same chip (DualCoder/vgpu_unlock, file `vgpu_unlock`: Turing
+ * 0x1e02-0x1ff9 → Quadro RTX 6000 0x1e30, Ampere 0x2200-0x2600 → RTX A6000 0x2230). Ampere
+ * vGPU runs on SR-IOV, which consumer Ampere firmware does not offer (mbilker/vgpu_unlock-rs#39).
+ */
 export const VGPU: Record<string, VgpuKnowledge> = {
   '10de:1e81': {
     possible: 'unsupported',
-    detail: 'TU104 (RTX 2080 SUPER) can only be spoofed as a Tesla T4 by the community vgpu_unlock (DualCoder/vgpu_unlock), tied to old vGPU host branches, unlicensed and broken by kernel updates',
+    detail: 'TU104 (RTX 2080 SUPER) can be spoofed as a Quadro RTX 6000 by the community vgpu_unlock, tied to old vGPU host driver branches, unlicensed and broken by kernel updates',
   },
   '10de:2203': {
     possible: 'no',
-    detail: 'GA102 (RTX 3090 Ti) has no vGPU path: Ampere vGPU is SR-IOV based, consumer firmware lacks it, and 0x2203 is not in vgpu_unlock\'s spoof list (mbilker/vgpu_unlock-rs#39)',
+    detail: 'GA102 (RTX 3090 Ti) has no vGPU path: vgpu_unlock would present it as an RTX A6000, but Ampere vGPU needs SR-IOV, which consumer Ampere firmware lacks (mbilker/vgpu_unlock-rs#39)',
   },
+}
+
+/**
+ * AMD GPUs with the reset bug that gnif/vendor-reset handles, by device ID
+ * (gnif/vendor-reset src/device-db.h: Polaris 10/11/12, Vega 10/20, Navi 10/12/14). Later
+ * chips (RDNA2/3) reset on their own and are not on the list.
+ */
+const VENDOR_RESET_FAMILIES: Record<string, string> = {
+  POLARIS10: '67c0 67c1 67c2 67c4 67c7 67c8 67c9 67ca 67cc 67cf 67d0 67df 6fdf',
+  POLARIS11: '67e0 67e1 67e3 67e7 67e8 67e9 67eb 67ef 67ff',
+  POLARIS12: '6980 6981 6985 6986 6987 6995 6997 699f',
+  VEGA10: '6860 6861 6862 6863 6864 6867 6868 6869 686a 686b 686c 686d 686e 686f 687f',
+  VEGA20: '66a0 66a1 66a2 66a3 66a4 66a7 66af 738c',
+  NAVI10: '7310 7312 7318 7319 731a 731b 731e 731f',
+  NAVI12: '7360 7362',
+  NAVI14: '7340 7341 7347 734f',
+}
+
+/** The vendor-reset family of an AMD GPU ID (`1002:67df` → POLARIS10), or null. */
+export function vendorResetFamily(vendorDevice: string): string | null {
+  if (!vendorDevice.startsWith('1002:')) return null
+  const id = vendorDevice.slice(5)
+  return Object.entries(VENDOR_RESET_FAMILIES).find(([, ids]) => ids.split(' ').includes(id))?.[0] ?? null
 }
 
 /** Wi-Fi passthrough knowledge by ID (RP §3.3, §5 C25). */

@@ -4,26 +4,28 @@
  */
 import { slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
-import { HOST_COMMANDS, NO_FLR_IDS, RP, WIFI, isGpu } from './knowledge.ts'
+import { HOST_COMMANDS, NO_FLR_IDS, RP, WIFI, isGpu, vendorResetFamily } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, label, requestedFunctions, unique } from './scenario.ts'
+import { boundDevices, groupsOf, label, requestedFunctions, unique } from './scenario.ts'
 
 const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(requestedFunctions(vm))
 
 function c14(input: VmRuleInput): Outcome {
   const fns = passed(input)
-  const gpuSlots = new Set(input.scenario.node.devices.filter(isGpu).map(slotOf))
-  const touched = new Set(fns.map(slotOf).filter((s) => gpuSlots.has(s)))
-  const left = input.scenario.node.devices.filter((d) => touched.has(slotOf(d)) && !fns.includes(d))
-  if (left.length > 0) {
-    return fail(`Only some functions of a GPU are passed (${list(left.map(label))} left out): the bus reset QEMU needs requires every function.`, {
-      severity: 'warn', devices: left.map(label), fix: 'Pass the whole slot (address without .f).', command: HOST_COMMANDS.reset,
+  const owned = new Set(groupsOf(input.vm))
+  const gpuSlots = new Set(fns.filter(isGpu).map(slotOf))
+  // A bus/slot reset touches every function of the slot; QEMU does it only when the VM owns
+  // every group the reset touches (hw/vfio/pci.c: "depends on group N which is not owned").
+  const foreign = input.scenario.node.devices.filter((d) => gpuSlots.has(slotOf(d)) && !fns.includes(d) && !owned.has(d.iommuGroup))
+  if (foreign.length > 0) {
+    return fail(`${list(foreign.map((d) => `${label(d)} (group ${d.iommuGroup})`))} share${foreign.length === 1 ? 's' : ''} the GPU's slot but not its group: a bus reset would touch a group this VM does not own, so QEMU cannot reset the card between starts.`, {
+      severity: 'warn', devices: foreign.map(label), fix: 'Pass those groups too, or rely on the card\'s own reset method (see the command).', command: HOST_COMMANDS.reset,
     })
   }
-  const amdGpus = fns.filter((d) => isGpu(d) && d.vendorDevice.startsWith('1002:'))
-  if (amdGpus.length > 0) {
-    return fail(`${list(amdGpus.map(label))}: AMD GPUs of the Polaris, Vega and Navi 1x families need the vendor-reset module.`, {
-      severity: 'warn', devices: amdGpus.map(label), fix: 'Install gnif/vendor-reset if the chip is on its list.', command: HOST_COMMANDS.reset,
+  const resetBug = fns.filter((d) => isGpu(d) && vendorResetFamily(d.vendorDevice) !== null)
+  if (resetBug.length > 0) {
+    return fail(`${list(resetBug.map((d) => `${label(d)} (${vendorResetFamily(d.vendorDevice)})`))}: this AMD generation has the reset bug; the card hangs on its second start without the vendor-reset module.`, {
+      severity: 'warn', devices: resetBug.map(label), fix: 'Install gnif/vendor-reset (DKMS) and load it at boot.', command: HOST_COMMANDS.reset,
     })
   }
   const quirked = fns.filter((d) => NO_FLR_IDS.has(d.vendorDevice))
@@ -34,7 +36,7 @@ function c14(input: VmRuleInput): Outcome {
   }
   const gpus = fns.filter(isGpu)
   return pass(gpus.length > 0
-    ? `Every function of ${list(gpus.map(label))} is passed, so QEMU can reset the card; NVIDIA consumer cards have no reset bug then.`
+    ? `The VM owns every group a reset of ${list(gpus.map(label))} touches, and no reset bug is known for ${list([...new Set(gpus.map((g) => g.vendorDevice))])}.`
     : `No reset quirk is known for ${list(fns.map((d) => d.vendorDevice)) || 'the requested devices'}; the catalog has no reset_method, verify it on the host.`, { command: HOST_COMMANDS.reset })
 }
 
@@ -64,8 +66,8 @@ function c18(input: VmRuleInput): Outcome {
   if (hbas.length === 0) return pass('No SAS HBA is passed.')
   const others = input.scenario.node.devices.filter((d) => hbas.some((h) => h.vendorDevice === d.vendorDevice) && !hbas.includes(d))
   const twin = others.length > 0 ? ` ${list(others.map((d) => `${label(d)} (${d.label})`))} has the same ID and may be the other IOC of the same card: normally both go to the same VM.` : ''
-  return fail(`HBA passthrough (${list(hbas.map(label))}): needs IT-mode firmware, the host must not import the pools on its disks, and disks are never passed one by one.${twin}`, {
-    devices: hbas.map(label), fix: 'Flash IT firmware; stop host pool auto-import (zpool cachefile) for those disks; optionally rombar=0 to skip the option ROM.',
+  return fail(`HBA passthrough (${list(hbas.map(label))}): IT firmware is recommended (the guest sees plain disks; IR firmware also works, the guest's mpt3sas drives both), the host must not import the pools on its disks, and disks are never passed one by one.${twin}`, {
+    devices: hbas.map(label), fix: 'Prefer IT firmware; stop host pool auto-import (zpool cachefile) for those disks; optionally rombar=0 to skip the option ROM.',
   })
 }
 

@@ -87,7 +87,9 @@ function c13(input: VmRuleInput): Outcome {
     return { e, severity: 'warn' as const, why: `possible only unsupported: ${k.detail}` }
   })
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : 'warn'
-  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
+  // Proxmox creates the mdev from the vendor driver and binds nothing to vfio-pci for it
+  // (qemu-server PCI.pm prepare_pci_device), so the config keeps that driver on the card.
+  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
     severity, devices: problems.map((p) => p.e.address), fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver instead.',
   })
 }
@@ -95,8 +97,11 @@ function c13(input: VmRuleInput): Outcome {
 function c21(input: VmRuleInput): Outcome {
   const pinned = `A VM with raw host= entries is pinned to ${input.scenario.node.id}: live migration is refused, offline migration needs --force, hibernation is refused and RAM snapshots are expected to fail. A resource mapping with an entry per node allows offline moves and HA.`
   if (input.vm.liveMigration) {
-    return fail(`${pinned} Live migration needs a mapping flagged live-migration-capable and a device with VFIO migration support (NVIDIA vGPU); no device here has it.${seedClaim(input, 'live-migration')}`, {
-      severity: 'warn', fix: 'Plan the VM as node-bound, or move it offline with a cross-node mapping.',
+    // QemuMigrate.pm dies for raw entries ("can't migrate VM which uses local devices") and
+    // for mappings not flagged live-migration-capable; the flag also needs a driver with VFIO
+    // migration support (pve-docs qm.adoc: in practice NVIDIA vGPU), which no device here has.
+    return fail(`Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live migration only through a mapping flagged live-migration-capable on a device whose driver supports VFIO migration (NVIDIA vGPU), and no device here has one.${seedClaim(input, 'live-migration')}`, {
+      severity: 'block', devices: input.vm.entries.map((e) => e.address), fix: 'Plan the VM as node-bound (liveMigration: false), or move it offline with a cross-node mapping.',
     })
   }
   return pass(pinned, { severity: 'info' })
@@ -106,8 +111,9 @@ function c22(input: VmRuleInput): Outcome {
   const mains = input.vm.entries.map(mainFunction)
   const missing = mains.filter((d) => d.subsystem === null)
   if (missing.length > 0) {
+    // No mapping is emitted, so nothing can fail validation: a warning, not a blocking unknown.
     return unknown(`Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`, HOST_COMMANDS.subsystem(missing[0]!.address ?? ''), {
-      devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
+      severity: 'warn', devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
     })
   }
   const claimed = mains.filter((d) => !['documented', 'imported'].includes(provenanceOf(d.provenance, 'subsystem').status))

@@ -29,6 +29,8 @@ export interface VmScenario {
   display: boolean
   memoryBytes: number | null
   liveMigration: boolean
+  /** Storage for the OVMF EFI disk; null = not given. */
+  efiDiskStorage: string | null
   entries: Entry[]
   /** Groups the VM takes even without a passable entry (the group check's group of bridges). */
   claimedGroups: number[]
@@ -67,9 +69,20 @@ export function unique(devices: readonly PciDevice[]): PciDevice[] {
   return [...new Set(devices)].sort(byAddress)
 }
 
-/** G: the IOMMU groups of a VM's functions (devices without a group, -1, are C1's business). */
+/**
+ * Functions that go to vfio-pci: every entry but mediated devices, which Proxmox creates from
+ * the vendor driver without rebinding anything (qemu-server PCI.pm prepare_pci_device).
+ */
+export function vfioFunctions(vm: VmScenario): PciDevice[] {
+  return vm.entries.filter((e) => e.mdev === null).flatMap((e) => e.functions)
+}
+
+/**
+ * G: the IOMMU groups a VM takes from the host, those of its vfio-pci functions (devices
+ * without a group, -1, are C1's business).
+ */
 export function groupsOf(vm: VmScenario): number[] {
-  const groups = [...vm.claimedGroups, ...requestedFunctions(vm).map((d) => d.iommuGroup)]
+  const groups = [...vm.claimedGroups, ...vfioFunctions(vm).map((d) => d.iommuGroup)]
   return [...new Set(groups.filter((g) => g >= 0))].sort((a, b) => a - b)
 }
 
@@ -85,7 +98,7 @@ export function boundDevices(node: NodeRecord, vm: VmScenario): PciDevice[] {
 
 /** S: devices bound along with the VM's functions without being requested. */
 export function siblingsLeft(node: NodeRecord, vm: VmScenario): PciDevice[] {
-  const requested = new Set(requestedFunctions(vm))
+  const requested = new Set(vfioFunctions(vm))
   return boundDevices(node, vm).filter((d) => !requested.has(d))
 }
 

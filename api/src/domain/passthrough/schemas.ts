@@ -146,6 +146,12 @@ export const VmRequestSchema = z
     display: z.boolean().default(false).meta({ description: 'The GPU is the VM\'s display (x-vga=1); compute-only VMs leave it off' }),
     memoryBytes: z.int().min(16 * 1024 * 1024).max(2 ** 50).optional().meta({ description: 'VM RAM; all of it is pinned while a device is passed' }),
     liveMigration: z.boolean().default(false).meta({ description: 'The VM must live-migrate or run under HA' }),
+    efiDiskStorage: z
+      .string()
+      .regex(/^[a-z][a-z0-9._-]*[a-z0-9]$/i, 'expected a Proxmox storage id such as "local-lvm"')
+      .max(64)
+      .optional()
+      .meta({ description: 'Storage for the OVMF EFI disk (qm set --efidisk0 <storage>:1); omitted with a vmid = the VM has one' }),
   })
   .meta({ id: 'PassthroughVm' })
 export type VmRequest = z.infer<typeof VmRequestSchema>
