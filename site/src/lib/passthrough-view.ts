@@ -11,6 +11,8 @@ import type { CheckResult, GroupVerdict, ProxmoxConfig } from '../../../api/src/
 
 export interface CheckView {
   id: string
+  name: string
+  docsUrl: string
   title: string
   status: string
   badge: string
@@ -55,7 +57,7 @@ export function groupVerdict(node: NodeRecord, groupId: number, catalog: Catalog
     badge: VERDICT_BADGE[check.verdict],
     summary: check.summary,
     checks: check.checks.map((c) => ({
-      id: c.id, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
+      id: c.id, name: c.name, docsUrl: c.docsUrl, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
     })),
     config: configSections(check.proxmox),
     notes: check.proxmox.notes,

@@ -26,6 +26,7 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
         { label: 'AI placement', link: '/ai-placement/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },
+        { label: 'Passthrough rules', link: '/rules/' },
       ],
     },
     { label: 'Findings', link: '/findings/' },

@@ -89,7 +89,7 @@ export class PassthroughCheck extends PlannerElement {
         a.hostLoses.map((d) => `${d.label}${d.hostUse.length ? ` (${d.hostUse.join(', ')})` : ''}`).join('; ')) : null,
       h('p', { class: 'note', 'data-field': 'checks', 'data-value': a.checks.length },
         `${a.checks.length - open.length} of ${a.checks.length} checks pass${open.length ? '; to look at:' : '.'}`),
-      open.length ? h('ul', { class: 'notes' }, ...open.map(checkItem)) : null,
+      open.length ? h('ul', { class: 'notes' }, ...open.map((c) => checkItem(c, this.apiOrigin()))) : null,
       h('strong', {}, 'Proxmox config'),
       config
         ? h('div', {}, h('pre', { tabindex: 0, 'aria-label': 'Proxmox config', 'data-field': 'config' }, config), copyButton(() => config, 'Copy config'))
@@ -110,10 +110,12 @@ function membersTable(a: GroupCheck): HTMLElement {
       h('td', {}, m.hostDriver ?? '—'))))))
 }
 
-function checkItem(c: CheckResult): HTMLElement {
+/** `C19 · network-in-use`, linked to the rule's page on the API's server. */
+function checkItem(c: CheckResult, origin: string): HTMLElement {
   return h('li', { 'data-check': c.id },
-    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.id} ${c.status === 'unknown' ? 'unknown' : c.severity}: `),
-    `${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
+    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.status === 'unknown' ? 'unknown' : c.severity}: `),
+    h('a', { href: new URL(c.docsUrl, origin).href, target: '_blank', rel: 'noopener' }, `${c.id} · ${c.name}`),
+    ` ${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
 }
 
 define('passthrough-check', PassthroughCheck)

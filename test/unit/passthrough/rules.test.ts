@@ -1,5 +1,5 @@
 /**
- * Each rule of research §5 with a case that passes and one that trips it (fail, or unknown
+ * Each rule of docs/research/passthrough-rules.md with a case that passes and one that trips it (fail, or unknown
  * where the catalog lacks the data). Fixtures are the seed catalog, cloned and edited.
  */
 import { describe, expect, it } from 'vitest'
@@ -7,6 +7,8 @@ import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group.ts'
 import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passthrough.ts'
 import { CHECK_IDS, PassthroughPlanRequestSchema, type CheckId, type CheckResult, type PassthroughPlanRequestInput, type VmRequest } from '../../../api/src/domain/passthrough/schemas.ts'
+import { HOST_RULES, VM_SCOPED_RULES } from '../../../api/src/domain/passthrough/rules.ts'
+import { SOURCES } from '../../../api/src/domain/passthrough/sources.ts'
 import { SEED, check, deviceAt, fixture, nodeOf } from './fixtures.ts'
 
 const GIB = 1024 ** 3
@@ -107,18 +109,31 @@ const CASES: Case[] = [
   { id: 'C27', what: 'an existing entry the catalog lacks', run: () => plan('caraxes', gpu(), { existing: [{ vm: '101', hostpci: ['hostpci0: 0000:0f:00.0'] }] }), status: 'fail', severity: 'error', says: '0000:0f:00.0' },
 ]
 
-describe('passthrough rules (research §5)', () => {
+describe('passthrough rules', () => {
   it.each(CASES)('$id: $what → $status', ({ id, run, status, severity, says }) => {
     const result = check(run(), id)
     expect(result.status).toBe(status)
     if (severity) expect(result.severity).toBe(severity)
     if (says) expect(`${result.message} ${result.command ?? ''}`).toContain(says)
-    expect(result.source).not.toBe('')
+    expect(result.name).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/)
+    expect(result.docsUrl).toBe(`/rules/#${id.toLowerCase()}`)
+    expect(result.source).not.toMatch(/shared\/|RP §/)
   })
 
   // C23 (permissions) and C26 (node scoping) are advice that holds for every plan: no catalog
   // state or request trips them, so they only ever pass.
   const ADVICE_ONLY = new Set(['C23', 'C26'])
+
+  it('gives every rule a unique name, its docs text and public sources', () => {
+    const rules = [...VM_SCOPED_RULES, ...HOST_RULES]
+    expect(rules.map((r) => r.id).sort()).toEqual([...CHECK_IDS].sort())
+    expect(new Set(rules.map((r) => r.name)).size).toBe(rules.length)
+    for (const r of rules) {
+      expect([r.doc.what, r.doc.why, r.doc.fix].every((t) => t.length > 10), r.id).toBe(true)
+      expect(r.sources.length, r.id).toBeGreaterThan(0)
+      for (const k of r.sources) expect(SOURCES[k].url, `${r.id} ${k}`).toMatch(/^https:\/\//)
+    }
+  })
 
   it('has a passing and a tripping case for every other rule', () => {
     expect(new Set(CASES.map((c) => c.id)).size).toBe(CHECK_IDS.length)

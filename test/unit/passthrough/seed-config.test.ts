@@ -4,7 +4,8 @@ import { planPassthrough } from '../../../api/src/domain/passthrough/plan-passth
 import { CHECK_IDS, PassthroughPlanRequestSchema } from '../../../api/src/domain/passthrough/schemas.ts'
 import { SEED, check, fixture, nodeOf } from './fixtures.ts'
 
-// shared/research/passthrough.md §7.1 / §7.2, verbatim.
+// The config pve-docs qm-pci-passthrough.adoc describes, written out for the seed GPUs in
+// docs/research/passthrough-rules.md "Config" (worked by hand from the catalog's IDs).
 const SECTION_7 = {
   caraxes: {
     group: 31,
@@ -44,8 +45,8 @@ const SECTION_7 = {
   },
 } as const
 
-describe('checkIommuGroup on the seed GPUs (research §7)', () => {
-  it.each(Object.entries(SECTION_7))('emits the exact §7 config for %s', (node, want) => {
+describe('checkIommuGroup on the seed GPUs', () => {
+  it.each(Object.entries(SECTION_7))('emits the documented config for %s', (node, want) => {
     const result = checkIommuGroup(node, want.group, SEED)
     // The seed's addresses were never read from a host (C27 and C28 are unknown): the config is
     // right, but the verdict says to check first.

@@ -1,6 +1,6 @@
 /**
  * "Can this IOMMU group be passed through as a whole?" The group becomes one synthetic VM
- * with the recommended GPU settings (q35, OVMF, pcie=1, compute-only), every rule of RP §5
+ * with the recommended GPU settings (q35, OVMF, pcie=1, compute-only), every rule
  * runs on it, and the answer lists the members with roles, what goes along, what the host
  * loses and the config to apply.
  */

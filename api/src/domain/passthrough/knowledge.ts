@@ -1,13 +1,11 @@
 /**
  * Device knowledge the catalog does not carry per device: which kernel modules drive a
  * function, which IDs repeat on a platform, reset quirks, vGPU paths. Every entry cites
- * shared/research/passthrough.md (RP) and, through it, the upstream source.
+ * a public source; docs/research/passthrough-rules.md explains how the rules use them.
  */
 import type { PciDevice } from '../catalog/schemas.ts'
 
-export const RP = 'shared/research/passthrough.md'
-
-/** Commands of RP §11, run on the Proxmox host. */
+/** Commands that settle an unknown, run on the Proxmox host. */
 export const HOST_COMMANDS = {
   cmdline: 'cat /proc/cmdline',
   iommu: "dmesg | grep -e AMD-Vi -e DMAR -e 'remapping'",
@@ -31,7 +29,7 @@ export function isGpu(d: PciDevice): boolean {
 }
 
 /**
- * Classes the host cannot lose whatever else is known (RP §5 C6): host bridge, ISA bridge,
+ * Classes the host cannot lose whatever else is known (rule C6; truenas/middleware#13976 uses the same classes): host bridge, ISA bridge,
  * SMBus, system peripherals (IOMMU, DMA), encryption controllers (AMD PSP 1022:1486).
  */
 export function criticalClass(d: PciDevice): string | null {
@@ -56,12 +54,12 @@ export const PLATFORM_SHARED_IDS: Record<string, string> = {
   '1022:1487': 'the Matisse HD Audio ID repeats on CPU-side slots',
 }
 
-/** IDs whose FLR the kernel disables (drivers/pci/quirks.c quirk_no_flr; RP §3.2). */
+/** IDs whose FLR the kernel disables (drivers/pci/quirks.c quirk_no_flr). */
 export const NO_FLR_IDS = new Set(['1022:1487', '1022:149c', '1022:148c', '1022:7901'])
 
 /**
  * Kernel modules that may claim a function before vfio-pci: the `softdep … pre: vfio-pci`
- * targets (pve-docs qm-pci-passthrough.adoc; RP §7). NVIDIA VGA: lspci lists nvidiafb and
+ * targets (pve-docs qm-pci-passthrough.adoc). NVIDIA VGA: lspci lists nvidiafb and
  * nouveau, plus the proprietary nvidia module.
  */
 export function hostModules(d: PciDevice): string[] {
@@ -71,13 +69,13 @@ export function hostModules(d: PciDevice): string[] {
   return [DRIVER_MODULE[d.driver] ?? d.driver]
 }
 
-/** Driver name (sysfs) → module name where they differ (RP §3.1: xhci_hcd is module xhci_pci). */
+/** Driver name (sysfs) → module name where they differ (xhci_hcd is module xhci_pci, nvidia-gpu is i2c_nvidia_gpu). */
 const DRIVER_MODULE: Record<string, string> = { xhci_hcd: 'xhci_pci', 'nvidia-gpu': 'i2c_nvidia_gpu' }
 
 /**
  * Drivers that only ever drive a GPU, so blacklisting them costs the host nothing when no
- * host-kept GPU of that vendor exists (RP §7.1: blacklist nouveau, nvidiafb). Everything else
- * (snd_hda_intel, xhci_pci, nvme, r8169, igb, mpt3sas …) is never blacklisted (RP §5 C16).
+ * host-kept GPU of that vendor exists (pve-docs qm-pci-passthrough.adoc: blacklist nouveau, nvidiafb). Everything else
+ * (snd_hda_intel, xhci_pci, nvme, r8169, igb, mpt3sas …) is never blacklisted (rule C16).
  */
 export function blacklistableDrivers(d: PciDevice): string[] {
   if (d.vendorDevice.startsWith('10de:') && isGpu(d)) return ['nouveau', 'nvidiafb']
@@ -135,7 +133,7 @@ export function vendorResetFamily(vendorDevice: string): string | null {
   return Object.entries(VENDOR_RESET_FAMILIES).find(([, ids]) => ids.split(' ').includes(id))?.[0] ?? null
 }
 
-/** Wi-Fi passthrough knowledge by ID (RP §3.3, §5 C25). */
+/** Wi-Fi passthrough knowledge by ID (rule C25; joe-p/vfio-headless README for the AX200). */
 export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }> = {
   '10ec:c821': { severity: 'warn', detail: 'no reliable passthrough reports for the RTL8821CE (rtw88_8821ce): unverified' },
   '8086:2723': { severity: 'info', detail: 'the AX200 (iwlwifi) is passed through in practice (joe-p/vfio-headless); client mode works, AP mode is often limited' },

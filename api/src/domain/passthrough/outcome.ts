@@ -12,7 +12,7 @@ export function planVerdict(checks: readonly CheckResult[]): PlanVerdict {
   return checks.some(isWarning) ? 'review' : 'ready'
 }
 
-/** The group check's verdict: the plan's order, with shared/clean in place of review/ready. */
+/** The group check's verdict: the plan's order, with shared and clean in place of review and ready. */
 export function groupVerdict(checks: readonly CheckResult[], slots: number): GroupVerdict {
   if (checks.some(isBlocking)) return 'blocked'
   if (checks.some(isUnsettled)) return 'needs-check'

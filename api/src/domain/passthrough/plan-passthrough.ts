@@ -1,6 +1,6 @@
 /**
  * Plans passthrough for several VMs of one node at once: resolves each VM's devices, runs the
- * per-VM rules and the node-wide rules of RP §5, and emits the config only when nothing
+ * per-VM rules and the node-wide rules, and emits the config only when nothing
  * blocks. Group splits between VMs (C8) and with the host (C5, C6) are checked across the plan.
  */
 import type { Catalog } from '../catalog/catalog.ts'

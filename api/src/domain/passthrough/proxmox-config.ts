@@ -1,7 +1,8 @@
 /**
  * The config to apply, generated from the catalog: hostpciN lines and `qm set`, the cluster
  * resource mapping, and the host's vfio/module/blacklist files. Shapes follow
- * shared/research/passthrough.md §1.2, §1.4, §1.5 and §7 (the seed GPUs' exact lines).
+ * qemu-server's hostpci format, pve-guest-common's mapping schema and pve-docs
+ * qm-pci-passthrough.adoc (docs/research/passthrough-rules.md, "Config", has the seed GPUs' lines).
  */
 import { gpuModelOf, slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
@@ -10,7 +11,7 @@ import { hostKept, label, unique, vfioFunctions, type Entry, type Scenario, type
 import { list } from './rule-kit.ts'
 import type { ProxmoxHostConfig, ProxmoxVmConfig } from './schemas.ts'
 
-/** A mapping path without `.f` takes id, subsystem-id and iommugroup of function 0 (RP §1.4). */
+/** A mapping path without `.f` takes id, subsystem-id and iommugroup of function 0 (pve-guest-common Mapping/PCI.pm assert_valid). */
 export function mainFunction(entry: Entry): PciDevice {
   return entry.functions.find((d) => d.address?.endsWith('.0')) ?? entry.functions[0]!
 }
@@ -29,9 +30,9 @@ export interface HostBinding {
 }
 
 /**
- * Early binding: `vfio-pci ids=` claims every device with the ID at boot (RP §2 rule 9), so an
+ * Early binding: `vfio-pci ids=` claims every device with the ID at boot (vfio-pci `ids` module parameter), so an
  * ID goes in only when no host-kept device (nor a known platform twin) shares it; blacklists
- * only for GPU-only drivers no host-kept device uses (RP §5 C15, C16).
+ * only for GPU-only drivers no host-kept device uses (rules C15, C16).
  */
 export function hostBinding(scenario: Scenario): HostBinding {
   // mdev GPUs stay on their vendor driver: no ids=, softdep or blacklist for them.
@@ -64,7 +65,7 @@ function hostpciValue(vm: VmScenario, entry: Entry, index: number): string {
   return [entry.address, ...opts.filter(Boolean)].join(',')
 }
 
-/** `RTX 2080 SUPER` → `rtx2080s`, as in RP §7's mapping ids. */
+/** `RTX 2080 SUPER` → `rtx2080s`, the mapping id style of docs/research/passthrough-rules.md "Config". */
 function shortName(d: PciDevice, scenario: Scenario): string {
   const model = gpuModelOf(scenario.catalog, d)
   const name = model ? model.name.replace(/^(GeForce|Radeon)\s+/i, '') : d.label

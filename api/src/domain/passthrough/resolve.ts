@@ -69,7 +69,7 @@ export function resolveVm(node: NodeRecord, vm: VmRequest, index: number): VmSce
   }
 }
 
-/** `hostpci3: host=0000:0e:00;0f:00.0,pcie=1` or `mapping=gpu,pcie=1` (RP §1.2 syntax). */
+/** `hostpci3: host=0000:0e:00;0f:00.0,pcie=1` or `mapping=gpu,pcie=1` (qemu-server PCI.pm $hostpci_fmt). */
 export function resolveExisting(node: NodeRecord, existing: ExistingAssignment, index: number): ExistingVm {
   const result: ExistingVm = { vm: existing.vm, functions: [], mappings: [], unknownAddresses: [] }
   existing.hostpci.forEach((line, j) => {

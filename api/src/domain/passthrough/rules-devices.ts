@@ -1,10 +1,10 @@
 /**
- * Rules about what the passed devices are (RP §3): reset behaviour, storage and NICs the host
+ * Rules about what the passed devices are: reset behaviour, storage and NICs the host
  * uses, HBA hygiene, the host console, Wi-Fi.
  */
 import { slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
-import { HOST_COMMANDS, NO_FLR_IDS, RP, WIFI, isGpu, vendorResetFamily } from './knowledge.ts'
+import { HOST_COMMANDS, NO_FLR_IDS, WIFI, isGpu, vendorResetFamily } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
 import { boundDevices, groupsOf, label, requestedFunctions, unique } from './scenario.ts'
 
@@ -121,10 +121,58 @@ function c25(input: VmRuleInput): Outcome {
 }
 
 export const DEVICE_RULES: readonly Rule<VmRuleInput>[] = [
-  { id: 'C14', title: 'Reset capability', severity: 'warn', source: `${RP} §2 rule 6, §3.1-3.2, §5 C14; linux drivers/pci/quirks.c quirk_no_flr; gnif/vendor-reset`, evaluate: c14 },
-  { id: 'C17', title: 'Storage in use', severity: 'block', source: `${RP} §3.4, §5 C17`, evaluate: c17 },
-  { id: 'C18', title: 'HBA hygiene', severity: 'warn', source: `${RP} §3.4, §5 C18`, evaluate: c18 },
-  { id: 'C19', title: 'Network in use', severity: 'block', source: `${RP} §3.3, §5 C19; pve-docs pvecm.adoc; kubernetes-sigs/dranet#186`, evaluate: c19 },
-  { id: 'C24', title: 'Host console GPU', severity: 'warn', source: `${RP} §3.1, §5 C24`, evaluate: c24 },
-  { id: 'C25', title: 'Wi-Fi', severity: 'warn', source: `${RP} §3.3, §5 C25`, evaluate: c25 },
+  {
+    id: 'C14', name: 'reset-capability', title: 'Reset capability', severity: 'warn', sources: ['qemuVfioPci', 'vendorReset', 'kernelQuirks'], evaluate: c14,
+    doc: {
+      what: 'The VM can reset what it gets between starts: it owns every group a bus reset of the GPU touches, and no AMD reset-bug chip goes without vendor-reset.',
+      why: 'QEMU does a bus or slot reset only when it owns every group the reset touches; Polaris, Vega and Navi 1x cards hang on their second start without gnif/vendor-reset (RDNA2/3 do not).',
+      fix: 'Pass every group on the GPU\'s slot; install vendor-reset for the listed AMD chips.',
+      command: HOST_COMMANDS.reset,
+    },
+  },
+  {
+    id: 'C17', name: 'storage-in-use', title: 'Storage in use', severity: 'block', sources: ['kernelVfio', 'pveDocsPassthrough'], evaluate: c17,
+    doc: {
+      what: 'No storage controller in the group holds the host\'s boot or OS disk, and its other host uses (ZFS, LVM, swap, PVE storage) are known.',
+      why: 'Unbinding nvme, ahci or mpt3sas under mounted filesystems hangs or crashes the host; with ids= binding it does not boot.',
+      fix: 'Never pass the boot/OS disk; export the pools of a data disk and remove it from PVE storage, LVM and swap first.',
+      command: HOST_COMMANDS.storage,
+    },
+  },
+  {
+    id: 'C18', name: 'hba-hygiene', title: 'HBA hygiene', severity: 'warn', sources: ['pveDocsPassthrough', 'pciIds'], evaluate: c18,
+    doc: {
+      what: 'A SAS HBA goes whole, with IT firmware recommended, its pools not imported by the host, and both IOCs of a dual-IOC card to the same VM.',
+      why: 'Two systems importing one ZFS pool corrupt it; disks passed one by one lose SMART and hot-plug. IR firmware works too (the guest\'s mpt3sas drives both), IT shows the guest plain disks.',
+      fix: 'Stop host pool auto-import for those disks; prefer IT firmware; rombar=0 skips the option ROM.',
+      command: 'zpool status; zpool import',
+    },
+  },
+  {
+    id: 'C19', name: 'network-in-use', title: 'Network in use', severity: 'block', sources: ['pveDocsPassthrough', 'pveDocsQm'], evaluate: c19,
+    doc: {
+      what: 'No NIC in the group carries the node\'s management network, its only wired link, corosync or a link between nodes.',
+      why: 'At VM start the NIC leaves the host: the node drops off the network and a two-node cluster loses quorum (/etc/pve read-only).',
+      fix: 'Add another NIC for management first, or give the VM a virtio NIC on a bridge.',
+      command: HOST_COMMANDS.network,
+    },
+  },
+  {
+    id: 'C24', name: 'host-console-gpu', title: 'Host console GPU', severity: 'warn', sources: ['pveDocsPassthrough', 'kernelSysfsPci'], evaluate: c24,
+    doc: {
+      what: 'Whether a passed GPU is the host\'s only display.',
+      why: 'The host console goes dark when the VM starts; vfio may find the GPU\'s BAR held by the firmware framebuffer.',
+      fix: 'Manage the host over SSH or the web UI; only if vfio reports the BAR as busy, add initcall_blacklist=sysfb_init.',
+      command: HOST_COMMANDS.reset,
+    },
+  },
+  {
+    id: 'C25', name: 'wifi-passthrough', title: 'Wi-Fi', severity: 'warn', sources: ['pciIds'], evaluate: c25,
+    doc: {
+      what: 'What is known about passing the Wi-Fi adapter through.',
+      why: 'Wi-Fi passthrough is client-mode oriented; access-point mode is often limited, and some chips have no reliable reports.',
+      fix: 'Prefer a wired NIC for a router VM; test the adapter before relying on it.',
+      command: null,
+    },
+  },
 ]

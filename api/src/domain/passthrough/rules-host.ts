@@ -1,8 +1,8 @@
 /**
- * Node-wide rules (RP §1.5, §2, §5): IOMMU and interrupt remapping, ACS override, the early
+ * Node-wide rules: IOMMU and interrupt remapping, ACS override, the early
  * binding lines of vfio.conf, pinned RAM, node scoping. Evaluated once per plan.
  */
-import { HOST_COMMANDS, RP, GIB } from './knowledge.ts'
+import { HOST_COMMANDS, GIB } from './knowledge.ts'
 import { hostBinding } from './proxmox-config.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule } from './rule-kit.ts'
 import { label, type Scenario } from './scenario.ts'
@@ -94,11 +94,67 @@ function c26(s: Scenario): Outcome {
 }
 
 export const HOST_RULES: readonly Rule<Scenario>[] = [
-  { id: 'C1', title: 'IOMMU active', severity: 'error', source: `${RP} §1.2, §5 C1; qemu-server PCI.pm prepare_pci_device`, evaluate: c1 },
-  { id: 'C2', title: 'Interrupt remapping', severity: 'error', source: `${RP} §1.5, §2 rule 7, §5 C2; pve-docs qm-pci-passthrough.adoc`, evaluate: c2 },
-  { id: 'C7', title: 'ACS override', severity: 'warn', source: `${RP} §2 rule 5, §5 C7, §6 inconsistency 5; pve-kernel ACS override patch`, evaluate: c7 },
-  { id: 'C15', title: 'Boot-time ids= safety', severity: 'warn', source: `${RP} §2 rule 9, §5 C15, §7.4 (the unsafe line is never emitted, so a failure is a warning)`, evaluate: c15 },
-  { id: 'C16', title: 'Blacklist safety', severity: 'warn', source: `${RP} §5 C16, §7.1; pve-docs qm-pci-passthrough.adoc (never emitted, so a failure is a warning)`, evaluate: c16 },
-  { id: 'C20', title: 'Memory pinning', severity: 'error', source: `${RP} §2 rule 8, §5 C20; qemu/qemu c65ee433; pve-docs local-zfs (ARC default)`, evaluate: c20 },
-  { id: 'C26', title: 'Node scoping', severity: 'info', source: `${RP} §2 rule 10, §5 C26`, evaluate: c26 },
+  {
+    id: 'C1', name: 'iommu-enabled', title: 'IOMMU active', severity: 'error', sources: ['qemuServerPci', 'sysfsTools'], evaluate: c1,
+    doc: {
+      what: 'Every device has an IOMMU group (none is -1).',
+      why: 'qemu-server refuses passthrough without an IOMMU ("IOMMU not present").',
+      fix: 'Enable SVM and IOMMU (AMD-Vi) or VT-d in the firmware.',
+      command: HOST_COMMANDS.iommu,
+    },
+  },
+  {
+    id: 'C2', name: 'interrupt-remapping', title: 'Interrupt remapping', severity: 'error', sources: ['pveDocsPassthrough'], evaluate: c2,
+    doc: {
+      what: 'The IOMMU does interrupt remapping.',
+      why: 'Without it vfio_iommu_type1 refuses devices unless allow_unsafe_interrupts=1, which the docs warn can make the system unstable.',
+      fix: 'Enable it in the firmware; allow_unsafe_interrupts=1 only as a last resort.',
+      command: HOST_COMMANDS.iommu,
+    },
+  },
+  {
+    id: 'C7', name: 'acs-override', title: 'ACS override', severity: 'warn', sources: ['pveKernelAcs', 'kernelParams', 'kernelVfio'], evaluate: c7,
+    doc: {
+      what: 'Whether the node boots with pcie_acs_override, so its groups are claims rather than hardware isolation.',
+      why: 'The override makes the kernel assume ACS on ports that lack it: groups look separate, but a guest may reach host devices behind the same port by peer-to-peer DMA.',
+      fix: 'Check /proc/cmdline; with the override on, treat each group as shared with the devices behind the same upstream port.',
+      command: HOST_COMMANDS.cmdline,
+    },
+  },
+  {
+    id: 'C15', name: 'early-binding-ids', title: 'Boot-time ids= safety', severity: 'warn', sources: ['pveDocsPassthrough', 'kernelParams'], evaluate: c15,
+    doc: {
+      what: 'The emitted `options vfio-pci ids=` matches no device the host keeps, nor an ID known to repeat on the platform.',
+      why: 'ids= claims every device with that ID at boot. The unsafe ID is never emitted, so a failure is a warning: Proxmox binds that device at VM start instead.',
+      fix: 'Leave such IDs out (done in the emitted config).',
+      command: 'lspci -nn -d <vendor:device>',
+    },
+  },
+  {
+    id: 'C16', name: 'blacklist-safety', title: 'Blacklist safety', severity: 'warn', sources: ['pveDocsPassthrough'], evaluate: c16,
+    doc: {
+      what: 'No emitted blacklist line names a driver a host-kept device uses.',
+      why: 'Blacklisting snd_hda_intel, xhci_pci, nvme or a NIC driver takes it from every device of the host. The unsafe line is never emitted, so a failure is a warning.',
+      fix: 'Rely on ids= plus softdep … pre: vfio-pci.',
+      command: 'lspci -nnk',
+    },
+  },
+  {
+    id: 'C20', name: 'memory-pinning', title: 'Memory pinning', severity: 'error', sources: ['qemuBalloon', 'pveDocsZfs'], evaluate: c20,
+    doc: {
+      what: 'The RAM of every passthrough VM, pinned in full, plus the host reserve (OS and ZFS ARC) fits the node.',
+      why: 'VFIO pins all guest RAM and inhibits ballooning; an overcommitted node OOM-kills VMs or the host.',
+      fix: 'Give the VMs less RAM, set balloon: 0, or move one to another node.',
+      command: HOST_COMMANDS.memory,
+    },
+  },
+  {
+    id: 'C26', name: 'node-scoping', title: 'Node scoping', severity: 'info', sources: ['mappingPci'], evaluate: c26,
+    doc: {
+      what: 'Groups and addresses are compared within one node.',
+      why: 'The same group number on two nodes is unrelated; mappings have one entry per node.',
+      fix: 'Plan each node on its own; use a mapping with an entry per node for moves.',
+      command: null,
+    },
+  },
 ]

@@ -1,7 +1,7 @@
 /**
  * The planner's working model: VMs with resolved hostpci entries on one node, plus what other
  * VMs already hold. Both the group check (one synthetic VM) and the plan build one, so every
- * rule runs on the same shape. Set names follow RP §5: F = requested functions, G = their
+ * rule runs on the same shape. Set names as in docs/research/passthrough-rules.md: F = requested functions, G = their
  * groups, E = non-bridge members of G, S = E \ F.
  */
 import type { Catalog } from '../catalog/catalog.ts'
@@ -108,7 +108,7 @@ export function hostKept(scenario: Scenario): PciDevice[] {
   return scenario.node.devices.filter((d) => !gone.has(d) && !isBridge(d))
 }
 
-/** Host-critical (RP §5 C6): a host use other than the console, or a class the host cannot lose. */
+/** Host-critical (rule C6): a host use other than the console, or a class the host cannot lose. */
 export function isHostCritical(d: PciDevice): boolean {
   return d.hostUse.some((u) => u !== 'host-console') || criticalClass(d) !== null
 }

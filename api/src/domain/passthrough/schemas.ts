@@ -1,8 +1,8 @@
 /**
  * Request and answer shapes of the passthrough planner: the IOMMU-group check
  * (GET /api/v1/nodes/{node}/iommu-groups/{group}/check) and the multi-VM plan
- * (POST /api/v1/plan/passthrough). Check ids and severities are those of
- * shared/research/passthrough.md §5 (C1-C27), kept as stable ids.
+ * (POST /api/v1/plan/passthrough). Check ids are stable (C1-C28, then the later rules); each
+ * rule's reasoning is in docs/research/passthrough-rules.md and on the site's /rules/ page.
  */
 import { z } from 'zod'
 import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schemas.ts'
@@ -28,6 +28,7 @@ export type CheckStatus = z.infer<typeof CheckStatusSchema>
 export const CheckResultSchema = z
   .object({
     id: CheckIdSchema,
+    name: z.string().meta({ description: 'What the rule checks, kept beside its stable id: C19 · network-in-use', example: 'network-in-use' }),
     title: z.string(),
     severity: SeveritySchema.meta({ description: 'What a failure of this check means' }),
     status: CheckStatusSchema,
@@ -37,7 +38,8 @@ export const CheckResultSchema = z
     fix: z.string().nullable(),
     /** Command to run on the Proxmox host to settle an `unknown` (or to verify). */
     command: z.string().nullable(),
-    source: z.string(),
+    source: z.string().meta({ description: 'The public sources of the rule; its page lists them with links' }),
+    docsUrl: z.string().meta({ description: 'The rule\'s page on this server: what, why, fix, host command, sources', example: '/rules/#c19' }),
   })
   .meta({ id: 'PassthroughCheck' })
 export type CheckResult = z.infer<typeof CheckResultSchema>
