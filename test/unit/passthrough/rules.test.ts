@@ -21,6 +21,11 @@ const plan = (node: string, vms: Partial<VmRequest>[], extra: Partial<Passthroug
 }
 const gpu = (node = 'caraxes') => [{ devices: [{ role: 'gpu' as const }] }].map((v) => ({ ...v, name: `on-${node}` }))
 
+/** CARAXES with the Wi-Fi (0c:00.0) and the only NIC (0d:00.0) behind the given upstream ports. */
+const behindPorts = (wifi: string, nic: string) => fixture((c) => {
+  deviceAt(c, 'caraxes', '0000:0c:00.0').upstreamBridge = wifi
+  deviceAt(c, 'caraxes', '0000:0d:00.0').upstreamBridge = nic
+})
 const withRam = (bytes: number) => fixture((c) => { nodeOf(c, 'caraxes').platform.hostMemoryBytes = bytes })
 
 interface Case { id: CheckId; what: string; run: () => CheckResult[]; status: CheckResult['status']; severity?: CheckResult['severity']; says?: string }
@@ -43,6 +48,10 @@ const CASES: Case[] = [
   { id: 'C6', what: 'an AMD PSP in the group', run: () => group('meraxes', 22, fixture((c) => { deviceAt(c, 'meraxes', '0000:0a:00.1').classCode = '1080' })), status: 'fail', severity: 'block', says: 'encryption' },
   { id: 'C7', what: 'no ACS override', run: () => group('caraxes', 31, fixture((c) => { nodeOf(c, 'caraxes').platform.acsOverride = 'no' })), status: 'pass' },
   { id: 'C7', what: 'CARAXES\'s suspected override', run: () => group('caraxes', 31), status: 'fail', severity: 'warn', says: 'suspected' },
+  // With the upstream bridges imported (lspci -PP): the Wi-Fi behind the same chipset port as
+  // CARAXES's only NIC escalates to block; behind a port of its own it stays a warning.
+  { id: 'C7', what: 'a passed device shares its port with the management NIC', run: () => group('caraxes', 29, behindPorts('0000:00:01.2', '0000:00:01.2')), status: 'fail', severity: 'block', says: 'which the host needs' },
+  { id: 'C7', what: 'a passed device on a port of its own', run: () => group('caraxes', 29, behindPorts('0000:00:01.2', '0000:00:01.3')), status: 'fail', severity: 'warn', says: 'no host-critical device shares a port' },
   { id: 'C7', what: 'MERAXES not recorded', run: () => group('meraxes', 30), status: 'unknown' },
   { id: 'C8', what: 'no other VM holds the group', run: () => plan('caraxes', [{ devices: ['0e:00'] }]), status: 'pass' },
   { id: 'C8', what: 'a group split between two VMs', run: () => plan('caraxes', [{ devices: ['0e:00.0'] }, { devices: ['0e:00.1'] }]), status: 'fail', severity: 'error', says: 'also takes group 31' },
@@ -104,6 +113,31 @@ const CASES: Case[] = [
   { id: 'C28', what: 'one function of a slot whose function 0 is known', run: () => plan('caraxes', [{ devices: ['0e:00.0'] }]), status: 'pass' },
   { id: 'C28', what: 'the Matisse USB function without its slot-mates', run: () => group('caraxes', 38), status: 'unknown', severity: 'block', says: 'lspci -s 10:00 -nn' },
   { id: 'C28', what: 'a seed-listed slot passed whole', run: () => group('caraxes', 31), status: 'unknown', says: 'not from the host' },
+  // OVMF's default 64-bit window is 32 GiB (edk2 PcdPciMmio64Size 0x800000000); a resizable BAR is
+  // the VRAM rounded up to a power of two: 8 GiB for the 2080 SUPER, 32 GiB for the 24 GB 3090 Ti.
+  { id: 'C29', what: 'an 8 GB card', run: () => group('caraxes', 31), status: 'pass', says: '8 GiB BAR' },
+  { id: 'C29', what: 'the 24 GB card, Resizable BAR not recorded', run: () => group('meraxes', 30), status: 'unknown', severity: 'error', says: '32 GiB BAR' },
+  { id: 'C29', what: 'the 24 GB card with Resizable BAR on', run: () => group('meraxes', 30, fixture((c) => { deviceAt(c, 'meraxes', '0000:0d:00.0').resizableBar = 'enabled' })), status: 'fail', severity: 'error', says: 'BAR0 is 0M' },
+  { id: 'C29', what: 'the 24 GB card with Resizable BAR off', run: () => group('meraxes', 30, fixture((c) => { deviceAt(c, 'meraxes', '0000:0d:00.0').resizableBar = 'disabled' })), status: 'pass' },
+  { id: 'C30', what: 'a USB controller', run: () => group('caraxes', 38), status: 'pass' },
+  { id: 'C30', what: 'an NVMe drive', run: () => group('meraxes', 15), status: 'unknown', severity: 'warn', says: 'stuck in D3' },
+  { id: 'C31', what: 'a function that resets by FLR', run: () => group('meraxes', 15, fixture((c) => { deviceAt(c, 'meraxes', '0000:01:00.0').resetMethods = ['flr', 'bus'] })), status: 'pass' },
+  { id: 'C31', what: 'an NVIDIA GPU (no FLR)', run: () => group('meraxes', 30), status: 'fail', severity: 'info', says: 'NVIDIA GPUs implement no FLR' },
+  { id: 'C31', what: 'a function with no reset method', run: () => group('meraxes', 15, fixture((c) => { deviceAt(c, 'meraxes', '0000:01:00.0').resetMethods = [] })), status: 'fail', severity: 'warn', says: 'host reboot' },
+  { id: 'C32', what: 'a GPU with boot_vga=0', run: () => group('caraxes', 31, fixture((c) => { deviceAt(c, 'caraxes', '0000:0e:00.0').bootVga = false })), status: 'pass' },
+  { id: 'C32', what: 'the node\'s only GPU', run: () => group('caraxes', 31), status: 'fail', severity: 'warn', says: 'CUDA' },
+  // NVIDIA support answer 5173: GeForce passthrough in Windows VMs from driver R465.
+  { id: 'C33', what: 'a Linux guest', run: () => plan('caraxes', [{ ...gpu()[0], guestOs: 'linux' }]), status: 'pass' },
+  { id: 'C33', what: 'Windows with driver 456', run: () => plan('caraxes', [{ ...gpu()[0], guestOs: 'windows', guestNvidiaDriver: 456 }]), status: 'fail', severity: 'error', says: 'Code 43' },
+  { id: 'C33', what: 'Windows with driver 551', run: () => plan('caraxes', [{ ...gpu()[0], guestOs: 'windows', guestNvidiaDriver: 551 }]), status: 'pass' },
+  { id: 'C34', what: 'an Intel host', run: () => group('caraxes', 31, fixture((c) => { nodeOf(c, 'caraxes').platform.cpu = 'Intel Core i5-12400' })), status: 'pass' },
+  { id: 'C34', what: 'a Ryzen host', run: () => group('caraxes', 31), status: 'unknown', severity: 'warn', says: 'PCIe Bus Error' },
+  { id: 'C35', what: 'the RTL8125 for a Linux guest', run: () => plan('meraxes', [{ devices: ['07:00.0'], guestOs: 'linux' }]), status: 'pass' },
+  { id: 'C35', what: 'the RTL8125 for OPNsense', run: () => plan('meraxes', [{ devices: ['07:00.0'], guestOs: 'freebsd' }]), status: 'fail', severity: 'warn', says: "Realtek's driver" },
+  { id: 'C36', what: 'no AX200', run: () => group('meraxes', 30), status: 'pass' },
+  { id: 'C36', what: 'the AX200', run: () => group('meraxes', 29), status: 'fail', severity: 'info', says: '8087:0029' },
+  { id: 'C37', what: 'no NIC', run: () => group('meraxes', 30), status: 'pass' },
+  { id: 'C37', what: 'the RTL8125', run: () => group('meraxes', 27), status: 'fail', severity: 'info', says: 'a whole NIC per VM' },
   { id: 'C27', what: 'seed data not read from the host', run: () => group('caraxes', 31), status: 'unknown', says: 'pvesh get /nodes/caraxes' },
   { id: 'C27', what: 'members imported from the host', run: () => group('meraxes', 29, fixture((c) => { deviceAt(c, 'meraxes', '0000:09:00.0').provenance = { default: { status: 'imported', source: 'pvesh' }, fields: {} } })), status: 'pass' },
   { id: 'C27', what: 'an existing entry the catalog lacks', run: () => plan('caraxes', gpu(), { existing: [{ vm: '101', hostpci: ['hostpci0: 0000:0f:00.0'] }] }), status: 'fail', severity: 'error', says: '0000:0f:00.0' },

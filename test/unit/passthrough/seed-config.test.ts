@@ -161,6 +161,7 @@ describe('verdicts never promise more than was checked', () => {
   const imported = fixture((c) => {
     const node = nodeOf(c, 'meraxes')
     node.platform.hostMemoryBytes = 64 * 1024 ** 3
+    node.devices.find((d) => d.address === '0000:0d:00.0')!.resizableBar = 'disabled'
     for (const d of node.devices.filter((x) => x.iommuGroup === 30)) d.provenance = { default: { status: 'imported', source: 'pvesh' }, fields: {} }
   })
 
@@ -168,8 +169,8 @@ describe('verdicts never promise more than was checked', () => {
     const result = checkIommuGroup('meraxes', 30, imported)
     expect(result.checks.filter((c) => c.status === 'unknown' && ['block', 'error'].includes(c.severity))).toEqual([])
     expect(result.verdict).toBe('clean')
-    // C24: the 3090 Ti is the host console (warn).
-    expect(result.summary).toMatch(/is clean, with 1 warning to acknowledge: /)
+    // C24 and C32: the 3090 Ti is the host console and the boot GPU (warnings).
+    expect(result.summary).toMatch(/is clean, with 2 warnings to acknowledge: /)
   })
 
   it('says needs-check while the seed data is not read from the host', () => {

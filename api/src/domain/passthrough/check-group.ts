@@ -20,7 +20,7 @@ export function groupScenario(catalog: Catalog, node: NodeRecord, group: number)
   const passable = membersOf(node, group).filter((d) => !isBridge(d) && d.address !== null)
   const vm = {
     name: `group-${group}`, vmid: null, machine: 'q35' as const, bios: 'ovmf' as const, pcie: true, display: false,
-    memoryBytes: null, liveMigration: false, efiDiskStorage: null, entries: entriesFor(node, passable, '/group', null), claimedGroups: [group],
+    memoryBytes: null, liveMigration: false, guestOs: null, guestNvidiaDriver: null, efiDiskStorage: null, entries: entriesFor(node, passable, '/group', null), claimedGroups: [group],
   }
   return { catalog, node, vms: [vm], existing: null, hostReserveBytes: null, groupCheck: true }
 }

@@ -174,3 +174,29 @@ export const SLOT_NEIGHBOURS: Record<string, { fn: number; neighbours: KnownNeig
     ],
   },
 }
+
+/**
+ * OVMF's default 64-bit PCI MMIO window when it sizes nothing from the guest's address width:
+ * 32 GiB (edk2 OvmfPkg PcdPciMmio64Size 0x800000000; OvmfPkg/Library/PlatformInitLib
+ * MemDetect.c reads the X-PciMmio64Mb override).
+ */
+export const OVMF_DEFAULT_MMIO64_BYTES = 32 * GIB
+
+/**
+ * Vendors whose devices of this lab implement no FLR (lspci -vv: DevCap "FLReset-"), so the
+ * kernel resets them by power state or bus: NVIDIA GPUs and Realtek NICs.
+ */
+export const NO_FLR_VENDORS: Record<string, string> = { '10de': 'NVIDIA GPUs', '10ec': 'Realtek NICs' }
+
+/**
+ * NICs with no SR-IOV: Linux r8169 has no sriov_configure; igb's igb_probe_vfs skips the
+ * I210/I211 family ("Virtualization features not supported").
+ */
+export const NO_SRIOV_NICS: Record<string, string> = {
+  '10ec:8168': 'RTL8111/8168, driver r8169 has no SR-IOV',
+  '10ec:8125': 'RTL8125, driver r8169 has no SR-IOV',
+  '8086:1539': 'I211, igb supports SR-IOV only on 82576 and I350',
+}
+
+/** The AX200's Bluetooth: a USB device driven by btusb (drivers/bluetooth/btusb.c). */
+export const AX200_BLUETOOTH_USB_ID = '8087:0029'

@@ -63,6 +63,8 @@ export function resolveVm(node: NodeRecord, vm: VmRequest, index: number): VmSce
     display: vm.display,
     memoryBytes: vm.memoryBytes ?? null,
     liveMigration: vm.liveMigration,
+    guestOs: vm.guestOs ?? null,
+    guestNvidiaDriver: vm.guestNvidiaDriver ?? null,
     efiDiskStorage: vm.efiDiskStorage ?? null,
     entries: vm.devices.flatMap((s, j) => resolveSelector(node, s, `/vms/${index}/devices/${j}`)),
     claimedGroups: [],

@@ -5,7 +5,7 @@
 import { HOST_COMMANDS, GIB } from './knowledge.ts'
 import { hostBinding } from './proxmox-config.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule } from './rule-kit.ts'
-import { label, type Scenario } from './scenario.ts'
+import { boundDevices, hostKept, isHostCritical, label, type Scenario } from './scenario.ts'
 
 function c1(s: Scenario): Outcome {
   const off = s.node.devices.filter((d) => d.iommuGroup === -1)
@@ -28,12 +28,29 @@ function c2(s: Scenario): Outcome {
   return unknown(`Whether ${s.node.id} has interrupt remapping is not in the catalog.`, HOST_COMMANDS.iommu, { severity: 'warn' })
 }
 
+/**
+ * With the override the groups are claims: a guest may reach, by peer-to-peer DMA, whatever
+ * sits behind the same non-ACS port. Once the importer has read each device's upstream bridge
+ * (lspci -PP), a passed device behind the same port as a host-critical one escalates to block.
+ */
 function c7(s: Scenario): Outcome {
   const acs = s.node.platform.acsOverride
   if (acs === 'no') return pass('No pcie_acs_override: the groups are enforced by hardware ACS.')
   if (acs === 'unknown') return unknown(`Whether ${s.node.id} boots with pcie_acs_override is not in the catalog.`, HOST_COMMANDS.cmdline)
-  return fail(`pcie_acs_override is ${acs === 'yes' ? 'active' : 'suspected'} on ${s.node.id} (${s.node.platform.board ?? 'board unknown'}): its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port.`, {
-    fix: `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as shared with its chipset neighbours (lspci -PP -nn shows which).`, command: HOST_COMMANDS.cmdline,
+  const gone = s.vms.flatMap((vm) => boundDevices(s.node, vm))
+  const kept = hostKept(s).filter(isHostCritical)
+  const exposed = gone.flatMap((d) => kept.filter((k) => d.upstreamBridge !== null && k.upstreamBridge === d.upstreamBridge).map((k) => ({ d, k })))
+  const state = `pcie_acs_override is ${acs === 'yes' ? 'active' : 'suspected'} on ${s.node.id} (${s.node.platform.board ?? 'board unknown'})`
+  if (exposed.length > 0) {
+    return fail(`${state}, and ${list(exposed.map(({ d, k }) => `${label(d)} sits behind ${d.upstreamBridge} with ${label(k)} (${k.label}), which the host needs`))}: a guest could reach it by DMA past the IOMMU.`, {
+      severity: 'block', devices: [...new Set(exposed.map(({ d }) => label(d)))], command: `${HOST_COMMANDS.cmdline}; ${HOST_COMMANDS.topology}`,
+      fix: 'Boot without pcie_acs_override and pass only what hardware ACS isolates, or move the card to a CPU-attached slot.',
+    })
+  }
+  const unread = gone.filter((d) => d.upstreamBridge === null)
+  return fail(`${state}: its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port${unread.length > 0 ? `; the catalog does not know which port ${list(unread.map(label))} sits behind (import lspci -PP)` : '; no host-critical device shares a port with the passed ones'}.`, {
+    devices: unread.map(label), command: unread.length > 0 ? HOST_COMMANDS.topology : HOST_COMMANDS.cmdline,
+    fix: `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as shared with the devices behind the same port (lspci -PP -nn shows which).`,
   })
 }
 

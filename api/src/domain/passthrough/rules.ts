@@ -4,6 +4,7 @@
  * on every run — pass, fail or unknown — so nothing is skipped silently.
  */
 import { DEVICE_RULES } from './rules-devices.ts'
+import { FAILURE_RULES } from './rules-failures.ts'
 import { GROUP_RULES } from './rules-group.ts'
 import { HOST_RULES } from './rules-host.ts'
 import { VM_RULES } from './rules-vm.ts'
@@ -11,7 +12,7 @@ import { runRules, type Rule, type VmRuleInput } from './rule-kit.ts'
 import type { Scenario, VmScenario } from './scenario.ts'
 import { CHECK_IDS, type CheckResult } from './schemas.ts'
 
-export const VM_SCOPED_RULES = [...GROUP_RULES, ...DEVICE_RULES, ...VM_RULES]
+export const VM_SCOPED_RULES = [...GROUP_RULES, ...DEVICE_RULES, ...VM_RULES, ...FAILURE_RULES]
 export { HOST_RULES }
 
 const order = (a: { id: CheckResult['id'] }, b: { id: CheckResult['id'] }) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id)

@@ -29,6 +29,9 @@ export interface VmScenario {
   display: boolean
   memoryBytes: number | null
   liveMigration: boolean
+  guestOs: 'linux' | 'windows' | 'freebsd' | 'other' | null
+  /** Major version of the NVIDIA driver in the guest; null = not given. */
+  guestNvidiaDriver: number | null
   /** Storage for the OVMF EFI disk; null = not given. */
   efiDiskStorage: string | null
   entries: Entry[]

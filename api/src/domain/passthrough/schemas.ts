@@ -10,7 +10,7 @@ import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schema
 export const CHECK_IDS = [
   'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11', 'C12', 'C13', 'C14',
   'C15', 'C16', 'C17', 'C18', 'C19', 'C20', 'C21', 'C22', 'C23', 'C24', 'C25', 'C26', 'C27',
-  'C28',
+  'C28', 'C29', 'C30', 'C31', 'C32', 'C33', 'C34', 'C35', 'C36', 'C37',
 ] as const
 export const CheckIdSchema = z.enum(CHECK_IDS).meta({ id: 'PassthroughCheckId' })
 export type CheckId = z.infer<typeof CheckIdSchema>
@@ -148,6 +148,8 @@ export const VmRequestSchema = z
     display: z.boolean().default(false).meta({ description: 'The GPU is the VM\'s display (x-vga=1); compute-only VMs leave it off' }),
     memoryBytes: z.int().min(16 * 1024 * 1024).max(2 ** 50).optional().meta({ description: 'VM RAM; all of it is pinned while a device is passed' }),
     liveMigration: z.boolean().default(false).meta({ description: 'The VM must live-migrate or run under HA' }),
+    guestOs: z.enum(['linux', 'windows', 'freebsd', 'other']).optional().meta({ description: 'The guest OS; FreeBSD covers OPNsense and pfSense' }),
+    guestNvidiaDriver: z.int().min(100).max(999).optional().meta({ description: 'Major version of the NVIDIA driver in a Windows guest, e.g. 551', example: 551 }),
     efiDiskStorage: z
       .string()
       .regex(/^[a-z][a-z0-9._-]*[a-z0-9]$/i, 'expected a Proxmox storage id such as "local-lvm"')

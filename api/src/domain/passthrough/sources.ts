@@ -40,6 +40,7 @@ export const SOURCES = {
   btusb: { label: 'Linux drivers/bluetooth/btusb.c (Intel AX200 Bluetooth 8087:0029 on USB)', url: gh('torvalds/linux', 'drivers/bluetooth/btusb.c') },
   pciMultifunction: { label: 'Linux drivers/pci/probe.c (function 0 announces a multi-function device)', url: gh('torvalds/linux', 'drivers/pci/probe.c') },
   matissePspPatch: { label: 'linux-pci patch "PCI: Avoid FLR for AMD Starship/Matisse Cryptographic Coprocessor" (lspci of one Matisse slot)', url: 'https://lore.kernel.org/linux-pci/?q=Starship%2FMatisse+Cryptographic+Coprocessor' },
+  igbMain: { label: 'Linux drivers/net/ethernet/intel/igb/igb_main.c (igb_probe_vfs: no SR-IOV on I210/I211)', url: gh('torvalds/linux', 'drivers/net/ethernet/intel/igb/igb_main.c') },
   kernelPciePortAer: { label: 'Linux Documentation/PCI/pcieaer-howto.rst', url: 'https://docs.kernel.org/PCI/pcieaer-howto.html' },
 } as const satisfies Record<string, Source>
 
