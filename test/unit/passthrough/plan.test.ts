@@ -60,6 +60,12 @@ describe('planPassthrough', () => {
     expect(check(vm.checks, 'C13').message).toContain('no vfio-pci binding for that GPU')
   })
 
+  it('emits no NUMA option for the single-NUMA-node AM4 hosts (seed finding optimal-numa-assignment)', () => {
+    const plan = planOf({ node: 'meraxes', vms: [{ name: 'llm', vmid: 140, devices: [{ role: 'gpu' }], memoryBytes: 32 * 1024 ** 3 }], existing: [] })
+    expect(JSON.stringify([plan.proxmox, plan.vms.map((v) => [v.settings, v.proxmox])])).not.toMatch(/numa/i)
+    expect(SEED.seedFindings.find((f) => f.id === 'optimal-numa-assignment')?.verdict).toBe('unsupported')
+  })
+
   it('blocks a live-migration request with a passed-through GPU', () => {
     const plan = planOf({ node: 'meraxes', vms: [{ name: 'llm', devices: [{ role: 'gpu' }], liveMigration: true }], existing: [] })
     expect(plan.verdict).toBe('blocked')

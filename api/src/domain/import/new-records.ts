@@ -64,6 +64,7 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
     iommuGroup: h.iommuGroup ?? -1,
     driver: h.driver ?? null,
     role: roleFor(h.classCode, slotHasGpu),
+    ...(h.upstreamBridge ? { upstreamBridge: h.upstreamBridge } : {}),
     ...(model ? { hardwareModel: model.slug } : {}),
     provenance: { default: imported(h.sources, ctx.suffix), fields },
   }

@@ -55,7 +55,7 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
     checks: host,
     proxmox: { vfioConf: hostConf.vfioConf, modules: hostConf.modules, kernelCmdline: hostConf.kernelCmdline, blacklist: hostConf.blacklist, afterwards: hostConf.afterwards, notes: hostConf.notes },
     assumptions: [
-      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start.',
+      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor driver).',
       request.existing === undefined ? 'Other VMs\' hostpci entries were not given (C8 is unknown).' : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,
       'VM settings default to machine q35, bios ovmf, pcie=1 on q35, no x-vga.',
     ],
