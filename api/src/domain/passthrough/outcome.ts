@@ -43,7 +43,7 @@ export function tally(checks: readonly CheckResult[]): string {
 export function blockedConfig(checks: readonly CheckResult[]): ProxmoxConfig {
   const why = [...new Set(checks.filter(isBlocking).map((c) => c.id))]
   return {
-    hostpci: [], qmSet: null, mappingCfg: null, mappingCommands: [],
+    hostpci: [], qmSet: null, mappingCfg: null, mappingCommands: [], apiCalls: [], terraform: null, ansible: null,
     vfioConf: [], modules: [], kernelCmdline: [], blacklist: [], afterwards: [],
     notes: [`No config is emitted: blocked by ${list(why)}. Fix ${why.length === 1 ? 'that check' : 'those checks'} first.`],
   }

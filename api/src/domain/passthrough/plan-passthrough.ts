@@ -43,7 +43,10 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
       })),
       members: memberRoles(node, groupsOf(vm), new Set(requestedFunctions(vm))),
       checks,
-      proxmox: { hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands },
+      proxmox: {
+        hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands,
+        apiCalls: config.apiCalls, terraform: config.terraform, ansible: config.ansible,
+      },
     }
   })
   const hostConf = blocked ? blockedConfig(allChecks) : withCheckFirst(hostConfig(scenario), allChecks)

@@ -5,6 +5,7 @@
  * qm-pci-passthrough.adoc (docs/research/passthrough-rules.md, "Config", has the seed GPUs' lines).
  */
 import { gpuModelOf, slotOf } from '../catalog/lookup.ts'
+import { ansibleTasks, apiCalls, terraformHcl } from './automation.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { PLATFORM_SHARED_IDS, SUBSYSTEM_VENDORS, blacklistableDrivers, hostModules, isBridge, isGpu } from './knowledge.ts'
 import { hostKept, label, unique, vfioFunctions, type Entry, type Scenario, type VmScenario } from './scenario.ts'
@@ -142,7 +143,10 @@ export function vmConfig(scenario: Scenario, vm: VmScenario): ProxmoxVmConfig {
         `qm set ${vmid} ${maps.map((m, i) => `--hostpci${i} ${[`mapping=${m.id}`, ...m.options].join(',')}`).join(' ')}`,
       ]
     : []
-  return { hostpci: values.map((v, i) => `hostpci${i}: ${v}`), qmSet, mappingCfg, mappingCommands }
+  return {
+    hostpci: values.map((v, i) => `hostpci${i}: ${v}`), qmSet, mappingCfg, mappingCommands,
+    apiCalls: apiCalls(scenario, vm), terraform: terraformHcl(scenario, vm), ansible: ansibleTasks(scenario, vm),
+  }
 }
 
 /** pci.cfg writes map keys sorted (SectionConfig); the pvesh examples lead with node and path. */

@@ -70,7 +70,8 @@ function c31(input: VmRuleInput): Outcome {
   const noFlr = fns.filter((d) => d.resetMethods === null ? NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)] !== undefined : !d.resetMethods.includes('flr'))
   if (noFlr.length > 0) {
     const why = (d: PciDevice) => (d.resetMethods ? `reset_method: ${d.resetMethods.join(' ')}` : `${NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)]} implement no FLR`)
-    return fail(`${list(noFlr.map((d) => `${label(d)} (${why(d)})`))}: the kernel resets by power state or bus instead, which needs the VM to own the groups a bus reset touches (C14).`, {
+    const reasons = [...new Set(noFlr.map(why))]
+    return fail(`${list(noFlr.map(label))} (${reasons.join('; ')}): the kernel resets by power state or bus instead, which needs the VM to own the groups a bus reset touches (C14).`, {
       severity: 'info', devices: noFlr.map(label), command: sysfs(noFlr[0]!, 'reset_method'),
     })
   }

@@ -48,7 +48,7 @@ function c7(s: Scenario): Outcome {
     })
   }
   const unread = gone.filter((d) => d.upstreamBridge === null)
-  return fail(`${state}: its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port${unread.length > 0 ? `; the catalog does not know which port ${list(unread.map(label))} sits behind (import lspci -PP)` : '; no host-critical device shares a port with the passed ones'}.`, {
+  return fail(`${state}: its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port${unread.length > 0 ? `; the catalog does not know the upstream port of ${list(unread.map(label))} (import lspci -PP -nnk)` : '; no host-critical device shares a port with the passed ones'}.`, {
     devices: unread.map(label), command: unread.length > 0 ? HOST_COMMANDS.topology : HOST_COMMANDS.cmdline,
     fix: `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as shared with the devices behind the same port (lspci -PP -nn shows which).`,
   })

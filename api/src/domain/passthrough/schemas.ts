@@ -68,12 +68,25 @@ export const HostLossSchema = z
   .object({ address: z.string().nullable(), label: z.string(), hostDriver: z.string().nullable(), hostUse: z.array(HostUseSchema) })
   .meta({ id: 'HostLoss', description: 'A device the host gives up when the group goes to vfio-pci' })
 
+export const ProxmoxApiCallSchema = z
+  .object({
+    method: z.enum(['POST', 'PUT']),
+    path: z.string().meta({ example: '/nodes/caraxes/qemu/120/config' }),
+    body: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).meta({ description: 'The JSON body of the Proxmox API call' }),
+    pvesh: z.string().meta({ description: 'The same call as a pvesh command on the host' }),
+  })
+  .meta({ id: 'ProxmoxApiCall' })
+export type ProxmoxApiCall = z.infer<typeof ProxmoxApiCallSchema>
+
 export const ProxmoxVmConfigSchema = z
   .object({
     hostpci: z.array(z.string()).meta({ description: 'Lines of /etc/pve/qemu-server/<vmid>.conf' }),
     qmSet: z.string().nullable(),
     mappingCfg: z.string().nullable().meta({ description: '/etc/pve/mapping/pci.cfg sections; null when a subsystem is unknown' }),
     mappingCommands: z.array(z.string()),
+    apiCalls: z.array(ProxmoxApiCallSchema).meta({ description: 'Proxmox API calls in order: the mappings (POST /cluster/mapping/pci), then the VM config (PUT)' }),
+    terraform: z.string().nullable().meta({ description: 'HCL for the bpg/proxmox provider: hardware mappings and the VM\'s hostpci blocks' }),
+    ansible: z.string().nullable().meta({ description: 'YAML tasks for community.general.proxmox_kvm' }),
   })
   .meta({ id: 'ProxmoxVmConfig' })
 export type ProxmoxVmConfig = z.infer<typeof ProxmoxVmConfigSchema>
