@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { CHECK_IDS } from '../../api/src/domain/passthrough/schemas.ts'
 import { jsonOf, postJson, problemOf, request } from './request.ts'
 
-interface Check { id: string; status: string; severity: string; message: string }
+interface Check { id: string; name: string; status: string; severity: string; message: string; devices: string[]; docsUrl: string }
 interface GroupCheck { verdict: string; summary: string; mustPassWith: string[]; checks: Check[]; proxmox: { hostpci: string[]; vfioConf: string[]; mappingCfg: string | null } }
 interface Plan { verdict: string; vms: { name: string; verdict: string; checks: Check[]; proxmox: { hostpci: string[] } }[]; proxmox: { vfioConf: string[] } }
 
@@ -13,9 +14,18 @@ describe('GET /api/v1/nodes/{node}/iommu-groups/{group}/check', () => {
     // The seed's addresses and subsystem were never read from the host (C22, C27, C28 unknown).
     expect(body.verdict).toBe('needs-check')
     expect(body.mustPassWith).toEqual(['0000:0d:00.1'])
-    expect(body.checks).toHaveLength(28)
+    expect(body.checks.map((c) => c.id)).toEqual([...CHECK_IDS])
     expect(body.proxmox.hostpci).toEqual(['hostpci0: 0000:0d:00,pcie=1'])
     expect(body.proxmox.vfioConf[0]).toBe('options vfio-pci ids=10de:2203,10de:1aef')
+  })
+
+  it('passes CARAXES group 38 by function and names the slot\'s unknown functions', async () => {
+    const body = await jsonOf<GroupCheck>(request('/api/v1/nodes/caraxes/iommu-groups/38/check'))
+    expect(body.proxmox.hostpci).toEqual(['hostpci0: 0000:10:00.3,pcie=1'])
+    expect(body.verdict).toBe('needs-check')
+    expect(body.checks.find((c) => c.id === 'C28')).toMatchObject({
+      name: 'slot-functions-known', status: 'unknown', docsUrl: '/rules/#c28', devices: ['0000:10:00.0', '0000:10:00.1', '0000:10:00.4'],
+    })
   })
 
   it('blocks CARAXES\'s management NIC group with the reason and no config', async () => {
@@ -57,6 +67,8 @@ describe('POST /api/v1/plan/passthrough', () => {
     ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 404, '/node'],
     ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 404, '/vms/0/devices/0'],
     ['a duplicate VM name', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }, { name: 'a', devices: ['10:00.3'] }] }, 422, '/vms/1/name'],
+    ['a bad EFI storage id', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], efiDiskStorage: 'local lvm' }] }, 422, '/vms/0/efiDiskStorage'],
+    ['a guest OS it does not know', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], guestOs: 'beos' }] }, 422, '/vms/0/guestOs'],
   ])('answers %s with a problem naming the field', async (_what, body, status, pointer) => {
     const problem = await problemOf(await postJson('/api/v1/plan/passthrough', body))
     expect(problem.status).toBe(status)
