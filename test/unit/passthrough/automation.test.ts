@@ -49,9 +49,11 @@ describe('Proxmox API calls', () => {
     expect(calls[0]!.body.hostpci0).toBe('0000:05:00.0,pcie=1')
   })
 
-  it('leaves no <placeholder> in any output once vmid (and the EFI storage) is given', () => {
-    const p = vmOf(GPU_VM)
-    expect(JSON.stringify(p)).not.toMatch(/<[a-z-]+>/)
+  it('leaves no <placeholder> in any output or check once vmid (and the EFI storage) is given', () => {
+    const plan = planPassthrough(PassthroughPlanRequestSchema.parse(GPU_VM), SEED)
+    expect(JSON.stringify(plan.vms[0]!.proxmox)).not.toMatch(/<[a-z-]+>/)
+    const commands = [...plan.vms[0]!.checks, ...plan.checks].flatMap((c) => [c.command ?? '', c.fix ?? ''])
+    expect(commands.filter((t) => /<(vmid|storage)>/.test(t))).toEqual([])
   })
 })
 

@@ -15,6 +15,7 @@ import { label, unique, vfioFunctions } from './scenario.ts'
 const GIB = 1024 ** 3
 const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(vfioFunctions(vm))
 const gpusOf = (input: VmRuleInput): PciDevice[] => passed(input).filter((d) => isGpu(d) && d.role === 'gpu')
+const vmidOf = ({ vm }: VmRuleInput): string => (vm.vmid === null ? '<vmid>' : String(vm.vmid))
 const sysfs = (d: PciDevice, file: string) => `cat /sys/bus/pci/devices/${d.address}/${file}`
 
 /** The smallest power of two ≥ n: a resizable BAR is sized in powers of two. */
@@ -35,7 +36,7 @@ function c29(input: VmRuleInput): Outcome {
   const tooBig = rows.filter((r) => r.barBytes! >= OVMF_DEFAULT_MMIO64_BYTES)
   const on = tooBig.filter((r) => r.d.resizableBar === 'enabled')
   const open = tooBig.filter((r) => r.d.resizableBar === null)
-  const fix = 'Disable Resizable BAR (and Above 4G decoding if unneeded) in the host firmware, or give OVMF a larger window: qm set <vmid> --cpu host,phys-bits=host, or args: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536.'
+  const fix = `Disable Resizable BAR (and Above 4G decoding if unneeded) in the host firmware, or give OVMF a larger window: qm set ${vmidOf(input)} --cpu host,phys-bits=host, or args: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536.`
   if (on.length > 0) {
     return fail(`${list(on.map((r) => `${label(r.d)} (${r.barBytes! / GIB} GiB BAR with Resizable BAR on)`))} does not fit ${window}: the guest shows "BAR0 is 0M" (Linux) or Code 12 (Windows).`, {
       devices: on.map((r) => label(r.d)), fix,
@@ -108,7 +109,7 @@ function c33(input: VmRuleInput): Outcome {
   if (nvidia.length === 0) return pass('No NVIDIA GPU is passed.')
   if (guestOs !== null && guestOs !== 'windows') return pass(`The guest is ${guestOs}: the Windows Code 43 block does not apply.`)
   if (guestOs === null) {
-    return unknown(`The guest OS is not given: a Windows guest with an NVIDIA driver older than R${R465} stops ${list(nvidia.map(label))} with Code 43.`, 'qm config <vmid> | grep ostype', { severity: 'warn', devices: nvidia.map(label) })
+    return unknown(`The guest OS is not given: a Windows guest with an NVIDIA driver older than R${R465} stops ${list(nvidia.map(label))} with Code 43.`, `qm config ${vmidOf(input)} | grep ostype`, { severity: 'warn', devices: nvidia.map(label) })
   }
   if (guestNvidiaDriver === null) {
     return unknown(`Windows guest: the NVIDIA driver version is not given; before R${R465} GeForce cards stop with Code 43 in a VM.`, 'nvidia-smi (in the guest)', { severity: 'warn', devices: nvidia.map(label) })

@@ -95,7 +95,7 @@ function c20(s: Scenario): Outcome {
   }
   if (sized.length === 0) {
     // The group check plans no VM memory: advice there, an unanswered error in a plan.
-    return unknown('No VM gives memoryBytes: all of a passthrough VM\'s RAM is pinned, so the total cannot be checked.', 'qm config <vmid> | grep memory', s.groupCheck ? { severity: 'info' } : {})
+    return unknown('No VM gives memoryBytes: all of a passthrough VM\'s RAM is pinned, so the total cannot be checked.', s.vms.length === 1 && s.vms[0]!.vmid !== null ? `qm config ${s.vms[0]!.vmid} | grep memory` : 'qm config <vmid> | grep memory', s.groupCheck ? { severity: 'info' } : {})
   }
   const reserve = s.hostReserveBytes ?? defaultHostReserveBytes(ram)
   const need = pinned + reserve
