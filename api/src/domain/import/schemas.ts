@@ -1,7 +1,7 @@
 /**
  * The importer's shapes: what each host-output parser yields (HostDevice), what went wrong
  * line by line (UnparsedLine), and the request/answer of `POST /api/v1/import`.
- * Formats and normalisation rules: shared/research/passthrough.md §8.
+ * Formats and normalisation rules: docs/research/passthrough-rules.md §9.
  */
 import { z } from 'zod'
 import { NodeSchema, PciAddressSchema, PciClassSchema, PciIdSchema, SlugSchema } from '../catalog/schemas.ts'
