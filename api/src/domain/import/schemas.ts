@@ -87,12 +87,12 @@ export const ImportDiffSchema = z
       changed: z.array(z.object({ id: z.int(), catalogMembers: z.array(z.string()), hostMembers: z.array(z.string()) })),
     }),
   })
-  .meta({ id: 'ImportDiff', description: 'Drift between the host output and the catalog (passthrough.md C27).' })
+  .meta({ id: 'ImportDiff', description: 'Drift between the host output and the catalog (passthrough rule C27, inventory-drift).' })
 export type ImportDiff = z.infer<typeof ImportDiffSchema>
 
 export const ImportConflictSchema = z
   .object({ address: PciAddressSchema, field: z.string(), kept: FieldValue, ignored: FieldValue, keptFrom: z.string(), ignoredFrom: z.string() })
-  .meta({ id: 'ImportConflict', description: 'Two inputs disagree; the preferred format (passthrough.md §8 order) wins.' })
+  .meta({ id: 'ImportConflict', description: 'Two inputs disagree; the preferred format (pvesh, lspci -vmm, lspci -nnk, group listings) wins.' })
 export type ImportConflict = z.infer<typeof ImportConflictSchema>
 
 export const ImportRequestSchema = z
