@@ -6,9 +6,10 @@ import { slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
 import { HOST_COMMANDS, NO_FLR_IDS, WIFI, isGpu, vendorResetFamily } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, groupsOf, label, requestedFunctions, unique } from './scenario.ts'
+import { boundDevices, groupsOf, label, unique, vfioFunctions } from './scenario.ts'
 
-const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(requestedFunctions(vm))
+/** What goes to vfio-pci: an mdev GPU stays on its vendor driver, which resets and drives it. */
+const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(vfioFunctions(vm))
 
 function c14(input: VmRuleInput): Outcome {
   const fns = passed(input)
