@@ -123,47 +123,74 @@ function c25(input: VmRuleInput): Outcome {
 
 export const DEVICE_RULES: readonly Rule<VmRuleInput>[] = [
   {
-    id: 'C14', name: 'reset-capability', title: 'Reset capability', severity: 'warn', sources: ['qemuVfioPci', 'vendorReset', 'kernelQuirks'], evaluate: c14,
+    id: 'C14', name: 'reset-capability', title: 'Reset capability',
+    severity: 'warn', sources: ['qemuVfioPci', 'vendorReset', 'kernelQuirks'], evaluate: c14,
     doc: {
-      what: 'The VM can reset what it gets between starts: it owns every group a bus reset of the GPU touches, and no AMD reset-bug chip goes without vendor-reset.',
-      why: 'QEMU does a bus or slot reset only when it owns every group the reset touches; Polaris, Vega and Navi 1x cards hang on their second start without gnif/vendor-reset (RDNA2/3 do not).',
+      what:
+        'The VM can reset what it gets between starts: it owns every group a bus reset of the GPU ' +
+        'touches, and no AMD reset-bug chip goes without vendor-reset.',
+      why:
+        'QEMU does a bus or slot reset only when it owns every group the reset touches; Polaris, Vega and ' +
+        'Navi 1x cards hang on their second start without gnif/vendor-reset (RDNA2/3 do not).',
       fix: 'Pass every group on the GPU\'s slot; install vendor-reset for the listed AMD chips.',
       command: HOST_COMMANDS.reset,
     },
   },
   {
-    id: 'C17', name: 'storage-in-use', title: 'Storage in use', severity: 'block', sources: ['kernelVfio', 'pveDocsPassthrough'], evaluate: c17,
+    id: 'C17', name: 'storage-in-use', title: 'Storage in use',
+    severity: 'block', sources: ['kernelVfio', 'pveDocsPassthrough'], evaluate: c17,
     doc: {
-      what: 'No storage controller in the group holds the host\'s boot or OS disk, and its other host uses (ZFS, LVM, swap, PVE storage) are known.',
-      why: 'Unbinding nvme, ahci or mpt3sas under mounted filesystems hangs or crashes the host; with ids= binding it does not boot.',
-      fix: 'Never pass the boot/OS disk; export the pools of a data disk and remove it from PVE storage, LVM and swap first.',
+      what:
+        'No storage controller in the group holds the host\'s boot or OS disk, and its other host uses ' +
+        '(ZFS, LVM, swap, PVE storage) are known.',
+      why:
+        'Unbinding nvme, ahci or mpt3sas under mounted filesystems hangs or crashes the host; with ids= ' +
+        'binding it does not boot.',
+      fix:
+        'Never pass the boot/OS disk; export the pools of a data disk and remove it from PVE storage, LVM ' +
+        'and swap first.',
       command: HOST_COMMANDS.storage,
     },
   },
   {
-    id: 'C18', name: 'hba-hygiene', title: 'HBA hygiene', severity: 'warn', sources: ['pveDocsPassthrough', 'pciIds'], evaluate: c18,
+    id: 'C18', name: 'hba-hygiene', title: 'HBA hygiene',
+    severity: 'warn', sources: ['pveDocsPassthrough', 'pciIds'], evaluate: c18,
     doc: {
-      what: 'A SAS HBA goes whole, with IT firmware recommended, its pools not imported by the host, and both IOCs of a dual-IOC card to the same VM.',
-      why: 'Two systems importing one ZFS pool corrupt it; disks passed one by one lose SMART and hot-plug. IR firmware works too (the guest\'s mpt3sas drives both), IT shows the guest plain disks.',
+      what:
+        'A SAS HBA goes whole, with IT firmware recommended, its pools not imported by the host, and both ' +
+        'IOCs of a dual-IOC card to the same VM.',
+      why:
+        'Two systems importing one ZFS pool corrupt it; disks passed one by one lose SMART and hot-plug. ' +
+        'IR firmware works too (the guest\'s mpt3sas drives both), IT shows the guest plain disks.',
       fix: 'Stop host pool auto-import for those disks; prefer IT firmware; rombar=0 skips the option ROM.',
       command: 'zpool status; zpool import',
     },
   },
   {
-    id: 'C19', name: 'network-in-use', title: 'Network in use', severity: 'block', sources: ['pveDocsPassthrough', 'pveDocsQm'], evaluate: c19,
+    id: 'C19', name: 'network-in-use', title: 'Network in use',
+    severity: 'block', sources: ['pveDocsPassthrough', 'pveDocsQm'], evaluate: c19,
     doc: {
-      what: 'No NIC in the group carries the node\'s management network, its only wired link, corosync or a link between nodes.',
-      why: 'At VM start the NIC leaves the host: the node drops off the network and a two-node cluster loses quorum (/etc/pve read-only).',
+      what:
+        'No NIC in the group carries the node\'s management network, its only wired link, corosync or a ' +
+        'link between nodes.',
+      why:
+        'At VM start the NIC leaves the host: the node drops off the network and a two-node cluster loses ' +
+        'quorum (/etc/pve read-only).',
       fix: 'Add another NIC for management first, or give the VM a virtio NIC on a bridge.',
       command: HOST_COMMANDS.network,
     },
   },
   {
-    id: 'C24', name: 'host-console-gpu', title: 'Host console GPU', severity: 'warn', sources: ['pveDocsPassthrough', 'kernelSysfsPci'], evaluate: c24,
+    id: 'C24', name: 'host-console-gpu', title: 'Host console GPU',
+    severity: 'warn', sources: ['pveDocsPassthrough', 'kernelSysfsPci'], evaluate: c24,
     doc: {
       what: 'Whether a passed GPU is the host\'s only display.',
-      why: 'The host console goes dark when the VM starts; vfio may find the GPU\'s BAR held by the firmware framebuffer.',
-      fix: 'Manage the host over SSH or the web UI; only if vfio reports the BAR as busy, add initcall_blacklist=sysfb_init.',
+      why:
+        'The host console goes dark when the VM starts; vfio may find the GPU\'s BAR held by the firmware ' +
+        'framebuffer.',
+      fix:
+        'Manage the host over SSH or the web UI; only if vfio reports the BAR as busy, add ' +
+        'initcall_blacklist=sysfb_init.',
       command: HOST_COMMANDS.reset,
     },
   },
@@ -171,7 +198,9 @@ export const DEVICE_RULES: readonly Rule<VmRuleInput>[] = [
     id: 'C25', name: 'wifi-passthrough', title: 'Wi-Fi', severity: 'warn', sources: ['pciIds'], evaluate: c25,
     doc: {
       what: 'What is known about passing the Wi-Fi adapter through.',
-      why: 'Wi-Fi passthrough is client-mode oriented; access-point mode is often limited, and some chips have no reliable reports.',
+      why:
+        'Wi-Fi passthrough is client-mode oriented; access-point mode is often limited, and some chips ' +
+        'have no reliable reports.',
       fix: 'Prefer a wired NIC for a router VM; test the adapter before relying on it.',
       command: null,
     },

@@ -92,7 +92,9 @@ function c32(input: VmRuleInput): Outcome {
     const cuda = boot.filter((d) => d.driver === 'nvidia')
     return fail(`${list(boot.map((d) => `${label(d)} (${d.bootVga ? 'boot_vga=1' : `${node.id}'s only GPU`})`))} is the boot VGA: the firmware ran its ROM and drove the host console${cuda.length > 0 ? ', and the host\'s CUDA workloads (driver nvidia) lose it' : ''}. Some cards then need a clean ROM image in the VM.`, {
       severity: 'warn', devices: boot.map(label), command: sysfs(boot[0]!, 'boot_vga'),
-      fix: 'If the guest shows no output or Code 43, dump the card\'s ROM on another host (or before the host uses it) and set romfile=<file> under /usr/share/kvm/; move host CUDA work to another GPU.',
+      fix:
+        'If the guest shows no output or Code 43, dump the card\'s ROM on another host (or before the ' +
+        'host uses it) and set romfile=<file> under /usr/share/kvm/; move host CUDA work to another GPU.',
     })
   }
   const open = gpus.filter((d) => d.bootVga === null)
@@ -168,82 +170,117 @@ function c37(input: VmRuleInput): Outcome {
 
 export const FAILURE_RULES: readonly Rule<VmRuleInput>[] = [
   {
-    id: 'C29', name: 'large-bar-mmio-window', title: 'Large BAR and the OVMF 64-bit MMIO window', severity: 'error', sources: ['edk2MemDetect', 'pveDocsPassthrough'], evaluate: c29,
+    id: 'C29', name: 'large-bar-mmio-window', title: 'Large BAR and the OVMF 64-bit MMIO window',
+    severity: 'error', sources: ['edk2MemDetect', 'pveDocsPassthrough'], evaluate: c29,
     doc: {
-      what: 'A passed GPU\'s BARs fit OVMF\'s 64-bit MMIO window: with Resizable BAR on, BAR1 is as large as the VRAM rounded up to a power of two (32 GiB for a 24 GB card).',
-      why: 'OVMF\'s default window is 32 GiB; a BAR that does not fit is left unassigned: "BAR0 is 0M" in Linux, Code 12 in Windows.',
-      fix: 'Disable Resizable BAR in the host firmware, or enlarge the window (cpu host,phys-bits=host, or -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536).',
+      what:
+        'A passed GPU\'s BARs fit OVMF\'s 64-bit MMIO window: with Resizable BAR on, BAR1 is as large as ' +
+        'the VRAM rounded up to a power of two (32 GiB for a 24 GB card).',
+      why:
+        'OVMF\'s default window is 32 GiB; a BAR that does not fit is left unassigned: "BAR0 is 0M" in ' +
+        'Linux, Code 12 in Windows.',
+      fix:
+        'Disable Resizable BAR in the host firmware, or enlarge the window (cpu host,phys-bits=host, or ' +
+        '-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536).',
       command: "lspci -vv -s <address> | grep -i -A3 'Resizable BAR'",
     },
   },
   {
-    id: 'C30', name: 'd3cold-wake', title: 'Stuck in D3cold after the VM stops', severity: 'warn', sources: ['vfioPciCore', 'kernelSysfsPci'], evaluate: c30,
+    id: 'C30', name: 'd3cold-wake', title: 'Stuck in D3cold after the VM stops',
+    severity: 'warn', sources: ['vfioPciCore', 'kernelSysfsPci'], evaluate: c30,
     doc: {
       what: 'Whether a passed GPU or NVMe drive comes back from its idle power state.',
-      why: 'vfio-pci puts idle devices into D3; some do not wake, and the next VM start fails with "Unable to power on device, stuck in D3".',
+      why:
+        'vfio-pci puts idle devices into D3; some do not wake, and the next VM start fails with "Unable ' +
+        'to power on device, stuck in D3".',
       fix: 'options vfio-pci disable_idle_d3=1, then update-initramfs -u -k all.',
       command: 'cat /sys/bus/pci/devices/<address>/d3cold_allowed',
     },
   },
   {
-    id: 'C31', name: 'reset-method', title: 'Reset method the host reports', severity: 'warn', sources: ['kernelSysfsPci', 'qemuVfioPci'], evaluate: c31,
+    id: 'C31', name: 'reset-method', title: 'Reset method the host reports',
+    severity: 'warn', sources: ['kernelSysfsPci', 'qemuVfioPci'], evaluate: c31,
     doc: {
-      what: 'How the kernel can reset each passed function (sysfs reset_method); NVIDIA GPUs and Realtek NICs implement no FLR.',
-      why: 'Without FLR the reset falls back to power state or secondary bus reset, which needs the VM to own every group on the bus; with no method at all the device keeps its state between VM starts.',
+      what:
+        'How the kernel can reset each passed function (sysfs reset_method); NVIDIA GPUs and Realtek NICs ' +
+        'implement no FLR.',
+      why:
+        'Without FLR the reset falls back to power state or secondary bus reset, which needs the VM to ' +
+        'own every group on the bus; with no method at all the device keeps its state between VM starts.',
       fix: 'Pass every group on the slot; plan for a host reboot when no reset method is reported.',
       command: 'cat /sys/bus/pci/devices/<address>/reset_method',
     },
   },
   {
-    id: 'C32', name: 'boot-vga', title: 'GPU is the boot VGA', severity: 'warn', sources: ['kernelSysfsPci', 'pveDocsPassthrough'], evaluate: c32,
+    id: 'C32', name: 'boot-vga', title: 'GPU is the boot VGA',
+    severity: 'warn', sources: ['kernelSysfsPci', 'pveDocsPassthrough'], evaluate: c32,
     doc: {
       what: 'Whether a passed GPU is the one the firmware initialised (boot_vga=1), or the node\'s only GPU.',
-      why: 'The firmware ran the card\'s ROM and drives the host console on it; the host loses its console and any CUDA work, and some cards need a clean ROM image (romfile) in the VM.',
+      why:
+        'The firmware ran the card\'s ROM and drives the host console on it; the host loses its console ' +
+        'and any CUDA work, and some cards need a clean ROM image (romfile) in the VM.',
       fix: 'Dump the ROM where the card is not the boot GPU and set romfile=; keep host CUDA on another GPU.',
       command: 'cat /sys/bus/pci/devices/<address>/boot_vga',
     },
   },
   {
-    id: 'C33', name: 'windows-nvidia-code43', title: 'Windows NVIDIA driver before R465', severity: 'error', sources: ['nvidia5173'], evaluate: c33,
+    id: 'C33', name: 'windows-nvidia-code43', title: 'Windows NVIDIA driver before R465',
+    severity: 'error', sources: ['nvidia5173'], evaluate: c33,
     doc: {
       what: 'A Windows guest with a passed NVIDIA GeForce runs driver R465 or later.',
-      why: 'Before R465 the GeForce driver refuses to run in a VM and the device stops with Code 43; NVIDIA lifted this with R465.',
+      why:
+        'Before R465 the GeForce driver refuses to run in a VM and the device stops with Code 43; NVIDIA ' +
+        'lifted this with R465.',
       fix: 'Install R465 or later in the guest.',
       command: 'nvidia-smi (in the guest)',
     },
   },
   {
-    id: 'C34', name: 'aer-aspm-flood', title: 'AER/ASPM error floods', severity: 'warn', sources: ['kernelPciePortAer', 'kernelParams'], evaluate: c34,
+    id: 'C34', name: 'aer-aspm-flood', title: 'AER/ASPM error floods',
+    severity: 'warn', sources: ['kernelPciePortAer', 'kernelParams'], evaluate: c34,
     doc: {
       what: 'Whether a Ryzen host floods its log with corrected PCIe AER errors from the passed devices.',
-      why: 'Corrected AER errors at ASPM L1 are common on Ryzen boards with GPUs and NICs; the flood fills the journal and slows the host.',
-      fix: 'pcie_aspm=off (or pcie_aspm.policy=performance) on the kernel command line; pci=noaer only hides the messages.',
+      why:
+        'Corrected AER errors at ASPM L1 are common on Ryzen boards with GPUs and NICs; the flood fills ' +
+        'the journal and slows the host.',
+      fix:
+        'pcie_aspm=off (or pcie_aspm.policy=performance) on the kernel command line; pci=noaer only hides ' +
+        'the messages.',
       command: "journalctl -k -b | grep -c 'PCIe Bus Error'",
     },
   },
   {
-    id: 'C35', name: 'rtl8125-freebsd', title: 'RTL8125 in FreeBSD/OPNsense', severity: 'warn', sources: ['realtekReKmod'], evaluate: c35,
+    id: 'C35', name: 'rtl8125-freebsd', title: 'RTL8125 in FreeBSD/OPNsense',
+    severity: 'warn', sources: ['realtekReKmod'], evaluate: c35,
     doc: {
       what: 'A passed RTL8125 in a FreeBSD guest (OPNsense, pfSense) gets Realtek\'s re driver.',
-      why: 'The base system\'s re(4) does not run the RTL8125 reliably; the realtek-re-kmod port (OPNsense plugin os-realtek-re) does.',
+      why:
+        'The base system\'s re(4) does not run the RTL8125 reliably; the realtek-re-kmod port (OPNsense ' +
+        'plugin os-realtek-re) does.',
       fix: 'Install os-realtek-re (OPNsense) or net/realtek-re-kmod (FreeBSD, pfSense).',
       command: 'pkg info realtek-re-kmod (in the guest)',
     },
   },
   {
-    id: 'C36', name: 'ax200-bluetooth-usb', title: 'AX200 Bluetooth is a USB device', severity: 'info', sources: ['btusb'], evaluate: c36,
+    id: 'C36', name: 'ax200-bluetooth-usb', title: 'AX200 Bluetooth is a USB device',
+    severity: 'info', sources: ['btusb'], evaluate: c36,
     doc: {
       what: 'Passing the AX200\'s PCIe function brings its Wi-Fi, not its Bluetooth.',
-      why: 'The AX200\'s Bluetooth is a separate USB device (8087:0029, driver btusb) on a host USB controller.',
+      why:
+        'The AX200\'s Bluetooth is a separate USB device (8087:0029, driver btusb) on a host USB ' +
+        'controller.',
       fix: 'Add usb0: host=8087:0029, or pass the USB controller it hangs off.',
       command: 'lsusb -d 8087:0029',
     },
   },
   {
-    id: 'C37', name: 'no-sriov-nic', title: 'NICs without SR-IOV', severity: 'info', sources: ['igbMain', 'kernelSysfsPci'], evaluate: c37,
+    id: 'C37', name: 'no-sriov-nic', title: 'NICs without SR-IOV',
+    severity: 'info', sources: ['igbMain', 'kernelSysfsPci'], evaluate: c37,
     doc: {
       what: 'Whether a passed NIC could be shared as SR-IOV virtual functions.',
-      why: 'None of the lab\'s NICs (RTL8111/8168, RTL8125, I211) has SR-IOV: "a dedicated NIC per VM" means a whole NIC per VM.',
+      why:
+        'None of the lab\'s NICs (RTL8111/8168, RTL8125, I211) has SR-IOV: "a dedicated NIC per VM" means ' +
+        'a whole NIC per VM.',
       fix: 'Use virtio NICs on a bridge for the other VMs, or add a NIC with SR-IOV.',
       command: 'cat /sys/bus/pci/devices/<address>/sriov_totalvfs',
     },

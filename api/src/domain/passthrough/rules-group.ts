@@ -80,7 +80,9 @@ function c6(input: VmRuleInput): Outcome {
   if (critical.length > 0) {
     return fail(`The host needs ${list(critical.map(({ d, uses }) => `${label(d)} (${d.label}: ${uses.join(', ')})`))}; passing ${groupWord(groupsOf(input.vm))} would take ${critical.length === 1 ? 'it' : 'them'} away.`, {
       devices: critical.map(({ d }) => label(d)),
-      fix: 'Keep this group on the host. Move the host\'s management/boot role to another device first if you need this one in a VM.',
+      fix:
+        'Keep this group on the host. Move the host\'s management/boot role to another device first if ' +
+        'you need this one in a VM.',
     })
   }
   return pass(`No member of ${groupWord(groupsOf(input.vm))} is host-critical (catalog host uses and classes).`)
@@ -157,55 +159,86 @@ function c28(input: VmRuleInput): Outcome {
 
 export const GROUP_RULES: readonly Rule<VmRuleInput>[] = [
   {
-    id: 'C3', name: 'target-exists', title: 'Target exists', severity: 'error', sources: ['qemuServerPci'], evaluate: c3,
+    id: 'C3', name: 'target-exists', title: 'Target exists',
+    severity: 'error', sources: ['qemuServerPci'], evaluate: c3,
     doc: {
       what: 'Every member of the groups the VM takes has a PCI address in the catalog.',
-      why: 'qemu-server refuses to start a VM whose hostpci address names no device ("no PCI device found"); a member without an address cannot be checked at all.',
+      why:
+        'qemu-server refuses to start a VM whose hostpci address names no device ("no PCI device found"); ' +
+        'a member without an address cannot be checked at all.',
       fix: 'Import the host\'s device list (npm run import) so every group member has an address.',
       command: HOST_COMMANDS.topology,
     },
   },
   {
-    id: 'C4', name: 'no-bridge-passthrough', title: 'Bridge requested', severity: 'error', sources: ['sysfsTools', 'kernelVfio'], evaluate: c4,
+    id: 'C4', name: 'no-bridge-passthrough', title: 'Bridge requested',
+    severity: 'error', sources: ['sysfsTools', 'kernelVfio'], evaluate: c4,
     doc: {
-      what: 'No requested function is a PCI bridge (root port, switch port), and the group holds something besides bridges.',
-      why: 'Proxmox skips bridges when it binds a group to vfio-pci; a bridge is never a passthrough target, and a group of bridges only has nothing to pass.',
+      what:
+        'No requested function is a PCI bridge (root port, switch port), and the group holds something ' +
+        'besides bridges.',
+      why:
+        'Proxmox skips bridges when it binds a group to vfio-pci; a bridge is never a passthrough target, ' +
+        'and a group of bridges only has nothing to pass.',
       fix: 'Pass the endpoint behind the bridge instead.',
       command: HOST_COMMANDS.topology,
     },
   },
   {
-    id: 'C5', name: 'group-closure', title: 'Group closure', severity: 'warn', sources: ['qemuServerPci', 'pciEdit', 'kernelVfio'], evaluate: c5,
+    id: 'C5', name: 'group-closure', title: 'Group closure',
+    severity: 'warn', sources: ['qemuServerPci', 'pciEdit', 'kernelVfio'], evaluate: c5,
     doc: {
-      what: 'Which devices go to vfio-pci with the requested ones: the other functions of the slot and any other slot in the same IOMMU group.',
-      why: 'At VM start Proxmox binds every non-bridge member of the group to vfio-pci; the GUI only warns ("not in a separate IOMMU group").',
+      what:
+        'Which devices go to vfio-pci with the requested ones: the other functions of the slot and any ' +
+        'other slot in the same IOMMU group.',
+      why:
+        'At VM start Proxmox binds every non-bridge member of the group to vfio-pci; the GUI only warns ' +
+        '("not in a separate IOMMU group").',
       fix: 'Pass the whole group to the VM, or leave the other members unused while it runs.',
       command: HOST_COMMANDS.pci('$(hostname)'),
     },
   },
   {
-    id: 'C6', name: 'host-critical-member', title: 'Host-critical member', severity: 'block', sources: ['truenas13976', 'kernelVfio'], evaluate: c6,
+    id: 'C6', name: 'host-critical-member', title: 'Host-critical member',
+    severity: 'block', sources: ['truenas13976', 'kernelVfio'], evaluate: c6,
     doc: {
-      what: 'No member of the group is something the host cannot lose: the management NIC, the boot disk\'s controller, a host bridge, ISA bridge, SMBus, IOMMU, or the AMD PSP.',
-      why: 'Binding such a device to vfio-pci takes it from the running host: network, storage or platform functions disappear under it.',
-      fix: 'Keep the group on the host; move the host\'s role to another device first if this one must go to a VM.',
+      what:
+        'No member of the group is something the host cannot lose: the management NIC, the boot disk\'s ' +
+        'controller, a host bridge, ISA bridge, SMBus, IOMMU, or the AMD PSP.',
+      why:
+        'Binding such a device to vfio-pci takes it from the running host: network, storage or platform ' +
+        'functions disappear under it.',
+      fix:
+        'Keep the group on the host; move the host\'s role to another device first if this one must go to ' +
+        'a VM.',
       command: HOST_COMMANDS.topology,
     },
   },
   {
-    id: 'C28', name: 'slot-functions-known', title: 'Slot functions known', severity: 'block', sources: ['sysfsTools', 'qemuServerPci', 'pciMultifunction', 'matissePspPatch'], evaluate: c28,
+    id: 'C28', name: 'slot-functions-known', title: 'Slot functions known',
+    severity: 'block', sources: ['sysfsTools', 'qemuServerPci', 'pciMultifunction', 'matissePspPatch'], evaluate: c28,
     doc: {
-      what: 'Every hostpci entry names exactly what it takes: a slot (no .f) only when the catalog knows all its functions, otherwise one function, with the slot\'s unknown functions named.',
-      why: 'An address without .f makes Proxmox take every function of the slot (SysFSTools::lspci matches by prefix), also functions the catalog does not list; a mapping path without .f is validated against .0. On an AMD Matisse CPU slot those are the PSP (host-critical) and HD Audio.',
+      what:
+        'Every hostpci entry names exactly what it takes: a slot (no .f) only when the catalog knows all ' +
+        'its functions, otherwise one function, with the slot\'s unknown functions named.',
+      why:
+        'An address without .f makes Proxmox take every function of the slot (SysFSTools::lspci matches ' +
+        'by prefix), also functions the catalog does not list; a mapping path without .f is validated ' +
+        'against .0. On an AMD Matisse CPU slot those are the PSP (host-critical) and HD Audio.',
       fix: 'Pass the function (0000:10:00.3), list the slot on the host and import it.',
       command: 'lspci -s <bus:slot> -nn',
     },
   },
   {
-    id: 'C27', name: 'inventory-drift', title: 'Inventory drift', severity: 'error', sources: ['mappingPci', 'kernelVfio'], evaluate: c27,
+    id: 'C27', name: 'inventory-drift', title: 'Inventory drift',
+    severity: 'error', sources: ['mappingPci', 'kernelVfio'], evaluate: c27,
     doc: {
-      what: 'The addresses, groups and IDs the plan relies on were read from the host itself (provenance imported), and existing hostpci lines name devices the catalog knows.',
-      why: 'Groups and addresses change with BIOS updates, slot moves and kernel or ACS changes; a mapping whose IDs or group no longer match refuses to start ("hardware probably changed").',
+      what:
+        'The addresses, groups and IDs the plan relies on were read from the host itself (provenance ' +
+        'imported), and existing hostpci lines name devices the catalog knows.',
+      why:
+        'Groups and addresses change with BIOS updates, slot moves and kernel or ACS changes; a mapping ' +
+        'whose IDs or group no longer match refuses to start ("hardware probably changed").',
       fix: 'Re-import the host (npm run import) after every BIOS or kernel update, then plan again.',
       command: HOST_COMMANDS.pci('$(hostname)'),
     },

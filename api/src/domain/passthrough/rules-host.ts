@@ -44,7 +44,9 @@ function c7(s: Scenario): Outcome {
   if (exposed.length > 0) {
     return fail(`${state}, and ${list(exposed.map(({ d, k }) => `${label(d)} sits behind ${d.upstreamBridge} with ${label(k)} (${k.label}), which the host needs`))}: a guest could reach it by DMA past the IOMMU.`, {
       severity: 'block', devices: [...new Set(exposed.map(({ d }) => label(d)))], command: `${HOST_COMMANDS.cmdline}; ${HOST_COMMANDS.topology}`,
-      fix: 'Boot without pcie_acs_override and pass only what hardware ACS isolates, or move the card to a CPU-attached slot.',
+      fix:
+        'Boot without pcie_acs_override and pass only what hardware ACS isolates, or move the card to a ' +
+        'CPU-attached slot.',
     })
   }
   const unread = gone.filter((d) => d.upstreamBridge === null)
@@ -112,7 +114,8 @@ function c26(s: Scenario): Outcome {
 
 export const HOST_RULES: readonly Rule<Scenario>[] = [
   {
-    id: 'C1', name: 'iommu-enabled', title: 'IOMMU active', severity: 'error', sources: ['qemuServerPci', 'sysfsTools'], evaluate: c1,
+    id: 'C1', name: 'iommu-enabled', title: 'IOMMU active',
+    severity: 'error', sources: ['qemuServerPci', 'sysfsTools'], evaluate: c1,
     doc: {
       what: 'Every device has an IOMMU group (none is -1).',
       why: 'qemu-server refuses passthrough without an IOMMU ("IOMMU not present").',
@@ -121,52 +124,76 @@ export const HOST_RULES: readonly Rule<Scenario>[] = [
     },
   },
   {
-    id: 'C2', name: 'interrupt-remapping', title: 'Interrupt remapping', severity: 'error', sources: ['pveDocsPassthrough'], evaluate: c2,
+    id: 'C2', name: 'interrupt-remapping', title: 'Interrupt remapping',
+    severity: 'error', sources: ['pveDocsPassthrough'], evaluate: c2,
     doc: {
       what: 'The IOMMU does interrupt remapping.',
-      why: 'Without it vfio_iommu_type1 refuses devices unless allow_unsafe_interrupts=1, which the docs warn can make the system unstable.',
+      why:
+        'Without it vfio_iommu_type1 refuses devices unless allow_unsafe_interrupts=1, which the docs ' +
+        'warn can make the system unstable.',
       fix: 'Enable it in the firmware; allow_unsafe_interrupts=1 only as a last resort.',
       command: HOST_COMMANDS.iommu,
     },
   },
   {
-    id: 'C7', name: 'acs-override', title: 'ACS override', severity: 'warn', sources: ['pveKernelAcs', 'kernelParams', 'kernelVfio'], evaluate: c7,
+    id: 'C7', name: 'acs-override', title: 'ACS override',
+    severity: 'warn', sources: ['pveKernelAcs', 'kernelParams', 'kernelVfio'], evaluate: c7,
     doc: {
-      what: 'Whether the node boots with pcie_acs_override, so its groups are claims rather than hardware isolation.',
-      why: 'The override makes the kernel assume ACS on ports that lack it: groups look separate, but a guest may reach host devices behind the same port by peer-to-peer DMA.',
-      fix: 'Check /proc/cmdline; with the override on, treat each group as shared with the devices behind the same upstream port.',
+      what:
+        'Whether the node boots with pcie_acs_override, so its groups are claims rather than hardware ' +
+        'isolation.',
+      why:
+        'The override makes the kernel assume ACS on ports that lack it: groups look separate, but a ' +
+        'guest may reach host devices behind the same port by peer-to-peer DMA.',
+      fix:
+        'Check /proc/cmdline; with the override on, treat each group as shared with the devices behind ' +
+        'the same upstream port.',
       command: HOST_COMMANDS.cmdline,
     },
   },
   {
-    id: 'C15', name: 'early-binding-ids', title: 'Boot-time ids= safety', severity: 'warn', sources: ['pveDocsPassthrough', 'kernelParams'], evaluate: c15,
+    id: 'C15', name: 'early-binding-ids', title: 'Boot-time ids= safety',
+    severity: 'warn', sources: ['pveDocsPassthrough', 'kernelParams'], evaluate: c15,
     doc: {
-      what: 'The emitted `options vfio-pci ids=` matches no device the host keeps, nor an ID known to repeat on the platform.',
-      why: 'ids= claims every device with that ID at boot. The unsafe ID is never emitted, so a failure is a warning: Proxmox binds that device at VM start instead.',
+      what:
+        'The emitted `options vfio-pci ids=` matches no device the host keeps, nor an ID known to repeat ' +
+        'on the platform.',
+      why:
+        'ids= claims every device with that ID at boot. The unsafe ID is never emitted, so a failure is a ' +
+        'warning: Proxmox binds that device at VM start instead.',
       fix: 'Leave such IDs out (done in the emitted config).',
       command: 'lspci -nn -d <vendor:device>',
     },
   },
   {
-    id: 'C16', name: 'blacklist-safety', title: 'Blacklist safety', severity: 'warn', sources: ['pveDocsPassthrough'], evaluate: c16,
+    id: 'C16', name: 'blacklist-safety', title: 'Blacklist safety',
+    severity: 'warn', sources: ['pveDocsPassthrough'], evaluate: c16,
     doc: {
       what: 'No emitted blacklist line names a driver a host-kept device uses.',
-      why: 'Blacklisting snd_hda_intel, xhci_pci, nvme or a NIC driver takes it from every device of the host. The unsafe line is never emitted, so a failure is a warning.',
+      why:
+        'Blacklisting snd_hda_intel, xhci_pci, nvme or a NIC driver takes it from every device of the ' +
+        'host. The unsafe line is never emitted, so a failure is a warning.',
       fix: 'Rely on ids= plus softdep … pre: vfio-pci.',
       command: 'lspci -nnk',
     },
   },
   {
-    id: 'C20', name: 'memory-pinning', title: 'Memory pinning', severity: 'error', sources: ['qemuBalloon', 'pveDocsZfs'], evaluate: c20,
+    id: 'C20', name: 'memory-pinning', title: 'Memory pinning',
+    severity: 'error', sources: ['qemuBalloon', 'pveDocsZfs'], evaluate: c20,
     doc: {
-      what: 'The RAM of every passthrough VM, pinned in full, plus the host reserve (OS and ZFS ARC) fits the node.',
-      why: 'VFIO pins all guest RAM and inhibits ballooning; an overcommitted node OOM-kills VMs or the host.',
+      what:
+        'The RAM of every passthrough VM, pinned in full, plus the host reserve (OS and ZFS ARC) fits the ' +
+        'node.',
+      why:
+        'VFIO pins all guest RAM and inhibits ballooning; an overcommitted node OOM-kills VMs or the ' +
+        'host.',
       fix: 'Give the VMs less RAM, set balloon: 0, or move one to another node.',
       command: HOST_COMMANDS.memory,
     },
   },
   {
-    id: 'C26', name: 'node-scoping', title: 'Node scoping', severity: 'info', sources: ['mappingPci'], evaluate: c26,
+    id: 'C26', name: 'node-scoping', title: 'Node scoping',
+    severity: 'info', sources: ['mappingPci'], evaluate: c26,
     doc: {
       what: 'Groups and addresses are compared within one node.',
       why: 'The same group number on two nodes is unrelated; mappings have one entry per node.',

@@ -129,16 +129,20 @@ function c23(input: VmRuleInput): Outcome {
 
 export const VM_RULES: readonly Rule<VmRuleInput>[] = [
   {
-    id: 'C8', name: 'group-in-one-vm', title: 'Group used by another VM', severity: 'error', sources: ['qemuServerPci', 'kernelVfio'], evaluate: c8,
+    id: 'C8', name: 'group-in-one-vm', title: 'Group used by another VM',
+    severity: 'error', sources: ['qemuServerPci', 'kernelVfio'], evaluate: c8,
     doc: {
       what: 'No other VM of the plan, or in `existing`, takes a member of the same IOMMU group.',
-      why: 'A group belongs to one VFIO container; Proxmox only reserves identical functions, so the second VM fails in QEMU ("group is not viable" / busy).',
+      why:
+        'A group belongs to one VFIO container; Proxmox only reserves identical functions, so the second ' +
+        'VM fails in QEMU ("group is not viable" / busy).',
       fix: 'Give the whole group to one VM.',
       command: HOST_COMMANDS.vmConfigs,
     },
   },
   {
-    id: 'C9', name: 'no-duplicate-function', title: 'Duplicate in VM', severity: 'error', sources: ['qemuServerPci'], evaluate: c9,
+    id: 'C9', name: 'no-duplicate-function', title: 'Duplicate in VM',
+    severity: 'error', sources: ['qemuServerPci'], evaluate: c9,
     doc: {
       what: 'Each function appears once in the VM.',
       why: 'qemu-server refuses to start a VM with a function assigned twice ("assigned more than once").',
@@ -147,7 +151,8 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C10', name: 'hostpci-slot-budget', title: 'Slot budget', severity: 'error', sources: ['qemuServerPci'], evaluate: c10,
+    id: 'C10', name: 'hostpci-slot-budget', title: 'Slot budget',
+    severity: 'error', sources: ['qemuServerPci'], evaluate: c10,
     doc: {
       what: 'The VM needs at most 16 hostpci entries.',
       why: 'qemu-server knows hostpci0 to hostpci15 ($MAX_HOSTPCI_DEVICES).',
@@ -156,55 +161,83 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C11', name: 'machine-type', title: 'Machine type', severity: 'error', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c11,
+    id: 'C11', name: 'machine-type', title: 'Machine type',
+    severity: 'error', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c11,
     doc: {
       what: 'pcie=1 only on q35; GPUs with q35 + OVMF + pcie=1.',
-      why: 'qemu-server refuses pcie=1 on i440fx ("q35 machine model is not enabled"); the docs recommend q35 and OVMF for GPUs.',
+      why:
+        'qemu-server refuses pcie=1 on i440fx ("q35 machine model is not enabled"); the docs recommend ' +
+        'q35 and OVMF for GPUs.',
       fix: 'Set machine q35, bios ovmf, pcie=1; OVMF needs a UEFI-capable GPU ROM.',
       command: null,
     },
   },
   {
-    id: 'C12', name: 'primary-display', title: 'Primary display', severity: 'warn', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c12,
+    id: 'C12', name: 'primary-display', title: 'Primary display',
+    severity: 'warn', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c12,
     doc: {
       what: 'x-vga=1 only when the GPU is the VM\'s display, and only with a GPU.',
-      why: 'x-vga makes the GPU the primary display (vga none, kvm=off for NVIDIA); the noVNC/SPICE console then shows nothing.',
-      fix: 'Leave display off for compute (CUDA, Ollama); attach a monitor or use remote desktop for a display VM.',
+      why:
+        'x-vga makes the GPU the primary display (vga none, kvm=off for NVIDIA); the noVNC/SPICE console ' +
+        'then shows nothing.',
+      fix:
+        'Leave display off for compute (CUDA, Ollama); attach a monitor or use remote desktop for a ' +
+        'display VM.',
       command: null,
     },
   },
   {
-    id: 'C13', name: 'mediated-device', title: 'Mediated device (vGPU)', severity: 'error', sources: ['qemuServerPci', 'vgpuUnlock', 'vgpuUnlockRs39', 'mappingPci'], evaluate: c13,
+    id: 'C13', name: 'mediated-device', title: 'Mediated device (vGPU)',
+    severity: 'error', sources: ['qemuServerPci', 'vgpuUnlock', 'vgpuUnlockRs39', 'mappingPci'], evaluate: c13,
     doc: {
-      what: 'An mdev request is possible: one function, a chip with a vGPU path; the card stays with its vendor driver and the mapping carries mdev 1.',
-      why: 'qemu-server refuses mdev on a multifunction entry; vgpu_unlock presents Turing as a Quadro RTX 6000 (unsupported), and consumer Ampere lacks the SR-IOV firmware its vGPU needs, whatever ID it is spoofed as.',
+      what:
+        'An mdev request is possible: one function, a chip with a vGPU path; the card stays with its ' +
+        'vendor driver and the mapping carries mdev 1.',
+      why:
+        'qemu-server refuses mdev on a multifunction entry; vgpu_unlock presents Turing as a Quadro RTX ' +
+        '6000 (unsupported), and consumer Ampere lacks the SR-IOV firmware its vGPU needs, whatever ID it ' +
+        'is spoofed as.',
       fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver.',
       command: "pvesh get /nodes/$(hostname)/hardware/pci --output-format json | grep -c '\"mdev\"'",
     },
   },
   {
-    id: 'C21', name: 'migration', title: 'Migration, HA, suspend', severity: 'block', sources: ['qemuMigrate', 'pveDocsQm'], evaluate: c21,
+    id: 'C21', name: 'migration', title: 'Migration, HA, suspend',
+    severity: 'block', sources: ['qemuMigrate', 'pveDocsQm'], evaluate: c21,
     doc: {
-      what: 'A VM that must live-migrate has no passed-through device without a live-migration-capable mapping and a migration-capable driver; otherwise the VM is node-bound.',
-      why: 'QemuMigrate.pm refuses to migrate a VM with raw local devices and to live-migrate one whose mappings are not live-migration-capable; that flag also needs VFIO migration support in the driver (NVIDIA vGPU).',
+      what:
+        'A VM that must live-migrate has no passed-through device without a live-migration-capable ' +
+        'mapping and a migration-capable driver; otherwise the VM is node-bound.',
+      why:
+        'QemuMigrate.pm refuses to migrate a VM with raw local devices and to live-migrate one whose ' +
+        'mappings are not live-migration-capable; that flag also needs VFIO migration support in the ' +
+        'driver (NVIDIA vGPU).',
       fix: 'Plan the VM as node-bound, or move it offline with a mapping that has an entry on each node.',
       command: 'pvesh get /cluster/mapping/pci --output-format json',
     },
   },
   {
-    id: 'C22', name: 'mapping-validity', title: 'Mapping validity', severity: 'error', sources: ['mappingPci', 'pveDocsQm'], evaluate: c22,
+    id: 'C22', name: 'mapping-validity', title: 'Mapping validity',
+    severity: 'error', sources: ['mappingPci', 'pveDocsQm'], evaluate: c22,
     doc: {
-      what: 'A resource mapping carries id, subsystem-id and iommugroup exactly as sysfs reports them, and its mdev flag matches the card.',
-      why: 'assert_valid checks all of them at every VM start and refuses a mapping that lacks a value the device has ("missing expected property").',
+      what:
+        'A resource mapping carries id, subsystem-id and iommugroup exactly as sysfs reports them, and ' +
+        'its mdev flag matches the card.',
+      why:
+        'assert_valid checks all of them at every VM start and refuses a mapping that lacks a value the ' +
+        'device has ("missing expected property").',
       fix: 'Read the subsystem from the host; emit the mapping only then.',
       command: 'lspci -nnv -s <address>',
     },
   },
   {
-    id: 'C23', name: 'permissions', title: 'Permissions', severity: 'info', sources: ['qemuApi'], evaluate: c23,
+    id: 'C23', name: 'permissions', title: 'Permissions',
+    severity: 'info', sources: ['qemuApi'], evaluate: c23,
     doc: {
       what: 'Who may apply the config.',
-      why: 'Raw host= entries and romfile are root@pam only; a mapping= entry needs Mapping.Use on /mapping/pci/<id> and VM.Config.HWType.',
+      why:
+        'Raw host= entries and romfile are root@pam only; a mapping= entry needs Mapping.Use on ' +
+        '/mapping/pci/<id> and VM.Config.HWType.',
       fix: 'Use a mapping for automation with an API token.',
       command: null,
     },
