@@ -17,6 +17,7 @@ const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(vfioFunctions(vm))
 const gpusOf = (input: VmRuleInput): PciDevice[] => passed(input).filter((d) => isGpu(d) && d.role === 'gpu')
 const vmidOf = ({ vm }: VmRuleInput): string => (vm.vmid === null ? '<vmid>' : String(vm.vmid))
 const sysfs = (d: PciDevice, file: string) => `cat /sys/bus/pci/devices/${d.address}/${file}`
+const labels = (ds: readonly PciDevice[]) => ds.map(label)
 
 /** The smallest power of two ≥ n: a resizable BAR is sized in powers of two. */
 function pow2AtLeast(n: number): number {
@@ -25,38 +26,66 @@ function pow2AtLeast(n: number): number {
 
 function c29(input: VmRuleInput): Outcome {
   if (input.vm.bios !== 'ovmf') return pass('SeaBIOS: OVMF\'s 64-bit MMIO window does not apply.')
-  const gpus = gpusOf(input).map((d) => ({ d, model: gpuModelOf(input.scenario.catalog, d) }))
-  if (gpus.length === 0) return pass('No GPU is passed.')
-  const rows = gpus.map(({ d, model }) => ({ d, barBytes: model ? pow2AtLeast(model.vramBytes) : null }))
-  const unsized = rows.filter((r) => r.barBytes === null)
+  const rows = gpusOf(input).map((d) => {
+    const model = gpuModelOf(input.scenario.catalog, d)
+    return { d, barBytes: model ? pow2AtLeast(model.vramBytes) : null }
+  })
+  if (rows.length === 0) return pass('No GPU is passed.')
+  const unsized = rows.filter((r) => r.barBytes === null).map((r) => r.d)
   if (unsized.length > 0) {
-    return unknown(`${list(unsized.map((r) => label(r.d)))} has no GPU model in the catalog, so its VRAM (the size of a resizable BAR) is unknown.`, `lspci -vv -s ${unsized[0]!.d.address} | grep -i -A3 -e 'Region' -e 'Resizable BAR'`, { devices: unsized.map((r) => label(r.d)) })
+    return unknown(
+      `${list(labels(unsized))} has no GPU model in the catalog, so its VRAM (the size of a resizable BAR) is unknown.`,
+      `lspci -vv -s ${unsized[0]!.address} | grep -i -A3 -e 'Region' -e 'Resizable BAR'`,
+      { devices: labels(unsized) },
+    )
   }
   const window = `OVMF's default 64-bit MMIO window of ${OVMF_DEFAULT_MMIO64_BYTES / GIB} GiB`
   const tooBig = rows.filter((r) => r.barBytes! >= OVMF_DEFAULT_MMIO64_BYTES)
+  const bar = (r: (typeof rows)[number]) => `${r.barBytes! / GIB} GiB BAR`
+  const fix =
+    'Disable Resizable BAR (and Above 4G decoding if unneeded) in the host firmware, or give OVMF a larger ' +
+    `window: qm set ${vmidOf(input)} --cpu host,phys-bits=host, or args: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536.`
   const on = tooBig.filter((r) => r.d.resizableBar === 'enabled')
-  const open = tooBig.filter((r) => r.d.resizableBar === null)
-  const fix = `Disable Resizable BAR (and Above 4G decoding if unneeded) in the host firmware, or give OVMF a larger window: qm set ${vmidOf(input)} --cpu host,phys-bits=host, or args: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536.`
   if (on.length > 0) {
-    return fail(`${list(on.map((r) => `${label(r.d)} (${r.barBytes! / GIB} GiB BAR with Resizable BAR on)`))} does not fit ${window}: the guest shows "BAR0 is 0M" (Linux) or Code 12 (Windows).`, {
+    const what = list(on.map((r) => `${label(r.d)} (${bar(r)} with Resizable BAR on)`))
+    return fail(`${what} does not fit ${window}: the guest shows "BAR0 is 0M" (Linux) or Code 12 (Windows).`, {
       devices: on.map((r) => label(r.d)), fix,
     })
   }
+  const open = tooBig.filter((r) => r.d.resizableBar === null)
   if (open.length > 0) {
-    return unknown(`With Resizable BAR on, ${list(open.map((r) => `${label(r.d)} maps a ${r.barBytes! / GIB} GiB BAR`))}, which does not fit ${window} ("BAR0 is 0M", Code 12); whether the host enabled it is not in the catalog.`, `lspci -vv -s ${open[0]!.d.address} | grep -i -A3 'Resizable BAR'`, {
-      devices: open.map((r) => label(r.d)), fix,
-    })
+    const what = list(open.map((r) => `${label(r.d)} maps a ${bar(r)}`))
+    return unknown(
+      `With Resizable BAR on, ${what}, which does not fit ${window} ("BAR0 is 0M", Code 12); ` +
+        'whether the host enabled it is not in the catalog.',
+      `lspci -vv -s ${open[0]!.d.address} | grep -i -A3 'Resizable BAR'`,
+      { devices: open.map((r) => label(r.d)), fix },
+    )
   }
-  return pass(`${list(rows.map((r) => `${label(r.d)}: at most a ${r.barBytes! / GIB} GiB BAR`))}, within ${window}.`)
+  return pass(`${list(rows.map((r) => `${label(r.d)}: at most a ${bar(r)}`))}, within ${window}.`)
 }
 
 function c30(input: VmRuleInput): Outcome {
   // GPUs and NVMe drives are the devices reported stuck in D3cold after a VM stops.
   const prone = passed(input).filter((d) => (isGpu(d) && d.role === 'gpu') || d.classCode === '0108')
   if (prone.length === 0) return pass('No GPU or NVMe drive is passed: no D3cold report is known for the others.')
-  return unknown(`Whether ${list(prone.map(label))} wakes from D3cold after the VM stops is not in the catalog; "Unable to power on device, stuck in D3" at the next start is the symptom.`, `${sysfs(prone[0]!, 'd3cold_allowed')}; dmesg | grep -i 'stuck in D3'`, {
-    devices: prone.map(label), fix: 'If the next start fails with "stuck in D3": options vfio-pci disable_idle_d3=1 in /etc/modprobe.d/vfio.conf, then update-initramfs -u -k all.',
-  })
+  return unknown(
+    `Whether ${list(labels(prone))} wakes from D3cold after the VM stops is not in the catalog; ` +
+      '"Unable to power on device, stuck in D3" at the next start is the symptom.',
+    `${sysfs(prone[0]!, 'd3cold_allowed')}; dmesg | grep -i 'stuck in D3'`,
+    {
+      devices: labels(prone),
+      fix:
+        'If the next start fails with "stuck in D3": options vfio-pci disable_idle_d3=1 in ' +
+        '/etc/modprobe.d/vfio.conf, then update-initramfs -u -k all.',
+    },
+  )
+}
+
+/** Why a function resets without FLR: what sysfs says, else what its vendor is known for. */
+function noFlrReason(d: PciDevice): string {
+  if (d.resetMethods !== null) return `reset_method: ${d.resetMethods.join(' ')}`
+  return `${NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)]} implement no FLR`
 }
 
 function c31(input: VmRuleInput): Outcome {
@@ -64,21 +93,32 @@ function c31(input: VmRuleInput): Outcome {
   if (fns.length === 0) return pass('No function goes to vfio-pci.')
   const none = fns.filter((d) => d.resetMethods !== null && d.resetMethods.length === 0)
   if (none.length > 0) {
-    return fail(`${list(none.map(label))} reports no reset method: after the VM stops the device keeps its state, and a restart may need a host reboot.`, {
-      severity: 'warn', devices: none.map(label), fix: 'Pass every group on the slot so a bus reset works; otherwise plan for host reboots.', command: sysfs(none[0]!, 'reset_method'),
-    })
+    return fail(
+      `${list(labels(none))} reports no reset method: after the VM stops the device keeps its state, ` +
+        'and a restart may need a host reboot.',
+      {
+        severity: 'warn', devices: labels(none), command: sysfs(none[0]!, 'reset_method'),
+        fix: 'Pass every group on the slot so a bus reset works; otherwise plan for host reboots.',
+      },
+    )
   }
-  const noFlr = fns.filter((d) => d.resetMethods === null ? NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)] !== undefined : !d.resetMethods.includes('flr'))
+  const noFlr = fns.filter((d) =>
+    d.resetMethods === null ? NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)] !== undefined : !d.resetMethods.includes('flr'))
   if (noFlr.length > 0) {
-    const why = (d: PciDevice) => (d.resetMethods ? `reset_method: ${d.resetMethods.join(' ')}` : `${NO_FLR_VENDORS[d.vendorDevice.slice(0, 4)]} implement no FLR`)
-    const reasons = [...new Set(noFlr.map(why))]
-    return fail(`${list(noFlr.map(label))} (${reasons.join('; ')}): the kernel resets by power state or bus instead, which needs the VM to own the groups a bus reset touches (C14).`, {
-      severity: 'info', devices: noFlr.map(label), command: sysfs(noFlr[0]!, 'reset_method'),
-    })
+    const reasons = [...new Set(noFlr.map(noFlrReason))].join('; ')
+    return fail(
+      `${list(labels(noFlr))} (${reasons}): the kernel resets by power state or bus instead, which needs ` +
+        'the VM to own the groups a bus reset touches (C14).',
+      { severity: 'info', devices: labels(noFlr), command: sysfs(noFlr[0]!, 'reset_method') },
+    )
   }
   const open = fns.filter((d) => d.resetMethods === null)
-  if (open.length > 0) return unknown(`The reset method of ${list(open.map(label))} is not in the catalog.`, sysfs(open[0]!, 'reset_method'), { severity: 'info', devices: open.map(label) })
-  return pass(`${list(fns.map(label))} reset by FLR.`)
+  if (open.length > 0) {
+    return unknown(`The reset method of ${list(labels(open))} is not in the catalog.`, sysfs(open[0]!, 'reset_method'), {
+      severity: 'info', devices: labels(open),
+    })
+  }
+  return pass(`${list(labels(fns))} reset by FLR.`)
 }
 
 function c32(input: VmRuleInput): Outcome {
@@ -89,17 +129,26 @@ function c32(input: VmRuleInput): Outcome {
   // boot_vga read from the host wins; otherwise the node's only GPU must be the one the firmware used.
   const boot = gpus.filter((d) => d.bootVga === true || (d.bootVga === null && onlyGpu))
   if (boot.length > 0) {
-    const cuda = boot.filter((d) => d.driver === 'nvidia')
-    return fail(`${list(boot.map((d) => `${label(d)} (${d.bootVga ? 'boot_vga=1' : `${node.id}'s only GPU`})`))} is the boot VGA: the firmware ran its ROM and drove the host console${cuda.length > 0 ? ', and the host\'s CUDA workloads (driver nvidia) lose it' : ''}. Some cards then need a clean ROM image in the VM.`, {
-      severity: 'warn', devices: boot.map(label), command: sysfs(boot[0]!, 'boot_vga'),
-      fix:
-        'If the guest shows no output or Code 43, dump the card\'s ROM on another host (or before the ' +
-        'host uses it) and set romfile=<file> under /usr/share/kvm/; move host CUDA work to another GPU.',
-    })
+    const why = (d: PciDevice) => `${label(d)} (${d.bootVga ? 'boot_vga=1' : `${node.id}'s only GPU`})`
+    const cuda = boot.some((d) => d.driver === 'nvidia') ? ', and the host\'s CUDA workloads (driver nvidia) lose it' : ''
+    return fail(
+      `${list(boot.map(why))} is the boot VGA: the firmware ran its ROM and drove the host console${cuda}. ` +
+        'Some cards then need a clean ROM image in the VM.',
+      {
+        severity: 'warn', devices: labels(boot), command: sysfs(boot[0]!, 'boot_vga'),
+        fix:
+          'If the guest shows no output or Code 43, dump the card\'s ROM on another host (or before the host ' +
+          'uses it) and set romfile=<file> under /usr/share/kvm/; move host CUDA work to another GPU.',
+      },
+    )
   }
   const open = gpus.filter((d) => d.bootVga === null)
-  if (open.length > 0) return unknown(`Whether ${list(open.map(label))} is the boot VGA is not in the catalog.`, sysfs(open[0]!, 'boot_vga'), { severity: 'warn', devices: open.map(label) })
-  return pass(`${list(gpus.map(label))} is not the boot VGA (boot_vga=0).`)
+  if (open.length > 0) {
+    return unknown(`Whether ${list(labels(open))} is the boot VGA is not in the catalog.`, sysfs(open[0]!, 'boot_vga'), {
+      severity: 'warn', devices: labels(open),
+    })
+  }
+  return pass(`${list(labels(gpus))} is not the boot VGA (boot_vga=0).`)
 }
 
 /** NVIDIA's first driver branch that allows GeForce passthrough in Windows (support answer 5173). */
@@ -110,15 +159,25 @@ function c33(input: VmRuleInput): Outcome {
   const { guestOs, guestNvidiaDriver } = input.vm
   if (nvidia.length === 0) return pass('No NVIDIA GPU is passed.')
   if (guestOs !== null && guestOs !== 'windows') return pass(`The guest is ${guestOs}: the Windows Code 43 block does not apply.`)
+  const devices = labels(nvidia)
   if (guestOs === null) {
-    return unknown(`The guest OS is not given: a Windows guest with an NVIDIA driver older than R${R465} stops ${list(nvidia.map(label))} with Code 43.`, `qm config ${vmidOf(input)} | grep ostype`, { severity: 'warn', devices: nvidia.map(label) })
+    return unknown(
+      `The guest OS is not given: a Windows guest with an NVIDIA driver older than R${R465} stops ` +
+        `${list(devices)} with Code 43.`,
+      `qm config ${vmidOf(input)} | grep ostype`,
+      { severity: 'warn', devices },
+    )
   }
   if (guestNvidiaDriver === null) {
-    return unknown(`Windows guest: the NVIDIA driver version is not given; before R${R465} GeForce cards stop with Code 43 in a VM.`, 'nvidia-smi (in the guest)', { severity: 'warn', devices: nvidia.map(label) })
+    return unknown(
+      `Windows guest: the NVIDIA driver version is not given; before R${R465} GeForce cards stop with Code 43 in a VM.`,
+      'nvidia-smi (in the guest)',
+      { severity: 'warn', devices },
+    )
   }
   if (guestNvidiaDriver < R465) {
     return fail(`Windows guest with NVIDIA driver ${guestNvidiaDriver}: before R${R465} the driver refuses GeForce cards in a VM (Code 43).`, {
-      devices: nvidia.map(label), fix: `Install driver R${R465} or later in the guest.`,
+      devices, fix: `Install driver R${R465} or later in the guest.`,
     })
   }
   return pass(`Windows guest with NVIDIA driver ${guestNvidiaDriver} (R${R465} or later allows GeForce passthrough).`)
@@ -126,46 +185,73 @@ function c33(input: VmRuleInput): Outcome {
 
 function c34(input: VmRuleInput): Outcome {
   const fns = passed(input)
-  const cpu = input.scenario.node.platform.cpu ?? ''
+  const { node } = input.scenario
   if (fns.length === 0) return pass('No function goes to vfio-pci.')
-  if (!/ryzen|amd/i.test(cpu)) return pass(`${input.scenario.node.id} is no AMD Ryzen platform: no AER flood pattern is known for it.`)
-  return unknown(`On Ryzen boards, GPUs and NICs at ASPM L1 often flood the host log with corrected AER errors ("PCIe Bus Error: severity=Corrected") once passed through; whether ${input.scenario.node.id} does is not in the catalog.`, "journalctl -k -b | grep -c 'PCIe Bus Error'", {
-    severity: 'warn', devices: fns.map(label), fix: 'If the log floods: pcie_aspm=off on the kernel command line (or pcie_aspm.policy=performance); pci=noaer only hides the messages.',
-  })
+  if (!/ryzen|amd/i.test(node.platform.cpu ?? '')) return pass(`${node.id} is no AMD Ryzen platform: no AER flood pattern is known for it.`)
+  return unknown(
+    'On Ryzen boards, GPUs and NICs at ASPM L1 often flood the host log with corrected AER errors ' +
+      `("PCIe Bus Error: severity=Corrected") once passed through; whether ${node.id} does is not in the catalog.`,
+    "journalctl -k -b | grep -c 'PCIe Bus Error'",
+    {
+      severity: 'warn', devices: labels(fns),
+      fix: 'If the log floods: pcie_aspm=off on the kernel command line (or pcie_aspm.policy=performance); pci=noaer only hides the messages.',
+    },
+  )
 }
 
 function c35(input: VmRuleInput): Outcome {
-  const rtl8125 = passed(input).filter((d) => d.vendorDevice === '10ec:8125')
+  const rtl8125 = labels(passed(input).filter((d) => d.vendorDevice === '10ec:8125'))
   if (rtl8125.length === 0) return pass('No RTL8125 is passed.')
   const fix = 'In OPNsense install the os-realtek-re plugin; in FreeBSD/pfSense the net/realtek-re-kmod port (if_re_load="YES").'
-  if (input.vm.guestOs === 'freebsd') {
-    return fail(`${list(rtl8125.map(label))} (RTL8125) in a FreeBSD guest: the base system's re(4) driver does not run it reliably; it needs Realtek's driver.`, { devices: rtl8125.map(label), fix })
+  const { guestOs } = input.vm
+  if (guestOs === 'freebsd') {
+    return fail(
+      `${list(rtl8125)} (RTL8125) in a FreeBSD guest: the base system's re(4) driver does not run it reliably; it needs Realtek's driver.`,
+      { devices: rtl8125, fix },
+    )
   }
-  if (input.vm.guestOs === null) {
-    return unknown(`${list(rtl8125.map(label))} is an RTL8125: a FreeBSD guest (OPNsense, pfSense) needs Realtek's re driver for it; the guest OS is not given.`, 'uname -a (in the guest)', { severity: 'info', devices: rtl8125.map(label), fix })
+  if (guestOs === null) {
+    return unknown(
+      `${list(rtl8125)} is an RTL8125: a FreeBSD guest (OPNsense, pfSense) needs Realtek's re driver for it; the guest OS is not given.`,
+      'uname -a (in the guest)',
+      { severity: 'info', devices: rtl8125, fix },
+    )
   }
-  return pass(`The guest is ${input.vm.guestOs}: its in-tree driver (Linux r8169) runs the RTL8125.`)
+  return pass(`The guest is ${guestOs}: its in-tree driver (Linux r8169) runs the RTL8125.`)
 }
 
 function c36(input: VmRuleInput): Outcome {
-  const ax200 = passed(input).filter((d) => d.vendorDevice === '8086:2723')
+  const ax200 = labels(passed(input).filter((d) => d.vendorDevice === '8086:2723'))
   if (ax200.length === 0) return pass('No Intel AX200 is passed.')
-  return fail(`${list(ax200.map(label))} (AX200) brings Wi-Fi only: its Bluetooth is a USB device (${AX200_BLUETOOTH_USB_ID}) on a host USB controller, not part of this PCIe function.`, {
-    severity: 'info', devices: ax200.map(label), fix: `For Bluetooth in the VM add usb0: host=${AX200_BLUETOOTH_USB_ID}, or pass the USB controller it hangs off.`, command: `lsusb -d ${AX200_BLUETOOTH_USB_ID}`,
-  })
+  return fail(
+    `${list(ax200)} (AX200) brings Wi-Fi only: its Bluetooth is a USB device (${AX200_BLUETOOTH_USB_ID}) on a host USB ` +
+      'controller, not part of this PCIe function.',
+    {
+      severity: 'info', devices: ax200, command: `lsusb -d ${AX200_BLUETOOTH_USB_ID}`,
+      fix: `For Bluetooth in the VM add usb0: host=${AX200_BLUETOOTH_USB_ID}, or pass the USB controller it hangs off.`,
+    },
+  )
 }
 
 function c37(input: VmRuleInput): Outcome {
   const nics = passed(input).filter((d) => d.classCode === '0200')
   if (nics.length === 0) return pass('No Ethernet controller is passed.')
-  const known = nics.filter((d) => NO_SRIOV_NICS[d.vendorDevice] !== undefined)
   const open = nics.filter((d) => NO_SRIOV_NICS[d.vendorDevice] === undefined)
   if (open.length > 0) {
-    return unknown(`Whether ${list(open.map(label))} offers SR-IOV virtual functions is not in the catalog.`, `cat /sys/bus/pci/devices/${open[0]!.address}/sriov_totalvfs`, { severity: 'info', devices: open.map(label) })
+    return unknown(
+      `Whether ${list(labels(open))} offers SR-IOV virtual functions is not in the catalog.`,
+      sysfs(open[0]!, 'sriov_totalvfs'),
+      { severity: 'info', devices: labels(open) },
+    )
   }
-  return fail(`${list(known.map((d) => `${label(d)} (${NO_SRIOV_NICS[d.vendorDevice]})`))} has no SR-IOV: "a dedicated NIC per VM" means a whole NIC per VM, not a virtual function.`, {
-    severity: 'info', devices: known.map(label), fix: 'Give other VMs virtio NICs on a bridge, or add a NIC with SR-IOV (e.g. Intel I350, X710).',
-  })
+  return fail(
+    `${list(nics.map((d) => `${label(d)} (${NO_SRIOV_NICS[d.vendorDevice]})`))} has no SR-IOV: ` +
+      '"a dedicated NIC per VM" means a whole NIC per VM, not a virtual function.',
+    {
+      severity: 'info', devices: labels(nics),
+      fix: 'Give other VMs virtio NICs on a bridge, or add a NIC with SR-IOV (e.g. Intel I350, X710).',
+    },
+  )
 }
 
 export const FAILURE_RULES: readonly Rule<VmRuleInput>[] = [
