@@ -19,10 +19,13 @@ export function groupVerdict(checks: readonly CheckResult[], slots: number): Gro
   return slots > 1 ? 'shared' : 'clean'
 }
 
-/** "clean, with 2 warnings to acknowledge": a clean or ready answer never hides its warnings. */
-export function verdictPhrase(verdict: string, checks: readonly CheckResult[]): string {
+/**
+ * "clean, with 2 warnings to acknowledge": a clean or ready answer never hides its warnings.
+ * `explain` adds what needs-check means (once per summary is enough).
+ */
+export function verdictPhrase(verdict: string, checks: readonly CheckResult[], explain = true): string {
   const warns = checks.filter(isWarning).length
-  if (verdict === 'needs-check') return 'needs-check (a blocking check is unknown)'
+  if (verdict === 'needs-check') return explain ? 'needs-check (a blocking check is unknown)' : verdict
   if (warns === 0 || verdict === 'blocked') return verdict
   return `${verdict}, with ${warns} warning${warns === 1 ? '' : 's'} to acknowledge`
 }

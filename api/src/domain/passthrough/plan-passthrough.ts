@@ -53,7 +53,7 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
   return {
     node: node.id,
     verdict,
-    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdictPhrase(verdict, allChecks)}. ${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks)} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
+    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdictPhrase(verdict, allChecks)}. ${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks, false)} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
     vms,
     checks: host,
     proxmox: { vfioConf: hostConf.vfioConf, modules: hostConf.modules, kernelCmdline: hostConf.kernelCmdline, blacklist: hostConf.blacklist, afterwards: hostConf.afterwards, notes: hostConf.notes },
