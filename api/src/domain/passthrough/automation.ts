@@ -12,10 +12,12 @@
  *   https://github.com/bpg/terraform-provider-proxmox/tree/main/docs/resources;
  * - Ansible: community.general.proxmox_kvm, which redirects to community.proxmox.proxmox_kvm
  *   (hostpci: a dict of hostpci[n] → "host=…,pcie=1"; vmid or name, node, update, machine, bios,
- *   cpu, memory, balloon), https://docs.ansible.com/ansible/latest/collections/community/proxmox/proxmox_kvm_module.html.
+ *   cpu, memory, balloon),
+ *   https://docs.ansible.com/ansible/latest/collections/community/proxmox/proxmox_kvm_module.html.
  * Strings are written as JSON strings, which are valid HCL and YAML string literals.
  */
 import { hostpciValues, mapText, vmMappings, type MappingPlan } from './proxmox-config.ts'
+import { list } from './rule-kit.ts'
 import type { Scenario, VmScenario } from './scenario.ts'
 import type { ProxmoxApiCall } from './schemas.ts'
 
@@ -49,8 +51,10 @@ export function apiCalls(scenario: Scenario, vm: VmScenario): ProxmoxApiCall[] {
   const maps = vmMappings(scenario, vm)
   const vmid = vm.vmid === null ? '<vmid>' : String(vm.vmid)
   const mappingCalls = (maps ?? []).map((m): ProxmoxApiCall => {
-    const body: Body = { id: m.id, description: m.description, map: [mapText(m)], ...(m.mdev ? { mdev: 1 } : {}) }
-    return { method: 'POST', path: '/cluster/mapping/pci', body, pvesh: pvesh('create', '/cluster/mapping/pci', body) }
+    const body: Body = { id: m.id, description: m.description, map: [mapText(m)] }
+    if (m.mdev) body.mdev = 1
+    const path = '/cluster/mapping/pci'
+    return { method: 'POST', path, body, pvesh: pvesh('create', path, body) }
   })
   const hostpci = maps ? maps.map((m) => [`mapping=${m.id}`, ...m.options].join(',')) : hostpciValues(vm)
   const body: Body = { ...vmSettings(vm), ...Object.fromEntries(hostpci.map((v, i) => [`hostpci${i}`, v])) }
@@ -98,6 +102,11 @@ function tfHostpci(value: string, index: number, mapping: MappingPlan | null): s
   return ['  hostpci {', ...lines, '  }'].join('\n')
 }
 
+/** A nested HCL block of the VM resource, two spaces in. */
+function block(name: string, lines: readonly string[]): string[] {
+  return [`  ${name} {`, ...lines.map((l) => `    ${l}`), '  }']
+}
+
 export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
   const maps = vmMappings(scenario, vm)
   const values = hostpciValues(vm)
@@ -111,12 +120,10 @@ export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
     `  name      = ${hclString(vm.name)}`,
     `  machine   = ${hclString(String(s.machine))}`,
     `  bios      = ${hclString(vm.bios)}`,
-    '  cpu {',
-    '    type = "host"',
-    '  }',
-    ...(s.memory === undefined ? [] : ['  memory {', `    dedicated = ${s.memory}`, '    floating  = 0', '  }']),
+    ...block('cpu', ['type = "host"']),
+    ...(s.memory === undefined ? [] : block('memory', [`dedicated = ${s.memory}`, 'floating  = 0'])),
     ...(vm.bios === 'ovmf' && vm.efiDiskStorage !== null
-      ? ['  efi_disk {', `    datastore_id = ${hclString(vm.efiDiskStorage)}`, '    type         = "4m"', '  }']
+      ? block('efi_disk', [`datastore_id = ${hclString(vm.efiDiskStorage)}`, 'type         = "4m"'])
       : []),
     ...values.map((v, i) => tfHostpci(v, i, maps?.[i] ?? null)),
     '}',
@@ -131,7 +138,7 @@ export function ansibleTasks(scenario: Scenario, vm: VmScenario): string {
   return [
     '# community.general.proxmox_kvm redirects to community.proxmox.proxmox_kvm; raw host= entries',
     '# can only be set by root@pam with a password (qemu-server check_hostpci_perm).',
-    `- name: ${y(`Pass ${values.map((v) => v.split(',')[0]).join(', ')} to ${vm.name} on ${scenario.node.id}`)}`,
+    `- name: ${y(`Pass ${list(values.map((v) => v.split(',')[0]!))} to ${vm.name} on ${scenario.node.id}`)}`,
     '  community.general.proxmox_kvm:',
     '    api_host: "{{ proxmox_api_host }}"',
     '    api_user: root@pam',

@@ -12,7 +12,10 @@ import { hostKept, label, unique, vfioFunctions, type Entry, type Scenario, type
 import { list } from './rule-kit.ts'
 import type { ProxmoxHostConfig, ProxmoxVmConfig } from './schemas.ts'
 
-/** A mapping path without `.f` takes id, subsystem-id and iommugroup of function 0 (pve-guest-common Mapping/PCI.pm assert_valid). */
+/**
+ * A mapping path without `.f` takes id, subsystem-id and iommugroup of function 0
+ * (pve-guest-common Mapping/PCI.pm assert_valid).
+ */
 export function mainFunction(entry: Entry): PciDevice {
   return entry.functions.find((d) => d.address?.endsWith('.0')) ?? entry.functions[0]!
 }
@@ -107,7 +110,9 @@ export function vmMappings(scenario: Scenario, vm: VmScenario): MappingPlan[] | 
       id: `${scenario.node.id}-${shortName(d, scenario)}`,
       description: mappingDescription(d, e, scenario),
       mdev: e.mdev !== null,
-      map: { node: scenario.node.id, path: e.address, id: d.vendorDevice, 'subsystem-id': d.subsystem!, iommugroup: d.iommuGroup },
+      map: {
+        node: scenario.node.id, path: e.address, id: d.vendorDevice, 'subsystem-id': d.subsystem!, iommugroup: d.iommuGroup,
+      },
       options: hostpciValue(vm, e, i).split(',').slice(1),
     }
   })
@@ -132,28 +137,38 @@ export function vmConfig(scenario: Scenario, vm: VmScenario): ProxmoxVmConfig {
   const bios = [`--bios ${vm.bios}`, efiDisk(vm)].filter(Boolean).join(' ')
   const memory = vm.memoryBytes === null ? '' : ` --memory ${Math.ceil(vm.memoryBytes / 2 ** 20)}`
   // balloon 0: VFIO pins all guest RAM and inhibits ballooning (qemu commit c65ee433).
-  const qmSet = `qm set ${vmid} --machine ${machine} ${bios} \\\n  --cpu host${memory} --balloon 0 ${values.map((v, i) => `--hostpci${i} ${v}`).join(' ')}`
+  const hostpciOpts = values.map((v, i) => `--hostpci${i} ${v}`).join(' ')
+  const qmSet = `qm set ${vmid} --machine ${machine} ${bios} \\\n  --cpu host${memory} --balloon 0 ${hostpciOpts}`
   const maps = vmMappings(scenario, vm)
   const mappingCfg = maps
-    ?.map((m) => [m.id, `\tdescription ${m.description}`, ...(m.mdev ? ['\tmdev 1'] : []), `\tmap ${mapText(m)}`].join('\n'))
+    ?.map((m) => [m.id, `\tdescription ${m.description}`, ...(m.mdev ? ['\tmdev 1'] : []), `\tmap ${mapText(m)}`])
+    .map((lines) => lines.join('\n'))
     .join('\n\n') ?? null
   const mappingCommands = maps
     ? [
-        ...maps.map((m) => `pvesh create /cluster/mapping/pci --id ${m.id} \\\n  --description "${m.description}"${m.mdev ? ' --mdev 1' : ''} \\\n  --map ${mapText(m, MAP_ORDER)}`),
+        ...maps.map((m) => [
+          `pvesh create /cluster/mapping/pci --id ${m.id}`,
+          `  --description "${m.description}"${m.mdev ? ' --mdev 1' : ''}`,
+          `  --map ${mapText(m, MAP_ORDER)}`,
+        ].join(' \\\n')),
         `qm set ${vmid} ${maps.map((m, i) => `--hostpci${i} ${[`mapping=${m.id}`, ...m.options].join(',')}`).join(' ')}`,
       ]
     : []
   return {
     hostpci: values.map((v, i) => `hostpci${i}: ${v}`), qmSet, mappingCfg, mappingCommands,
-    apiCalls: apiCalls(scenario, vm), terraform: terraformHcl(scenario, vm), ansible: ansibleTasks(scenario, vm),
+    apiCalls: apiCalls(scenario, vm),
+    terraform: terraformHcl(scenario, vm),
+    ansible: ansibleTasks(scenario, vm),
   }
 }
 
 /** pci.cfg writes map keys sorted (SectionConfig); the pvesh examples lead with node and path. */
 const MAP_ORDER = ['node', 'path', 'id', 'subsystem-id', 'iommugroup'] as const
 
+type MapKey = keyof MappingPlan['map']
+
 /** The `map` property string of a mapping: `id=…,iommugroup=…,node=…,path=…,subsystem-id=…`. */
-export function mapText(m: MappingPlan, order: readonly (keyof MappingPlan['map'])[] = Object.keys(m.map).sort() as (keyof MappingPlan['map'])[]): string {
+export function mapText(m: MappingPlan, order: readonly MapKey[] = (Object.keys(m.map) as MapKey[]).sort()): string {
   return order.map((k) => `${k}=${m.map[k]}`).join(',')
 }
 
