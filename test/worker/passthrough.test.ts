@@ -64,8 +64,8 @@ describe('POST /api/v1/plan/passthrough', () => {
   it.each([
     ['an empty VM list', { node: 'caraxes', vms: [] }, 422, '/vms'],
     ['a malformed address', { node: 'caraxes', vms: [{ name: 'a', devices: ['zz:00'] }] }, 422, '/vms/0/devices/0'],
-    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 404, '/node'],
-    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 404, '/vms/0/devices/0'],
+    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 422, '/node'],
+    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 422, '/vms/0/devices/0'],
     ['a duplicate VM name', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }, { name: 'a', devices: ['10:00.3'] }] }, 422, '/vms/1/name'],
     ['a bad EFI storage id', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], efiDiskStorage: 'local lvm' }] }, 422, '/vms/0/efiDiskStorage'],
     ['a guest OS it does not know', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], guestOs: 'beos' }] }, 422, '/vms/0/guestOs'],

@@ -10,8 +10,8 @@ import { namesFor, type PciNames } from './pci-names.ts'
 import { isDisplayClass, roleFor } from './roles.ts'
 import type { HostDevice } from './schemas.ts'
 
-const NOT_IN_IMPORT = 'docs/research/passthrough-rules.md §9 (what each format carries)'
-const MEASURE_ON_HOST = 'npm run import -- --help (commands to run on the host)'
+const NOT_IN_IMPORT = 'docs/research/host-formats.md (what each format carries)'
+const MEASURE_ON_HOST = 'docs/research/host-formats.md (commands to run on a host)'
 
 /** `suffix`: the import date the command line adds, e.g. " (imported 2026-11-29)". */
 export function imported(sources: string | readonly string[], suffix = ''): FactProvenance {

@@ -1,5 +1,5 @@
 /**
- * lspci's human format, as users paste it (lspci(8); formats listed in docs/research/passthrough-rules.md):
+ * lspci's human format, as users paste it (docs/research/host-formats.md, "Parsing rules"):
  * - `lspci -nnk` (with or without -D, -v, -PP): a device line, then TAB-indented detail lines
  *   (`Subsystem: … [3842:3081]`, `Kernel driver in use: nvidia`, with -v `Flags: … IOMMU group 31`);
  * - the IOMMU-group shell loop (Arch wiki "PCI passthrough via OVMF"): `IOMMU Group N:`
