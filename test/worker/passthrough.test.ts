@@ -69,10 +69,30 @@ describe('POST /api/v1/plan/passthrough', () => {
     ['a duplicate VM name', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }, { name: 'a', devices: ['10:00.3'] }] }, 422, '/vms/1/name'],
     ['a bad EFI storage id', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], efiDiskStorage: 'local lvm' }] }, 422, '/vms/0/efiDiskStorage'],
     ['a guest OS it does not know', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], guestOs: 'beos' }] }, 422, '/vms/0/guestOs'],
+    ['a driver major that is not a number', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'], guestNvidiaDriver: 'R470' }] }, 422, '/vms/0/guestNvidiaDriver'],
+    ['a role the node has no device of', { node: 'meraxes', vms: [{ name: 'a', devices: [{ role: 'sas-hba' }] }] }, 422, '/vms/0/devices/0/role'],
+    ['a role that does not exist', { node: 'meraxes', vms: [{ name: 'a', devices: [{ role: 'hba' }] }] }, 422, '/vms/0/devices/0/role'],
+    ['an unknown address in an address selector', { node: 'caraxes', vms: [{ name: 'a', devices: [{ address: '0f:00.0' }] }] }, 422, '/vms/0/devices/0/address'],
   ])('answers %s with a problem naming the field', async (_what, body, status, pointer) => {
     const problem = await problemOf(await postJson('/api/v1/plan/passthrough', body))
     expect(problem.status).toBe(status)
     expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
+  })
+
+  // Strict inputs (the router's strict copy of every request schema): a typo in one of the
+  // passthrough fields is refused with the field it probably meant, never planned as a default.
+  it.each([
+    [{ name: 'a', devices: ['0e:00'], guestOS: 'windows' }, '/vms/0/guestOS', 'guestOs'],
+    [{ name: 'a', devices: ['0e:00'], guestNvidiaDrivers: 551 }, '/vms/0/guestNvidiaDrivers', 'guestNvidiaDriver'],
+    [{ name: 'a', vmid: 120, devices: ['0e:00'], efiDiskStore: 'local-lvm' }, '/vms/0/efiDiskStore', 'efiDiskStorage'],
+    [{ name: 'a', devices: ['0e:00'], liveMigrate: true }, '/vms/0/liveMigrate', 'liveMigration'],
+    [{ name: 'a', devices: [{ role: 'gpu', mdevv: 'nvidia-256' }] }, '/vms/0/devices/0/mdevv', 'mdev'],
+  ])('refuses the unknown field at %j with the known name', async (vm, pointer, known) => {
+    const problem = await problemOf(await postJson('/api/v1/plan/passthrough', { node: 'caraxes', vms: [vm] }))
+    expect(problem.status).toBe(422)
+    expect(problem.errors).toHaveLength(1)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
+    expect(problem.errors?.[0]?.detail).toContain(`did you mean "${known}"`)
   })
 
   it('names the nearest devices for an address not on the node', async () => {
