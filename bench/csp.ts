@@ -80,6 +80,7 @@ if (import.meta.main) {
   const hashes = siteScriptHashes()
   writeFileSync('site/public/_headers', headersFile(hashes))
   console.log(
-    `csp: wrote site/public/_headers with ${hashes.length} inline-script hashes (rebuild the site to copy it to site/dist)`,
+    `csp: wrote site/public/_headers with ${hashes.length} inline-script hashes ` +
+      '(rebuild the site to copy it to site/dist)',
   )
 }

@@ -152,7 +152,7 @@ function generate(s: Schema, defs: Defs, depth: number): fc.Arbitrary<unknown> {
 }
 
 function byType(type: string, s: Schema, defs: Defs, depth: number): fc.Arbitrary<unknown> {
-  const num = (key: string, fallback: number) => (typeof s[key] === 'number' ? (s[key] as number) : fallback)
+  const num = (key: string, fallback: number) => (typeof s[key] === 'number' ? s[key] : fallback)
   switch (type) {
     case 'null':
       return fc.constant(null)

@@ -66,6 +66,7 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
     const pathMethods = Object.keys(item).filter((m) => HTTP_METHODS.includes(m))
     return pathMethods.map((method) => {
       const op = item[method] as Schema & {
+        operationId?: string
         parameters?: Param[]
         requestBody?: { content?: Record<string, { schema?: Schema }> }
         responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>
@@ -78,7 +79,7 @@ export function operationsOf(doc: OpenApiDoc): Operation[] {
       )
       const body = op.requestBody?.content?.['application/json']?.schema
       return {
-        id: String(op.operationId ?? `${method} ${template}`),
+        id: op.operationId ?? `${method} ${template}`,
         method: method.toUpperCase(),
         template,
         params: op.parameters ?? [],
@@ -302,10 +303,10 @@ export async function fuzzApi({ doc, send, runs, seed, timeLimitMs }: FuzzOption
 }
 
 function violation(op: Operation, req: FuzzRequest, status: number, problem: string): Violation {
+  const shown = (text: string) =>
+    text.length > 2000 ? `${text.slice(0, 300)}… (${text.length} chars)` : text
   const body =
-    req.body === undefined
-      ? ''
-      : ` ${req.headers['Content-Type'] ?? '(no type)'} ${req.body.length > 2000 ? `${req.body.slice(0, 300)}… (${req.body.length} chars)` : req.body}`
+    req.body === undefined ? '' : ` ${req.headers['Content-Type'] ?? '(no type)'} ${shown(req.body)}`
   const path = req.path.length > 300 ? `${req.path.slice(0, 300)}…` : req.path
   return { operation: op.id, label: req.label, request: `${req.method} ${path}${body}`, status, problem }
 }

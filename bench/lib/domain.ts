@@ -62,8 +62,10 @@ export async function domainRates(
       continue
     }
     try {
-      const fn = (await import(entry.module))[entry.fn] as (input: unknown, catalog: Catalog) => unknown
-      const schema = (await import(entry.schemaModule))[entry.schema] as Parser
+      const planner = (await import(entry.module)) as Record<string, unknown>
+      const schemas = (await import(entry.schemaModule)) as Record<string, unknown>
+      const fn = planner[entry.fn] as (input: unknown, catalog: Catalog) => unknown
+      const schema = schemas[entry.schema] as Parser
       const input = schema.parse(JSON.parse(p.body))
       out[p.operationId] = await rate(() => fn(input, catalog), millis)
       step(`  domain ${entry.fn}(): ${(out[p.operationId] as Rate).callsPerSecond} calls/s`)

@@ -4,8 +4,12 @@
  * its request schema documents (no example = skipped, with a note).
  */
 type Schema = { [key: string]: unknown }
+type PostOperation = Schema & {
+  operationId?: string
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> }
+}
 type Doc = {
-  paths?: Record<string, Record<string, Schema>>
+  paths?: Record<string, { post?: PostOperation }>
   components?: { schemas?: Record<string, Schema> }
 }
 
@@ -33,12 +37,7 @@ export function plannerCalls(doc: Doc): { calls: PlannerCall[]; skipped: Skipped
   const calls: PlannerCall[] = []
   const skipped: Skipped[] = []
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const op = item.post as
-      | (Schema & {
-          operationId?: string
-          requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> }
-        })
-      | undefined
+    const op = item.post
     if (!op || path.includes('{')) continue
     const media = op.requestBody?.content?.['application/json']
     const body = media?.example ?? example(media?.schema, doc)

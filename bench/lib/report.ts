@@ -74,13 +74,19 @@ export function printSummary(r: Results): void {
   )
   const s = r.soak
   console.log(
-    `\nsoak: ${s.seconds} s at ${s.connections} connections: ${s.requests} requests, ${s.requestsPerSecond} req/s, p99 ${s.p99Ms} ms, errors ${s.errors}, timeouts ${s.timeouts}, non-2xx ${s.non2xx} → ${s.passed ? 'PASS' : 'FAIL'}`,
+    `\nsoak: ${s.seconds} s at ${s.connections} connections: ${s.requests} requests, ` +
+      `${s.requestsPerSecond} req/s, p99 ${s.p99Ms} ms, errors ${s.errors}, timeouts ${s.timeouts}, ` +
+      `non-2xx ${s.non2xx} → ${s.passed ? 'PASS' : 'FAIL'}`,
   )
   console.log(
-    `workerd RSS: ${kib(r.workerdRssKiB.before * 1024)} before, ${kib(r.workerdRssKiB.after * 1024)} after the soak, ${kib(r.workerdRssKiB.afterIdle * 1024)} after 10 s idle`,
+    `workerd RSS: ${kib(r.workerdRssKiB.before * 1024)} before, ` +
+      `${kib(r.workerdRssKiB.after * 1024)} after the soak, ` +
+      `${kib(r.workerdRssKiB.afterIdle * 1024)} after 10 s idle`,
   )
   console.log(
-    `\nworker bundle: ${kib(r.sizes.worker.bytes)} minified, ${kib(r.sizes.worker.gzipBytes)} gzip (budget 250 KiB); with the 200-node catalog ≈ ${kib(r.scale.estimatedWorkerGzipBytesWithBigCatalog)} gzip`,
+    `\nworker bundle: ${kib(r.sizes.worker.bytes)} minified, ${kib(r.sizes.worker.gzipBytes)} gzip ` +
+      '(budget 250 KiB); with the 200-node catalog ≈ ' +
+      `${kib(r.scale.estimatedWorkerGzipBytesWithBigCatalog)} gzip`,
   )
   if (r.sizes.widgets.length > 0)
     console.log(`widgets (gzip): ${r.sizes.widgets.map((w) => `${w.file} ${w.gzipBytes} B`).join(', ')}`)

@@ -18,9 +18,7 @@ export function postJson(path: string, body: unknown, init?: RequestInit): Promi
 }
 
 /** Asserts nothing; returns the parsed problem body after checking its content type. */
-export async function problemOf(
-  res: Response,
-): Promise<{
+export async function problemOf(res: Response): Promise<{
   status: number
   detail: string
   type: string
@@ -34,5 +32,5 @@ export async function problemOf(
 }
 
 export async function jsonOf<T>(res: Response | Promise<Response>): Promise<T> {
-  return (await (await res).json()) as T
+  return (await res).json<T>()
 }

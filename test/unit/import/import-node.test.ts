@@ -29,8 +29,8 @@ function run(args: string[]) {
   const err: string[] = []
   const code = runImport(
     args,
-    (l) => out.push(l),
-    (l) => err.push(l),
+    (l: string) => out.push(l),
+    (l: string) => err.push(l),
   )
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
@@ -83,7 +83,8 @@ describe('drift detection', () => {
     const plx = [22, 23, 24, 25]
       .map(
         (g, i) =>
-          `IOMMU Group ${g}:\n\t${ports[i]} PCI bridge [0604]: PLX Technology, Inc. PEX 8724 24-Lane, 6-Port PCI Express Gen 3 (8 GT/s) Switch, 19 x 19mm FCBGA [10b5:8724] (rev ca)`,
+          `IOMMU Group ${g}:\n\t${ports[i]} PCI bridge [0604]: PLX Technology, Inc. ` +
+          'PEX 8724 24-Lane, 6-Port PCI Express Gen 3 (8 GT/s) Switch, 19 x 19mm FCBGA [10b5:8724] (rev ca)',
       )
       .join('\n')
     const { diff, node } = prepareImport('caraxes', [{ text: plx }], catalog)

@@ -39,8 +39,12 @@ describe('pvesh-json', () => {
   })
 
   it('reports an item without an id by its line, keeps the rest', () => {
-    const text =
-      '[\n {"id":"0000:0e:00.0","class":"0x030000","vendor":"0x10de","device":"0x1e81","iommugroup":-1},\n {"class":"0x040300"}\n]'
+    const text = [
+      '[',
+      ' {"id":"0000:0e:00.0","class":"0x030000","vendor":"0x10de","device":"0x1e81","iommugroup":-1},',
+      ' {"class":"0x040300"}',
+      ']',
+    ].join('\n')
     const { devices, unparsed } = parse(text)
     expect(devices[0]).toMatchObject({ address: '0000:0e:00.0', iommuGroup: -1 })
     expect(unparsed).toEqual([
@@ -51,7 +55,13 @@ describe('pvesh-json', () => {
   it('reports a malformed subsystem or group by item and leaves the field unknown, not null', () => {
     const item = (extra: string) =>
       `{"id":"0000:0e:00.0","class":"0x030000","vendor":"0x10de","device":"0x1e81"${extra}}`
-    const text = `[\n${item(',"iommugroup":31,"subsystem_vendor":"0x38zz","subsystem_device":"0x3081"')},\n${item(',"iommugroup":"x","subsystem_vendor":"0x3842"').replace('0e:00.0', '0e:00.1')},\n${item(',"iommugroup":2.5').replace('0e:00.0', '0e:00.2')}\n]`
+    const text = [
+      '[',
+      `${item(',"iommugroup":31,"subsystem_vendor":"0x38zz","subsystem_device":"0x3081"')},`,
+      `${item(',"iommugroup":"x","subsystem_vendor":"0x3842"').replace('0e:00.0', '0e:00.1')},`,
+      item(',"iommugroup":2.5').replace('0e:00.0', '0e:00.2'),
+      ']',
+    ].join('\n')
     const { devices, unparsed } = parse(text)
     expect(devices.map((d) => [d.address, d.iommuGroup, 'subsystem' in d])).toEqual([
       ['0000:0e:00.0', 31, false],
@@ -109,7 +119,19 @@ describe('lspci-vmm', () => {
   it('reports a record without numeric IDs (lspci -vmm without -nn) and a stray line', () => {
     const { unparsed } = parseInput(
       {
-        text: 'Slot:\t0e:00.0\nClass:\tVGA compatible controller\nVendor:\tNVIDIA Corporation\nDevice:\tTU104\n\nSlot:\t0000:0e:00.1\nClass:\tAudio device [0403]\nVendor:\tNVIDIA Corporation [10de]\nDevice:\tTU104 HD Audio Controller [10f8]\ngarbage here\n',
+        text: [
+          'Slot:\t0e:00.0',
+          'Class:\tVGA compatible controller',
+          'Vendor:\tNVIDIA Corporation',
+          'Device:\tTU104',
+          '',
+          'Slot:\t0000:0e:00.1',
+          'Class:\tAudio device [0403]',
+          'Vendor:\tNVIDIA Corporation [10de]',
+          'Device:\tTU104 HD Audio Controller [10f8]',
+          'garbage here',
+          '',
+        ].join('\n'),
       },
       0,
     )
@@ -138,7 +160,8 @@ describe('lspci-nnk', () => {
 
   it('reads -D addresses, -v Flags groups, prog-if tails, and ignores other -v lines', () => {
     const text = [
-      '0000:0e:00.2 USB controller [0c03]: NVIDIA Corporation TU104 USB 3.1 Host Controller [10de:1ad8] (rev a1) (prog-if 30 [XHCI])',
+      '0000:0e:00.2 USB controller [0c03]: NVIDIA Corporation TU104 USB 3.1 Host Controller [10de:1ad8] ' +
+        '(rev a1) (prog-if 30 [XHCI])',
       '\tSubsystem: eVga.com. Corp. Device [3842:3081]',
       '\tFlags: fast devsel, IRQ 60, IOMMU group 31',
       '\tMemory at f6000000 (64-bit, non-prefetchable) [size=256K]',
@@ -162,7 +185,8 @@ describe('lspci-nnk', () => {
   it('reports every line it cannot read with its number, and says why', () => {
     const text = [
       'root@pve:~# lspci -nnk',
-      '0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)',
+      '0e:00.0 VGA compatible controller [0300]: ' +
+        'NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)',
       '\tKernel driver in use: nvidia',
       '0e:00.1 Audio device: NVIDIA Corporation TU104 HD Audio Controller (rev a1)',
       'Segmentation fault',
@@ -211,7 +235,8 @@ describe('iommu-loop', () => {
       '0000:08:00.3 1022:149c',
     ])
     const lsIommu = parse(
-      'IOMMU Group  31: 0000:0e:00.0 VGA compatible controller [0300] NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)',
+      'IOMMU Group  31: 0000:0e:00.0 VGA compatible controller [0300] ' +
+        'NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)',
     )
     expect(lsIommu.devices[0]).toMatchObject({
       address: '0000:0e:00.0',
@@ -224,8 +249,14 @@ describe('iommu-loop', () => {
 
 describe('sysfs-find', () => {
   it('reads address and group, skips the folders find prints without -type l, reports the rest', () => {
-    const text =
-      '/sys/kernel/iommu_groups/\n/sys/kernel/iommu_groups/31\n/sys/kernel/iommu_groups/31/devices/0000:0e:00.0\n/sys/kernel/iommu_groups/31/type\nfind: permission denied\n'
+    const text = [
+      '/sys/kernel/iommu_groups/',
+      '/sys/kernel/iommu_groups/31',
+      '/sys/kernel/iommu_groups/31/devices/0000:0e:00.0',
+      '/sys/kernel/iommu_groups/31/type',
+      'find: permission denied',
+      '',
+    ].join('\n')
     const { devices, unparsed } = parse(text)
     expect(devices).toEqual([{ address: '0000:0e:00.0', iommuGroup: 31, sources: ['sysfs-find: test'] }])
     expect(unparsed).toEqual([

@@ -30,7 +30,9 @@ const short = (address: string) => address.slice(5)
 const [v, d] = [(id: string) => id.slice(0, 4), (id: string) => id.slice(5)]
 
 function lspciLine(x: Addressed, domain: boolean): string {
-  return `${domain ? x.address : short(x.address)} ${CLASS_NAMES[x.classCode] ?? 'Class'} [${x.classCode}]: ${x.vendorName} ${x.name} [${x.vendorDevice}] (rev a1)`
+  const className = CLASS_NAMES[x.classCode] ?? 'Class'
+  const address = domain ? x.address : short(x.address)
+  return `${address} ${className} [${x.classCode}]: ${x.vendorName} ${x.name} [${x.vendorDevice}] (rev a1)`
 }
 
 /** `lspci -nnk` (-D with `domain`, -v adds the Flags line with the IOMMU group). */

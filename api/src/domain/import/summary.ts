@@ -17,16 +17,19 @@ export function summaryLines(nodeId: string, a: ImportAnswer): string[] {
   out.push(`added ${devices.added.length} devices`)
   for (const d of devices.added)
     out.push(
-      `  + ${d.address} ${d.vendorDevice ?? '????:????'} [${d.classCode ?? '????'}] group ${d.iommuGroup ?? '?'} ${d.driver ?? ''}`.trimEnd(),
+      (
+        `  + ${d.address} ${d.vendorDevice ?? '????:????'} [${d.classCode ?? '????'}] ` +
+        `group ${d.iommuGroup ?? '?'} ${d.driver ?? ''}`
+      ).trimEnd(),
     )
   out.push(`changed ${devices.changed.length} devices`)
   for (const d of devices.changed) {
-    out.push(
-      `  ~ ${d.address} ${d.label}: ${d.changes.map((c) => `${c.field} ${show(c.catalog)} -> ${show(c.host)}`).join(', ')}`,
-    )
+    const changes = d.changes.map((c) => `${c.field} ${show(c.catalog)} -> ${show(c.host)}`)
+    out.push(`  ~ ${d.address} ${d.label}: ${changes.join(', ')}`)
   }
   out.push(
-    `left alone: ${devices.unchanged} devices the host reports as catalogued; ${devices.removedFromHost.length} catalogued devices the host does not list (kept, not deleted)`,
+    `left alone: ${devices.unchanged} devices the host reports as catalogued; ` +
+      `${devices.removedFromHost.length} catalogued devices the host does not list (kept, not deleted)`,
   )
   for (const d of devices.removedFromHost)
     out.push(`  = ${d.address ?? '(no address)'} ${d.label} ${d.vendorDevice}`)
@@ -41,7 +44,8 @@ export function summaryLines(nodeId: string, a: ImportAnswer): string[] {
     )
   for (const c of a.conflicts)
     out.push(
-      `conflict ${c.address} ${c.field}: kept ${show(c.kept)} (${c.keptFrom}), ignored ${show(c.ignored)} (${c.ignoredFrom})`,
+      `conflict ${c.address} ${c.field}: kept ${show(c.kept)} (${c.keptFrom}), ` +
+        `ignored ${show(c.ignored)} (${c.ignoredFrom})`,
     )
   for (const s of a.skipped) out.push(`skipped ${s.address}: ${s.reason}`)
   for (const n of a.notes) out.push(`note: ${n}`)

@@ -15,7 +15,8 @@ function resolveId(catalog: Catalog, d: DeclaredDisks, pointer: string): string 
     throw new PlanInputError(
       'invalid',
       `${pointer}/storageId`,
-      `storageId is required: the lab has ${hbas.length} HBA storage entries (${hbas.map((h) => h.id).join(', ') || 'none'})`,
+      `storageId is required: the lab has ${hbas.length} HBA storage entries ` +
+        `(${hbas.map((h) => h.id).join(', ') || 'none'})`,
     )
   }
   const entry = all.find((s) => s.id === d.storageId)
@@ -30,7 +31,8 @@ function resolveId(catalog: Catalog, d: DeclaredDisks, pointer: string): string 
     throw new PlanInputError(
       'invalid',
       `${pointer}/storageId`,
-      `${d.storageId} is an NVMe drive of known model; declaredDisks describe disks behind an HBA (${hbas.map((h) => h.id).join(', ')})`,
+      `${d.storageId} is an NVMe drive of known model; ` +
+        `declaredDisks describe disks behind an HBA (${hbas.map((h) => h.id).join(', ')})`,
     )
   }
   return entry.id

@@ -20,7 +20,9 @@ function redundancyWarnings(catalog: Catalog, item: StorageItem, p: Placement): 
       d.diskCount === 1 || d.diskCount === null ? `${d.storageId} is a single drive` : 'the pool has one disk'
     w.push({
       code: 'redundancy-unmet',
-      message: `Mirror requested but not given: ${why} and no other drive on ${d.node} has ${fmtBytes(item.sizeBytes)} usable free`,
+      message:
+        `Mirror requested but not given: ${why} and no other drive on ${d.node} ` +
+        `has ${fmtBytes(item.sizeBytes)} usable free`,
     })
   }
   if (d.attachment === 'hba') {
@@ -42,7 +44,9 @@ function enduranceWarnings(item: StorageItem, p: Placement): StorageWarning[] {
       return [
         {
           code: 'endurance-unknown',
-          message: `${d.storageId}: no rated TBW, so the endurance cost of ${fmtBytes(item.dailyWritesBytes)}/day is unknown`,
+          message:
+            `${d.storageId}: no rated TBW, ` +
+            `so the endurance cost of ${fmtBytes(item.dailyWritesBytes)}/day is unknown`,
         },
       ]
     const years = yearsToTbw(d.enduranceTbw, item.dailyWritesBytes)
@@ -50,7 +54,9 @@ function enduranceWarnings(item: StorageItem, p: Placement): StorageWarning[] {
       ? [
           {
             code: 'endurance-short',
-            message: `${d.storageId} reaches its ${d.enduranceTbw} TBW in ${years.toFixed(1)} years at this rate, inside the ${ENDURANCE_WARN_YEARS}-year warranty`,
+            message:
+              `${d.storageId} reaches its ${d.enduranceTbw} TBW in ${years.toFixed(1)} years at this rate, ` +
+              `inside the ${ENDURANCE_WARN_YEARS}-year warranty`,
           },
         ]
       : []
@@ -69,7 +75,9 @@ export function itemWarnings(
   if (unknownPreferred) {
     w.push({
       code: 'capacity-unknown',
-      message: `${preferred} (${unknownPreferred.candidate.storageId}) is the first choice for a ${item.purpose} but its capacity is unknown; declare the disks (declaredDisks) to plan with it`,
+      message:
+        `${preferred} (${unknownPreferred.candidate.storageId}) is the first choice for a ${item.purpose} ` +
+        'but its capacity is unknown; declare the disks (declaredDisks) to plan with it',
     })
   }
   if (!p) return w
@@ -77,7 +85,9 @@ export function itemWarnings(
   if (d.hostOs && PURPOSE_RULES[item.purpose].bulk) {
     w.push({
       code: 'host-os-drive',
-      message: `${d.storageId} is the host OS/boot drive: fine for caches, but a ${item.purpose} there competes with the host and is at risk on a reinstall`,
+      message:
+        `${d.storageId} is the host OS/boot drive: fine for caches, ` +
+        `but a ${item.purpose} there competes with the host and is at risk on a reinstall`,
     })
   }
   if (item.readers.length > 0 && !item.readers.includes(d.node)) {
@@ -99,7 +109,8 @@ export function unplacedReason(item: StorageItem, ranked: Placement['ranked']): 
   const parts = [`No device has ${fmtBytes(item.sizeBytes)} usable free`]
   if (best)
     parts.push(
-      `the most room left is ${fmtBytes(Math.max(best.candidate.capacityLeftBytes ?? 0, 0))} on ${best.candidate.node}:${best.candidate.storageId}`,
+      `the most room left is ${fmtBytes(Math.max(best.candidate.capacityLeftBytes ?? 0, 0))} ` +
+        `on ${best.candidate.node}:${best.candidate.storageId}`,
     )
   if (unknown.length > 0)
     parts.push(`capacity unknown on ${unknown.join(', ')} (declare the disks to plan with them)`)

@@ -9,7 +9,8 @@ import type { StorageCandidate } from './plan-schemas.ts'
 import type { StorageItem, StorageTierDevice } from './schemas.ts'
 
 export const PLACEMENT_ORDER =
-  'latency-sensitive items first (fewest good homes), then mirrored items (they need two drives), then largest first; ties keep request order'
+  'latency-sensitive items first (fewest good homes), then mirrored items (they need two drives), ' +
+  'then largest first; ties keep request order'
 
 export interface Slot {
   device: StorageTierDevice
@@ -31,7 +32,7 @@ export interface Placement {
 export function fmtBytes(n: number): string {
   const [unit, div] =
     n >= 1e12 ? ['TB', 1e12] : n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : ['bytes', 1]
-  return `${Number((n / (div as number)).toPrecision(3))} ${unit}`
+  return `${Number((n / div).toPrecision(3))} ${unit}`
 }
 
 export const randomOrLatency = (item: StorageItem) => item.latencySensitive || item.access === 'random'
@@ -94,14 +95,17 @@ function reasonOf(
         : `does not fit: needs ${fmtBytes(need)}, ${fmtBytes(Math.max(room!, 0))} usable left`,
     `${d.tier} is choice ${order.indexOf(d.tier) + 1} of ${order.length} for a ${item.purpose}`,
     randomOrLatency(item)
-      ? `${d.randomReadIops === null ? 'random IOPS unknown' : `${d.randomReadIops.toLocaleString('en-US')} random read IOPS`}`
-      : `${d.sequentialReadMBps === null ? 'read rate unknown' : `${d.sequentialReadMBps} MB/s sequential read`}`,
+      ? d.randomReadIops === null
+        ? 'random IOPS unknown'
+        : `${d.randomReadIops.toLocaleString('en-US')} random read IOPS`
+      : d.sequentialReadMBps === null
+        ? 'read rate unknown'
+        : `${d.sequentialReadMBps} MB/s sequential read`,
   ]
   const mixed = perfOf(item, d)
   if (item.readPercent !== undefined && item.readPercent < 100 && mixed >= 0) {
-    parts.push(
-      `${Math.round(mixed).toLocaleString('en-US')} ${randomOrLatency(item) ? 'IOPS' : 'MB/s'} at ${item.readPercent} % reads`,
-    )
+    const unit = randomOrLatency(item) ? 'IOPS' : 'MB/s'
+    parts.push(`${Math.round(mixed).toLocaleString('en-US')} ${unit} at ${item.readPercent} % reads`)
   }
   if (!isLocal)
     parts.push(`remote: on ${d.node}, its readers (${item.readers.join(', ')}) reach it over the network`)

@@ -36,13 +36,10 @@ export const StorageRecommendationSchema = z
     capacityLeftBytes: z
       .int()
       .meta({ description: 'Usable bytes left on the device after this item (and any placed before it)' }),
-    mirror: z
-      .object(DeviceRef)
-      .nullable()
-      .meta({
-        description:
-          'Second copy (redundancy: mirror); the same device = a mirror inside a declared multi-disk pool',
-      }),
+    mirror: z.object(DeviceRef).nullable().meta({
+      description:
+        'Second copy (redundancy: mirror); the same device = a mirror inside a declared multi-disk pool',
+    }),
   })
   .meta({ id: 'StorageRecommendation' })
 

@@ -22,13 +22,20 @@ const laneMBps = (generation: number) =>
   PCIE_LANE_MBPS[generation]!.toLocaleString('en-US', { maximumSignificantDigits: 4 })
 
 const ASSUMPTIONS = [
-  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (${FREE_SPACE_RESERVE * 100} % kept free: OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)`,
-  "Rates are datasheet sequential MB/s (decimal) and random IOPS; sustained writes past an SSD's SLC cache are slower",
-  `Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); PCIe per lane: Gen 3 ${laneMBps(3)} MB/s, Gen 4 ${laneMBps(4)} MB/s (128b/130b)`,
-  `Copy time = size / min(source read, link Mbps / 8 × ${TCP_EFFICIENCY} TCP efficiency, destination write); unknown rates are left out and listed`,
-  'Endurance: years = TBW × 10^12 / (daily host writes × 365); write amplification not modelled; a mirror writes every byte to both drives',
-  'HBA disks are assumed to be hard disks (the seed calls them mass storage): random or latency-sensitive items rank them last',
-  'Declared HBA disks form one pool: capacity and sequential rates = count × per disk (striped, best case); a mirror inside the pool costs twice the size',
+  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (${FREE_SPACE_RESERVE * 100} % kept free: ` +
+    'OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)',
+  "Rates are datasheet sequential MB/s (decimal) and random IOPS; sustained writes past an SSD's SLC cache " +
+    'are slower',
+  'Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); ' +
+    `PCIe per lane: Gen 3 ${laneMBps(3)} MB/s, Gen 4 ${laneMBps(4)} MB/s (128b/130b)`,
+  `Copy time = size / min(source read, link Mbps / 8 × ${TCP_EFFICIENCY} TCP efficiency, destination write); ` +
+    'unknown rates are left out and listed',
+  'Endurance: years = TBW × 10^12 / (daily host writes × 365); write amplification not modelled; ' +
+    'a mirror writes every byte to both drives',
+  'HBA disks are assumed to be hard disks (the seed calls them mass storage): ' +
+    'random or latency-sensitive items rank them last',
+  'Declared HBA disks form one pool: capacity and sequential rates = count × per disk (striped, best case); ' +
+    'a mirror inside the pool costs twice the size',
 ]
 
 /** Every reader must be a known node; a 404 names the one that is not. */

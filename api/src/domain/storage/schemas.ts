@@ -55,13 +55,9 @@ export const StorageTierDeviceSchema = z
     attachment: z.enum(['nvme', 'hba']),
     driveModel: z.string().nullable(),
     driveName: z.string().nullable(),
-    diskCount: z
-      .int()
-      .nullable()
-      .meta({
-        description:
-          'Physical disks: 1 for an NVMe drive, the declared count for an HBA pool, null = unknown',
-      }),
+    diskCount: z.int().nullable().meta({
+      description: 'Physical disks: 1 for an NVMe drive, the declared count for an HBA pool, null = unknown',
+    }),
     capacityBytes: z.int().nullable().meta({ description: 'null = unknown (no disk listed behind the HBA)' }),
     usableBytes: z
       .int()
@@ -113,11 +109,9 @@ export type StorageTier = z.infer<typeof StorageTierSchema>
 export const StorageTiersAnswerSchema = z
   .object({
     node: z.string().nullable(),
-    rules: z
-      .array(TierRuleSchema)
-      .meta({
-        description: 'Tier membership: a drive joins the first tier whose rule it meets, in this order',
-      }),
+    rules: z.array(TierRuleSchema).meta({
+      description: 'Tier membership: a drive joins the first tier whose rule it meets, in this order',
+    }),
     tiers: z.array(StorageTierSchema),
     warnings: z.array(z.string()),
   })
@@ -160,15 +154,10 @@ export const StorageItemSchema = z
     purpose: PurposeSchema,
     sizeBytes: sizeBytes.meta({ example: 40_000_000_000 }),
     access: z.enum(['random', 'sequential']).default('sequential'),
-    readPercent: z
-      .number()
-      .min(0)
-      .max(100)
-      .optional()
-      .meta({
-        description:
-          'Share of I/O that is reads, 0-100; drives are ranked by their rate for this mix. Absent = read-only',
-      }),
+    readPercent: z.number().min(0).max(100).optional().meta({
+      description:
+        'Share of I/O that is reads, 0-100; drives are ranked by their rate for this mix. Absent = read-only',
+    }),
     dailyWritesBytes: z.int().min(0).max(MAX_BYTES, 'at most 1 PB (10^15 bytes) a day').default(0),
     latencySensitive: z.boolean().default(false),
     readers: z

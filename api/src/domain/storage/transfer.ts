@@ -16,9 +16,12 @@ import type { Bottleneck, StorageTierDevice, TransferRequest } from './schemas.t
 import type { LabLink, NetworkLinksAnswer, TransferPlan } from './transfer-schemas.ts'
 
 const TRANSFER_ASSUMPTIONS = [
-  `Network payload = link Mbps / 8 × ${TCP_EFFICIENCY} (TCP/IPv4 with timestamps at 1500 MTU: 1448 payload bytes per 1538 on the wire)`,
-  'A node named without a drive stands for its fastest drive of known speed (reads for a source, writes for a destination)',
-  'Reads, network and writes overlap (streamed copy), so the slowest stage sets the rate; file-system and small-file overheads are not modelled',
+  `Network payload = link Mbps / 8 × ${TCP_EFFICIENCY} ` +
+    '(TCP/IPv4 with timestamps at 1500 MTU: 1448 payload bytes per 1538 on the wire)',
+  'A node named without a drive stands for its fastest drive of known speed ' +
+    '(reads for a source, writes for a destination)',
+  'Reads, network and writes overlap (streamed copy), so the slowest stage sets the rate; ' +
+    'file-system and small-file overheads are not modelled',
 ]
 
 function endOf(catalog: Catalog, e: LinkEnd) {
@@ -105,9 +108,8 @@ function endStages(d: StorageTierDevice | null, side: Side): Bottleneck[] {
 function unknownOf(end: TransferEnd, d: StorageTierDevice | null, side: Side): string[] {
   if (d && (side === 'read' ? d.sequentialReadMBps : d.sequentialWriteMBps) !== null) return []
   const what = d ? `${d.node}:${d.storageId}` : `${end.node.name} (no drive of known ${side} rate)`
-  return [
-    `${side === 'read' ? 'Source' : 'Destination'} ${side} rate unknown: ${what}; left out of the minimum, so the time is a lower bound`,
-  ]
+  const role = side === 'read' ? 'Source' : 'Destination'
+  return [`${role} ${side} rate unknown: ${what}; left out of the minimum, so the time is a lower bound`]
 }
 
 /** Time to move `bytes` between two ends, every stage listed and the slowest named. */
