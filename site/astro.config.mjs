@@ -11,6 +11,10 @@ export default defineConfig({
   outDir: './dist',
   telemetry: false,
   trailingSlash: 'always',
+  compressHTML: false,
+  // Bundled scripts stay files (cached once, allowed by script-src 'self'): an inline one would
+  // need a new CSP hash in _headers on every edit.
+  vite: { build: { assetsInlineLimit: (path) => (path.endsWith('.js') ? false : undefined) } },
   integrations: [
     starlight({
       title: 'homelab-planner',

@@ -12,6 +12,9 @@ import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
 import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
 import openapi from '../../openapi/openapi.json' with { type: 'json' }
+import { formatNumber } from '../../site/src/lib/format.ts'
+// Type-only: brings the island into `tsc -p .` (the root tsconfig does not include site/).
+import type {} from '../../site/src/islands/model-fit.ts'
 import { launchChromium, type LaunchedBrowser } from './browser.ts'
 
 const SHOTS = 'test-results/screenshots'
@@ -181,7 +184,7 @@ describe('facts rendered from data/', () => {
     const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(header.indexOf(meraxes.target.label) - 1)
     const text = await cell.textContent()
     expect(text).toContain(meraxes.verdict)
-    expect(text).toContain(`${meraxes.tokensPerSecond} tok/s`)
+    expect(text).toContain(`${formatNumber(meraxes.tokensPerSecond!, 1)} tokens/s`)
   })
 
   it('gives every problem type an anchor on the errors page', async () => {

@@ -15,6 +15,8 @@ import { inlineScripts, scriptHash } from '../../bench/csp.ts'
 const WORKER_GZIP_BUDGET = 250 * 1024
 /** A widget is embedded in other people's pages: it must cost less than a small image. */
 const WIDGET_GZIP_BUDGET = 15_000
+/** The model-fit filters (site/src/islands/model-fit.ts): JS the AI placement page adds to every page's. */
+const FIT_ISLAND_GZIP_BUDGET = 4_000
 
 const gzipBytes = (path: string) => gzipSync(readFileSync(path)).length
 
@@ -43,6 +45,25 @@ describe('budgets', () => {
     const sizes = Object.fromEntries(widgets.map((f) => [f, gzipBytes(join(widgetDir, f))]))
     const over = Object.entries(sizes).filter(([, size]) => size > WIDGET_GZIP_BUDGET)
     expect(over, JSON.stringify(sizes)).toEqual([])
+  })
+})
+
+/** The /_astro/*.js module scripts an HTML page loads. */
+function pageScripts(html: string): string[] {
+  return [...html.matchAll(/<script\b[^>]*\bsrc="\/(_astro\/[^"]+\.js)"/g)].map((m) => m[1]!)
+}
+
+describe('page JS budgets', () => {
+  const page = 'site/dist/ai-placement/index.html'
+  it.skipIf(!existsSync(page))(`keeps the model-fit filters at most ${FIT_ISLAND_GZIP_BUDGET / 1000} KB gzip`, () => {
+    // Scripts some other page loads too are Starlight's, not the island's.
+    const others = readdirSync('site/dist', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.html') && join('site/dist', f) !== page)
+    const everyPage = new Set(others.flatMap((f) => pageScripts(readFileSync(join('site/dist', f), 'utf8'))))
+    const own = pageScripts(readFileSync(page, 'utf8')).filter((s) => !everyPage.has(s))
+    expect(own.length, 'the island script is missing from the page').toBeGreaterThan(0)
+    const size = own.reduce((sum, s) => sum + gzipBytes(join('site/dist', s)), 0)
+    expect(size, `${own.join(', ')}: ${size} B gzip`).toBeLessThanOrEqual(FIT_ISLAND_GZIP_BUDGET)
   })
 })
 

@@ -47,10 +47,14 @@ export function formatSeconds(seconds: number | null): string {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`
 }
 
-/** 131072 → "128K", 20480 → "20K", 1000 → "1000". */
+/**
+ * Contexts as llama.cpp sizes them (K = 1024 tokens): a multiple of 256 in K, anything else
+ * exact. 18944 → "18.5K tokens", 131072 → "128K tokens", 1000 → "1,000 tokens".
+ */
 export function formatTokens(tokens: number | null): string {
   if (tokens === null) return '—'
-  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}K` : String(tokens)
+  const inK = tokens >= 1024 && tokens % 256 === 0
+  return `${inK ? `${trim(tokens / 1024)}K` : formatNumber(tokens)} tokens`
 }
 
 /** Plain counts and rates with thousands separators: "131,072", "161.5". */

@@ -1,8 +1,8 @@
 /**
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
- * with (default settings: 8K context, f16 KV cache, flash attention). 19 models × 3 presets is
- * ~60 planner calls, ~0.2 s: cheap enough to recompute on every build.
+ * with (f16 KV cache, flash attention, one sequence), at each context of MATRIX_CONTEXTS:
+ * 19 models × 3-4 presets × 5 contexts is ~300 planner calls, about a second per build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
@@ -10,6 +10,11 @@ import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
 import { planVramFit } from '../../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema, type Assumption, type VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
 import { labGpus, resolveTargets, targetLabel } from '../../../api/src/domain/vram/targets.ts'
+import { fitCellText, fitRowAnchor, type FitCellText } from './fit-cell.ts'
+import { formatGiB } from './format.ts'
+
+/** The contexts the page offers: Ollama's old default, the API's, and the common long ones. */
+export const MATRIX_CONTEXTS = [4096, 8192, 16384, 32768, 131072]
 
 /** The presets people download most: 4-bit (Ollama's default), 8-bit, and unquantized. */
 export const MATRIX_PRESETS: QuantPreset[] = ['Q4_K_M', 'Q8_0', 'F16']
@@ -55,9 +60,14 @@ function cellOf(result: VramFitResult | undefined): FitCell {
   }
 }
 
-export function modelFitMatrix(catalog: Catalog, presets: (m: LlmModel) => QuantPreset[] = presetsFor): FitMatrix {
+/** The matrix at one context (default: the API's default, 8192 tokens). */
+export function modelFitMatrix(
+  catalog: Catalog,
+  presets: (m: LlmModel) => QuantPreset[] = presetsFor,
+  contextLength?: number,
+): FitMatrix {
   const targets = labGpus(catalog).length === 0 ? [] : resolveTargets(catalog, 'all').map(targetLabel)
-  const request = VramFitRequestSchema.parse({ model: 'placeholder' })
+  const request = VramFitRequestSchema.parse({ model: 'placeholder', contextLength })
   let assumptions: Assumption[] = []
   const rows = catalog.llmModels.flatMap((model) =>
     presets(model).map((quantization): FitRow => {
@@ -74,4 +84,34 @@ export function modelFitMatrix(catalog: Catalog, presets: (m: LlmModel) => Quant
     })
   )
   return { targets, contextLength: request.contextLength, rows, assumptions }
+}
+
+/** What the page's filter island loads (fit-matrix.json): the cells as text, per context. */
+export interface FitMatrixData {
+  targets: string[]
+  contexts: number[]
+  rows: { id: string; anchor: string; name: string; family: string; quantization: string; weights: string }[]
+  /** cells[context][row][target] */
+  cells: Record<string, FitCellText[][]>
+}
+
+/** The page and fit-matrix.json are built in one process: compute once, serve both the same. */
+const built = new WeakMap<Catalog, FitMatrixData>()
+
+export function fitMatrixData(catalog: Catalog): FitMatrixData {
+  const cached = built.get(catalog)
+  if (cached) return cached
+  const matrices = MATRIX_CONTEXTS.map((ctx) => modelFitMatrix(catalog, presetsFor, ctx))
+  const first = matrices[0]!
+  const data: FitMatrixData = {
+    targets: first.targets,
+    contexts: MATRIX_CONTEXTS,
+    rows: first.rows.map((r) => ({
+      id: r.model.id, anchor: fitRowAnchor(r), name: r.model.name, family: r.model.family, quantization: r.quantization,
+      weights: r.weightsBytes === null ? '—' : formatGiB(r.weightsBytes),
+    })),
+    cells: Object.fromEntries(matrices.map((m) => [String(m.contextLength), m.rows.map((r) => r.cells.map(fitCellText))])),
+  }
+  built.set(catalog, data)
+  return data
 }
