@@ -21,6 +21,7 @@ export default defineConfig({
       description: 'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
       sidebar: [...buildSidebar(catalog), { label: 'Embed a planner', link: '/widgets/' }],
       customCss: ['./src/styles/custom.css'],
+      components: { Search: './src/components/overrides/Search.astro' },
       lastUpdated: false,
       pagination: false,
     }),

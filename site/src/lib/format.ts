@@ -62,6 +62,17 @@ export function formatNumber(value: number, decimals = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
 }
 
+/** Drive and link rates: 7300 → "7,300 MB/s", 1117.5 → "1,117.5 MB/s" (a decimal only where there is one). */
+export function formatMBps(mbps: number | null): string {
+  if (mbps === null) return 'unknown'
+  return `${formatNumber(mbps, Number.isInteger(mbps) ? 0 : 1)} MB/s`
+}
+
+/** A count with its noun: (1, 'drive') → "1 drive", (3, 'drive') → "3 drives", (2, 'copy', 'copies'). */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`
+}
+
 /** A null number of the API ("not computed") reads as a dash, with the API's reason beside it. */
 export function orDash<T>(value: T | null, format: (v: T) => string): string {
   return value === null ? '—' : format(value)
