@@ -11,7 +11,10 @@ import { PROBLEM_TYPES } from '../../../api/src/http/problem.ts'
 import { operationRef, operationsByTag, type OpenApiDocument } from '../../../site/src/lib/api-reference.ts'
 import { problemTypeDocs } from '../../../site/src/lib/errors.ts'
 import { modelFitMatrix } from '../../../site/src/lib/model-fit.ts'
-import { iommuGroups, nodePaths } from '../../../site/src/lib/node-view.ts'
+import { candidatesFirst, iommuGroups, nodePaths } from '../../../site/src/lib/node-view.ts'
+import { labelCells } from '../../../site/src/lib/table-cells.ts'
+import { formatCount, formatMBps, formatTokens } from '../../../site/src/lib/format.ts'
+import { inlineCode } from '../../../site/src/lib/inline-code.ts'
 import { groupVerdict } from '../../../site/src/lib/passthrough-view.ts'
 import { correctedFacts } from '../../../site/src/lib/provenance.ts'
 import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
@@ -37,6 +40,36 @@ function withThirdNode(): Catalog {
   })
   return c
 }
+
+describe('site page helpers', () => {
+  it('lists passthrough candidates first (the GPU of CARAXES), PCIe switch ports last', () => {
+    const caraxes = catalog.nodes.find((n) => n.id === 'caraxes')!
+    const ordered = candidatesFirst(iommuGroups(caraxes))
+    expect(ordered[0]!.members.some((d) => d.role === 'gpu')).toBe(true)
+    const firstBridge = ordered.findIndex((g) => g.members.every((d) => d.role === 'pcie-switch-port'))
+    expect(ordered.slice(firstBridge).every((g) => g.members.every((d) => d.role === 'pcie-switch-port'))).toBe(true)
+  })
+
+  it('labels every cell with its column for the phone cards', () => {
+    const rows = '<tr><th scope="row">a</th><td>b<br/>c</td></tr><tr><th>d</th><td>e</td></tr>'
+    expect(labelCells(rows, ['Name', 'Value'])).toBe(
+      '<tr><th data-label="Name" scope="row">a</th><td data-label="Value">b<br/>c</td></tr>' +
+      '<tr><th data-label="Name">d</th><td data-label="Value">e</td></tr>')
+  })
+
+  // Values worked out by hand: 18944 / 1024 = 18.5; 131072 / 1024 = 128; 1000 is no multiple of 256.
+  it('writes one number style', () => {
+    expect([18944, 131072, 1000, 8192].map(formatTokens)).toEqual(['18.5K tokens', '128K tokens', '1,000 tokens', '8K tokens'])
+    expect([7300, 1117.5, null].map(formatMBps)).toEqual(['7,300 MB/s', '1,117.5 MB/s', 'unknown'])
+    expect([formatCount(1, 'drive'), formatCount(3, 'drive'), formatCount(1200, 'copy', 'copies')]).toEqual(['1 drive', '3 drives', '1,200 copies'])
+  })
+
+  it('shows backticked commands as code, not as backticks', () => {
+    expect(inlineCode('drop it if `lspci -nn` does not list it')).toEqual([
+      { code: false, text: 'drop it if ' }, { code: true, text: 'lspci -nn' }, { code: false, text: ' does not list it' },
+    ])
+  })
+})
 
 describe('site page data', () => {
   const three = withThirdNode()
