@@ -1,13 +1,16 @@
 // @ts-check
 import starlight from '@astrojs/starlight'
 import { defineConfig } from 'astro/config'
+import { readFileSync } from 'node:fs'
 import { catalog } from './src/lib/catalog.ts'
 import { buildSidebar } from './src/lib/sidebar.ts'
+import { siteOrigin } from './src/lib/site-origin.ts'
 
 // The docs site: built from data/ and the planners into site/dist, served by the worker.
 // The sidebar comes from the catalog too: a node added to data/nodes gets its entries.
 export default defineConfig({
-  site: 'http://127.0.0.1:8787',
+  // Canonical links, og:url and the widget snippets: see site/src/lib/site-origin.ts.
+  site: siteOrigin(process.env, readFileSync(new URL('../wrangler.toml', import.meta.url), 'utf8')),
   outDir: './dist',
   telemetry: false,
   trailingSlash: 'always',

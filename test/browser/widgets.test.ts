@@ -18,6 +18,8 @@ import { proxmoxText } from '../../site/src/widgets/proxmox-text.ts'
 import type {} from '../../site/src/widgets/widgets.ts'
 import type {} from '../../site/src/widgets/embed.ts'
 import type {} from '../../site/src/widgets/resize-frames.ts'
+import type {} from '../../site/src/islands/embed-configurator.ts'
+import { LOCAL_ORIGIN } from '../../site/src/lib/site-origin.ts'
 import { launchChromium, type LaunchedBrowser } from './browser.ts'
 import { startHostServer, type HostServer } from './fixtures/host-server.ts'
 
@@ -112,8 +114,13 @@ afterAll(async () => {
 describe('widgets on another origin', () => {
   let page: Page
   const errors: string[] = []
+  const nodeLists: string[] = []
   beforeAll(async () => {
     page = await context.newPage()
+    page.on('request', (req) => {
+      // Each iframe is a page of its own; the three web components of the host page share one answer.
+      if (req.frame() === page.mainFrame() && new URL(req.url()).pathname === '/api/v1/nodes') nodeLists.push(req.url())
+    })
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {
       // The one expected refusal: /api/docs must not be framed.
@@ -187,6 +194,11 @@ describe('widgets on another origin', () => {
     await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('dataset', 4000e9, ['meraxes'])))
   })
 
+  it('fetches each API answer once per page (the node list of three web components)', async () => {
+    await ready(page.locator('#wc-storage'))
+    expect(nodeLists).toHaveLength(1)
+  })
+
   it('only /embed/* pages may be framed', async () => {
     const docs = await page.locator('#if-docs').elementHandle()
     const frame = await docs!.contentFrame()
@@ -236,19 +248,39 @@ describe('the /widgets/ docs page', () => {
     const errors: string[] = []
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
     page.on('pageerror', (err) => errors.push(err.message))
-    const nodeLists: string[] = []
-    page.on('request', (req) => {
-      // The iframe demo is a page of its own; the web components of this page share one answer.
-      if (req.frame() === page.mainFrame() && new URL(req.url()).pathname === '/api/v1/nodes') nodeLists.push(req.url())
-    })
     await page.goto(`${base}/widgets/`)
-    await expectPassthrough(await ready(page.locator('passthrough-check')), await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
-    await expectStorage(await ready(page.locator('storage-tier-planner')), await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9, ['meraxes'])))
     await ready(page.frameLocator('iframe[data-homelab-planner]').locator('vram-fit-planner'))
     await expect.poll(async () => (await page.locator('iframe[data-homelab-planner]').boundingBox())?.height ?? 0).toBeGreaterThan(300)
     expect(errors).toEqual([])
-    expect(nodeLists, 'the two web components share one /api/v1/nodes answer').toHaveLength(1)
     await page.screenshot({ path: `${SHOTS}/widgets-docs-page.png`, fullPage: true })
+    await page.close()
+  })
+})
+
+describe('the embed configurator', () => {
+  it('writes the snippet for the chosen planner and settings, previews it, and the snippet works on another origin', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/widgets/`)
+    const form = page.locator('#embed-config')
+    await form.locator('select[name="widget"]').selectOption('storage-tier')
+    await form.locator('input[name="storage-tier.sizeGB"]').fill('250')
+    await form.locator('input[name="storage-tier.sizeGB"]').press('Enter')
+    await form.locator('input[name="form"][value="component"]').check()
+    await form.locator('select[name="theme"]').selectOption('dark')
+    const snippet = (await page.locator('#embed-snippet').textContent()) ?? ''
+    // The test build has no SITE_ORIGIN: its snippets carry the local default (test/unit/site/origin.test.ts builds one with an origin).
+    expect(snippet).toContain(`<script type="module" src="${LOCAL_ORIGIN}/widgets/storage-tier.js"></script>`)
+    expect(snippet).toContain('<storage-tier-planner purpose="model-store" size-gb="250" node="meraxes" theme="dark"></storage-tier-planner>')
+    expect(await page.locator('#embed-csp').textContent()).toContain(`connect-src ${LOCAL_ORIGIN}`)
+    const preview = await ready(page.locator('#embed-preview storage-tier-planner'))
+    await expectStorage(preview, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
+    await form.locator('input[name="form"][value="iframe"]').check()
+    expect(await page.locator('#embed-snippet').textContent()).toContain('allow="clipboard-write"')
+    // Pasted into a plain page of another origin (the deployed origin here is the test worker's).
+    await page.goto(host.url)
+    await page.setContent(`<!doctype html><title>wiki</title>${snippet.replaceAll(LOCAL_ORIGIN, base)}`)
+    const pasted = await ready(page.locator('storage-tier-planner'))
+    await expectStorage(pasted, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
     await page.close()
   })
 })
