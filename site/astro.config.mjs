@@ -22,7 +22,16 @@ export default defineConfig({
     starlight({
       title: 'homelab-planner',
       description: 'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
-      sidebar: [...buildSidebar(catalog), { label: 'Embed a planner', link: '/widgets/' }],
+      sidebar: [
+        ...buildSidebar(catalog),
+        {
+          label: 'Widgets',
+          items: [
+            { label: 'Embed a planner', link: '/widgets/' },
+            { label: 'Embed in your wiki', link: '/embed-in-your-wiki/' },
+          ],
+        },
+      ],
       customCss: ['./src/styles/custom.css'],
       components: { Search: './src/components/overrides/Search.astro' },
       lastUpdated: false,

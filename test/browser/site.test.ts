@@ -104,7 +104,7 @@ afterAll(async () => {
 
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
-    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/']
+    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/widgets/', '/embed-in-your-wiki/']
     for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
   })
