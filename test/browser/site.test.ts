@@ -156,9 +156,10 @@ describe('facts rendered from data/', () => {
 
   it('draws the topology with the 1 Gb/s bottleneck, accessibly', async () => {
     await page.goto(`${base}/`)
-    const svg = page.locator('svg.topology[role="img"]')
+    const svg = page.locator('svg.topology[role="group"]')
     await expect(svg.locator('title').textContent()).resolves.toMatch(/topology/i)
     expect(await svg.textContent()).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
+    for (const node of catalog.nodes) expect(await svg.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
   })
 
   it("shows MERAXES's 24 GiB GPU and the corrected 10de:2203 with its reason", async () => {

@@ -19,7 +19,7 @@ import { groupVerdict } from '../../../site/src/lib/passthrough-view.ts'
 import { correctedFacts } from '../../../site/src/lib/provenance.ts'
 import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
 import { loadRows, sampleFiles, transferRows } from '../../../site/src/lib/storage-view.ts'
-import { topologySvg } from '../../../site/src/lib/topology.ts'
+import { topologySvg, wrap } from '../../../site/src/lib/topology.ts'
 
 const catalog = loadCatalog('data')
 
@@ -86,8 +86,17 @@ describe('site page data', () => {
     expect(svg.match(/class="topo-node"/g)).toHaveLength(3)
     expect(svg).toContain('VHAGAR')
     expect(svg).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
-    expect(svg).toMatch(/Fast lane<\/text><text[^>]*>2\.5 Gb\/s<\/text>/)
-    expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="topo-title topo-desc"/)
+    expect(svg).toContain('Fast lane · 2.5 Gb/s · data')
+    expect(svg).toContain('href="/nodes/vhagar/"')
+    // Each NIC is a labelled port: model and medium, then rate and role.
+    expect(svg.match(/class="topo-port topo-role-/g)).toHaveLength(three.nodes.flatMap((n) => n.networkInterfaces).length)
+    expect(svg).toMatch(/>RTL8125 wired<\/text><text[^>]*>2\.5 Gb\/s<\/text><text[^>]*>data</)
+    expect(svg).toMatch(/^<svg [^>]*role="group" aria-labelledby="topo-title" aria-describedby="topo-desc"/)
+  })
+
+  it('wraps long text instead of cutting it, keeping a number with its unit', () => {
+    expect(wrap('Samsung 1TB NVMe (PM9B1, Cache/OS) · 1 TB', 200)).toEqual(['Samsung 1TB NVMe (PM9B1,', 'Cache/OS) · 1 TB'])
+    expect(wrap('a b', 1000)).toEqual(['a b'])
   })
 
   it('escapes catalog text in the SVG', () => {
