@@ -13,6 +13,7 @@ import { problemTypeDocs } from '../../../site/src/lib/errors.ts'
 import { modelFitMatrix } from '../../../site/src/lib/model-fit.ts'
 import { candidatesFirst, iommuGroups, nodePaths } from '../../../site/src/lib/node-view.ts'
 import { labelCells } from '../../../site/src/lib/table-cells.ts'
+import { pcieTree } from '../../../site/src/lib/pcie-tree.ts'
 import { formatCount, formatMBps, formatTokens } from '../../../site/src/lib/format.ts'
 import { inlineCode } from '../../../site/src/lib/inline-code.ts'
 import { groupVerdict } from '../../../site/src/lib/passthrough-view.ts'
@@ -48,6 +49,15 @@ describe('site page helpers', () => {
     expect(ordered[0]!.members.some((d) => d.role === 'gpu')).toBe(true)
     const firstBridge = ordered.findIndex((g) => g.members.every((d) => d.role === 'pcie-switch-port'))
     expect(ordered.slice(firstBridge).every((g) => g.members.every((d) => d.role === 'pcie-switch-port'))).toBe(true)
+  })
+
+  it('draws each node\'s PCI functions as an lspci -tv style tree with their IOMMU groups', () => {
+    const caraxes = catalog.nodes.find((n) => n.id === 'caraxes')!
+    const lines = pcieTree(caraxes)
+    expect(lines.filter((l) => l.group !== null)).toHaveLength(caraxes.devices.length)
+    expect(lines).toContainEqual({ prefix: '├─', text: '[0000:0e]', group: null })
+    expect(lines).toContainEqual(expect.objectContaining({ prefix: '│  ├─', group: 31, text: expect.stringMatching(/^00\.0  RTX 2080 SUPER .*\[10de:1e81\]$/) }))
+    expect(lines.at(-5)).toEqual({ prefix: '└─', text: '[address unknown]', group: null })
   })
 
   it('labels every cell with its column for the phone cards', () => {
