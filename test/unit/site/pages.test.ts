@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import { PROBLEM_TYPES } from '../../../api/src/http/problem.ts'
-import { operationRef, operationsByTag, type OpenApiDocument } from '../../../site/src/lib/api-reference.ts'
+import { constraintsOf, operationRef, operationsByTag, schemaViews, type OpenApiDocument } from '../../../site/src/lib/api-reference.ts'
 import { problemTypeDocs } from '../../../site/src/lib/errors.ts'
 import { modelFitMatrix } from '../../../site/src/lib/model-fit.ts'
 import { candidatesFirst, iommuGroups, nodePaths } from '../../../site/src/lib/node-view.ts'
@@ -152,6 +152,22 @@ describe('site page data', () => {
     const count = Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).filter((m) => m !== 'parameters').length, 0)
     expect(operationsByTag(doc).flatMap((t) => t.operations)).toHaveLength(count)
     expect(problemTypeDocs(PROBLEM_TYPES).map((t) => t.key)).toEqual(Object.keys(PROBLEM_TYPES))
+  })
+
+  it('renders every schema of openapi.json, with fields, linked types, constraints and examples', () => {
+    const doc = JSON.parse(readFileSync('openapi/openapi.json', 'utf8')) as OpenApiDocument
+    const views = schemaViews(doc)
+    const names = new Set(views.map((v) => v.name))
+    expect(names).toEqual(new Set(Object.keys(doc.components!.schemas!)))
+    // Every linked name has a section to land on.
+    const refs = views.flatMap((v) => [...v.type, ...v.fields.flatMap((f) => f.type)]).flatMap((p) => (p.ref ? [p.ref] : []))
+    expect(refs.filter((r) => !names.has(r))).toEqual([])
+    const summary = views.find((v) => v.name === 'NodeSummary')!
+    expect(summary.fields).toContainEqual(expect.objectContaining({ name: 'gpus[].vramBytes', required: true, type: [{ text: 'integer', ref: null }, { text: ' | ', ref: null }, { text: 'null', ref: null }] }))
+    const record = views.find((v) => v.name === 'NodeRecord')!
+    expect(record.fields.find((f) => f.name === 'devices')!.type).toEqual([{ text: 'PciDevice', ref: 'PciDevice' }, { text: '[]', ref: null }])
+    expect(constraintsOf({ minimum: 1, maximum: 16, default: 8 })).toEqual(['≥ 1', '≤ 16', 'default 8'])
+    expect(views.some((v) => v.example !== null)).toBe(true)
   })
 
   it('names only operations that openapi.json has (<ApiOp id>)', () => {
