@@ -62,7 +62,8 @@ async function visit(page: Page, path: string): Promise<Visited> {
   await page.screenshot({ path: shotName(path), fullPage: true })
   const found = await page.evaluate(() => ({
     ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
-    links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+    // getAttribute, not .href: an SVG <a> (the topology's node links) has no string href.
+    links: [...document.querySelectorAll('a[href]')].map((a) => new URL(a.getAttribute('href')!, location.href).href),
   }))
   page.off('console', onConsole)
   page.off('pageerror', onError)
