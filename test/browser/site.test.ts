@@ -157,10 +157,18 @@ describe('facts rendered from data/', () => {
 
   it('draws the topology with the 1 Gb/s bottleneck, accessibly', async () => {
     await page.goto(`${base}/`)
-    const svg = page.locator('svg.topology[role="group"]')
+    const svg = page.locator('svg.topology-wide[role="group"]')
     await expect(svg.locator('title').textContent()).resolves.toMatch(/topology/i)
     expect(await svg.textContent()).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
     for (const node of catalog.nodes) expect(await svg.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    // On a phone the stacked drawing replaces the wide one, with the same node links.
+    await page.setViewportSize({ width: 390, height: 844 })
+    expect(await svg.isVisible()).toBe(false)
+    const narrow = page.locator('svg.topology-narrow')
+    expect(await narrow.isVisible()).toBe(true)
+    expect((await narrow.boundingBox())!.width).toBeLessThanOrEqual(390)
+    for (const node of catalog.nodes) expect(await narrow.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    await page.setViewportSize({ width: 1280, height: 900 })
   })
 
   it("shows MERAXES's 24 GiB GPU and the corrected 10de:2203 with its reason", async () => {

@@ -23,6 +23,10 @@ const NET_H = 46
 const CHAR_W = 7.2
 /** The legend's four entries side by side. */
 const LEGEND_W = 760
+/** The phone layout's width: a 390 px screen less Starlight's margins. */
+const NARROW_W = 358
+/** Bold 13 px labels run about 10 % wider than CHAR_W assumes. */
+const BOLD_RATIO = 0.9
 
 type Role = NetworkInterface['role']
 const ROLE_TEXT: Record<Role, string> = { management: 'management', data: 'data', unused: 'unused', unknown: 'role unknown' }
@@ -149,11 +153,13 @@ function network(link: NodeLink, y: number, ports: Map<string, Port>, boxBottom:
     + wrap(label, width - 2 * PAD).map((line, k) => text(PAD, y + 20 + k * LINE_H, 'topo-link-label', line)).join('') + '</g>'
 }
 
+const LEGEND: [string, string][] = [
+  ['topo-port topo-role-management', 'management port'], ['topo-port topo-role-data', 'data port'],
+  ['topo-port topo-role-unknown', 'unused or role unknown'], ['topo-port topo-role-data topo-bottleneck', 'limits its network'],
+]
+
 function legend(y: number): string {
-  const items: [string, string][] = [
-    ['topo-port topo-role-management', 'management port'], ['topo-port topo-role-data', 'data port'],
-    ['topo-port topo-role-unknown', 'unused or role unknown'], ['topo-port topo-role-data topo-bottleneck', 'limits its network'],
-  ]
+  const items = LEGEND
   let x = PAD
   return `<g class="topo-legend">${items.map(([cls, label]) => {
     const at = x
@@ -184,8 +190,65 @@ export function topologySvg(catalog: Catalog): string {
   const nets = links.map((l, i) => network(l, boxBottom + 36 + i * (NET_H + LINE_H), ports, boxBottom, width))
   const legendY = boxBottom + 36 + links.length * (NET_H + LINE_H) + 8
   const height = legendY + 16
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="topo-title" aria-describedby="topo-desc" class="topology">`
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="topo-title" aria-describedby="topo-desc" class="topology topology-wide">`
     + `<title id="topo-title">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>`
     + `<desc id="topo-desc">${escapeXml(topologyDescription(catalog))}</desc>`
     + boxes.map((b) => nodeBox(b, boxH, bottlenecks)).join('') + nets.join('') + legend(legendY) + '</svg>'
+}
+
+
+/**
+ * The same facts for a phone, drawn to fit 358 px: nodes stacked, each port a row (its role
+ * colour, model, rate, role and the networks it is on), then one line per network and the
+ * legend. The page shows this one on narrow screens instead of the wide drawing.
+ */
+export function narrowTopologySvg(catalog: Catalog): string {
+  const links = resolveLinks(catalog)
+  const bottlenecks = new Set(links.filter((l) => l.ends.some((e) => e.nicModel.speedMbps !== l.effectiveMbps)).map((l) => l.bottleneck.interface))
+  // The page already pads the figure: the drawing starts at x = 0.
+  const inner = NARROW_W
+  const X = 0
+  const parts: string[] = []
+  let y = PAD
+  for (const l of layout(catalog)) {
+    const rows: string[] = []
+    let h = HEAD_H + 6
+    for (const [r, lines] of nodeRows(l.node, catalog).map((row) => [row, row.kind === 'section' ? [row.text] : wrap(row.text, inner - 36)] as const)) {
+      const cls = r.kind === 'section' ? 'topo-section' : 'topo-item'
+      lines.forEach((line, k) => rows.push(text(X + (r.kind === 'section' ? 12 : 20) + (k > 0 ? 12 : 0), y + h + k * LINE_H, cls, line)))
+      h += lines.length * LINE_H
+    }
+    rows.push(text(X + 12, y + h, 'topo-section', 'Ports'))
+    h += LINE_H
+    for (const p of l.ports) {
+      const nets = links.filter((k) => k.ends.some((e) => e.interface === p.nic.id)).map((k) => k.link.label)
+      const cls = `topo-port topo-role-${p.nic.role}${bottlenecks.has(p.nic.id) ? ' topo-bottleneck' : ''}`
+      rows.push(`<rect x="${X + 14}" y="${y + h - 11}" width="18" height="${PORT_H}" rx="2" class="${cls}"/>`)
+      const lines = [...wrap(p.label.join(' · '), inner - 56), ...(nets.length ? wrap(`on ${nets.join(', ')}`, inner - 56) : [])]
+      lines.forEach((line, k) => rows.push(text(X + 40, y + h + k * LINE_H, 'topo-item', line)))
+      h += lines.length * LINE_H + 6
+    }
+    parts.push(`<g class="topo-box"><rect x="${X}" y="${y}" width="${inner}" height="${h}" rx="8" class="topo-node"/>`
+      + `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">`
+      + text(X + 12, y + 26, 'topo-title', l.node.name) + `</a>${rows.join('')}</g>`)
+    y += h + 16
+  }
+  parts.push(text(X, y + 10, 'topo-section', 'Networks'))
+  y += 10 + LINE_H
+  for (const link of links) {
+    const ports = new Map(layout(catalog).flatMap((b) => b.ports.map((p): [string, Port] => [p.nic.id, p])))
+    for (const line of wrap(`${link.link.label} · ${linkSpeedLabel(link)} · ${networkRole(link, ports)}`, inner * BOLD_RATIO)) {
+      parts.push(text(X, y + 4, 'topo-link-label', line))
+      y += LINE_H
+    }
+    y += 6
+  }
+  for (const [cls, label] of LEGEND) {
+    parts.push(`<rect x="${X}" y="${y - 3}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(X + 26, y + 8, 'topo-port-label', label)}`)
+    y += LINE_H + 2
+  }
+  const height = y + 8
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${NARROW_W} ${height}" width="${NARROW_W}" height="${height}" role="group" aria-labelledby="topo-title-narrow" aria-describedby="topo-desc-narrow" class="topology topology-narrow">`
+    + `<title id="topo-title-narrow">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>`
+    + `<desc id="topo-desc-narrow">${escapeXml(topologyDescription(catalog))}</desc>${parts.join('')}</svg>`
 }

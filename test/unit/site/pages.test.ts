@@ -20,7 +20,7 @@ import { groupVerdict } from '../../../site/src/lib/passthrough-view.ts'
 import { correctedFacts } from '../../../site/src/lib/provenance.ts'
 import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
 import { loadRows, sampleFiles, transferRows } from '../../../site/src/lib/storage-view.ts'
-import { topologySvg, wrap } from '../../../site/src/lib/topology.ts'
+import { narrowTopologySvg, topologySvg, wrap } from '../../../site/src/lib/topology.ts'
 
 const catalog = loadCatalog('data')
 
@@ -102,6 +102,14 @@ describe('site page data', () => {
     expect(svg.match(/class="topo-port topo-role-/g)).toHaveLength(three.nodes.flatMap((n) => n.networkInterfaces).length)
     expect(svg).toMatch(/>RTL8125 wired<\/text><text[^>]*>2\.5 Gb\/s<\/text><text[^>]*>data</)
     expect(svg).toMatch(/^<svg [^>]*role="group" aria-labelledby="topo-title" aria-describedby="topo-desc"/)
+  })
+
+  it('draws a phone layout of the same facts: nodes stacked, every port, every network', () => {
+    const svg = narrowTopologySvg(three)
+    expect(svg).toMatch(/^<svg [^>]*viewBox="0 0 358 /)
+    expect(svg.match(/class="topo-port topo-role-/g)).toHaveLength(three.nodes.flatMap((n) => n.networkInterfaces).length)
+    for (const n of three.nodes) expect(svg).toContain(`href="/nodes/${n.id}/"`)
+    expect(svg).toContain('Fast lane · 2.5 Gb/s · data')
   })
 
   it('wraps long text instead of cutting it, keeping a number with its unit', () => {
