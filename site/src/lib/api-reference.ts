@@ -96,7 +96,7 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete']
 const refName = (ref: string) => ref.replace('#/components/schemas/', '')
 
 /** A schema's type, naming components (linked on the page), arrays, unions and nullables. */
-export function typeParts(schema: SchemaRef | undefined): TypeParts {
+function typeParts(schema: SchemaRef | undefined): TypeParts {
   if (!schema) return [{ text: 'any', ref: null }]
   if (schema.$ref) return [{ text: refName(schema.$ref), ref: refName(schema.$ref) }]
   const union = schema.anyOf ?? schema.oneOf

@@ -14,7 +14,7 @@ import { fitCellText, fitRowAnchor, type FitCellText } from './fit-cell.ts'
 import { formatGiB } from './format.ts'
 
 /** The contexts the page offers: Ollama's old default, the API's, and the common long ones. */
-export const MATRIX_CONTEXTS = [4096, 8192, 16384, 32768, 131072]
+const MATRIX_CONTEXTS = [4096, 8192, 16384, 32768, 131072]
 
 /** The presets people download most: 4-bit (Ollama's default), 8-bit, and unquantized. */
 export const MATRIX_PRESETS: QuantPreset[] = ['Q4_K_M', 'Q8_0', 'F16']
