@@ -197,6 +197,23 @@ describe('facts rendered from data/', () => {
     expect(text).toContain(`${formatNumber(meraxes.tokensPerSecond!, 1)} tokens/s`)
   })
 
+  it('filters the model-fit matrix, recomputed at another context, with the state in the URL', async () => {
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 32768 }), catalog)
+    const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
+    await page.goto(`${base}/ai-placement/?family=llama&context=32768&target=${encodeURIComponent(meraxes.target.label)}`)
+    await page.locator('#fit-filters').waitFor({ state: 'visible' })
+    const rows = page.locator('table.fit-matrix tbody tr')
+    const llamaRows = catalog.llmModels.filter((m) => m.family === 'llama').length * 3
+    await expect.poll(() => rows.count()).toBe(llamaRows)
+    expect(await page.locator('table.fit-matrix thead th').allTextContents()).toEqual(['Model', 'Preset', 'File size', meraxes.target.label])
+    const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
+    expect(await cell.textContent()).toContain(meraxes.verdict)
+    await page.locator('#fit-filters input[name="fits"]').check()
+    await expect.poll(() => new URL(page.url()).searchParams.get('fits')).toBe('1')
+    expect(new URL(page.url()).searchParams.get('context')).toBe('32768')
+    expect(await page.locator('#fit-status').textContent()).toMatch(/^\d+ of \d+ model × preset rows shown\.$/)
+  })
+
   it('gives every problem type an anchor on the errors page', async () => {
     await page.goto(`${base}/docs/errors/`)
     for (const key of Object.keys(PROBLEM_TYPES)) expect(await page.locator(`[id="${key}"]`).count()).toBe(1)
