@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { loadCatalog } from '../../api/scripts/load-catalog.ts'
+import { RULE_TABLE } from '../../api/src/domain/passthrough/rules.ts'
 import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
 import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
@@ -105,7 +106,10 @@ afterAll(async () => {
 
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
-    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/widgets/', '/embed-in-your-wiki/']
+    const expected = [
+      '/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/widgets/',
+      '/embed-in-your-wiki/', '/rules/', '/gpus/',
+    ]
     for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
   })
@@ -187,7 +191,7 @@ describe('facts rendered from data/', () => {
   })
 
   it('shows the VRAM planner answer in the model-fit matrix', async () => {
-    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M' }), catalog)
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192 }), catalog)
     const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
     await page.goto(`${base}/ai-placement/`)
     const header = (await page.locator('table.fit-matrix thead th').allTextContents()).map((t) => t.trim())
@@ -212,6 +216,14 @@ describe('facts rendered from data/', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('fits')).toBe('1')
     expect(new URL(page.url()).searchParams.get('context')).toBe('32768')
     expect(await page.locator('#fit-status').textContent()).toMatch(/^\d+ of \d+ model × preset rows shown\.$/)
+  })
+
+  it('gives every passthrough rule an anchor by id and by name on the rules page', async () => {
+    await page.goto(`${base}/rules/`)
+    for (const rule of RULE_TABLE) {
+      expect(await page.locator(`[id="${rule.id.toLowerCase()}"]`).count()).toBe(1)
+      expect(await page.locator(`[id="${rule.name}"]`).textContent()).toBe(`${rule.id} · ${rule.name}`)
+    }
   })
 
   it('gives every problem type an anchor on the errors page', async () => {
@@ -244,6 +256,26 @@ describe('facts rendered from data/', () => {
     await page.locator('#operations-catalog-getNode .execute').click()
     await expect(page.locator('#operations-catalog-getNode .live-responses-table').getByText('10de:2203').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
     await page.screenshot({ path: shotName('/api-docs/'), fullPage: false })
+    expect(errors, errors.join('\n')).toEqual([])
+  })
+
+  it('keeps /api/docs working after a reload, when the page comes back as a 304', async () => {
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    await page.goto(`${base}/api/docs`)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    const revalidated = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/docs')
+    await page.reload()
+    // A reload revalidates with If-None-Match and the server answers 304; Chromium then takes
+    // the 304's headers, so it must carry the page's CSP, not the API's (else Swagger UI's
+    // script and styles are blocked and the page stays blank).
+    const request = await revalidated
+    const tag = await request.headerValue('if-none-match')
+    expect(tag).toBeTruthy()
+    const answer = await fetch(`${base}/api/docs`, { headers: { 'If-None-Match': tag! } })
+    expect(answer.status).toBe(304)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
     expect(errors, errors.join('\n')).toEqual([])
   })
 

@@ -71,6 +71,11 @@ async function expectPassthrough(widget: Locator, answer: GroupCheck): Promise<v
   expect(await widget.locator('[data-field="members"] tbody tr').count()).toBe(answer.members.length)
   const config = proxmoxText(answer.proxmox)
   if (config) expect(await widget.locator('pre[data-field="config"]').textContent()).toBe(config)
+  // Every open check names its rule and links its page (docsUrl).
+  const open = answer.checks.filter((c) => c.status !== 'pass')
+  const links = widget.locator('[data-check] a')
+  expect(await links.count()).toBe(open.length)
+  if (open.length > 0) expect((await links.first().getAttribute('href'))?.endsWith(open[0]!.docsUrl)).toBe(true)
 }
 
 /** What the storage widget sends for purpose + size (GB) + reader. */
@@ -394,7 +399,7 @@ describe('bad preset values', () => {
     await expect.poll(() => widget.getAttribute('data-state')).toBe('error')
     const res = await fetch(`${base}/api/v1/plan/vram-fit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }) })
     const problem = (await res.json()) as { detail: string }
-    expect(res.status).toBe(404)
+    expect(res.status).toBe(422)
     expect(await widget.locator('[role="alert"] p').textContent()).toBe(problem.detail)
     await page.close()
   })

@@ -27,6 +27,7 @@ export const WIDGETS = {
       { attribute: 'node', query: 'node', meaning: 'Node id, any case (its GPUs); absent = every GPU and GPU combination of the lab' },
       { attribute: 'model', query: 'model', meaning: 'Registry id (llama-3.1-8b) or Ollama tag' },
       { attribute: 'quantization', query: 'quantization', meaning: 'llama-quantize preset, e.g. Q4_K_M; absent = the model default' },
+      { attribute: 'runtime', query: 'runtime', meaning: 'ollama (default), llama-server or llama.cpp: whose defaults and limits apply' },
       { attribute: 'context-length', query: 'contextLength', meaning: 'Tokens of context, 1 to 16777216 (default 8192)' },
     ],
     example: { node: 'meraxes', model: 'llama-3.1-8b', quantization: 'Q4_K_M' },

@@ -1,8 +1,8 @@
 /**
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
- * with (f16 KV cache, flash attention, one sequence), at each context of MATRIX_CONTEXTS:
- * 19 models × 3-4 presets × 5 contexts is ~300 planner calls, about a second per build.
+ * with (the runtime's profile, f16 KV cache, flash attention, one sequence), at each context of
+ * MATRIX_CONTEXTS: 19 models × 3-4 presets × 5 contexts is ~300 planner calls, about a second per build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
@@ -18,6 +18,7 @@ const MATRIX_CONTEXTS = [4096, 8192, 16384, 32768, 131072]
 
 /** The presets people download most: 4-bit (Ollama's default), 8-bit, and unquantized. */
 export const MATRIX_PRESETS: QuantPreset[] = ['Q4_K_M', 'Q8_0', 'F16']
+const MATRIX_CONTEXT = 8192
 
 export interface FitCell {
   verdict: VramFitResult['verdict'] | 'not-applicable'
@@ -42,6 +43,8 @@ export interface FitRow {
 
 export interface FitMatrix {
   targets: string[]
+  /** The runtime profile the matrix is planned for (its name). */
+  runtime: string
   contextLength: number
   rows: FitRow[]
   assumptions: Assumption[]
@@ -60,20 +63,23 @@ function cellOf(result: VramFitResult | undefined): FitCell {
   }
 }
 
-/** The matrix at one context (default: the API's default, 8192 tokens). */
+/** The matrix at one context (default 8192 tokens, pinned: a runtime's own default may differ). */
 export function modelFitMatrix(
   catalog: Catalog,
   presets: (m: LlmModel) => QuantPreset[] = presetsFor,
-  contextLength?: number,
+  contextLength = MATRIX_CONTEXT,
 ): FitMatrix {
   const targets = labGpus(catalog).length === 0 ? [] : resolveTargets(catalog, 'all').map(targetLabel)
-  const request = VramFitRequestSchema.parse({ model: 'placeholder', contextLength })
+  // One context for every cell, so the columns compare; the runtime profile supplies the rest.
+  const request = VramFitRequestSchema.parse({ model: 'placeholder', runtime: 'ollama', contextLength })
   let assumptions: Assumption[] = []
+  let runtime = request.runtime as string
   const rows = catalog.llmModels.flatMap((model) =>
     presets(model).map((quantization): FitRow => {
       try {
         const answer = planVramFit({ ...request, model: model.id, quantization }, catalog)
         assumptions = answer.assumptions
+        runtime = answer.runtime.name
         const byLabel = new Map(answer.results.map((r) => [r.target.label, r]))
         return { model, quantization, weightsBytes: answer.model.weightsBytes, cells: targets.map((t) => cellOf(byLabel.get(t))) }
       } catch (err) {
@@ -83,7 +89,7 @@ export function modelFitMatrix(
       }
     })
   )
-  return { targets, contextLength: request.contextLength, rows, assumptions }
+  return { targets, runtime, contextLength, rows, assumptions }
 }
 
 /** What the page's filter island loads (fit-matrix.json): the cells as text, per context. */

@@ -24,8 +24,10 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
       label: 'Planning',
       items: [
         { label: 'AI placement', link: '/ai-placement/' },
+        { label: 'GPU library', link: '/gpus/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },
+        { label: 'Passthrough rules', link: '/rules/' },
       ],
     },
     { label: 'Findings', link: '/findings/' },

@@ -37,6 +37,15 @@ export function isApiUrl(value: string): boolean {
   }
 }
 
+/** A list answer of the API (docs/API.md, "Lists"); the widgets ask for one page of the maximum size. */
+export interface ListPage<T> {
+  items: T[]
+  count: number
+}
+
+/** The query of a widget's list calls: a lab's nodes, groups or models fit one page of 1000. */
+export const WHOLE_LIST = '?limit=1000'
+
 /** GET answers of this page, by URL: widgets on one page share them (each fetched once). */
 const gets = new Map<string, Promise<unknown>>()
 

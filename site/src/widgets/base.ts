@@ -3,7 +3,7 @@
  * element's attributes (checked like API input before anything is sent), a problem box that
  * shows the API's problem+json detail, and a results region announced to screen readers.
  */
-import { ApiProblem, apiBase, callApi, isApiUrl } from './api.ts'
+import { ApiProblem, WHOLE_LIST, apiBase, callApi, isApiUrl, type ListPage } from './api.ts'
 import { h, replace } from './dom.ts'
 import { normalizedValue, queryParamOf, THEMES } from './params.ts'
 import { STYLES } from './styles.ts'
@@ -90,8 +90,8 @@ export abstract class PlannerElement extends HTMLElement {
   }
 
   /** A list endpoint's items: the one place that knows how the API wraps a list. */
-  protected list<T>(path: string): Promise<T[]> {
-    return this.call<T[]>(path)
+  protected async list<T>(path: string): Promise<T[]> {
+    return (await this.call<ListPage<T>>(path + WHOLE_LIST)).items
   }
 
   /** An attribute as the API would read it (node ids in any case). */
