@@ -13,7 +13,7 @@ import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
 import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
 import openapi from '../../openapi/openapi.json' with { type: 'json' }
-import { formatNumber } from '../../site/src/lib/format.ts'
+import { formatNumber, formatTokens } from '../../site/src/lib/format.ts'
 // Type-only: brings the island into `tsc -p .` (the root tsconfig does not include site/).
 import type {} from '../../site/src/islands/model-fit.ts'
 import { launchChromium, type LaunchedBrowser } from './browser.ts'
@@ -216,6 +216,22 @@ describe('facts rendered from data/', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('fits')).toBe('1')
     expect(new URL(page.url()).searchParams.get('context')).toBe('32768')
     expect(await page.locator('#fit-status').textContent()).toMatch(/^\d+ of \d+ model × preset rows shown\.$/)
+  })
+
+  it('redraws the model-fit matrix for another runtime, whose own defaults change the numbers', async () => {
+    const plan = (runtime: 'ollama' | 'llama-server') => planVramFit(VramFitRequestSchema.parse({
+      model: 'llama-3.1-8b', quantization: 'Q4_K_M', runtime, contextLength: 8192,
+    }), catalog).results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
+    const server = plan('llama-server')
+    // The test is only worth something where the runtimes disagree (llama-server: 4 unified slots).
+    expect(server.maxContextLength).not.toBe(plan('ollama').maxContextLength)
+    await page.goto(`${base}/ai-placement/?runtime=llama-server&target=${encodeURIComponent(server.target.label)}`)
+    await page.locator('#fit-filters').waitFor({ state: 'visible' })
+    await expect.poll(() => page.locator('#fit-filters select[name="runtime"]').inputValue()).toBe('llama-server')
+    const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
+    await expect.poll(() => cell.textContent()).toContain(`up to ${formatTokens(server.maxContextLength)}`)
+    await page.locator('#fit-filters select[name="runtime"]').selectOption('ollama')
+    await expect.poll(() => new URL(page.url()).searchParams.get('runtime')).toBeNull()
   })
 
   it('gives every passthrough rule an anchor by id and by name on the rules page', async () => {

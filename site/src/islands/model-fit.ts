@@ -1,15 +1,15 @@
 /**
- * The model-fit matrix's filters (AI placement page): target, quantization, family, context
- * and "fits only", kept in the URL (?target=…&quantization=…&family=…&context=…&fits=1) so a
- * filtered view can be linked. The page is complete without it: the built table shows the
- * default context. Loads /fit-matrix.json (the same cells, per context) and redraws the table
+ * The model-fit matrix's filters (AI placement page): target, quantization, family, runtime,
+ * context and "fits only", kept in the URL (?target=…&quantization=…&family=…&runtime=…&context=…
+ * &fits=1) so a filtered view can be linked. The page is complete without it: the built table shows
+ * the default runtime and context. Loads /fit-matrix.json (the same cells, per runtime and context) and redraws the table
  * with DOM calls only. Budget: test/unit/budgets.test.ts.
  */
 import type { FitCellText } from '../lib/fit-cell.ts'
 import type { FitMatrixData } from '../lib/model-fit.ts'
 import { append, h, replace } from '../widgets/dom.ts'
 
-const FIELDS = ['target', 'quantization', 'family', 'context', 'fits'] as const
+const FIELDS = ['target', 'quantization', 'family', 'runtime', 'context', 'fits'] as const
 type Filters = Record<(typeof FIELDS)[number], string>
 
 const form = document.querySelector<HTMLFormElement>('#fit-filters')
@@ -48,7 +48,7 @@ function cell(c: FitCellText, label: string): HTMLElement {
 
 function render(t: HTMLTableElement, data: FitMatrixData, filters: Filters): number {
   const shown = data.targets.map((_, i) => i).filter((i) => filters.target === '' || data.targets[i] === filters.target)
-  const cells = data.cells[filters.context] ?? []
+  const cells = data.cells[filters.runtime]?.[filters.context] ?? []
   const head = ['Model', 'Preset', 'File size', ...shown.map((i) => data.targets[i]!)]
   if (t.tHead) replace(t.tHead, h('tr', {}, ...head.map((name) => h('th', { scope: 'col' }, name))))
   const rows = data.rows.flatMap((r, ri) => {

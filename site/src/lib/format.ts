@@ -68,6 +68,11 @@ export function formatMBps(mbps: number | null): string {
   return `${formatNumber(mbps, Number.isInteger(mbps) ? 0 : 1)} MB/s`
 }
 
+/** Memory bandwidth as spec sheets rate it (decimal): 1008 → "1,008 GB/s", 51.2 → "51.2 GB/s". */
+export function formatGBps(gbps: number): string {
+  return `${formatNumber(gbps, Number.isInteger(gbps) ? 0 : 1)} GB/s`
+}
+
 /** A count with its noun: (1, 'drive') → "1 drive", (3, 'drive') → "3 drives", (2, 'copy', 'copies'). */
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
   return `${formatNumber(count)} ${count === 1 ? singular : plural}`

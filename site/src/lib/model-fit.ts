@@ -1,14 +1,16 @@
 /**
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
- * with (the runtime's profile, f16 KV cache, flash attention, one sequence), at each context of
- * MATRIX_CONTEXTS: 19 models × 3-4 presets × 5 contexts is ~300 planner calls, about a second per build.
+ * with (each runtime's profile, f16 KV cache, flash attention), for each runtime and each context of
+ * MATRIX_CONTEXTS: 19 models × 3-4 presets × 5 contexts × 3 runtimes is ~1000 planner calls, a few
+ * seconds per build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
 import { planVramFit } from '../../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema, type Assumption, type VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
+import { RUNTIMES, type Runtime } from '../../../api/src/domain/vram/runtimes.ts'
 import { labGpus, resolveTargets, targetLabel } from '../../../api/src/domain/vram/targets.ts'
 import { fitCellText, fitRowAnchor, type FitCellText } from './fit-cell.ts'
 import { formatGiB } from './format.ts'
@@ -63,23 +65,24 @@ function cellOf(result: VramFitResult | undefined): FitCell {
   }
 }
 
-/** The matrix at one context (default 8192 tokens, pinned: a runtime's own default may differ). */
+/** The matrix for one runtime at one context (default 8192 tokens, pinned: a runtime's own default differs). */
 export function modelFitMatrix(
   catalog: Catalog,
   presets: (m: LlmModel) => QuantPreset[] = presetsFor,
   contextLength = MATRIX_CONTEXT,
+  runtime: Runtime = 'ollama',
 ): FitMatrix {
   const targets = labGpus(catalog).length === 0 ? [] : resolveTargets(catalog, 'all').map(targetLabel)
   // One context for every cell, so the columns compare; the runtime profile supplies the rest.
-  const request = VramFitRequestSchema.parse({ model: 'placeholder', runtime: 'ollama', contextLength })
+  const request = VramFitRequestSchema.parse({ model: 'placeholder', runtime, contextLength })
   let assumptions: Assumption[] = []
-  let runtime = request.runtime as string
+  let runtimeName: string = runtime
   const rows = catalog.llmModels.flatMap((model) =>
     presets(model).map((quantization): FitRow => {
       try {
         const answer = planVramFit({ ...request, model: model.id, quantization }, catalog)
         assumptions = answer.assumptions
-        runtime = answer.runtime.name
+        runtimeName = answer.runtime.name
         const byLabel = new Map(answer.results.map((r) => [r.target.label, r]))
         return { model, quantization, weightsBytes: answer.model.weightsBytes, cells: targets.map((t) => cellOf(byLabel.get(t))) }
       } catch (err) {
@@ -89,16 +92,17 @@ export function modelFitMatrix(
       }
     })
   )
-  return { targets, runtime, contextLength, rows, assumptions }
+  return { targets, runtime: runtimeName, contextLength, rows, assumptions }
 }
 
-/** What the page's filter island loads (fit-matrix.json): the cells as text, per context. */
+/** What the page's filter island loads (fit-matrix.json): the cells as text, per runtime and context. */
 export interface FitMatrixData {
   targets: string[]
+  runtimes: readonly Runtime[]
   contexts: number[]
   rows: { id: string; anchor: string; name: string; family: string; quantization: string; weights: string }[]
-  /** cells[context][row][target] */
-  cells: Record<string, FitCellText[][]>
+  /** cells[runtime][context][row][target] */
+  cells: Record<string, Record<string, FitCellText[][]>>
 }
 
 /** The page and fit-matrix.json are built in one process: compute once, serve both the same. */
@@ -107,16 +111,18 @@ const built = new WeakMap<Catalog, FitMatrixData>()
 export function fitMatrixData(catalog: Catalog): FitMatrixData {
   const cached = built.get(catalog)
   if (cached) return cached
-  const matrices = MATRIX_CONTEXTS.map((ctx) => modelFitMatrix(catalog, presetsFor, ctx))
-  const first = matrices[0]!
+  const byRuntime = RUNTIMES.map((rt) => MATRIX_CONTEXTS.map((ctx) => modelFitMatrix(catalog, presetsFor, ctx, rt)))
+  const first = byRuntime[0]![0]!
   const data: FitMatrixData = {
     targets: first.targets,
+    runtimes: RUNTIMES,
     contexts: MATRIX_CONTEXTS,
     rows: first.rows.map((r) => ({
       id: r.model.id, anchor: fitRowAnchor(r), name: r.model.name, family: r.model.family, quantization: r.quantization,
       weights: r.weightsBytes === null ? '—' : formatGiB(r.weightsBytes),
     })),
-    cells: Object.fromEntries(matrices.map((m) => [String(m.contextLength), m.rows.map((r) => r.cells.map(fitCellText))])),
+    cells: Object.fromEntries(RUNTIMES.map((rt, i) => [rt, Object.fromEntries(byRuntime[i]!.map((m) =>
+      [String(m.contextLength), m.rows.map((r) => r.cells.map(fitCellText))]))])),
   }
   built.set(catalog, data)
   return data
