@@ -5,9 +5,12 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { linkBetween } from '../catalog/network.ts'
 import type { KvCacheType } from './ggml-types.ts'
-import { computeBufferBytes, outputBufferBytes } from './compute-buffer.ts'
+import { computePhases, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
-import { bestPlacement, expertOffloadPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement, type PlacementGpu } from './placement.ts'
+import {
+  bestPlacement, expertOffloadPlacement, ffnMatrices, GPU_OVERHEAD_BYTES, place, splitLayers,
+  type FitModel, type Placement, type PlacementGpu,
+} from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
 import { targetLabel, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
@@ -24,17 +27,58 @@ export interface InferenceSettings {
   ubatch: number
 }
 
-export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+/** What the runtime can do with a GPU set; the runtime profiles switch these per runtime. */
+export interface SplitOptions {
+  /**
+   * Split one model across nodes (llama.cpp rpc-server, tools/rpc). Ollama cannot (ollama#4643):
+   * with false, a GPU set spanning nodes is planned on the GPUs of one node only.
+   */
+  crossNodeSplit: boolean
 }
 
-const placementGpus = (set: LabGpu[]) =>
+const DEFAULT_SPLIT_OPTIONS: SplitOptions = { crossNodeSplit: true }
+
+export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
+  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), phases: computePhases(a, s), ...ffnMatrices(w, a.layers) }
+}
+
+type SpeedGpu = PlacementGpu & { bandwidthGBps: number; node: string }
+
+const placementGpus = (set: LabGpu[]): SpeedGpu[] =>
   set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
 
+/**
+ * The GPU orders a set can be split in: every subset (a GPU that would hold nothing is left out,
+ * so adding a GPU never loses a layer), in the set's order and reversed (which GPU ends with the
+ * output head). Sets of more than 4 GPUs are only tried whole. Subsets spanning nodes are
+ * dropped when the runtime cannot split across nodes.
+ */
+function candidateOrders(gpus: SpeedGpu[], opts: SplitOptions): number[][] {
+  const n = gpus.length
+  const subsets: number[][] = []
+  if (n > 4) subsets.push(gpus.map((_, i) => i))
+  else for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
+  const allowed = subsets.filter((idx) => opts.crossNodeSplit || new Set(idx.map((i) => gpus[i]!.node)).size === 1)
+  return allowed.flatMap((idx) => (idx.length > 1 ? [idx, [...idx].reverse()] : [idx]))
+}
+
+/** A placement over a subset, with device and share indices mapped back to the whole set. */
+function remap(p: Placement, order: number[]): Placement {
+  return {
+    ...p,
+    devices: p.devices.map((d) => (d === -1 ? -1 : order[d]!)),
+    perGpu: p.perGpu.map((g) => ({ ...g, gpuIndex: order[g.gpuIndex]! })),
+  }
+}
+
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
-export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
+export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS): number | null {
   const gpus = placementGpus(set)
-  const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
+  const orders = candidateOrders(gpus, opts)
+  const fits = (ctx: number) => {
+    const fm = fitModel(a, w, { ...s, contextLength: ctx })
+    return orders.some((o) => splitLayers(fm, o.map((i) => gpus[i]!), a.layers + 1) !== null)
+  }
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
   if (hi === 0 || !fits(KV_PAD_CELLS)) return null
@@ -72,7 +116,7 @@ function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout
   if (!local) {
     return { loadSeconds: null, loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown` }
   }
-  const remote = p.perGpu.filter((_, i) => set[i]!.node.id !== main.node.id).reduce((s, g) => s + g.weightsBytes, 0)
+  const remote = p.perGpu.filter((g) => set[g.gpuIndex]!.node.id !== main.node.id).reduce((s, g) => s + g.weightsBytes, 0)
   const remoteSeconds = remote > 0 && linkMbps !== null ? remote / ((linkMbps * 1e6) / 8) : 0
   return { loadSeconds: round(local.seconds + remoteSeconds, 1), loadSecondsReason: null }
 }
@@ -82,6 +126,23 @@ function crossNodeLink(catalog: Catalog, set: LabGpu[]): { crossNode: boolean; l
   if (nodes.length < 2) return { crossNode: false, linkMbps: null }
   const rates = nodes.slice(1).map((n) => linkBetween(catalog, nodes[0]!, n)?.effectiveMbps ?? null)
   return { crossNode: true, linkMbps: rates.some((r) => r === null) ? null : Math.min(...(rates as number[])) }
+}
+
+function splitNotes(p: Placement, set: LabGpu[], a: Architecture, crossNodeSplit: boolean): string[] {
+  const notes: string[] = []
+  const used = new Set(p.perGpu.map((g) => g.gpuIndex))
+  const left = set.filter((_, i) => !used.has(i))
+  if (left.length > 0 && p.perGpu.length > 0) {
+    const names = left.map((g) => `${g.node.id.toUpperCase()} ${g.model.name}`).join(', ')
+    const why = crossNodeSplit ? 'holds no layer in the best split' : 'is on another node and this runtime cannot split across nodes'
+    notes.push(`${names} ${why}: left out, so it pays no CUDA context or compute buffer.`)
+  }
+  if (p.perGpu.length > 1) {
+    const counts = p.perGpu.map((g) => g.endLayer - g.firstLayer + (g.holdsOutput ? 1 : 0))
+    const order = p.perGpu.map((g) => `${set[g.gpuIndex]!.node.id.toUpperCase()} ${set[g.gpuIndex]!.model.name}`).join(', ')
+    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${counts.reduce((x, y) => x + y, 0)} of ${a.layers + 1} layers, the output head on the last).`)
+  }
+  return notes
 }
 
 function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: number | null): string[] {
@@ -105,7 +166,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
 
 const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
-function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
+function noFullFitNote(w: WeightLayout, gpus: PlacementGpu[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
   const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
@@ -129,19 +190,51 @@ function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): 
   return layersSpeed !== null && (expertsSpeed === null || layersSpeed > expertsSpeed) ? layers : experts
 }
 
-export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
+const rank = (fm: FitModel, p: Placement) => (p.gpuLayers === fm.layers + 1 && p.cpuMoeLayers === 0 ? 2 : p.gpuLayers > 0 ? 1 : 0)
+
+/**
+ * Best over every candidate order: fits before partial, then faster, then more of the model on
+ * the GPUs, then fewer GPUs. A superset's candidates include its subsets', so adding a GPU never
+ * makes the answer worse.
+ */
+function bestOverOrders(fm: FitModel, gpus: SpeedGpu[], opts: SplitOptions, speedAt: SpeedAt): Placement {
+  let best: { p: Placement; speed: number | null; size: number } | null = null
+  for (const order of candidateOrders(gpus, opts)) {
+    const p = remap(choosePlacement(fm, order.map((i) => gpus[i]!), (q, pos) => speedAt(remap(q, order), pos)), order)
+    const speed = p.gpuLayers > 0 ? speedAt(p, 0).tokensPerSecond : null
+    if (!best || better({ p, speed, size: order.length }, best, fm)) best = { p, speed, size: order.length }
+  }
+  return best?.p ?? place(fm, gpus, 0)
+}
+
+function better(x: { p: Placement; speed: number | null; size: number }, y: typeof x, fm: FitModel): boolean {
+  const r = rank(fm, x.p) - rank(fm, y.p)
+  if (r !== 0) return r > 0
+  if (x.speed !== null && y.speed !== null && x.speed !== y.speed) return x.speed > y.speed
+  const layers = x.p.gpuLayers - x.p.cpuMoeLayers - (y.p.gpuLayers - y.p.cpuMoeLayers)
+  if (layers !== 0) return layers > 0
+  return x.size < y.size
+}
+
+export function fitInference(
+  catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
+): VramFitResult {
   const fm = fitModel(a, w, s)
   const gpus = placementGpus(set)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
-  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
-  const p = choosePlacement(fm, gpus, speedOf)
+  const spansNodes = (q: Placement) => new Set(q.perGpu.map((g) => set[g.gpuIndex]!.node.id)).size > 1
+  const speedOf: SpeedAt = (placement, position) => spansNodes(placement) && linkMbps === null
+    ? { tokensPerSecond: null, reason: 'no network link joins these nodes' }
+    : decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+  const p = bestOverOrders(fm, gpus, opts, speedOf)
+  const splitsNodes = spansNodes(p)
   const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
   const empty = speedOf(p, 0)
   const full = speedOf(p, s.contextLength)
-  const missingLink = crossNode && linkMbps === null
-  const maxContext = maxFullContext(a, w, s, set)
-  const notes = notesFor(p, a, crossNode, linkMbps)
+  const missingLink = splitsNodes && linkMbps === null
+  const maxContext = maxFullContext(a, w, s, set, opts)
+  const notes = [...splitNotes(p, set, a, opts.crossNodeSplit), ...notesFor(p, a, splitsNodes, linkMbps)]
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
     target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
@@ -151,8 +244,8 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
     totalLayers: a.layers + 1,
     breakdown: breakdownOf(p, a, s.parallel),
     trainingBreakdown: null,
-    perGpu: p.perGpu.map((g, i) => ({
-      node: set[i]!.node.id, gpu: set[i]!.model.slug,
+    perGpu: p.perGpu.map((g) => ({
+      node: set[g.gpuIndex]!.node.id, gpu: set[g.gpuIndex]!.model.slug,
       layers: g.endLayer > g.firstLayer ? { first: g.firstLayer, last: g.endLayer - 1 } : null,
       holdsOutput: g.holdsOutput, weightsBytes: g.weightsBytes, kvCacheBytes: g.kvCacheBytes, computeBufferBytes: g.computeBufferBytes,
       overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,

@@ -1,18 +1,26 @@
 /**
- * Where the layers go, mimicking llama.cpp `src/llama-model.cpp` load_tensors (vram.md §1.3):
- * with -ngl N the LAST N repeating layers are offloaded (i_gpu_start = L − N), the output layer
- * only when N = L + 1, and over several GPUs each gets a contiguous range proportional to its
- * free memory (`splits` + upper_bound, the default --split-mode layer). MoE expert offload
- * (`--n-cpu-moe K`) additionally keeps ffn_{gate,up,down}_exps of layers 0 … K−1 in host RAM.
+ * Where the layers go, mimicking llama.cpp `src/llama-model.cpp` load_tensors: with -ngl N the
+ * LAST N repeating layers are offloaded (i_gpu_start = L − N), the output layer only when
+ * N = L + 1, and over several GPUs (--split-mode layer) each holds one contiguous range, the last
+ * GPU the output head. The ranges are chosen the way llama.cpp's `--fit` fills devices
+ * (common/fit.cpp: back to front, whole layers, after each device's own fixed costs): every GPU
+ * first pays its CUDA context, margin and its own compute buffer, then takes as many layers as
+ * still fit. The result is a `-ts` split that never leaves a GPU empty: a GPU that would hold
+ * no layer is not part of the split. MoE expert offload (`--n-cpu-moe K`) additionally keeps
+ * ffn_{gate,up,down}_exps of layers 0 … K−1 in host RAM.
+ * Formulas: docs/research/vram-formulas.md#placement.
  */
+import { gpuComputeBufferBytes, type ComputePhases } from './compute-buffer.ts'
 import { MIB } from './ggml-types.ts'
 import type { WeightLayout } from './weights.ts'
 
 /** Ollama's CUDA minimum per GPU (ml/device.go MinimumMemory, 457 MiB; llama.cpp#15860 measured 451–456). */
 export const CUDA_CONTEXT_BYTES = 457 * MIB
-/** Our safety margin per GPU (vram.md §4: 512 MiB for the planner; llama.cpp --fit keeps 1024). */
+/** Our safety margin per GPU: half of llama.cpp --fit's 1024 MiB target (common/common.h fit_params_target). */
 export const GPU_MARGIN_BYTES = 512 * MIB
 export const GPU_OVERHEAD_BYTES = CUDA_CONTEXT_BYTES + GPU_MARGIN_BYTES
+/** ggml/src/ggml-backend.cpp GGML_SCHED_MAX_COPIES: graph-input copies under pipeline parallelism. */
+export const PIPELINE_COPIES = 4
 
 export interface PlacementGpu {
   vramBytes: number
@@ -23,11 +31,29 @@ export interface FitModel {
   layers: number
   weights: WeightLayout
   kvByLayer: number[]
-  computeBytes: number
+  phases: ComputePhases
+  /** Largest FFN matrix of each layer: what op offload streams into the GPU for a host layer. */
+  layerFfnMatrixBytes: number[]
+  /** Largest expert tensor of each layer (0 for dense layers), for --n-cpu-moe. */
+  layerExpertMatrixBytes: number[]
+}
+
+/** Per-layer largest FFN and expert matrices, from the typed tensor list. */
+export function ffnMatrices(w: WeightLayout, layers: number) {
+  const ffn = new Array<number>(layers).fill(0)
+  const experts = new Array<number>(layers).fill(0)
+  for (const t of w.tensors) {
+    if (t.layer < 0 || t.layer >= layers || t.shape.length < 2 || !t.name.includes('.ffn_')) continue
+    ffn[t.layer] = Math.max(ffn[t.layer]!, t.bytes)
+    if (t.name.includes('_exps.')) experts[t.layer] = Math.max(experts[t.layer]!, t.bytes)
+  }
+  return { layerFfnMatrixBytes: ffn, layerExpertMatrixBytes: experts }
 }
 
 export interface GpuShare {
-  /** Repeating layers [firstLayer, endLayer); empty when firstLayer === endLayer. */
+  /** Index of this GPU in the list given to the planner. */
+  gpuIndex: number
+  /** Repeating layers [firstLayer, endLayer); empty when firstLayer === endLayer (output head only). */
   firstLayer: number
   endLayer: number
   holdsOutput: boolean
@@ -44,69 +70,118 @@ export interface Placement {
   gpuLayers: number
   /** --n-cpu-moe K: the expert tensors of layers 0 … K−1 stay on the CPU (0 = none). */
   cpuMoeLayers: number
+  /** Device of each of layers 0 … L (L = output head): an index into the GPU list, −1 = CPU. */
+  devices: number[]
+  /** The GPUs that hold something, in split order; GPUs left out of the split have no share. */
   perGpu: GpuShare[]
   weightsHostBytes: number
   kvCacheHostBytes: number
   fits: boolean
 }
 
-/** Device index of each of layers 0 … L (L = output), -1 = CPU: llama.cpp get_layer_buft_list. */
-export function layerDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
-  const start = Math.max(layers - gpuLayers, 0)
-  const active = Math.min(gpuLayers, layers + 1)
-  const free = gpus.map((g) => Math.max(g.vramBytes - GPU_OVERHEAD_BYTES, 1))
-  const total = free.reduce((a, b) => a + b, 0)
-  let acc = 0
-  const splits = free.map((f) => (acc += f) / total)
-  return Array.from({ length: layers + 1 }, (_, il) => {
-    if (il < start || il - start >= active) return -1
-    const x = (il - start) / active
-    const idx = splits.findIndex((s) => s > x) // std::upper_bound
-    return idx === -1 ? gpus.length - 1 : idx
-  })
-}
-
 /** Expert bytes of layer `il` that --n-cpu-moe K keeps on the host (layers 0 … K−1). */
 const hostExpertBytes = (fm: FitModel, il: number, cpuMoeLayers: number) => (il < cpuMoeLayers ? fm.weights.layerExpertBytes[il]! : 0)
 
-/**
- * The biggest matrix left on the host, streamed through the compute buffer at partial offload.
- * A layer whose experts stay on the CPU counts its largest matrix too: in a MoE layer that is
- * an expert tensor (128 × 768 × 2048 for Qwen3-30B-A3B, far above any attention matrix).
- */
-function largestHostMatrix(fm: FitModel, devices: number[], cpuMoeLayers: number): number {
-  let largest = devices[fm.layers] === -1 ? fm.weights.outputBytes : 0
+/** What the first GPU streams from the host for ops it runs on host-resident weights. */
+function hostMatrices(fm: FitModel, devices: number[], cpuMoeLayers: number) {
+  let ffn = 0
   for (let il = 0; il < fm.layers; il++) {
-    if (devices[il] === -1 || hostExpertBytes(fm, il, cpuMoeLayers) > 0) largest = Math.max(largest, fm.weights.layerLargestBytes[il]!)
+    if (devices[il] === -1) ffn = Math.max(ffn, fm.layerFfnMatrixBytes[il]!)
+    else if (il < cpuMoeLayers) ffn = Math.max(ffn, fm.layerExpertMatrixBytes[il]!)
   }
-  return largest
+  return { ffn, output: devices[fm.layers] === -1 ? fm.weights.outputBytes : 0 }
 }
 
-function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: number[], computeBytes: number, cpuMoeLayers: number): GpuShare {
-  const mine = devices.slice(0, fm.layers).flatMap((d, il) => (d === gpuIndex ? [il] : []))
-  const holdsOutput = devices[fm.layers] === gpuIndex
-  const layerGpuBytes = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, cpuMoeLayers)
+/** Memory one GPU needs for the layers `mine` (and the output head when `holdsOutput`). */
+function shareOf(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, mine: number[], holdsOutput: boolean, ctx: ShareContext): GpuShare {
+  const layerGpuBytes = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, ctx.cpuMoeLayers)
   const weightsBytes = mine.reduce((s, il) => s + layerGpuBytes(il), 0) + (holdsOutput ? fm.weights.outputBytes : 0)
   const kvCacheBytes = mine.reduce((s, il) => s + fm.kvByLayer[il]!, 0)
-  const used = mine.length > 0 || holdsOutput
-  // Every GPU that holds a layer allocates its own compute buffer (llama.cpp#27953).
-  const computeBufferBytes = used ? computeBytes : 0
-  const overheadBytes = GPU_OVERHEAD_BYTES
-  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
+  const first = gpuIndex === ctx.firstGpu
+  const computeBufferBytes = gpuComputeBufferBytes(fm.phases, {
+    holdsLayers: mine.length > 0,
+    holdsOutput,
+    // ggml's scheduler offloads host-weight ops to the first GPU (ggml-backend.cpp, op_offload).
+    hostFfnMatrixBytes: first ? ctx.host.ffn : 0,
+    hostOutputMatrixBytes: first ? ctx.host.output : 0,
+    pipelineCopies: ctx.pipelineCopies,
+  })
+  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + GPU_OVERHEAD_BYTES
   return {
+    gpuIndex,
     firstLayer: mine[0] ?? fm.layers,
     endLayer: mine.length > 0 ? mine[mine.length - 1]! + 1 : fm.layers,
-    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, totalBytes,
+    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes: GPU_OVERHEAD_BYTES, totalBytes,
     freeBytes: gpu.vramBytes - totalBytes,
   }
 }
 
-/** The memory each GPU needs with `gpuLayers` offloaded and the experts of the first `cpuMoeLayers` layers on the CPU. */
-export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): Placement {
-  const devices = layerDevices(fm.layers, gpuLayers, gpus)
-  const full = gpuLayers >= fm.layers + 1 && cpuMoeLayers === 0
-  const computeBytes = full ? fm.computeBytes : fm.computeBytes + largestHostMatrix(fm, devices, cpuMoeLayers)
-  const perGpu = gpus.map((g, i) => share(fm, g, i, devices, computeBytes, cpuMoeLayers))
+interface ShareContext {
+  cpuMoeLayers: number
+  firstGpu: number
+  host: { ffn: number; output: number }
+  pipelineCopies: number
+}
+
+/**
+ * llama.cpp enables pipeline parallelism when every layer is offloaded to more than one GPU
+ * (src/llama-context.cpp llama_context constructor: pipeline_parallel).
+ */
+function shareContext(fm: FitModel, devices: number[], gpuCount: number, cpuMoeLayers: number): ShareContext {
+  const full = devices.every((d) => d !== -1) && cpuMoeLayers === 0
+  const used = devices.filter((d) => d !== -1)
+  return {
+    cpuMoeLayers,
+    firstGpu: used.length > 0 ? Math.min(...used) : 0,
+    host: hostMatrices(fm, devices, cpuMoeLayers),
+    pipelineCopies: full && gpuCount > 1 ? PIPELINE_COPIES : 1,
+  }
+}
+
+/**
+ * The ranges for -ngl `gpuLayers` over `gpus` in this order, back to front: the last GPU takes
+ * the output head and as many of the last layers as fit, then the one before it, and so on.
+ * null when the layers do not all fit or a GPU would be left empty (that is a smaller split).
+ */
+export function splitLayers(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): number[] | null {
+  const L = fm.layers
+  const start = Math.max(L - gpuLayers, 0)
+  const devices = new Array<number>(L + 1).fill(-1)
+  // The roles (pipeline copies, host matrices on GPU 0) are known before the ranges are.
+  for (let il = start; il < Math.min(L, start + gpuLayers); il++) devices[il] = 0
+  if (gpuLayers > L) devices[L] = 0
+  const ctx = shareContext(fm, devices, gpus.length, cpuMoeLayers)
+  const cost = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, cpuMoeLayers) + fm.kvByLayer[il]!
+  let next = L - 1 // the next repeating layer to place, walking down
+  let outputLeft = gpuLayers > L
+  for (let g = gpus.length - 1; g >= 0; g--) {
+    const holdsOutput = outputLeft
+    const role = { holdsOutput, hostFfnMatrixBytes: g === 0 ? ctx.host.ffn : 0, hostOutputMatrixBytes: g === 0 ? ctx.host.output : 0, pipelineCopies: ctx.pipelineCopies }
+    const vram = gpus[g]!.vramBytes
+    let used = GPU_OVERHEAD_BYTES + (holdsOutput ? fm.weights.outputBytes : 0)
+    if (holdsOutput && used + gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false }) > vram) return null
+    const withLayers = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: true })
+    let taken = 0
+    while (next >= start && used + withLayers + cost(next) <= vram) {
+      used += cost(next)
+      devices[next--] = g
+      taken++
+    }
+    if (holdsOutput) devices[L] = g
+    outputLeft = false
+    if (taken === 0 && !holdsOutput) return null
+  }
+  return next < start ? devices : null
+}
+
+/** Shares, host residue and verdict of a given device map. */
+export function placementOf(fm: FitModel, gpus: readonly PlacementGpu[], devices: number[], gpuLayers: number, cpuMoeLayers: number): Placement {
+  const ctx = shareContext(fm, devices, new Set(devices.filter((d) => d !== -1)).size, cpuMoeLayers)
+  const perGpu = gpus.flatMap((g, i) => {
+    const mine = devices.slice(0, fm.layers).flatMap((d, il) => (d === i ? [il] : []))
+    const holdsOutput = devices[fm.layers] === i
+    return mine.length > 0 || holdsOutput ? [shareOf(fm, g, i, mine, holdsOutput, ctx)] : []
+  })
   let weightsHostBytes = fm.weights.inputBytes
   let kvCacheHostBytes = 0
   for (let il = 0; il < fm.layers; il++) {
@@ -119,29 +194,54 @@ export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: nu
   }
   if (devices[fm.layers] === -1) weightsHostBytes += fm.weights.outputHostBytes
   const fits = perGpu.every((g) => g.freeBytes >= 0)
-  return { gpuLayers, cpuMoeLayers, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
+  return { gpuLayers, cpuMoeLayers, devices, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
 }
 
-/** The most layers that fit (llama.cpp --fit / Ollama layout both search this), or 0 layers. */
+/**
+ * The memory each GPU needs with `gpuLayers` offloaded. When the split fits this is the split
+ * above; when it does not, the layers are spread in proportion to each GPU's usable memory
+ * (llama.cpp's default split without --fit) so the answer can show by how much it overflows.
+ */
+export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): Placement {
+  const devices = splitLayers(fm, gpus, gpuLayers, cpuMoeLayers) ?? proportionalDevices(fm.layers, gpuLayers, gpus)
+  return placementOf(fm, gpus, devices, gpuLayers, cpuMoeLayers)
+}
+
+/** llama.cpp's split without --fit: contiguous ranges proportional to free memory (upper_bound). */
+function proportionalDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
+  const start = Math.max(layers - gpuLayers, 0)
+  const active = Math.min(gpuLayers, layers + 1)
+  const free = gpus.map((g) => Math.max(g.vramBytes - GPU_OVERHEAD_BYTES, 1))
+  const total = free.reduce((a, b) => a + b, 0)
+  let acc = 0
+  const splits = free.map((f) => (acc += f) / total)
+  return Array.from({ length: layers + 1 }, (_, il) => {
+    if (il < start || il - start >= active) return -1
+    const idx = splits.findIndex((s) => s > (il - start) / active)
+    return idx === -1 ? gpus.length - 1 : idx
+  })
+}
+
+/** The most layers that fit on these GPUs in this order (each holding some), or 0 layers. */
 export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement {
   for (let n = fm.layers + 1; n > 0; n--) {
-    const p = place(fm, gpus, n)
-    if (p.fits) return p
+    const devices = splitLayers(fm, gpus, n)
+    if (devices) return placementOf(fm, gpus, devices, n, 0)
   }
   return place(fm, gpus, 0)
 }
 
 /**
- * MoE expert offload, as llama.cpp --fit tries it first for MoE (vram.md §5.4 step 4): every
- * layer and the output head on the GPUs, the expert tensors of layers 0 … K−1 in host RAM
- * (--n-cpu-moe K); the smallest K that fits, by a linear search up from K = 1 (L ≤ ~100 and
- * each try is O(L)). null: not MoE, or not even K = L fits (then plain -ngl partial offload).
+ * MoE expert offload, as llama.cpp --fit tries it first for MoE (common/fit.cpp): every layer and
+ * the output head on the GPUs, the expert tensors of layers 0 … K−1 in host RAM (--n-cpu-moe K);
+ * the smallest K that fits, by a linear search up from K = 1 (L ≤ ~100 and each try is O(L)).
+ * null: not MoE, or not even K = L fits (then plain -ngl partial offload).
  */
 export function expertOffloadPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement | null {
   if (!fm.weights.layerExpertBytes.some((b) => b > 0)) return null
   for (let k = 1; k <= fm.layers; k++) {
-    const p = place(fm, gpus, fm.layers + 1, k)
-    if (p.fits) return p
+    const devices = splitLayers(fm, gpus, fm.layers + 1, k)
+    if (devices) return placementOf(fm, gpus, devices, fm.layers + 1, k)
   }
   return null
 }

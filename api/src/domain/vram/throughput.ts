@@ -9,7 +9,7 @@
 import { round } from '../catalog/units.ts'
 import type { Architecture } from './tensors.ts'
 import { kvBytesPerCell, layerCells, type KvSettings } from './kv-cache.ts'
-import { layerDevices, type FitModel, type Placement } from './placement.ts'
+import type { FitModel, Placement } from './placement.ts'
 
 /** Calibrated: RTX 2080 Llama-3.1-8B Q4_K_M 71.9 t/s over 4.62 GB at 448 GB/s ⇒ 0.74 (llmfit#773). */
 export const GPU_BANDWIDTH_EFFICIENCY = 0.74
@@ -63,7 +63,7 @@ export interface SpeedResult {
 
 /** Decode tokens per second of one sequence. */
 export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
-  const devices = layerDevices(s.arch.layers, s.placement.gpuLayers, s.gpus)
+  const devices = s.placement.devices
   const bytes = new Array<number>(s.gpus.length).fill(0)
   let hostBytes = 0
   let hostExpertBytes = 0
