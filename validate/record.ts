@@ -19,7 +19,8 @@ import { loadCatalog } from '../api/scripts/load-catalog.ts'
 import type { LlmModel } from '../api/src/domain/vram/model-schemas.ts'
 import { weightLayout } from '../api/src/domain/vram/weights.ts'
 import { writeSyntheticGguf } from './gguf.ts'
-import { CASE_GRID, type AccuracyCase, type AccuracyFile, type CaseSettings } from './grid.ts'
+import type { RecordedCase, RecordedFile, RecordedSettings } from '../api/src/domain/vram/accuracy.ts'
+import { CASE_GRID } from './grid.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
@@ -102,7 +103,7 @@ async function main() {
   const deadline = Date.now() + Number(opts['time-limit']) * 1000
   const work = join(tmpdir(), `homelab-planner-validate-${process.pid}`)
   mkdirSync(work, { recursive: true })
-  const cases: AccuracyCase[] = []
+  const cases: RecordedCase[] = []
   const total = models.length * CASE_GRID.length
   let done = 0
   let stopped = false
@@ -129,7 +130,7 @@ async function main() {
     rmSync(work, { recursive: true, force: true })
   }
   process.stdout.write('\n')
-  const out: AccuracyFile = {
+  const out: RecordedFile = {
     description: 'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
     llamaCpp: { repo: info.llamaCppGithubRepo, release: info.tag, build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, libggml-cpu-x64 (baseline CPU)` },
     device: 'CPU',
@@ -149,7 +150,7 @@ interface Bindings {
   AddonContext: new (model: NativeModel, o: object) => NativeContext
 }
 
-async function measure(b: Bindings, model: NativeModel, m: LlmModel, s: CaseSettings, modelLog: string, getLog: () => string, reset: () => void): Promise<AccuracyCase> {
+async function measure(b: Bindings, model: NativeModel, m: LlmModel, s: RecordedSettings, modelLog: string, getLog: () => string, reset: () => void): Promise<RecordedCase> {
   reset()
   const ctx = new b.AddonContext(model, {
     contextSize: s.contextLength, batchSize: s.ubatch, sequences: s.parallel, flashAttention: s.flashAttention,

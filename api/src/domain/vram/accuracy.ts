@@ -1,0 +1,113 @@
+/**
+ * Re-plans the cases `npm run validate:llama` recorded from the real llama.cpp
+ * (docs/accuracy/*.json) and measures each VRAM term's error. Used by the unit test that fails
+ * when a term drifts past its tolerance, and by the site's Accuracy page.
+ */
+import { computeBufferBytes } from './compute-buffer.ts'
+import type { KvCacheType } from './ggml-types.ts'
+import { kvCacheBytes } from './kv-cache.ts'
+import type { LlmModel } from './model-schemas.ts'
+
+export interface RecordedSettings {
+  contextLength: number
+  flashAttention: boolean
+  kvCacheType: KvCacheType
+  ubatch: number
+  parallel: number
+}
+
+export interface RecordedCase {
+  model: string
+  settings: RecordedSettings
+  measured: {
+    /** Per llama.cpp buffer type ("CPU", "CUDA0", "CUDA_Host"): its `compute buffer size` lines. */
+    computeBufferBytes: Record<string, number>
+    /** `llama_kv_cache: size = …` lines: one per cache (iSWA models have two). */
+    kvCaches: { bytes: number; cells: number; layers: number }[]
+    outputBufferBytes: number | null
+    fileGiB: number | null
+  }
+}
+
+export interface RecordedFile {
+  description: string
+  llamaCpp: { repo: string; release: string; build: string }
+  device: string
+  quantization: string
+  /** false when the recorder's time limit stopped the grid early. */
+  complete: boolean
+  cases: RecordedCase[]
+}
+
+/** llama.cpp prints MiB with two decimals: a logged size is known to ±0.005 MiB. */
+export const LOG_PRECISION_BYTES = 0.005 * 2 ** 20
+
+/** Issue #13's tolerance for the compute buffer: within 5 % over, never more than 2 % under. */
+export const COMPUTE_TOLERANCE = { under: -0.02, over: 0.05 } as const
+
+export interface ReplayedCase {
+  model: string
+  settings: RecordedSettings
+  /** planned / measured − 1. */
+  computeError: number
+  plannedComputeBytes: number
+  measuredComputeBytes: number
+  /** planned − measured KV bytes; |x| ≤ LOG_PRECISION_BYTES × caches means exact. */
+  kvErrorBytes: number
+  measuredKvBytes: number
+  kvCaches: number
+}
+
+/** The KV cache matches llama.cpp to the precision of its log line(s). */
+export const kvExact = (r: ReplayedCase) => Math.abs(r.kvErrorBytes) <= (LOG_PRECISION_BYTES + 1) * Math.max(r.kvCaches, 1)
+export const computeWithinTolerance = (r: ReplayedCase) =>
+  r.computeError >= COMPUTE_TOLERANCE.under && r.computeError <= COMPUTE_TOLERANCE.over
+
+/**
+ * A CPU-only llama.cpp runs the whole graph in one `CPU` compute buffer: the same graph a
+ * single GPU runs at full offload, so it is compared with the full-offload buffer.
+ */
+export function replayCase(c: RecordedCase, m: LlmModel): ReplayedCase | null {
+  const measured = c.measured.computeBufferBytes.CPU ?? c.measured.computeBufferBytes.CUDA0
+  if (measured === undefined) return null
+  const planned = computeBufferBytes(m, c.settings)
+  const kvMeasured = c.measured.kvCaches.reduce((s, k) => s + k.bytes, 0)
+  return {
+    model: c.model,
+    settings: c.settings,
+    computeError: planned / measured - 1,
+    plannedComputeBytes: planned,
+    measuredComputeBytes: measured,
+    kvErrorBytes: kvCacheBytes(m, c.settings) - kvMeasured,
+    measuredKvBytes: kvMeasured,
+    kvCaches: c.measured.kvCaches.length,
+  }
+}
+
+export interface TermSummary {
+  term: string
+  cases: number
+  /** Signed relative error of the case farthest from llama.cpp. */
+  worstError: number
+  /** Median of the absolute relative errors. */
+  medianAbsError: number
+  /** Cases inside the term's tolerance. */
+  withinTolerance: number
+}
+
+function summary(term: string, errors: number[], within: number): TermSummary {
+  const abs = errors.map(Math.abs).sort((a, b) => a - b)
+  const worst = errors.reduce((w, e) => (Math.abs(e) > Math.abs(w) ? e : w), 0)
+  const half = abs.length / 2
+  const median = abs.length === 0 ? 0 : abs.length % 2 ? abs[Math.floor(half)]! : (abs[half - 1]! + abs[half]!) / 2
+  return { term, cases: errors.length, worstError: worst, medianAbsError: median, withinTolerance: within }
+}
+
+/** One row per term: compute buffer and KV cache, relative errors against llama.cpp's own sizes. */
+export function summarize(replayed: ReplayedCase[]): TermSummary[] {
+  const kv = replayed.filter((r) => r.measuredKvBytes > 0)
+  return [
+    summary('computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length),
+    summary('kvCache', kv.map((r) => r.kvErrorBytes / r.measuredKvBytes), kv.filter(kvExact).length),
+  ]
+}
