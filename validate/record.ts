@@ -89,13 +89,15 @@ async function main() {
   const nlcVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version
   let log = ''
   const llama = await getLlama({
-    gpu: false, build: 'never', progressLogs: false, logLevel: LlamaLogLevel.info,
+    gpu: false, build: 'never', progressLogs: false, logLevel: LlamaLogLevel.debug,
     logger: (_level, message) => { log += message.endsWith('\n') ? message : `${message}\n` },
   })
   // node-llama-cpp's public API always allocates; its own GgufInsights simulator loads models and
   // contexts with no_alloc through these bindings, and so does this recorder.
   const bindings = (llama as unknown as { _bindings: Bindings })._bindings
-  if (!log.includes('libggml-cpu-x64.so') && !/CPU backend/.test(log)) console.warn('warning: could not confirm the baseline CPU backend from the log')
+  await new Promise((r) => setTimeout(r, 200)) // the native logger reaches JS asynchronously
+  const backend = /loaded CPU backend from \S*\/(libggml-cpu-[\w-]+\.so)/.exec(log)?.[1] ?? 'unknown'
+  if (backend !== 'libggml-cpu-x64.so') throw new Error(`expected the baseline CPU backend libggml-cpu-x64.so, llama.cpp loaded ${backend}`)
 
   const catalog = loadCatalog(join(root, 'data'))
   const wanted = opts.models ? new Set(opts.models.split(',')) : null
@@ -132,7 +134,7 @@ async function main() {
   process.stdout.write('\n')
   const out: RecordedFile = {
     description: 'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
-    llamaCpp: { repo: info.llamaCppGithubRepo, release: info.tag, build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, libggml-cpu-x64 (baseline CPU)` },
+    llamaCpp: { repo: info.llamaCppGithubRepo, release: info.tag, build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, ${backend} (baseline CPU)` },
     device: 'CPU',
     quantization: QUANT,
     complete: !stopped,
