@@ -7,7 +7,10 @@ import type { RecordedSettings } from '../api/src/domain/vram/accuracy.ts'
 const base = { parallel: 1 }
 const contexts = [512, 4096, 32768]
 
-/** Every context × FA × KV type at ubatch 512, plus ubatch 256 and 2048 at 4096 tokens. */
+/**
+ * Every context × FA × KV type at ubatch 512, plus ubatch 256 and 2048 at 4096 tokens, and 8192
+ * tokens (the longest context of Gemma 2, whose window layers stop at 4608 cells there).
+ */
 export const CASE_GRID: RecordedSettings[] = [
   ...contexts.flatMap((contextLength) => [
     { ...base, contextLength, flashAttention: false, kvCacheType: 'f16' as const, ubatch: 512 },
@@ -15,6 +18,8 @@ export const CASE_GRID: RecordedSettings[] = [
     { ...base, contextLength, flashAttention: true, kvCacheType: 'q8_0' as const, ubatch: 512 },
     { ...base, contextLength, flashAttention: true, kvCacheType: 'q4_0' as const, ubatch: 512 },
   ]),
+  { ...base, contextLength: 8192, flashAttention: true, kvCacheType: 'f16' as const, ubatch: 512 },
+  { ...base, contextLength: 8192, flashAttention: false, kvCacheType: 'f16' as const, ubatch: 512 },
   ...[256, 2048].flatMap((ubatch) => [
     { ...base, contextLength: 4096, flashAttention: false, kvCacheType: 'f16' as const, ubatch },
     { ...base, contextLength: 4096, flashAttention: true, kvCacheType: 'f16' as const, ubatch },

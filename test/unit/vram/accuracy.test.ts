@@ -32,6 +32,7 @@ const KNOWN_OUTLIERS: Record<string, number> = {
   'mistral-nemo-12b ctx 4096 FA f16 ub 512': -0.132,
   'mistral-nemo-12b ctx 4096 FA f16 ub 256': -0.132,
   'mistral-nemo-12b ctx 4096 FA f16 ub 2048': -0.132,
+  'mistral-nemo-12b ctx 8192 FA f16 ub 512': -0.143,
   'llama-3.2-3b ctx 512 noFA f16 ub 512': -0.06,
   'llama-3.2-3b ctx 4096 FA q8_0 ub 512': -0.057,
   'llama-3.2-3b ctx 4096 FA q4_0 ub 512': -0.057,

@@ -149,7 +149,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, vram.md §6); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, docs/research/vram-formulas.md#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -160,7 +160,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
     if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (vram.md §11).')
+  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (docs/research/vram-formulas.md#model-reference).')
   return notes
 }
 
@@ -177,7 +177,7 @@ type SpeedAt = (p: Placement, position: number) => SpeedResult
 
 /**
  * The placement to answer with: all on the GPUs if that fits; for MoE, else expert offload
- * (llama.cpp --fit tries it first, vram.md §5.4) unless plain -ngl decodes faster; else -ngl.
+ * (llama.cpp --fit tries it first, docs/research/vram-formulas.md#placement) unless plain -ngl decodes faster; else -ngl.
  * With unknown host bandwidth both speeds are null and expert offload, --fit's choice, wins.
  */
 function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): Placement {

@@ -1,7 +1,7 @@
 /**
  * ggml tensor types and their block sizes: bytes(tensor) = n_elements / blockElements × blockBytes.
  * Values from ggml-org/ggml `src/ggml-common.h` (static_asserts on each block struct) and
- * `include/ggml.h`, tabulated in shared/research/vram.md §1.1.
+ * `include/ggml.h`, tabulated in docs/research/vram-formulas.md#weights.
  */
 
 export const GGML_TYPES = {
@@ -44,7 +44,7 @@ export type QuantPreset = (typeof QUANT_PRESETS)[number]
 
 /**
  * Default tensor type per preset: llama.cpp `src/llama-quant.cpp` llama_ftype_get_default_type.
- * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (vram.md §1.2).
+ * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (docs/research/vram-formulas.md#quantization-presets).
  */
 export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
   F16: 'F16',
@@ -62,12 +62,12 @@ export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
   MXFP4: 'MXFP4',
 }
 
-/** KV-cache element types Ollama accepts (OLLAMA_KV_CACHE_TYPE), vram.md §2. */
+/** KV-cache element types Ollama accepts (OLLAMA_KV_CACHE_TYPE), docs/research/vram-formulas.md#kv-cache. */
 export const KV_CACHE_TYPES = { f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const satisfies Record<string, GgmlType>
 export type KvCacheType = keyof typeof KV_CACHE_TYPES
 
 /**
- * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, vram.md §1.2): a K-/IQ-quant needs
+ * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, docs/research/vram-formulas.md#quantization-presets): a K-/IQ-quant needs
  * rows that are whole 256-blocks; otherwise the nearest 32-block type is used, and F16 when
  * even that does not divide the row.
  */

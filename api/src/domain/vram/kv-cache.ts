@@ -1,6 +1,6 @@
 /**
  * KV cache bytes, per layer (llama.cpp `src/llama-kv-cache.cpp`, `llama-kv-cache-iswa.cpp`,
- * `llama-context.cpp`; vram.md §2):
+ * `llama-context.cpp`; docs/research/vram-formulas.md#kv-cache):
  *   K_l + V_l = cells_l × 2 × row_size(type, Hkv·Dh),  row_size = n / block × block_bytes
  * Context is padded to 256 cells. Ollama ≥ v0.30 runs llama-server with `-c ctx·np -np np`
  * (non-unified), so each of the `np` streams holds pad256(ctx) cells. Sliding-window layers

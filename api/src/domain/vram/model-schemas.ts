@@ -1,7 +1,7 @@
 /**
  * The model registry's schema (data/models/<id>.yaml) and the inline architecture a planner
  * request may carry instead of a registry id. Field meanings follow HF config.json and the
- * symbols of shared/research/vram.md (L, E, H, Hkv, Dh, F, V).
+ * symbols of docs/research/vram-formulas.md (L, E, H, Hkv, Dh, F, V).
  */
 import { z } from 'zod'
 import { QUANT_PRESETS } from './ggml-types.ts'

@@ -1,7 +1,7 @@
 /**
  * Which ggml type each tensor gets under a llama-quantize preset: an emulation of
  * ggml-org/llama.cpp `src/llama-quant.cpp` (llama_model_quantize_impl + llama_tensor_get_type),
- * for the non-IQ1/IQ2/IQ3 presets, as summarised in shared/research/vram.md §1.2.
+ * for the non-IQ1/IQ2/IQ3 presets, as summarised in docs/research/vram-formulas.md#quantization-presets.
  */
 import { PRESET_DEFAULT_TYPE, withShapeFallback, fitsBlocks, type GgmlType, type QuantPreset } from './ggml-types.ts'
 import type { Architecture, TensorSpec } from './tensors.ts'

@@ -65,7 +65,7 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
   const out: TensorSpec[] = [t('ffn_norm.weight', [E])]
   if (a.moe) {
     const { experts: n, expertFfnSize: f } = a.moe
-    // The router (ffn_gate_inp) is kept F32 by convert and never quantized (vram.md §1.2).
+    // The router (ffn_gate_inp) is kept F32 by convert and never quantized (docs/research/vram-formulas.md#quantization-presets).
     out.push(t('ffn_gate_inp.weight', [E, n]))
     out.push(t('ffn_gate_exps.weight', [E, f, n]), t('ffn_up_exps.weight', [E, f, n]), t('ffn_down_exps.weight', [f, E, n]))
     if (has(a, 'expert-bias')) {

@@ -1,5 +1,5 @@
 /**
- * Decode speed and load time (vram.md §6). Decode of one sequence is memory-bandwidth bound:
+ * Decode speed and load time (docs/research/vram-formulas.md#tokens-per-second). Decode of one sequence is memory-bandwidth bound:
  *   t_token = Σ_devices bytes_read(d) / (η_d · BW_d),  tokens/s = 1 / t_token
  * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
  *            + KV of the device's layers up to the current position.
@@ -16,7 +16,7 @@ export const GPU_BANDWIDTH_EFFICIENCY = 0.74
 /** Host bandwidth in the catalog is already the effective figure (node provenance), so η = 1. */
 export const HOST_BANDWIDTH_EFFICIENCY = 1
 /**
- * Expert matmuls on the CPU run below pure bandwidth: η_cpu ≈ 0.4–0.5 (vram.md §6, from
+ * Expert matmuls on the CPU run below pure bandwidth: η_cpu ≈ 0.4–0.5 (docs/research/vram-formulas.md#tokens-per-second, from
  * Qwen3-30B-A3B Q4_K_M --n-cpu-moe 36 at 36.7 t/s on an RTX 2080 host, AlexsJones/llmfit#755).
  */
 export const CPU_EXPERT_EFFICIENCY = 0.45
