@@ -102,7 +102,12 @@ export const VramFitResultSchema = z
 export type VramFitResult = z.infer<typeof VramFitResultSchema>
 
 export const AssumptionSchema = z
-  .object({ term: z.string(), formula: z.string(), source: z.string() })
+  .object({
+    term: z.string(),
+    formula: z.string(),
+    source: z.string(),
+    docsUrl: z.string().meta({ description: 'The section of the docs site that derives this formula (docs/research/vram-formulas.md).' }),
+  })
   .meta({ id: 'VramAssumption' })
 export type Assumption = z.infer<typeof AssumptionSchema>
 
