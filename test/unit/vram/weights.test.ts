@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import { useMoreBits } from '../../../api/src/domain/vram/quant-rules.ts'
-import { ggmlBytes } from '../../../api/src/domain/vram/ggml-types.ts'
+import { ggmlBytes, type QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
+import { LLAMA_QUANTIZE_LLAMA3_8B_GIB, WEIGHTS_TOLERANCE } from '../../../api/src/domain/vram/accuracy.ts'
 import { GIB, MIB, model } from './helpers.ts'
 
 /** |ours − published| / published. */
@@ -26,15 +27,14 @@ describe('use_more_bits (llama.cpp src/llama-quant.cpp)', () => {
   })
 })
 
-// llama-quantize's printed sizes for Llama-3-8B ("G" = GiB): QUANT_OPTIONS in
-// https://github.com/ggml-org/llama.cpp/blob/master/tools/quantize/quantize.cpp. Llama 3.1 8B has the
-// same tensor shapes, so its emulated file must match them within 0.5 %.
+// llama-quantize's printed sizes for Llama-3-8B (LLAMA_QUANTIZE_LLAMA3_8B_GIB, from QUANT_OPTIONS in
+// tools/quantize/quantize.cpp). Llama 3.1 8B has the same tensor shapes, so its emulated file must match
+// them within 0.5 %.
 describe('weights of Llama-3.1-8B against llama-quantize sizes of Llama-3-8B (tools/quantize/quantize.cpp)', () => {
-  const published = { Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58, Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96 } as const
-  for (const [preset, gib] of Object.entries(published)) {
+  for (const [preset, gib] of Object.entries(LLAMA_QUANTIZE_LLAMA3_8B_GIB)) {
     it(`${preset} is within 0.5 % of ${gib} GiB`, () => {
-      const w = weightLayout(model('llama-3.1-8b'), preset as keyof typeof published)
-      expect(relErr(w.fileBytes, gib)).toBeLessThan(0.005)
+      const w = weightLayout(model('llama-3.1-8b'), preset as QuantPreset)
+      expect(relErr(w.fileBytes, gib)).toBeLessThan(WEIGHTS_TOLERANCE)
     })
   }
 

@@ -4,7 +4,7 @@
  * when a term drifts past its tolerance, and by the site's Accuracy page.
  */
 import { computeBufferBytes } from './compute-buffer.ts'
-import type { KvCacheType } from './ggml-types.ts'
+import type { KvCacheType, QuantPreset } from './ggml-types.ts'
 import { kvCacheBytes } from './kv-cache.ts'
 import type { LlmModel } from './model-schemas.ts'
 
@@ -95,7 +95,8 @@ export interface TermSummary {
   withinTolerance: number
 }
 
-function summary(term: string, errors: number[], within: number): TermSummary {
+/** Cases, worst signed error and median absolute error of one term. */
+export function termSummary(term: string, errors: number[], within: number): TermSummary {
   const abs = errors.map(Math.abs).sort((a, b) => a - b)
   const worst = errors.reduce((w, e) => (Math.abs(e) > Math.abs(w) ? e : w), 0)
   const half = abs.length / 2
@@ -107,7 +108,19 @@ function summary(term: string, errors: number[], within: number): TermSummary {
 export function summarize(replayed: ReplayedCase[]): TermSummary[] {
   const kv = replayed.filter((r) => r.measuredKvBytes > 0)
   return [
-    summary('computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length),
-    summary('kvCache', kv.map((r) => r.kvErrorBytes / r.measuredKvBytes), kv.filter(kvExact).length),
+    termSummary('computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length),
+    termSummary('kvCache', kv.map((r) => r.kvErrorBytes / r.measuredKvBytes), kv.filter(kvExact).length),
   ]
 }
+
+/**
+ * File sizes llama-quantize publishes for Llama-3-8B, GiB ("G"): QUANT_OPTIONS in
+ * https://github.com/ggml-org/llama.cpp/blob/master/tools/quantize/quantize.cpp. Llama 3.1 8B has
+ * the same tensor shapes, so the planner's emulated files must match them.
+ */
+export const LLAMA_QUANTIZE_LLAMA3_8B_GIB: Partial<Record<QuantPreset, number>> = {
+  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58, Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
+}
+
+/** Issue #13's tolerance for weights: within 0.5 % of the published size. */
+export const WEIGHTS_TOLERANCE = 0.005
