@@ -9,7 +9,8 @@ const contexts = [512, 4096, 32768]
 
 /**
  * Every context × FA × KV type at ubatch 512, plus ubatch 256 and 2048 at 4096 tokens, and 8192
- * tokens (the longest context of Gemma 2, whose window layers stop at 4608 cells there).
+ * tokens (the longest context of Gemma 2, whose window layers stop at 4608 cells there), and two
+ * parallel sequences at 4096.
  */
 export const CASE_GRID: RecordedSettings[] = [
   ...contexts.flatMap((contextLength) => [
@@ -20,6 +21,8 @@ export const CASE_GRID: RecordedSettings[] = [
   ]),
   { ...base, contextLength: 8192, flashAttention: true, kvCacheType: 'f16' as const, ubatch: 512 },
   { ...base, contextLength: 8192, flashAttention: false, kvCacheType: 'f16' as const, ubatch: 512 },
+  { parallel: 2, contextLength: 4096, flashAttention: true, kvCacheType: 'f16' as const, ubatch: 512 },
+  { parallel: 2, contextLength: 4096, flashAttention: false, kvCacheType: 'f16' as const, ubatch: 512 },
   ...[256, 2048].flatMap((ubatch) => [
     { ...base, contextLength: 4096, flashAttention: false, kvCacheType: 'f16' as const, ubatch },
     { ...base, contextLength: 4096, flashAttention: true, kvCacheType: 'f16' as const, ubatch },

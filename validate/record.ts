@@ -33,8 +33,14 @@ const { values: opts } = parseArgs({
 })
 
 /** Architectures whose synthetic files llama.cpp loads (validate/gguf.ts writes their keys). */
-const SUPPORTED = new Set(['llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma2', 'gemma3', 'phi3'])
-const QUANT = 'Q4_K_M' as const
+const SUPPORTED = new Set(['llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma2', 'gemma3', 'phi3', 'gpt-oss'])
+/** Q4_K_M, or MXFP4_MOE for models published with MXFP4 experts (gpt-oss). */
+const quantOf = (m: LlmModel) => (m.shipsMxfp4 ? ('MXFP4' as const) : ('Q4_K_M' as const))
+/**
+ * llama.cpp's gpt-oss loader (src/models/openai-moe.cpp) names the FFN's pre-norm
+ * `post_attention_norm`; the planner's tensor list calls it `ffn_norm` (same shape, same bytes).
+ */
+const tensorName = (m: LlmModel, name: string) => (m.llamaCppArchitecture === 'gpt-oss' ? name.replace('.ffn_norm.', '.post_attention_norm.') : name)
 
 const packageDir = join(here, 'node_modules/node-llama-cpp')
 if (!existsSync(packageDir)) {
@@ -112,7 +118,7 @@ async function main() {
   try {
     for (const m of models) {
       const file = join(work, `${m.id}.gguf`)
-      writeSyntheticGguf(file, m, weightLayout(m, QUANT).tensors)
+      writeSyntheticGguf(file, m, weightLayout(m, quantOf(m)).tensors.map((t) => ({ ...t, name: tensorName(m, t.name) })))
       log = ''
       const model = new bindings.AddonModel(file, { gpuLayers: 0, noAlloc: true, useMmap: true, useMlock: false })
       if (!(await model.init())) throw new Error(`llama.cpp refused the synthetic ${m.id}:\n${log.slice(-2000)}`)
@@ -136,7 +142,7 @@ async function main() {
     description: 'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
     llamaCpp: { repo: info.llamaCppGithubRepo, release: info.tag, build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, ${backend} (baseline CPU)` },
     device: 'CPU',
-    quantization: QUANT,
+    quantization: 'Q4_K_M; MXFP4_MOE for models published with MXFP4 experts',
     complete: !stopped,
     cases,
   }
@@ -155,7 +161,9 @@ interface Bindings {
 async function measure(b: Bindings, model: NativeModel, m: LlmModel, s: RecordedSettings, modelLog: string, getLog: () => string, reset: () => void): Promise<RecordedCase> {
   reset()
   const ctx = new b.AddonContext(model, {
-    contextSize: s.contextLength, batchSize: s.ubatch, sequences: s.parallel, flashAttention: s.flashAttention,
+    // `parallel` sequences of contextLength each, one KV stream per sequence (node-llama-cpp sets
+    // kv_unified = false), as Ollama runs llama-server with -c ctx·np -np np.
+    contextSize: s.contextLength * s.parallel, batchSize: s.ubatch, sequences: s.parallel, flashAttention: s.flashAttention,
     kvCacheKeyType: KV_ID[s.kvCacheType], kvCacheValueType: KV_ID[s.kvCacheType], swaFullCache: false,
   })
   const ok = await ctx.init()

@@ -18,7 +18,7 @@ const replayed: ReplayedCase[] = recorded.flatMap(({ data }) => data.cases.flatM
 
 const key = (r: { model: string; settings: ReplayedCase['settings'] }) => {
   const s = r.settings
-  return `${r.model} ctx ${s.contextLength} ${s.flashAttention ? 'FA' : 'noFA'} ${s.kvCacheType} ub ${s.ubatch}`
+  return `${r.model} ctx ${s.contextLength} ${s.flashAttention ? 'FA' : 'noFA'} ${s.kvCacheType} ub ${s.ubatch}${s.parallel > 1 ? ` np ${s.parallel}` : ''}`
 }
 
 /**
@@ -33,6 +33,7 @@ const KNOWN_OUTLIERS: Record<string, number> = {
   'mistral-nemo-12b ctx 4096 FA f16 ub 256': -0.132,
   'mistral-nemo-12b ctx 4096 FA f16 ub 2048': -0.132,
   'mistral-nemo-12b ctx 8192 FA f16 ub 512': -0.143,
+  'mistral-nemo-12b ctx 4096 FA f16 ub 512 np 2': -0.132,
   'llama-3.2-3b ctx 512 noFA f16 ub 512': -0.06,
   'llama-3.2-3b ctx 4096 FA q8_0 ub 512': -0.057,
   'llama-3.2-3b ctx 4096 FA q4_0 ub 512': -0.057,
@@ -44,6 +45,12 @@ const KNOWN_OUTLIERS: Record<string, number> = {
   'mistral-7b-v0.3 ctx 32768 FA q4_0 ub 512': 0.085,
   'mixtral-8x7b ctx 32768 FA q8_0 ub 512': 0.053,
   'mixtral-8x7b ctx 32768 FA q4_0 ub 512': 0.053,
+  'gpt-oss-20b ctx 512 noFA f16 ub 512': -0.066,
+  'gpt-oss-20b ctx 4096 FA f16 ub 512': -0.025,
+  'gpt-oss-20b ctx 4096 FA f16 ub 512 np 2': -0.025,
+  'gpt-oss-20b ctx 8192 FA f16 ub 512': -0.072,
+  'gpt-oss-20b ctx 4096 FA f16 ub 256': -0.024,
+  'gpt-oss-20b ctx 4096 FA f16 ub 2048': -0.066,
 }
 
 describe('accuracy against recorded llama.cpp runs (docs/accuracy)', () => {
