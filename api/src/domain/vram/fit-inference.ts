@@ -140,7 +140,8 @@ function splitNotes(p: Placement, set: LabGpu[], a: Architecture, crossNodeSplit
   if (p.perGpu.length > 1) {
     const counts = p.perGpu.map((g) => g.endLayer - g.firstLayer + (g.holdsOutput ? 1 : 0))
     const order = p.perGpu.map((g) => `${set[g.gpuIndex]!.node.id.toUpperCase()} ${set[g.gpuIndex]!.model.name}`).join(', ')
-    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${counts.reduce((x, y) => x + y, 0)} of ${a.layers + 1} layers, the output head on the last).`)
+    const head = p.perGpu.some((g) => g.holdsOutput) ? ', the output head on the last' : ''
+    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${counts.reduce((x, y) => x + y, 0)} of ${a.layers + 1} layers${head}).`)
   }
   return notes
 }
