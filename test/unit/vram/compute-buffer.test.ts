@@ -79,6 +79,12 @@ describe('compute buffer per GPU role', () => {
     expect(gpuComputeBufferBytes(p, { ...fullOffload, holdsLayers: false, holdsOutput: false })).toBe(0)
   })
 
+  it('-ngl 0 still runs the FFN and output ops of host weights on the GPU (op offload), not attention', () => {
+    const bytes = gpuComputeBufferBytes(p, { holdsLayers: false, holdsOutput: false, hostFfnMatrixBytes: ffn, hostOutputMatrixBytes: output, pipelineCopies: 1 })
+    expect(bytes).toBe(Math.max(p.ffnBytes + ffn, p.logitsBytes + output))
+    expect(bytes).toBe(p.logitsBytes + output)
+  })
+
   it('pipeline parallelism keeps GGML_SCHED_MAX_COPIES = 4 copies of the inputs', () => {
     const one = gpuComputeBufferBytes(p, fullOffload)
     expect(gpuComputeBufferBytes(p, { ...fullOffload, pipelineCopies: 4 })).toBe(one + 3 * p.inputCopyBytes)

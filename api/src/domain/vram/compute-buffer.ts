@@ -89,8 +89,9 @@ export interface GpuGraphRole {
   /**
    * Weights left in host RAM whose ops this GPU still runs: ggml's scheduler offloads an op of
    * ≥ 32 tokens to the first GPU and copies the weight into that GPU's compute buffer for the
-   * op (ggml/src/ggml-backend.cpp ggml_backend_sched_split_graph, op_offload; ggml-cuda
-   * offload_op, GGML_OP_OFFLOAD_MIN_BATCH). 0 when nothing on the host is offloaded here.
+   * op (ggml/src/ggml-backend.cpp ggml_backend_sched_backend_id_from_cur, op_offload; ggml-cuda
+   * ggml_backend_cuda_device_offload_op, GGML_OP_OFFLOAD_MIN_BATCH). 0 when nothing on the
+   * host is offloaded here.
    */
   hostFfnMatrixBytes: number
   hostOutputMatrixBytes: number
@@ -105,8 +106,10 @@ export interface GpuGraphRole {
  * the full-offload buffer plus the 822 MiB output matrix.
  */
 export function gpuComputeBufferBytes(p: ComputePhases, role: GpuGraphRole): number {
-  const runsHostLayers = role.hostFfnMatrixBytes > 0
-  const layerPhases = role.holdsLayers || runsHostLayers ? Math.max(p.attentionBytes, p.ffnBytes + role.hostFfnMatrixBytes) : 0
+  // Only ops with a weight operand are offloaded: the KQ product of a host layer reads the host
+  // KV cache and stays on the CPU, so a GPU without layers (-ngl 0) has no attention phase.
+  const ffn = role.holdsLayers || role.hostFfnMatrixBytes > 0 ? p.ffnBytes + role.hostFfnMatrixBytes : 0
+  const layerPhases = Math.max(role.holdsLayers ? p.attentionBytes : 0, ffn)
   const runsLogits = role.holdsOutput || role.hostOutputMatrixBytes > 0
   const logits = runsLogits ? p.logitsBytes + role.hostOutputMatrixBytes : 0
   const peak = Math.max(layerPhases, logits)
