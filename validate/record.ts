@@ -40,7 +40,9 @@ const quantOf = (m: LlmModel) => (m.shipsMxfp4 ? ('MXFP4' as const) : ('Q4_K_M' 
  * llama.cpp's gpt-oss loader (src/models/openai-moe.cpp) names the FFN's pre-norm
  * `post_attention_norm`; the planner's tensor list calls it `ffn_norm` (same shape, same bytes).
  */
-const tensorName = (m: LlmModel, name: string) => (m.llamaCppArchitecture === 'gpt-oss' ? name.replace('.ffn_norm.', '.post_attention_norm.') : name)
+const tensorName = (m: LlmModel, name: string) =>
+  m.llamaCppArchitecture === 'gpt-oss' ? name.replace('.ffn_norm.', '.post_attention_norm.') : name
+const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T
 
 const packageDir = join(here, 'node_modules/node-llama-cpp')
 if (!existsSync(packageDir)) {
@@ -55,7 +57,7 @@ if (!existsSync(packageDir)) {
  * The others are moved aside inside validate/node_modules (reinstalling restores them).
  */
 function keepBaselineCpuOnly(): string {
-  const pkg = JSON.parse(readFileSync(join(here, 'node_modules/@node-llama-cpp/linux-x64/package.json'), 'utf8')) as { version: string }
+  const pkg = readJson<{ version: string }>(join(here, 'node_modules/@node-llama-cpp/linux-x64/package.json'))
   const bins = join(here, 'node_modules/@node-llama-cpp/linux-x64/bins/linux-x64')
   const aside = join(bins, '..', 'not-baseline')
   mkdirSync(aside, { recursive: true })
@@ -91,8 +93,8 @@ const KV_ID = { f16: GGML_F16, q8_0: GGML_Q8_0, q4_0: GGML_Q4_0 } as const
 async function main() {
   const cpuVersion = keepBaselineCpuOnly()
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp')
-  const info = JSON.parse(readFileSync(join(packageDir, 'llama/llama.cpp.info.json'), 'utf8')) as { tag: string; llamaCppGithubRepo: string }
-  const nlcVersion = (JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string }).version
+  const info = readJson<{ tag: string; llamaCppGithubRepo: string }>(join(packageDir, 'llama/llama.cpp.info.json'))
+  const nlcVersion = readJson<{ version: string }>(join(packageDir, 'package.json')).version
   let log = ''
   const llama = await getLlama({
     gpu: false, build: 'never', progressLogs: false, logLevel: LlamaLogLevel.debug,
@@ -103,11 +105,14 @@ async function main() {
   const bindings = (llama as unknown as { _bindings: Bindings })._bindings
   await new Promise((r) => setTimeout(r, 200)) // the native logger reaches JS asynchronously
   const backend = /loaded CPU backend from \S*\/(libggml-cpu-[\w-]+\.so)/.exec(log)?.[1] ?? 'unknown'
-  if (backend !== 'libggml-cpu-x64.so') throw new Error(`expected the baseline CPU backend libggml-cpu-x64.so, llama.cpp loaded ${backend}`)
+  if (backend !== 'libggml-cpu-x64.so') {
+    throw new Error(`expected the baseline CPU backend libggml-cpu-x64.so, llama.cpp loaded ${backend}`)
+  }
 
   const catalog = loadCatalog(join(root, 'data'))
   const wanted = opts.models ? new Set(opts.models.split(',')) : null
-  const models = catalog.llmModels.filter((m) => SUPPORTED.has(m.llamaCppArchitecture) && (!wanted || wanted.has(m.id)))
+  const models = catalog.llmModels
+    .filter((m) => SUPPORTED.has(m.llamaCppArchitecture) && (!wanted || wanted.has(m.id)))
   const deadline = Date.now() + Number(opts['time-limit']) * 1000
   const work = join(tmpdir(), `homelab-planner-validate-${process.pid}`)
   mkdirSync(work, { recursive: true })
@@ -118,17 +123,20 @@ async function main() {
   try {
     for (const m of models) {
       const file = join(work, `${m.id}.gguf`)
-      writeSyntheticGguf(file, m, weightLayout(m, quantOf(m)).tensors.map((t) => ({ ...t, name: tensorName(m, t.name) })))
+      const tensors = weightLayout(m, quantOf(m)).tensors.map((t) => ({ ...t, name: tensorName(m, t.name) }))
+      writeSyntheticGguf(file, m, tensors)
       log = ''
       const model = new bindings.AddonModel(file, { gpuLayers: 0, noAlloc: true, useMmap: true, useMlock: false })
       if (!(await model.init())) throw new Error(`llama.cpp refused the synthetic ${m.id}:\n${log.slice(-2000)}`)
+      await waitForLog(() => log, /file size/)
       const modelLog = log
       for (const s of CASE_GRID) {
         if (Date.now() > deadline) { stopped = true; break }
         done++
         if (s.contextLength > m.maxContextLength) continue
         cases.push(await measure(bindings, model, m, s, modelLog, () => log, () => { log = '' }))
-        process.stdout.write(`\r[${done}/${total}] ${m.id} ctx ${s.contextLength} fa ${s.flashAttention} kv ${s.kvCacheType} ub ${s.ubatch}      `)
+        const what = `ctx ${s.contextLength} fa ${s.flashAttention} kv ${s.kvCacheType} ub ${s.ubatch} np ${s.parallel}`
+        process.stdout.write(`\r[${done}/${total}] ${m.id} ${what}      `)
       }
       await model.dispose()
       rmSync(file)
@@ -140,7 +148,11 @@ async function main() {
   process.stdout.write('\n')
   const out: RecordedFile = {
     description: 'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
-    llamaCpp: { repo: info.llamaCppGithubRepo, release: info.tag, build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, ${backend} (baseline CPU)` },
+    llamaCpp: {
+      repo: info.llamaCppGithubRepo,
+      release: info.tag,
+      build: `node-llama-cpp ${nlcVersion} prebuilt @node-llama-cpp/linux-x64 ${cpuVersion}, ${backend} (baseline CPU)`,
+    },
     device: 'CPU',
     quantization: 'Q4_K_M; MXFP4_MOE for models published with MXFP4 experts',
     complete: !stopped,
@@ -151,6 +163,12 @@ async function main() {
   console.log(`${cases.length} cases written to ${opts.out}${stopped ? ' (time limit reached: partial grid)' : ''}`)
 }
 
+/** The native logger reaches JS asynchronously: wait (up to 10 s) for the line that ends a step. */
+async function waitForLog(getLog: () => string, last: RegExp): Promise<void> {
+  const until = Date.now() + 10_000
+  while (!last.test(getLog()) && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
+}
+
 interface NativeModel { init(): Promise<boolean>; dispose(): Promise<void> }
 interface NativeContext { init(): Promise<boolean>; dispose(): Promise<void> }
 interface Bindings {
@@ -158,7 +176,9 @@ interface Bindings {
   AddonContext: new (model: NativeModel, o: object) => NativeContext
 }
 
-async function measure(b: Bindings, model: NativeModel, m: LlmModel, s: RecordedSettings, modelLog: string, getLog: () => string, reset: () => void): Promise<RecordedCase> {
+async function measure(
+  b: Bindings, model: NativeModel, m: LlmModel, s: RecordedSettings, modelLog: string, getLog: () => string, reset: () => void,
+): Promise<RecordedCase> {
   reset()
   const ctx = new b.AddonContext(model, {
     // `parallel` sequences of contextLength each, one KV stream per sequence (node-llama-cpp sets
@@ -168,9 +188,7 @@ async function measure(b: Bindings, model: NativeModel, m: LlmModel, s: Recorded
   })
   const ok = await ctx.init()
   if (!ok) throw new Error(`context failed for ${m.id} ${JSON.stringify(s)}:\n${getLog().slice(-2000)}`)
-  // The native logger reaches JS asynchronously: wait for sched_reserve's last line.
-  const until = Date.now() + 10_000
-  while (!/reserve took/.test(getLog()) && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
+  await waitForLog(getLog, /reserve took/)
   const log = getLog()
   await ctx.dispose()
   const parsed = parseLog(log)

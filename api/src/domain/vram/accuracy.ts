@@ -59,7 +59,8 @@ export interface ReplayedCase {
 }
 
 /** The KV cache matches llama.cpp to the precision of its log line(s). */
-export const kvExact = (r: ReplayedCase) => Math.abs(r.kvErrorBytes) <= (LOG_PRECISION_BYTES + 1) * Math.max(r.kvCaches, 1)
+export const kvExact = (r: ReplayedCase) =>
+  Math.abs(r.kvErrorBytes) <= (LOG_PRECISION_BYTES + 1) * Math.max(r.kvCaches, 1)
 export const computeWithinTolerance = (r: ReplayedCase) =>
   r.computeError >= COMPUTE_TOLERANCE.under && r.computeError <= COMPUTE_TOLERANCE.over
 
@@ -100,7 +101,9 @@ export function termSummary(term: string, errors: number[], within: number): Ter
   const abs = errors.map(Math.abs).sort((a, b) => a - b)
   const worst = errors.reduce((w, e) => (Math.abs(e) > Math.abs(w) ? e : w), 0)
   const half = abs.length / 2
-  const median = abs.length === 0 ? 0 : abs.length % 2 ? abs[Math.floor(half)]! : (abs[half - 1]! + abs[half]!) / 2
+  const median = abs.length === 0 ? 0
+    : abs.length % 2 ? abs[Math.floor(half)]!
+    : (abs[half - 1]! + abs[half]!) / 2
   return { term, cases: errors.length, worstError: worst, medianAbsError: median, withinTolerance: within }
 }
 
@@ -108,7 +111,9 @@ export function termSummary(term: string, errors: number[], within: number): Ter
 export function summarize(replayed: ReplayedCase[]): TermSummary[] {
   const kv = replayed.filter((r) => r.measuredKvBytes > 0)
   return [
-    termSummary('computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length),
+    termSummary(
+      'computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length,
+    ),
     termSummary('kvCache', kv.map((r) => r.kvErrorBytes / r.measuredKvBytes), kv.filter(kvExact).length),
   ]
 }
@@ -119,7 +124,8 @@ export function summarize(replayed: ReplayedCase[]): TermSummary[] {
  * the same tensor shapes, so the planner's emulated files must match them.
  */
 export const LLAMA_QUANTIZE_LLAMA3_8B_GIB: Partial<Record<QuantPreset, number>> = {
-  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58, Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
+  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58,
+  Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
 }
 
 /** Issue #13's tolerance for weights: within 0.5 % of the published size. */

@@ -39,7 +39,9 @@ export interface SplitOptions {
 const DEFAULT_SPLIT_OPTIONS: SplitOptions = { crossNodeSplit: true }
 
 export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), phases: computePhases(a, s), ...ffnMatrices(w, a.layers) }
+  return {
+    layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), phases: computePhases(a, s), ...ffnMatrices(w, a.layers),
+  }
 }
 
 type SpeedGpu = PlacementGpu & { bandwidthGBps: number; node: string }
@@ -57,8 +59,11 @@ function candidateOrders(gpus: SpeedGpu[], opts: SplitOptions): number[][] {
   const n = gpus.length
   const subsets: number[][] = []
   if (n > 4) subsets.push(gpus.map((_, i) => i))
-  else for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
-  const allowed = subsets.filter((idx) => opts.crossNodeSplit || new Set(idx.map((i) => gpus[i]!.node)).size === 1)
+  else {
+    for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
+  }
+  const oneNode = (idx: number[]) => new Set(idx.map((i) => gpus[i]!.node)).size === 1
+  const allowed = subsets.filter((idx) => opts.crossNodeSplit || oneNode(idx))
   return allowed.flatMap((idx) => (idx.length > 1 ? [idx, [...idx].reverse()] : [idx]))
 }
 
@@ -72,7 +77,9 @@ function remap(p: Placement, order: number[]): Placement {
 }
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
-export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS): number | null {
+export function maxFullContext(
+  a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
+): number | null {
   const gpus = placementGpus(set)
   const orders = candidateOrders(gpus, opts)
   const fits = (ctx: number) => {
@@ -116,7 +123,9 @@ function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout
   if (!local) {
     return { loadSeconds: null, loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown` }
   }
-  const remote = p.perGpu.filter((g) => set[g.gpuIndex]!.node.id !== main.node.id).reduce((s, g) => s + g.weightsBytes, 0)
+  const remote = p.perGpu
+    .filter((g) => set[g.gpuIndex]!.node.id !== main.node.id)
+    .reduce((s, g) => s + g.weightsBytes, 0)
   const remoteSeconds = remote > 0 && linkMbps !== null ? remote / ((linkMbps * 1e6) / 8) : 0
   return { loadSeconds: round(local.seconds + remoteSeconds, 1), loadSecondsReason: null }
 }
@@ -133,15 +142,18 @@ function splitNotes(p: Placement, set: LabGpu[], a: Architecture, crossNodeSplit
   const used = new Set(p.perGpu.map((g) => g.gpuIndex))
   const left = set.filter((_, i) => !used.has(i))
   if (left.length > 0 && p.perGpu.length > 0) {
-    const names = left.map((g) => `${g.node.id.toUpperCase()} ${g.model.name}`).join(', ')
-    const why = crossNodeSplit ? 'holds no layer in the best split' : 'is on another node and this runtime cannot split across nodes'
+    const names = left.map((g) => targetLabel([g])).join(', ')
+    const why = crossNodeSplit
+      ? 'holds no layer in the best split'
+      : 'is on another node and this runtime cannot split across nodes'
     notes.push(`${names} ${why}: left out, so it pays no CUDA context or compute buffer.`)
   }
   if (p.perGpu.length > 1) {
     const counts = p.perGpu.map((g) => g.endLayer - g.firstLayer + (g.holdsOutput ? 1 : 0))
-    const order = p.perGpu.map((g) => `${set[g.gpuIndex]!.node.id.toUpperCase()} ${set[g.gpuIndex]!.model.name}`).join(', ')
+    const order = p.perGpu.map((g) => targetLabel([set[g.gpuIndex]!])).join(', ')
     const head = p.perGpu.some((g) => g.holdsOutput) ? ', the output head on the last' : ''
-    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${counts.reduce((x, y) => x + y, 0)} of ${a.layers + 1} layers${head}).`)
+    const held = counts.reduce((x, y) => x + y, 0)
+    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${held} of ${a.layers + 1} layers${head}).`)
   }
   return notes
 }
@@ -150,7 +162,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, docs/research/vram-formulas.md#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -161,7 +173,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
     if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (docs/research/vram-formulas.md#model-reference).')
+  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (/research/vram-formulas/#tokens-per-second).')
   return notes
 }
 
@@ -191,7 +203,9 @@ function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): 
   return layersSpeed !== null && (expertsSpeed === null || layersSpeed > expertsSpeed) ? layers : experts
 }
 
-const rank = (fm: FitModel, p: Placement) => (p.gpuLayers === fm.layers + 1 && p.cpuMoeLayers === 0 ? 2 : p.gpuLayers > 0 ? 1 : 0)
+/** 2 = everything on the GPUs, 1 = partial offload, 0 = nothing fits. */
+const rank = (fm: FitModel, p: Placement) =>
+  p.gpuLayers === fm.layers + 1 && p.cpuMoeLayers === 0 ? 2 : p.gpuLayers > 0 ? 1 : 0
 
 /**
  * Best over every candidate order: fits before partial, then faster, then more of the model on
@@ -201,7 +215,8 @@ const rank = (fm: FitModel, p: Placement) => (p.gpuLayers === fm.layers + 1 && p
 function bestOverOrders(fm: FitModel, gpus: SpeedGpu[], opts: SplitOptions, speedAt: SpeedAt): Placement {
   let best: { p: Placement; speed: number | null; size: number } | null = null
   for (const order of candidateOrders(gpus, opts)) {
-    const p = remap(choosePlacement(fm, order.map((i) => gpus[i]!), (q, pos) => speedAt(remap(q, order), pos)), order)
+    const subset = order.map((i) => gpus[i]!)
+    const p = remap(choosePlacement(fm, subset, (q, pos) => speedAt(remap(q, order), pos)), order)
     const speed = p.gpuLayers > 0 ? speedAt(p, 0).tokensPerSecond : null
     if (!best || better({ p, speed, size: order.length }, best, fm)) best = { p, speed, size: order.length }
   }

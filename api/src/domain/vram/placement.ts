@@ -80,7 +80,8 @@ export interface Placement {
 }
 
 /** Expert bytes of layer `il` that --n-cpu-moe K keeps on the host (layers 0 … K−1). */
-const hostExpertBytes = (fm: FitModel, il: number, cpuMoeLayers: number) => (il < cpuMoeLayers ? fm.weights.layerExpertBytes[il]! : 0)
+const hostExpertBytes = (fm: FitModel, il: number, cpuMoeLayers: number) =>
+  il < cpuMoeLayers ? fm.weights.layerExpertBytes[il]! : 0
 
 /** What the first GPU streams from the host for ops it runs on host-resident weights. */
 function hostMatrices(fm: FitModel, devices: number[], cpuMoeLayers: number) {
@@ -93,9 +94,12 @@ function hostMatrices(fm: FitModel, devices: number[], cpuMoeLayers: number) {
 }
 
 /** Memory one GPU needs for the layers `mine` (and the output head when `holdsOutput`). */
-function shareOf(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, mine: number[], holdsOutput: boolean, ctx: ShareContext): GpuShare {
+function shareOf(
+  fm: FitModel, gpu: PlacementGpu, gpuIndex: number, mine: number[], holdsOutput: boolean, ctx: ShareContext,
+): GpuShare {
   const layerGpuBytes = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, ctx.cpuMoeLayers)
-  const weightsBytes = mine.reduce((s, il) => s + layerGpuBytes(il), 0) + (holdsOutput ? fm.weights.outputBytes : 0)
+  const outputBytes = holdsOutput ? fm.weights.outputBytes : 0
+  const weightsBytes = mine.reduce((s, il) => s + layerGpuBytes(il), 0) + outputBytes
   const kvCacheBytes = mine.reduce((s, il) => s + fm.kvByLayer[il]!, 0)
   const first = gpuIndex === ctx.firstGpu
   const computeBufferBytes = gpuComputeBufferBytes(fm.phases, {
@@ -143,7 +147,9 @@ function shareContext(fm: FitModel, devices: number[], gpuCount: number, cpuMoeL
  * the output head and as many of the last layers as fit, then the one before it, and so on.
  * null when the layers do not all fit or a GPU would be left empty (that is a smaller split).
  */
-export function splitLayers(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): number[] | null {
+export function splitLayers(
+  fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0,
+): number[] | null {
   const L = fm.layers
   const start = Math.max(L - gpuLayers, 0)
   const devices = new Array<number>(L + 1).fill(-1)
@@ -151,15 +157,22 @@ export function splitLayers(fm: FitModel, gpus: readonly PlacementGpu[], gpuLaye
   for (let il = start; il < Math.min(L, start + gpuLayers); il++) devices[il] = 0
   if (gpuLayers > L) devices[L] = 0
   const ctx = shareContext(fm, devices, gpus.length, cpuMoeLayers)
-  const cost = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, cpuMoeLayers) + fm.kvByLayer[il]!
+  const cost = (il: number) =>
+    fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, cpuMoeLayers) + fm.kvByLayer[il]!
   let next = L - 1 // the next repeating layer to place, walking down
   let outputLeft = gpuLayers > L
   for (let g = gpus.length - 1; g >= 0; g--) {
     const holdsOutput = outputLeft
-    const role = { holdsOutput, hostFfnMatrixBytes: g === 0 ? ctx.host.ffn : 0, hostOutputMatrixBytes: g === 0 ? ctx.host.output : 0, pipelineCopies: ctx.pipelineCopies }
+    const role = {
+      holdsOutput,
+      hostFfnMatrixBytes: g === 0 ? ctx.host.ffn : 0,
+      hostOutputMatrixBytes: g === 0 ? ctx.host.output : 0,
+      pipelineCopies: ctx.pipelineCopies,
+    }
     const vram = gpus[g]!.vramBytes
     let used = GPU_OVERHEAD_BYTES + (holdsOutput ? fm.weights.outputBytes : 0)
-    if (holdsOutput && used + gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false }) > vram) return null
+    const headOnly = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false })
+    if (holdsOutput && used + headOnly > vram) return null
     const withLayers = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: true })
     let taken = 0
     while (next >= start && used + withLayers + cost(next) <= vram) {
@@ -175,7 +188,9 @@ export function splitLayers(fm: FitModel, gpus: readonly PlacementGpu[], gpuLaye
 }
 
 /** Shares, host residue and verdict of a given device map. */
-export function placementOf(fm: FitModel, gpus: readonly PlacementGpu[], devices: number[], gpuLayers: number, cpuMoeLayers: number): Placement {
+export function placementOf(
+  fm: FitModel, gpus: readonly PlacementGpu[], devices: number[], gpuLayers: number, cpuMoeLayers: number,
+): Placement {
   const ctx = shareContext(fm, devices, new Set(devices.filter((d) => d !== -1)).size, cpuMoeLayers)
   const perGpu = gpus.flatMap((g, i) => {
     const mine = devices.slice(0, fm.layers).flatMap((d, il) => (d === i ? [il] : []))
@@ -202,8 +217,11 @@ export function placementOf(fm: FitModel, gpus: readonly PlacementGpu[], devices
  * above; when it does not, the layers are spread in proportion to each GPU's usable memory
  * (llama.cpp's default split without --fit) so the answer can show by how much it overflows.
  */
-export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): Placement {
-  const devices = splitLayers(fm, gpus, gpuLayers, cpuMoeLayers) ?? proportionalDevices(fm.layers, gpuLayers, gpus)
+export function place(
+  fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0,
+): Placement {
+  const devices = splitLayers(fm, gpus, gpuLayers, cpuMoeLayers)
+    ?? proportionalDevices(fm.layers, gpuLayers, gpus)
   return placementOf(fm, gpus, devices, gpuLayers, cpuMoeLayers)
 }
 
