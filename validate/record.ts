@@ -192,7 +192,7 @@ async function measure(
   const log = getLog()
   await ctx.dispose()
   const parsed = parseLog(log)
-  return { model: m.id, settings: s, measured: { ...parsed, fileGiB: parseLog(modelLog).fileGiB } }
+  return { model: m.id, quantization: quantOf(m), settings: s, measured: { ...parsed, fileGiB: parseLog(modelLog).fileGiB } }
 }
 
 await main()

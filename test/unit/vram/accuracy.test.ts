@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
-  COMPUTE_TOLERANCE, computeWithinTolerance, kvExact, replayCase, summarize, type RecordedFile, type ReplayedCase,
+  COMPUTE_TOLERANCE, computeWithinTolerance, kvExact, replayCase, summarize, WEIGHTS_TOLERANCE,
+  type RecordedFile, type ReplayedCase,
 } from '../../../api/src/domain/vram/accuracy.ts'
 import { model } from './helpers.ts'
 
@@ -75,8 +76,14 @@ describe('accuracy against recorded llama.cpp runs (docs/accuracy)', () => {
     }
   })
 
+  it('weights: the file llama.cpp loads is the size the planner computes, within 0.5 %, in every case', () => {
+    const off = replayed.filter((r) => r.weightsError === null || Math.abs(r.weightsError) > WEIGHTS_TOLERANCE)
+    expect(off.map((r) => `${key(r)}: ${r.weightsError}`)).toEqual([])
+  })
+
   it('summarizes per term (the Accuracy page table)', () => {
-    const [compute, kv] = summarize(replayed)
+    const [weights, compute, kv] = summarize(replayed)
+    expect(weights!.withinTolerance).toBe(replayed.length)
     expect(compute!.cases).toBe(replayed.length)
     expect(compute!.withinTolerance).toBe(replayed.length - Object.keys(KNOWN_OUTLIERS).length)
     expect(compute!.medianAbsError).toBeLessThan(0.03)

@@ -7,6 +7,7 @@ import { computeBufferBytes } from './compute-buffer.ts'
 import type { KvCacheType, QuantPreset } from './ggml-types.ts'
 import { kvCacheBytes } from './kv-cache.ts'
 import type { LlmModel } from './model-schemas.ts'
+import { weightLayout } from './weights.ts'
 
 export interface RecordedSettings {
   contextLength: number
@@ -18,6 +19,8 @@ export interface RecordedSettings {
 
 export interface RecordedCase {
   model: string
+  /** The preset of the synthetic file. */
+  quantization: QuantPreset
   settings: RecordedSettings
   measured: {
     /** Per llama.cpp buffer type ("CPU", "CUDA0", "CUDA_Host"): its `compute buffer size` lines. */
@@ -42,6 +45,19 @@ export interface RecordedFile {
 /** llama.cpp prints MiB with two decimals: a logged size is known to ±0.005 MiB. */
 export const LOG_PRECISION_BYTES = 0.005 * 2 ** 20
 
+/**
+ * File sizes llama-quantize publishes for Llama-3-8B, GiB ("G"): QUANT_OPTIONS in
+ * https://github.com/ggml-org/llama.cpp/blob/master/tools/quantize/quantize.cpp. Llama 3.1 8B has
+ * the same tensor shapes, so the planner's emulated files must match them.
+ */
+export const LLAMA_QUANTIZE_LLAMA3_8B_GIB: Partial<Record<QuantPreset, number>> = {
+  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58,
+  Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
+}
+
+/** Issue #13's tolerance for weights: within 0.5 % of the published size. */
+export const WEIGHTS_TOLERANCE = 0.005
+
 /** Issue #13's tolerance for the compute buffer: within 5 % over, never more than 2 % under. */
 export const COMPUTE_TOLERANCE = { under: -0.02, over: 0.05 } as const
 
@@ -56,6 +72,11 @@ export interface ReplayedCase {
   kvErrorBytes: number
   measuredKvBytes: number
   kvCaches: number
+  /**
+   * planned file bytes / the size llama.cpp prints for the same file (`file size = … GiB`, two
+   * decimals) − 1; null when not logged. llama.cpp sizes every tensor with its own type table.
+   */
+  weightsError: number | null
 }
 
 /** The KV cache matches llama.cpp to the precision of its log line(s). */
@@ -82,6 +103,9 @@ export function replayCase(c: RecordedCase, m: LlmModel): ReplayedCase | null {
     kvErrorBytes: kvCacheBytes(m, c.settings) - kvMeasured,
     measuredKvBytes: kvMeasured,
     kvCaches: c.measured.kvCaches.length,
+    weightsError: c.measured.fileGiB === null
+      ? null
+      : weightLayout(m, c.quantization).fileBytes / (c.measured.fileGiB * 2 ** 30) - 1,
   }
 }
 
@@ -107,10 +131,12 @@ export function termSummary(term: string, errors: number[], within: number): Ter
   return { term, cases: errors.length, worstError: worst, medianAbsError: median, withinTolerance: within }
 }
 
-/** One row per term: compute buffer and KV cache, relative errors against llama.cpp's own sizes. */
+/** One row per term: compute buffer, KV cache and weights, relative errors against llama.cpp's own sizes. */
 export function summarize(replayed: ReplayedCase[]): TermSummary[] {
   const kv = replayed.filter((r) => r.measuredKvBytes > 0)
+  const weights = replayed.flatMap((r) => (r.weightsError === null ? [] : [r.weightsError]))
   return [
+    termSummary('weights', weights, weights.filter((e) => Math.abs(e) <= WEIGHTS_TOLERANCE).length),
     termSummary(
       'computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length,
     ),
@@ -118,15 +144,3 @@ export function summarize(replayed: ReplayedCase[]): TermSummary[] {
   ]
 }
 
-/**
- * File sizes llama-quantize publishes for Llama-3-8B, GiB ("G"): QUANT_OPTIONS in
- * https://github.com/ggml-org/llama.cpp/blob/master/tools/quantize/quantize.cpp. Llama 3.1 8B has
- * the same tensor shapes, so the planner's emulated files must match them.
- */
-export const LLAMA_QUANTIZE_LLAMA3_8B_GIB: Partial<Record<QuantPreset, number>> = {
-  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58,
-  Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
-}
-
-/** Issue #13's tolerance for weights: within 0.5 % of the published size. */
-export const WEIGHTS_TOLERANCE = 0.005
