@@ -15,7 +15,7 @@ export interface ComputeSettings {
   contextLength: number
   ubatch: number
   flashAttention: boolean
-  /** Quantized K/V (q8_0, q4_0) adds a conversion in the attention phase; f16 when absent. */
+  /** A quantized cache (q8_0, q4_0) keeps one more [E, B] row live at the output; f16 when absent. */
   kvCacheType?: KvCacheType
 }
 
@@ -52,7 +52,7 @@ export function computePhases(a: Architecture, s: ComputeSettings): ComputePhase
   const KV = a.kvHeads * a.headDim
   const mask = maskBytes(a, s, B, C)
   // Live per token in attention: residual, norm output and input (3E), Q before and after RoPE
-  // (2Q), K and V rows on their way into the cache (2KV); f32. Without flash attention the
+  // and scaling (3Q), K and V rows on their way into the cache (2KV); f32. Without flash attention the
   // KQ scores [n_kv, B, H] f32 (build_attn_mha: kq = ggml_mul_mat(k, q); ggml_soft_max_ext).
   const scores = s.flashAttention ? 0 : 4 * B * C * a.heads
   // A fused QKV matrix (phi3) writes one [Q + 2KV, B] tensor and views it: 2E + Q + 2KV measured.
@@ -68,8 +68,8 @@ export function computePhases(a: Architecture, s: ComputeSettings): ComputePhase
   const ffnBytes = mask + 4 * B * ffnPerToken
   // Output head: logits [V, B] f32 plus the final norm input and output [E, B] f32
   // (llm_graph_context::build_inp_out_ids keeps all B rows at reserve time). One more [E, B]
-  // stays live with a quantized cache, and without flash attention on tied-embedding models
-  // (measured on every such case of docs/accuracy/llama-cpp-cpu.json).
+  // is live in some layouts with a quantized cache (at 32K in docs/accuracy/llama-cpp-cpu.json) and
+  // without flash attention on tied-embedding models; counted always, so the buffer is never short.
   const quantized = s.kvCacheType !== undefined && s.kvCacheType !== 'f16'
   const extraRow = quantized || (!s.flashAttention && a.tiedEmbeddings) ? 1 : 0
   const logitsBytes = 4 * B * (a.vocabSize + (2 + extraRow) * E)
