@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { loadCatalog } from '../api/scripts/load-catalog.ts'
 import { createApp } from '../api/src/app.ts'
-import { documentConfig } from '../api/src/http/openapi.ts'
+import { openApiDocument } from '../api/src/http/openapi.ts'
 import { deviceCount } from './generate-catalog.ts'
 import { startDevServer } from './lib/dev-server.ts'
 import { appCall, heapGrowth, rate } from './lib/in-process.ts'
@@ -21,6 +21,7 @@ import { scaleCatalogs, scaleSeries } from './lib/scale.ts'
 import { gzipSize, widgetSizes, workerBundleSize } from './lib/sizes.ts'
 import { printSummary } from './lib/report.ts'
 import { domainRates } from './lib/domain.ts'
+import { heaviestRates } from './lib/heaviest.ts'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const SOAK_SECONDS = env('BENCH_SOAK_SECONDS', 60)
@@ -45,7 +46,7 @@ step(`  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 10
 
 const catalog = loadCatalog('data')
 const app = createApp(catalog)
-const doc = app.getOpenAPI31Document(documentConfig) as Parameters<typeof plannerCalls>[0]
+const doc = openApiDocument(app) as Parameters<typeof plannerCalls>[0]
 const { calls: planners, skipped } = plannerCalls(doc)
 for (const s of skipped) step(`  skip ${s.operationId} (${s.path}): ${s.reason}`)
 
@@ -60,6 +61,7 @@ for (const [name, fn] of [
   step(`  ${name}: ${inProcess[name].callsPerSecond} calls/s (${inProcess[name].microsPerCall} µs)`)
 }
 const domain = await domainRates(planners, catalog, IN_PROCESS_MS, step)
+const heaviest = await heaviestRates(app, catalog, IN_PROCESS_MS, step)
 const mixedCalls = [appCall(app, '/api/v1/catalog'), ...planners.map((p) => appCall(app, p.path, p.body))]
 const heap = await heapGrowth(async () => { for (const call of mixedCalls) await call() }, 1000)
 step(heap ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB over ${heap.rounds} rounds of every planner + catalog` : '  heap check skipped (run with node --expose-gc)')
@@ -140,6 +142,7 @@ const results = {
   staticPageHeaders: staticHeaders,
   inProcess,
   domain,
+  heaviest,
   heapAfterGcKiB: heap,
   skipped,
   scale,

@@ -1,9 +1,12 @@
 import { loadCatalog } from '../api/scripts/load-catalog.ts'
 import { createApp } from '../api/src/app.ts'
-import { documentConfig } from '../api/src/http/openapi.ts'
+import { openApiDocument } from '../api/src/http/openapi.ts'
+import { addResponseExamples } from './openapi-examples.ts'
 
 /** The OpenAPI document the code generates, as committed (stable key order, final newline). */
-export function openApiDocumentText(): string {
-  const doc = createApp(loadCatalog('data')).getOpenAPI31Document(documentConfig)
+export async function openApiDocumentText(): Promise<string> {
+  const app = createApp(loadCatalog('data'))
+  const doc = openApiDocument(app)
+  await addResponseExamples(doc as unknown as Parameters<typeof addResponseExamples>[0], app)
   return `${JSON.stringify(doc, null, 2)}\n`
 }

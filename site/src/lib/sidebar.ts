@@ -26,6 +26,7 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
         { label: 'AI placement', link: '/ai-placement/' },
         { label: 'VRAM formulas', link: '/research/vram-formulas/' },
         { label: 'VRAM accuracy', link: '/accuracy/' },
+        { label: 'GPU library', link: '/gpus/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },
       ],

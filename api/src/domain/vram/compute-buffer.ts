@@ -17,6 +17,8 @@ export interface ComputeSettings {
   flashAttention: boolean
   /** A quantized cache (q8_0, q4_0) keeps one more [E, B] row live at the output; f16 when absent. */
   kvCacheType?: KvCacheType
+  /** The V cache's own type (--cache-type-v); the K type when absent. */
+  cacheTypeV?: KvCacheType
 }
 
 /** Peak bytes of each graph phase on the device that runs it (weights not included). */
@@ -70,7 +72,7 @@ export function computePhases(a: Architecture, s: ComputeSettings): ComputePhase
   // (llm_graph_context::build_inp_out_ids keeps all B rows at reserve time). One more [E, B]
   // is live in some layouts with a quantized cache (at 32K in docs/accuracy/llama-cpp-cpu.json) and
   // without flash attention on tied-embedding models; counted always, so the buffer is never short.
-  const quantized = s.kvCacheType !== undefined && s.kvCacheType !== 'f16'
+  const quantized = [s.kvCacheType, s.cacheTypeV].some((t) => t !== undefined && t !== 'f16')
   const extraRow = quantized || (!s.flashAttention && a.tiedEmbeddings) ? 1 : 0
   const logitsBytes = 4 * B * (a.vocabSize + (2 + extraRow) * E)
   return { attentionBytes, ffnBytes, logitsBytes, inputCopyBytes: 4 * B * E + mask }

@@ -7,24 +7,35 @@ import { linkBetween } from '../catalog/network.ts'
 import type { KvCacheType } from './ggml-types.ts'
 import { computePhases, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
+import { gpuOverheadBytes } from './backend-costs.ts'
 import {
-  bestPlacement, expertOffloadPlacement, ffnMatrices, GPU_OVERHEAD_BYTES, place, splitLayers,
+  bestPlacement, expertOffloadPlacement, ffnMatrices, memoryKey, overheadOf, place, splitLayers,
   type FitModel, type Placement, type PlacementGpu,
 } from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
-import { targetLabel, type LabGpu } from './targets.ts'
+import { targetLabel, targetOf, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
+import { CPU_EXPERT_EFFICIENCY, decodeTokensPerSecond, MOE_LAYER_SECONDS, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
 
 export interface InferenceSettings {
+  /** Cells of one KV stream (runtimes.ts turns -c / num_ctx into streams). */
   contextLength: number
   kvCacheType: KvCacheType
+  cacheTypeV?: KvCacheType
   flashAttention: boolean
+  /** KV streams. */
   parallel: number
+  sequencesPerStream?: number
   ubatch: number
+  /** -nkvo: the KV cache stays in host memory. */
+  noKvOffload?: boolean
+  /** Per-GPU bytes the runtime keeps free beyond the CUDA context and planner margin. */
+  reservedBytes?: number
+  /** -ts proportions, one per GPU of the set. */
+  tensorSplit?: number[] | null
 }
 
 /** What the runtime can do with a GPU set; the runtime profiles switch these per runtime. */
@@ -38,27 +49,51 @@ export interface SplitOptions {
 
 const DEFAULT_SPLIT_OPTIONS: SplitOptions = { crossNodeSplit: true }
 
+/**
+ * One FitModel per architecture, weight layout and settings (the settings object as JSON, so a
+ * setting added later is part of the key): every GPU set of a request, and the context search,
+ * then share one FitModel instead of recomputing it per card of a library ranking.
+ */
+const fitModels = new WeakMap<Architecture, WeakMap<WeightLayout, Map<string, FitModel>>>()
+
 export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return {
-    layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), phases: computePhases(a, s), ...ffnMatrices(w, a.layers),
-  }
+  let byLayout = fitModels.get(a)
+  if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
+  let bySettings = byLayout.get(w)
+  if (!bySettings) byLayout.set(w, (bySettings = new Map()))
+  const key = JSON.stringify(s)
+  const known = bySettings.get(key)
+  if (known) return known
+  const kv = kvBytesByLayer(a, s)
+  const kvByLayer = s.noKvOffload ? kv.map(() => 0) : kv
+  const fm = { layers: a.layers, weights: w, kvByLayer, phases: computePhases(a, s), ...ffnMatrices(w, a.layers) }
+  bySettings.set(key, fm)
+  return fm
 }
 
 type SpeedGpu = PlacementGpu & { bandwidthGBps: number; node: string }
 
-const placementGpus = (set: LabGpu[]): SpeedGpu[] =>
-  set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+/** Each GPU with its own backend's fixed costs (backend-costs.ts) and the runtime's reserve. */
+const placementGpus = (set: LabGpu[], s: InferenceSettings): SpeedGpu[] =>
+  set.map((g, i) => ({
+    vramBytes: g.model.vramBytes, overheadBytes: gpuOverheadBytes(g.backend), bandwidthGBps: g.model.memoryBandwidthGBps,
+    node: g.node.id, reservedBytes: s.reservedBytes ?? 0, splitWeight: s.tensorSplit?.[i],
+  }))
+
+/** Answers of maxFullContext per FitModel and GPU set: equal for every library card of one size. */
+const maxContexts = new WeakMap<FitModel, Map<string, number | null>>()
 
 /**
  * The GPU orders a set can be split in: every subset (a GPU that would hold nothing is left out,
  * so adding a GPU never loses a layer), in the set's order and reversed (which GPU ends with the
- * output head). Sets of more than 4 GPUs are only tried whole. Subsets spanning nodes are
- * dropped when the runtime cannot split across nodes.
+ * output head). Sets of more than 4 GPUs, and sets given a -ts split (llama.cpp uses every
+ * device of it, in its order), are only tried whole. Subsets spanning nodes are dropped when the
+ * runtime cannot split across nodes.
  */
 function candidateOrders(gpus: SpeedGpu[], opts: SplitOptions): number[][] {
   const n = gpus.length
   const subsets: number[][] = []
-  if (n > 4) subsets.push(gpus.map((_, i) => i))
+  if (n > 4 || gpus.some((g) => g.splitWeight !== undefined)) subsets.push(gpus.map((_, i) => i))
   else {
     for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
   }
@@ -80,7 +115,19 @@ function remap(p: Placement, order: number[]): Placement {
 export function maxFullContext(
   a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
 ): number | null {
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
+  const base = fitModel(a, w, s)
+  let known = maxContexts.get(base)
+  if (!known) maxContexts.set(base, (known = new Map()))
+  // Which subsets are tried depends on the nodes only when the runtime cannot split across them.
+  const key = `${memoryKey(gpus)}|${opts.crossNodeSplit ? '' : gpus.map((g) => g.node).join(',')}`
+  if (!known.has(key)) known.set(key, searchFullContext(a, w, s, gpus, opts))
+  return known.get(key)!
+}
+
+function searchFullContext(
+  a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: SpeedGpu[], opts: SplitOptions,
+): number | null {
   const orders = candidateOrders(gpus, opts)
   const fits = (ctx: number) => {
     const fm = fitModel(a, w, { ...s, contextLength: ctx })
@@ -162,7 +209,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -173,7 +220,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
     if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (/research/vram-formulas/#tokens-per-second).')
+  if (a.moe) notes.push(`MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs, /research/vram-formulas/#tokens-per-second).`)
   return notes
 }
 
@@ -181,7 +228,7 @@ const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
 function noFullFitNote(w: WeightLayout, gpus: PlacementGpu[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
-  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
+  const usable = gpus.reduce((x, g) => x + g.vramBytes - overheadOf(g), 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
@@ -236,13 +283,15 @@ export function fitInference(
   catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
 ): VramFitResult {
   const fm = fitModel(a, w, s)
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
   const spansNodes = (q: Placement) => new Set(q.perGpu.map((g) => set[g.gpuIndex]!.node.id)).size > 1
   const speedOf: SpeedAt = (placement, position) => spansNodes(placement) && linkMbps === null
     ? { tokensPerSecond: null, reason: 'no network link joins these nodes' }
-    : decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+    : decodeTokensPerSecond({
+      arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps, kvOnHost: s.noKvOffload ?? false,
+    })
   const p = bestOverOrders(fm, gpus, opts, speedOf)
   const splitsNodes = spansNodes(p)
   const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
@@ -253,12 +302,13 @@ export function fitInference(
   const notes = [...splitNotes(p, set, a, opts.crossNodeSplit), ...notesFor(p, a, splitsNodes, linkMbps)]
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
-    target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
+    target: targetOf(set, crossNode),
     verdict,
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
-    breakdown: breakdownOf(p, a, s.parallel),
+    // The logits buffer holds a row per sequence: every slot, also those sharing a unified stream.
+    breakdown: breakdownOf(p, a, s.parallel * (s.sequencesPerStream ?? 1)),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g) => ({
       node: set[g.gpuIndex]!.node.id, gpu: set[g.gpuIndex]!.model.slug,
@@ -267,6 +317,8 @@ export function fitInference(
       overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
+    settings: null,
+    hostMemory: null,
     tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,
     tokensPerSecondAtFullContext: verdict === 'does-not-fit' || missingLink ? null : full.tokensPerSecond,
     tokensPerSecondReason: missingLink ? 'no network link joins these nodes' : verdict === 'does-not-fit' ? 'not even one layer fits on the GPU' : empty.reason,

@@ -24,7 +24,20 @@ export const PIPELINE_COPIES = 4
 
 export interface PlacementGpu {
   vramBytes: number
+  /** Backend context + margin on this GPU (backend-costs.ts gpuOverheadBytes); CUDA's when absent. */
+  overheadBytes?: number
+  /** Kept free on top of the overhead by the runtime (llama.cpp --fit's margin), runtimes.ts. */
+  reservedBytes?: number
+  /** -ts / --tensor-split share; when absent the split follows free memory. */
+  splitWeight?: number
 }
+
+/** What a GPU keeps for itself before layers: backend context, margin and the runtime's reserve. */
+export const overheadOf = (g: PlacementGpu) => (g.overheadBytes ?? GPU_OVERHEAD_BYTES) + (g.reservedBytes ?? 0)
+
+/** What a placement reads of a GPU set: each GPU's memory, fixed costs and -ts share. */
+export const memoryKey = (gpus: readonly PlacementGpu[]) =>
+  gpus.map((g) => `${g.vramBytes}/${overheadOf(g)}/${g.splitWeight ?? ''}`).join(',')
 
 /** A model prepared for placement: everything that depends on model, quant and runtime settings. */
 export interface FitModel {
@@ -110,12 +123,13 @@ function shareOf(
     hostOutputMatrixBytes: first ? ctx.host.output : 0,
     pipelineCopies: ctx.pipelineCopies,
   })
-  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + GPU_OVERHEAD_BYTES
+  const overheadBytes = overheadOf(gpu)
+  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
   return {
     gpuIndex,
     firstLayer: mine[0] ?? fm.layers,
     endLayer: mine.length > 0 ? mine[mine.length - 1]! + 1 : fm.layers,
-    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes: GPU_OVERHEAD_BYTES, totalBytes,
+    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, totalBytes,
     freeBytes: gpu.vramBytes - totalBytes,
   }
 }
@@ -150,6 +164,11 @@ function shareContext(fm: FitModel, devices: number[], gpuCount: number, cpuMoeL
 export function splitLayers(
   fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0,
 ): number[] | null {
+  if (userSplit(gpus)) {
+    // -ts given: llama.cpp splits by those shares and does not fit (common/fit.cpp skips a set split).
+    const devices = proportionalDevices(fm.layers, gpuLayers, gpus)
+    return placementOf(fm, gpus, devices, gpuLayers, cpuMoeLayers).fits ? devices : null
+  }
   const L = fm.layers
   const start = Math.max(L - gpuLayers, 0)
   const devices = new Array<number>(L + 1).fill(-1)
@@ -170,7 +189,7 @@ export function splitLayers(
       pipelineCopies: ctx.pipelineCopies,
     }
     const vram = gpus[g]!.vramBytes
-    let used = GPU_OVERHEAD_BYTES + (holdsOutput ? fm.weights.outputBytes : 0)
+    let used = overheadOf(gpus[g]!) + (holdsOutput ? fm.weights.outputBytes : 0)
     const headOnly = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false })
     if (holdsOutput && used + headOnly > vram) return null
     const withLayers = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: true })
@@ -212,6 +231,8 @@ export function placementOf(
   return { gpuLayers, cpuMoeLayers, devices, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
 }
 
+const userSplit = (gpus: readonly PlacementGpu[]) => gpus.some((g) => g.splitWeight !== undefined)
+
 /**
  * The memory each GPU needs with `gpuLayers` offloaded. When the split fits this is the split
  * above; when it does not, the layers are spread in proportion to each GPU's usable memory
@@ -225,11 +246,11 @@ export function place(
   return placementOf(fm, gpus, devices, gpuLayers, cpuMoeLayers)
 }
 
-/** llama.cpp's split without --fit: contiguous ranges proportional to free memory (upper_bound). */
+/** llama.cpp's split without --fit: contiguous ranges proportional to -ts or free memory (upper_bound). */
 function proportionalDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
   const start = Math.max(layers - gpuLayers, 0)
   const active = Math.min(gpuLayers, layers + 1)
-  const free = gpus.map((g) => Math.max(g.vramBytes - GPU_OVERHEAD_BYTES, 1))
+  const free = gpus.map((g) => g.splitWeight ?? Math.max(g.vramBytes - overheadOf(g), 1))
   const total = free.reduce((a, b) => a + b, 0)
   let acc = 0
   const splits = free.map((f) => (acc += f) / total)
@@ -240,9 +261,43 @@ function proportionalDevices(layers: number, gpuLayers: number, gpus: readonly P
   })
 }
 
+/**
+ * Room for layers on these GPUs: their memory after overhead, less the smallest compute buffer a
+ * GPU that holds anything has (its layer phases, or the logits phase alone). Every placement that
+ * fits holds its GPU-resident weights and KV within it, so the searches below start where that
+ * bound allows and skip tries that cannot fit (same answer, a fraction of the work: ranking the
+ * whole GPU library stays inside a Workers CPU budget).
+ */
+function layerRoom(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  const { attentionBytes, ffnBytes, logitsBytes } = fm.phases
+  const minBuffer = Math.min(Math.max(attentionBytes, ffnBytes), logitsBytes)
+  return gpus.reduce((s, g) => s + Math.max(g.vramBytes - overheadOf(g), 0), 0) - minBuffer
+}
+
+/** The largest -ngl whose last layers (and output head) fit within layerRoom. */
+function layerBound(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  const room = layerRoom(fm, gpus)
+  let need = 0
+  for (let n = 1; n <= fm.layers; n++) {
+    need += fm.weights.layerBytes[fm.layers - n]! + fm.kvByLayer[fm.layers - n]!
+    if (need > room) return n - 1
+  }
+  return need + fm.weights.outputBytes > room ? fm.layers : fm.layers + 1
+}
+
+/** The smallest --n-cpu-moe K (≥ 1) whose remaining GPU weights and KV fit within layerRoom. */
+function expertBound(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  const room = layerRoom(fm, gpus)
+  let need = fm.weights.outputBytes
+  for (let il = 0; il < fm.layers; il++) need += fm.weights.layerBytes[il]! + fm.kvByLayer[il]!
+  let k = 0
+  while (k < fm.layers && need > room) need -= fm.weights.layerExpertBytes[k++]!
+  return Math.max(k, 1)
+}
+
 /** The most layers that fit on these GPUs in this order (each holding some), or 0 layers. */
 export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement {
-  for (let n = fm.layers + 1; n > 0; n--) {
+  for (let n = layerBound(fm, gpus); n > 0; n--) {
     const devices = splitLayers(fm, gpus, n)
     if (devices) return placementOf(fm, gpus, devices, n, 0)
   }
@@ -252,12 +307,12 @@ export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Plac
 /**
  * MoE expert offload, as llama.cpp --fit tries it first for MoE (common/fit.cpp): every layer and
  * the output head on the GPUs, the expert tensors of layers 0 … K−1 in host RAM (--n-cpu-moe K);
- * the smallest K that fits, by a linear search up from K = 1 (L ≤ ~100 and each try is O(L)).
+ * the smallest K that fits, by a linear search up from expertBound (each try is O(L)).
  * null: not MoE, or not even K = L fits (then plain -ngl partial offload).
  */
 export function expertOffloadPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement | null {
   if (!fm.weights.layerExpertBytes.some((b) => b > 0)) return null
-  for (let k = 1; k <= fm.layers; k++) {
+  for (let k = expertBound(fm, gpus); k <= fm.layers; k++) {
     const devices = splitLayers(fm, gpus, fm.layers + 1, k)
     if (devices) return placementOf(fm, gpus, devices, fm.layers + 1, k)
   }
