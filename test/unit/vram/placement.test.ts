@@ -141,8 +141,9 @@ describe('splits', () => {
 
   it('plans the lab sets through the public planner the same way', () => {
     // runtime llama.cpp: the default Ollama profile has no RPC and answers a cross-node set with why not.
-    const req = { model: 'gemma-3-27b', quantization: 'F16', ...s, runtime: 'llama.cpp', targets: ['meraxes', 'caraxes'] }
-    const r = plan(req).results[0]!
+    const r = plan({
+      model: 'gemma-3-27b', quantization: 'F16', ...s, runtime: 'llama.cpp', targets: ['meraxes', 'caraxes'],
+    }).results[0]!
     expect(r.gpuLayers).toBeGreaterThan(25)
   })
 })
