@@ -7,6 +7,7 @@
  * hold min(cells, pad256(window + n_ubatch)) per stream.
  */
 import { ggmlBytes, KV_CACHE_TYPES, type KvCacheType } from './ggml-types.ts'
+import { kvRowValues, recurrentStateBytes } from './layer-memory.ts'
 import type { Architecture } from './tensors.ts'
 
 export const KV_PAD_CELLS = 256
@@ -35,14 +36,20 @@ export function layerCells(a: Architecture, il: number, s: KvSettings): number {
   return Math.min(cells, pad(a.slidingWindow!.windowTokens + s.ubatch, KV_PAD_CELLS))
 }
 
-/** K + V bytes of one cell of one layer: two rows of Hkv·Dh elements of the cache type. */
-export function kvBytesPerCell(a: Architecture, kvCacheType: KvCacheType): number {
-  return 2 * ggmlBytes(KV_CACHE_TYPES[kvCacheType], a.kvHeads * a.headDim)
+/**
+ * K + V bytes of one cell of layer `il`: a K row and a V row of the cache type, as wide as
+ * layer-memory.ts says (Hkv·Dh each for plain attention, one latent K row for MLA, none for
+ * recurrent layers and embedding models).
+ */
+export function kvBytesPerCell(a: Architecture, kvCacheType: KvCacheType, il = 0): number {
+  const { k, v } = kvRowValues(a, il)
+  const type = KV_CACHE_TYPES[kvCacheType]
+  return (k > 0 ? ggmlBytes(type, k) : 0) + (v > 0 ? ggmlBytes(type, v) : 0)
 }
 
-/** KV bytes of layer `il` over all `parallel` streams. */
+/** KV bytes of layer `il` over all `parallel` streams, plus its fixed recurrent state. */
 export function layerKvBytes(a: Architecture, il: number, s: KvSettings): number {
-  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType)
+  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, il) + recurrentStateBytes(a, il, s.parallel)
 }
 
 /** KV bytes of each layer, index = block. */

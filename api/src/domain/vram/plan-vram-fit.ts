@@ -7,12 +7,12 @@ import type { Catalog } from '../catalog/catalog.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { assumptionsFor } from './assumptions.ts'
 import { fitInference } from './fit-inference.ts'
-import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-model.ts'
+import { checkQuantization, resolveModel, weightsOf, type ResolvedModel } from './resolve-model.ts'
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
 import { resolveTargets, targetLabel, type LabGpu } from './targets.ts'
 import { trainingMemory } from './training.ts'
 import { round } from '../catalog/units.ts'
-import { weightLayout, type WeightLayout } from './weights.ts'
+import type { WeightLayout } from './weights.ts'
 
 function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   const a = r.arch
@@ -96,8 +96,8 @@ function assertExactBytes(results: VramFitResult[]): void {
 export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswer {
   const r = resolveModel(catalog.llmModels, req.model, req.quantization)
   checkQuantization(r)
-  const warnings = checkRequest(r, req)
-  const w = weightLayout(r.arch, r.quantization)
+  const warnings = [...r.warnings, ...checkRequest(r, req)]
+  const w = weightsOf(r)
   let sets = resolveTargets(catalog, req.targets)
   if (req.mode !== 'inference' && req.targets === 'all') sets = sets.filter((s) => s.length === 1)
   const results = sets
@@ -106,7 +106,7 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   assertExactBytes(results)
   return {
     model: {
-      id: r.id, name: r.name, quantization: r.quantization, weightsBytes: w.fileBytes, parameterCount: w.parameterCount,
+      id: r.id, name: r.name, quantization: r.file ? r.file.fileType : r.quantization, weightsBytes: w.fileBytes, parameterCount: w.parameterCount,
       bitsPerWeight: round((w.fileBytes * 8) / w.parameterCount, 3), bytesByType: w.bytesByType as Record<string, number>,
     },
     settings: { contextLength: req.contextLength, kvCacheType: req.kvCacheType, flashAttention: req.flashAttention, parallel: req.parallel, ubatch: req.ubatch, mode: req.mode },

@@ -7,15 +7,24 @@ import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
 import type { LlmArchitecture, LlmModel } from './model-schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
+import { modelFromGguf, type ModelFile } from './model-from-gguf.ts'
+import { modelFromHfConfig } from './model-from-hf-config.ts'
+import type { ModelSource } from './model-source.ts'
+import { layoutOfTensors, weightLayout, type WeightLayout } from './weights.ts'
 
-export interface ResolvedModel {
+interface ResolvedCommon {
   id: string | null
   name: string
   arch: Architecture
-  quantization: QuantPreset
-  /** Where the quantization came from, for the assumptions list. */
-  quantizationSource: 'request' | 'tag' | 'default'
+  /** What the model's source says about itself (a GGUF file's class, config fields not used). */
+  warnings: string[]
 }
+
+/** Weights emulated per tensor for a preset, or declared by a GGUF file. */
+export type ResolvedModel = ResolvedCommon & (
+  | { file: null; quantization: QuantPreset; quantizationSource: 'request' | 'tag' | 'default' }
+  | { file: ModelFile; quantization: null; quantizationSource: 'file' }
+)
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
 function presetFromTag(part: string): QuantPreset | null {
@@ -64,17 +73,42 @@ export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${nearest(id, names, 4).join(', ')}.`)
 }
 
+const emulated = (requested: QuantPreset | undefined) =>
+  ({ file: null, quantization: requested ?? 'Q4_K_M', quantizationSource: requested ? 'request' : 'default' }) as const
+
+function resolveSource(source: ModelSource, requested: QuantPreset | undefined): ResolvedModel {
+  if (source.config) {
+    const m = modelFromHfConfig(source.config, source.name)
+    return { id: null, name: m.name, arch: m.arch, warnings: m.warnings, ...emulated(requested) }
+  }
+  if (!source.gguf) {
+    // URLs are read at the edge (api/src/fetch/), which hands the planner the header it read.
+    throw new PlanInputError('invalid', '/model/url', 'A GGUF URL is read by the API worker; pass the header as model.gguf when calling the planner directly.')
+  }
+  if (requested) {
+    throw new PlanInputError('invalid', '/quantization', 'A GGUF file fixes the type of every tensor; leave quantization out (the answer names the file\'s own type).')
+  }
+  const file = modelFromGguf(source.gguf)
+  return { id: null, name: source.name ?? file.name, arch: file.arch, warnings: file.warnings, file, quantization: null, quantizationSource: 'file' }
+}
+
 export function resolveModel(
   models: readonly LlmModel[],
-  model: string | LlmArchitecture,
+  model: string | ModelSource | LlmArchitecture,
   requested: QuantPreset | undefined,
 ): ResolvedModel {
   if (typeof model !== 'string') {
-    return { id: null, name: model.name, arch: model, quantization: requested ?? 'Q4_K_M', quantizationSource: requested ? 'request' : 'default' }
+    if (!('layers' in model)) return resolveSource(model, requested)
+    return { id: null, name: model.name, arch: model, warnings: [], ...emulated(requested) }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
-  return { id: match.model.id, name: match.model.name, arch: match.model, ...q }
+  return { id: match.model.id, name: match.model.name, arch: match.model, warnings: [], file: null, ...q }
+}
+
+/** Weights by tensor: the file's own, or emulated for the preset. */
+export function weightsOf(r: ResolvedModel): WeightLayout {
+  return r.file ? layoutOfTensors(r.arch, r.file.tensors) : weightLayout(r.arch, r.quantization)
 }
 
 /** MXFP4 exists only for models published with MXFP4 experts (gpt-oss). */

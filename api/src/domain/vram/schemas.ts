@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { LlmArchitectureSchema, QuantPresetSchema } from './model-schemas.ts'
+import { ModelSourceSchema } from './model-source.ts'
 
 export const KvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']).meta({ id: 'KvCacheType', description: 'OLLAMA_KV_CACHE_TYPE / --cache-type-k/v' })
 export const PlanModeSchema = z.enum(['inference', 'full', 'lora', 'qlora']).meta({ id: 'PlanMode' })
@@ -11,9 +12,9 @@ export const PlanModeSchema = z.enum(['inference', 'full', 'lora', 'qlora']).met
 export const VramFitRequestSchema = z
   .object({
     model: z
-      .union([z.string().min(1).max(200), LlmArchitectureSchema])
-      .meta({ description: 'Registry id (`llama-3.1-8b`), Ollama tag (`qwen2.5:14b-instruct-q4_K_M`) or an inline architecture' }),
-    quantization: QuantPresetSchema.optional().meta({ description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M' }),
+      .union([z.string().min(1).max(200), ModelSourceSchema, LlmArchitectureSchema])
+      .meta({ description: 'Registry id (`llama-3.1-8b`), Ollama tag (`qwen2.5:14b-instruct-q4_K_M`, or any library tag / `hf.co/<user>/<repo>:<quant>`, read from the registry), a GGUF header or URL, a config.json, or an inline architecture' }),
+    quantization: QuantPresetSchema.optional().meta({ description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M; not allowed with a GGUF file, whose tensor types fix it' }),
     contextLength: z.int().min(1).max(16_777_216).default(8192).meta({ description: 'Tokens of context per sequence (num_ctx)' }),
     kvCacheType: KvCacheTypeSchema.default('f16'),
     flashAttention: z.boolean().default(true),
@@ -109,7 +110,8 @@ export type Assumption = z.infer<typeof AssumptionSchema>
 export const VramFitAnswerSchema = z
   .object({
     model: z.object({
-      id: z.string().nullable(), name: z.string(), quantization: QuantPresetSchema,
+      id: z.string().nullable(), name: z.string(),
+      quantization: z.string().meta({ description: 'The preset (Q4_K_M), or for a GGUF file its general.file_type (IQ2_XXS, MXFP4_MOE, "mixed")' }),
       weightsBytes: bytes.meta({ description: 'All tensor data as the GGUF file holds it' }),
       parameterCount: z.int(), bitsPerWeight: z.number(),
       bytesByType: z.record(z.string(), bytes),

@@ -53,7 +53,7 @@ function activeExpertBytes(s: SpeedInput, il: number): number {
 function layerReadBytes(s: SpeedInput, il: number): number {
   const weights = s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
   const cells = Math.min(s.position, layerCells(s.arch, il, s.kv))
-  return weights + cells * kvBytesPerCell(s.arch, s.kv.kvCacheType)
+  return weights + cells * kvBytesPerCell(s.arch, s.kv.kvCacheType, il)
 }
 
 export interface SpeedResult {

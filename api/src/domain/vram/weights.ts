@@ -44,7 +44,11 @@ export function typedTensors(a: Architecture, preset: QuantPreset): TypedTensor[
 }
 
 export function weightLayout(a: Architecture, preset: QuantPreset): WeightLayout {
-  const tensors = typedTensors(a, preset)
+  return layoutOfTensors(a, typedTensors(a, preset))
+}
+
+/** Groups typed tensors (emulated, or declared by a GGUF file) by where llama.cpp places them. */
+export function layoutOfTensors(a: Architecture, tensors: TypedTensor[]): WeightLayout {
   const layerBytes = new Array<number>(a.layers).fill(0)
   const layerExpertBytes = new Array<number>(a.layers).fill(0)
   const layerLargestBytes = new Array<number>(a.layers).fill(0)
