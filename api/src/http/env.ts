@@ -5,6 +5,9 @@ export interface AppEnv {
   Bindings: {
     ASSETS?: { fetch: (request: Request) => Promise<Response> }
     EMBED_ALLOWED_ANCESTORS?: string
+    MODEL_FETCH_ALLOWED_HOSTS?: string
+    MODEL_FETCH_MAX_BYTES?: string
+    MODEL_FETCH_TIMEOUT_MS?: string
   }
   Variables: {
     catalog: Catalog

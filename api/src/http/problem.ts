@@ -19,6 +19,7 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'invalid-request': { status: 422, title: 'The request does not match the schema' },
   internal: { status: 500, title: 'Internal error' },
+  'bad-gateway': { status: 502, title: 'A server the API fetches from failed' },
 } as const
 export type ProblemType = keyof typeof PROBLEM_TYPES
 

@@ -21,7 +21,11 @@ export const ModelSourceSchema = z
   .superRefine((m, ctx) => {
     const given = SOURCES.filter((k) => m[k] !== undefined)
     if (given.length !== 1) {
-      ctx.addIssue({ code: 'custom', path: given.length > 1 ? [given[1]!] : [], message: `expected exactly one of ${SOURCES.join(', ')}${given.length > 1 ? `, got ${given.join(' and ')}` : ''}` })
+      // continue: false makes the issue abort this branch, so a union tries the inline architecture too.
+      ctx.addIssue({
+        code: 'custom', continue: false, path: given.length > 1 ? [given[1]!] : [],
+        message: `expected exactly one of ${SOURCES.join(', ')}${given.length > 1 ? `, got ${given.join(' and ')}` : ''}`,
+      })
     }
   })
   .meta({ id: 'ModelSource', description: 'A model given by its GGUF header, its GGUF URL or its config.json' })
