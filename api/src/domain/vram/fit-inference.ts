@@ -15,6 +15,9 @@ import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
+import { sideModelBytes, type SideModels } from './side-models.ts'
+
+const NO_SIDE_MODELS: SideModels = { projector: null, draft: null }
 
 export interface InferenceSettings {
   contextLength: number
@@ -24,17 +27,18 @@ export interface InferenceSettings {
   ubatch: number
 }
 
-export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings, side: SideModels = NO_SIDE_MODELS): FitModel {
+  const { projectorBytes, draftModelBytes } = sideModelBytes(side, s)
+  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s), mainGpuExtraBytes: projectorBytes + draftModelBytes }
 }
 
 const placementGpus = (set: LabGpu[]) =>
   set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
-export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
+export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], side: SideModels = NO_SIDE_MODELS): number | null {
   const gpus = placementGpus(set)
-  const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
+  const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }, side), gpus, a.layers + 1).fits
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
   if (hi === 0 || !fits(KV_PAD_CELLS)) return null
@@ -46,7 +50,7 @@ export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSet
   return lo * KV_PAD_CELLS
 }
 
-function breakdownOf(p: Placement, a: Architecture, parallel: number): InferenceBreakdown {
+function breakdownOf(p: Placement, a: Architecture, s: InferenceSettings, side: SideModels): InferenceBreakdown {
   const sum = (k: 'weightsBytes' | 'kvCacheBytes' | 'computeBufferBytes' | 'overheadBytes' | 'totalBytes' | 'freeBytes') =>
     p.perGpu.reduce((s, g) => s + g[k], 0)
   return {
@@ -55,8 +59,9 @@ function breakdownOf(p: Placement, a: Architecture, parallel: number): Inference
     kvCacheBytes: sum('kvCacheBytes'),
     kvCacheHostBytes: p.kvCacheHostBytes,
     computeBufferBytes: sum('computeBufferBytes'),
-    outputBufferBytes: outputBufferBytes(a, parallel),
+    outputBufferBytes: outputBufferBytes(a, s.parallel),
     overheadBytes: sum('overheadBytes'),
+    ...sideModelBytes(side, s),
     totalGpuBytes: sum('totalBytes'),
     freeGpuBytes: sum('freeBytes'),
   }
@@ -129,8 +134,10 @@ function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): 
   return layersSpeed !== null && (expertsSpeed === null || layersSpeed > expertsSpeed) ? layers : experts
 }
 
-export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
-  const fm = fitModel(a, w, s)
+export function fitInference(
+  catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], side: SideModels = NO_SIDE_MODELS,
+): VramFitResult {
+  const fm = fitModel(a, w, s, side)
   const gpus = placementGpus(set)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
@@ -140,7 +147,7 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
   const empty = speedOf(p, 0)
   const full = speedOf(p, s.contextLength)
   const missingLink = crossNode && linkMbps === null
-  const maxContext = maxFullContext(a, w, s, set)
+  const maxContext = maxFullContext(a, w, s, set, side)
   const notes = notesFor(p, a, crossNode, linkMbps)
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
@@ -149,13 +156,13 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
-    breakdown: breakdownOf(p, a, s.parallel),
+    breakdown: breakdownOf(p, a, s, side),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g, i) => ({
       node: set[i]!.node.id, gpu: set[i]!.model.slug,
       layers: g.endLayer > g.firstLayer ? { first: g.firstLayer, last: g.endLayer - 1 } : null,
       holdsOutput: g.holdsOutput, weightsBytes: g.weightsBytes, kvCacheBytes: g.kvCacheBytes, computeBufferBytes: g.computeBufferBytes,
-      overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
+      overheadBytes: g.overheadBytes, sideModelsBytes: g.sideModelsBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
     tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,

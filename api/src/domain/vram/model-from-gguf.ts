@@ -68,7 +68,8 @@ function tensorType(dtype: number | string, pointer: string): GgmlType {
   throw new PlanInputError('invalid', pointer, `Unknown ggml type ${JSON.stringify(dtype)}: expected a ggml_type number or one of ${Object.keys(GGML_TYPES).join(', ')}.`)
 }
 
-function typedTensors(h: GgufHeader, layers: number, at: string): TypedTensor[] {
+/** The tensors a header declares, typed and sized; `blk.N.` names give the layer (N < `layers`). */
+export function declaredTensors(h: GgufHeader, layers: number, at: string): TypedTensor[] {
   return h.tensorInfos.map((t, i) => {
     const here = `${at}/tensorInfos/${i}`
     const shape = t.shape.map((d, j) => {
@@ -196,7 +197,7 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   const mla = mlaOf(m, arch)
   const headDim = mla ? mla.nopeHeadDim + mla.ropeHeadDim : m.optionalInt(`${arch}.attention.key_length`) ?? Math.trunc(hiddenSize / heads)
   const valueLength = mla ? mla.valueHeadDim : m.optionalInt(`${arch}.attention.value_length`) ?? headDim
-  const tensors = typedTensors(h, layers, at)
+  const tensors = declaredTensors(h, layers, at)
   const tokenEmbd = tensors.find((t) => t.name === 'token_embd.weight')
   const vocabSize = m.optionalInt(`${arch}.vocab_size`) ?? m.optionalArrayLength('tokenizer.ggml.tokens') ?? tokenEmbd?.shape[1]
   if (!vocabSize) m.fail(`${arch}.vocab_size`, 'the vocabulary size (or tokenizer.ggml.tokens, or a token_embd.weight tensor)')

@@ -24,6 +24,8 @@ export interface FitModel {
   weights: WeightLayout
   kvByLayer: number[]
   computeBytes: number
+  /** Projector and draft model, on the main GPU (device 0) whatever -ngl is (side-models.ts). */
+  mainGpuExtraBytes: number
 }
 
 export interface GpuShare {
@@ -35,6 +37,7 @@ export interface GpuShare {
   kvCacheBytes: number
   computeBufferBytes: number
   overheadBytes: number
+  sideModelsBytes: number
   totalBytes: number
   freeBytes: number
 }
@@ -92,11 +95,12 @@ function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: numbe
   // Every GPU that holds a layer allocates its own compute buffer (llama.cpp#27953).
   const computeBufferBytes = used ? computeBytes : 0
   const overheadBytes = GPU_OVERHEAD_BYTES
-  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
+  const sideModelsBytes = gpuIndex === 0 ? fm.mainGpuExtraBytes : 0
+  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes + sideModelsBytes
   return {
     firstLayer: mine[0] ?? fm.layers,
     endLayer: mine.length > 0 ? mine[mine.length - 1]! + 1 : fm.layers,
-    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, totalBytes,
+    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, sideModelsBytes, totalBytes,
     freeBytes: gpu.vramBytes - totalBytes,
   }
 }

@@ -11,6 +11,8 @@ import { checkQuantization, resolveModel, weightsOf, type ResolvedModel } from '
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
 import { resolveTargets, targetLabel, type LabGpu } from './targets.ts'
 import { trainingMemory } from './training.ts'
+import { resolveSideModels } from './side-models.ts'
+import { modelAssumptions } from './model-assumptions.ts'
 import { round } from '../catalog/units.ts'
 import type { WeightLayout } from './weights.ts'
 
@@ -98,10 +100,11 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   checkQuantization(r)
   const warnings = [...r.warnings, ...checkRequest(r, req)]
   const w = weightsOf(r)
+  const side = resolveSideModels(req, catalog, r)
   let sets = resolveTargets(catalog, req.targets)
   if (req.mode !== 'inference' && req.targets === 'all') sets = sets.filter((s) => s.length === 1)
   const results = sets
-    .map((set) => (req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set) : fitTraining(r, w, req, set)))
+    .map((set) => (req.mode === 'inference' ? fitInference(catalog, r.arch, w, req, set, side) : fitTraining(r, w, req, set)))
     .sort(compareResults)
   assertExactBytes(results)
   return {
@@ -113,6 +116,6 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
     results,
     recommendation: recommend(results),
     warnings,
-    assumptions: assumptionsFor(req.mode),
+    assumptions: [...assumptionsFor(req.mode), ...modelAssumptions(r, side)],
   }
 }

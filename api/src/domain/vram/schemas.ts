@@ -5,6 +5,20 @@
 import { z } from 'zod'
 import { LlmArchitectureSchema, QuantPresetSchema } from './model-schemas.ts'
 import { ModelSourceSchema } from './model-source.ts'
+import { GgufHeaderSchema } from './gguf-schemas.ts'
+
+export const ProjectorSchema = z
+  .object({
+    gguf: GgufHeaderSchema.optional().meta({ description: 'The mmproj GGUF header: its tensors are summed' }),
+    url: z.string().min(1).max(2048).optional().meta({ description: 'https URL of the mmproj GGUF on an allowed host' }),
+    weightsBytes: z.int().min(0).max(2 ** 40).optional().meta({ description: 'The projector file size, when known' }),
+    source: z.string().max(200).optional().meta({ description: 'Where weightsBytes comes from (set by the API for a registry manifest)' }),
+  })
+  .superRefine((p, ctx) => {
+    const given = (['gguf', 'url', 'weightsBytes'] as const).filter((k) => p[k] !== undefined)
+    if (given.length !== 1) ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of gguf, url, weightsBytes' })
+  })
+  .meta({ id: 'VisionProjector', description: 'A vision projector (mmproj) loaded on the main GPU next to the model (llama-server --mmproj; Ollama projector layer)' })
 
 export const KvCacheTypeSchema = z.enum(['f16', 'q8_0', 'q4_0']).meta({ id: 'KvCacheType', description: 'OLLAMA_KV_CACHE_TYPE / --cache-type-k/v' })
 export const PlanModeSchema = z.enum(['inference', 'full', 'lora', 'qlora']).meta({ id: 'PlanMode' })
@@ -15,6 +29,12 @@ export const VramFitRequestSchema = z
       .union([z.string().min(1).max(200), ModelSourceSchema, LlmArchitectureSchema])
       .meta({ description: 'Registry id (`llama-3.1-8b`), Ollama tag (`qwen2.5:14b-instruct-q4_K_M`, or any library tag / `hf.co/<user>/<repo>:<quant>`, read from the registry), a GGUF header or URL, a config.json, or an inline architecture' }),
     quantization: QuantPresetSchema.optional().meta({ description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M; not allowed with a GGUF file, whose tensor types fix it' }),
+    projector: ProjectorSchema.optional(),
+    draft: z
+      .union([z.string().min(1).max(200), ModelSourceSchema, LlmArchitectureSchema])
+      .optional()
+      .meta({ description: 'Speculative-decoding draft model (llama-server -md), in any form `model` takes; fully offloaded to the main GPU with its own KV cache' }),
+    draftQuantization: QuantPresetSchema.optional().meta({ description: 'Preset of an emulated draft model (registry id, config.json); defaults like quantization' }),
     contextLength: z.int().min(1).max(16_777_216).default(8192).meta({ description: 'Tokens of context per sequence (num_ctx)' }),
     kvCacheType: KvCacheTypeSchema.default('f16'),
     flashAttention: z.boolean().default(true),
@@ -50,7 +70,9 @@ export const InferenceBreakdownSchema = z
     computeBufferBytes: bytes,
     outputBufferBytes: bytes.meta({ description: 'Logits buffer, pinned host memory: not in totalGpuBytes' }),
     overheadBytes: bytes.meta({ description: 'CUDA context 457 MiB + planner margin 512 MiB per GPU' }),
-    totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead' }),
+    projectorBytes: bytes.meta({ description: 'Vision projector (mmproj) weights on the main GPU' }),
+    draftModelBytes: bytes.meta({ description: 'Draft model on the main GPU: weights, its KV cache and compute buffer' }),
+    totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead + projector + draftModel' }),
     freeGpuBytes: bytes.meta({ description: 'VRAM left after loading; negative = short by that much' }),
   })
   .meta({ id: 'InferenceBreakdown' })
@@ -75,7 +97,9 @@ export const GpuShareSchema = z
     node: z.string(), gpu: z.string(),
     layers: z.object({ first: z.int(), last: z.int() }).nullable().meta({ description: 'Repeating blocks held, inclusive' }),
     holdsOutput: z.boolean(),
-    weightsBytes: bytes, kvCacheBytes: bytes, computeBufferBytes: bytes, overheadBytes: bytes, totalBytes: bytes, freeBytes: bytes,
+    weightsBytes: bytes, kvCacheBytes: bytes, computeBufferBytes: bytes, overheadBytes: bytes,
+    sideModelsBytes: bytes.meta({ description: 'Projector and draft model (main GPU only)' }),
+    totalBytes: bytes, freeBytes: bytes,
   })
   .meta({ id: 'GpuShare' })
 
