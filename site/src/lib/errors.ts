@@ -31,7 +31,7 @@ const PROSE: Record<string, { meaning: string; fix: string }> = {
   },
   'bad-gateway': {
     meaning: 'The request names a model by URL or registry tag, and the server holding it could not be reached, did not answer in time, or answered with a server error.',
-    fix: 'Retry later, or post the GGUF header itself as model.gguf (for example from `npm run vram -- file.gguf --json`).',
+    fix: 'Retry later, or post the GGUF header itself as model.gguf (for example from `npm run vram -- file.gguf --header`).',
   },
   internal: {
     meaning: 'The server failed to answer. Nothing about the failure is returned; it is logged for the operator.',
