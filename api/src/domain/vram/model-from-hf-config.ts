@@ -60,6 +60,8 @@ interface Family {
   tied: boolean
   /** llama.cpp set_swa_pattern for the architecture; 0 = llama.cpp ignores sliding_window. */
   swaPattern: number
+  /** An encoder (embedding model): no KV cache, no output head. */
+  embedding?: boolean
 }
 
 /** model_type → what convert_hf_to_gguf.py writes and llama.cpp's loader does with it. */
@@ -77,6 +79,8 @@ const FAMILIES: Record<string, Family> = {
   gpt_oss: { llamaCpp: 'gpt-oss', features: ['qkv-bias', 'attn-output-bias', 'attn-sinks', 'expert-bias'], tied: false, swaPattern: 2 },
   deepseek_v2: { llamaCpp: 'deepseek2', features: [], tied: false, swaPattern: 0 },
   deepseek_v3: { llamaCpp: 'deepseek2', features: ['expert-score-bias'], tied: false, swaPattern: 0 },
+  bert: { llamaCpp: 'bert', features: [], tied: false, swaPattern: 0, embedding: true },
+  'xlm-roberta': { llamaCpp: 'bert', features: [], tied: false, swaPattern: 0, embedding: true },
 }
 
 /** layer_types values that are plain attention; anything else is a recurrent or linear-attention block. */
@@ -186,7 +190,7 @@ export function modelFromHfConfig(config: HfConfig, name?: string): ConfigModel 
     headDim: mla ? mla.nopeHeadDim + mla.ropeHeadDim : c.head_dim ?? Math.trunc(hiddenSize / heads),
     ffnSize: c.intermediate_size ?? need(moe?.expertFfnSize, `${prefix}intermediate_size`, 'the FFN width'),
     vocabSize: need(c.vocab_size, `${prefix}vocab_size`, 'the vocabulary size'),
-    tiedEmbeddings: c.tie_word_embeddings ?? f.tied,
+    tiedEmbeddings: !f.embedding && (c.tie_word_embeddings ?? f.tied),
     ...contextOf(c, prefix),
     slidingWindow: slidingWindowOf(c, f, layers, prefix),
     moe,
@@ -196,7 +200,7 @@ export function modelFromHfConfig(config: HfConfig, name?: string): ConfigModel 
     kvHeadsByLayer: null,
     mla,
     recurrent: null,
-    embeddingModel: false,
+    embeddingModel: f.embedding ?? false,
   }
   const warnings = ignored.length > 0
     ? [`config.json fields not used (they do not change memory): ${ignored.slice(0, 24).join(', ')}${ignored.length > 24 ? ', …' : ''}.`]

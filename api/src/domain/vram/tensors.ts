@@ -5,6 +5,7 @@
  */
 import type { LlmArchitecture, TensorFeature } from './model-schemas.ts'
 import { mlaAttentionTensors } from './tensors-mla.ts'
+import { bertTensorList } from './tensors-bert.ts'
 
 /** What the tensor list needs to know about a model. */
 export interface Architecture {
@@ -94,6 +95,7 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
 
 /** Every tensor of the file: input embedding, L repeating blocks, output head. */
 export function tensorList(a: Architecture): TensorSpec[] {
+  if (a.embeddingModel) return bertTensorList(a)
   const E = a.hiddenSize
   const list: TensorSpec[] = [{ name: 'token_embd.weight', layer: -1, shape: [E, a.vocabSize] }]
   for (let il = 0; il < a.layers; il++) {
