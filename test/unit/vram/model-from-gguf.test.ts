@@ -142,3 +142,26 @@ describe('per-layer KV heads and embedding models', () => {
     expect(answer.warnings.join(' ')).toMatch(/no KV cache/)
   })
 })
+
+describe('sliding windows and projectors in a GGUF header', () => {
+  it('reads a per-layer sliding_window_pattern array as its period', () => {
+    const h = smollm2Q8()
+    h.metadata['llama.attention.sliding_window'] = 4096
+    h.metadata['llama.attention.sliding_window_pattern'] = Array.from({ length: 30 }, (_, il) => il % 3 < 2)
+    expect(modelFromGguf(h).arch.slidingWindow).toEqual({ windowTokens: 4096, pattern: 3 })
+  })
+
+  it('warns when a window is set for an architecture whose window layers it does not know', () => {
+    const h = smollm2Q8()
+    h.metadata['llama.attention.sliding_window'] = 4096
+    const file = modelFromGguf(h)
+    expect(file.arch.slidingWindow).toBeNull()
+    expect(file.warnings.join(' ')).toMatch(/every layer is sized for the full context/)
+  })
+
+  it('sends an mmproj header to projector', () => {
+    const h = smollm2Q8()
+    h.metadata['general.architecture'] = 'clip'
+    expect(pointerOf(() => modelFromGguf(h))).toBe('/model/gguf/metadata/general.architecture')
+  })
+})

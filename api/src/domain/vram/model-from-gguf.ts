@@ -125,7 +125,7 @@ function recurrentOf(m: GgufMetadata, arch: string, layers: number, kvHeadsByLay
   return recurrentLayers.length > 0 ? { layers: recurrentLayers, rollingStateValues: rolling, stateValues: state } : null
 }
 
-function slidingWindowOf(m: GgufMetadata, arch: string, layers: number): Architecture['slidingWindow'] {
+function slidingWindowOf(m: GgufMetadata, arch: string, layers: number, warnings: string[]): Architecture['slidingWindow'] {
   const window = m.optionalInt(`${arch}.attention.sliding_window`)
   if (!window) return null
   const perLayer = m.optionalBoolArray(`${arch}.attention.sliding_window_pattern`)
@@ -137,6 +137,7 @@ function slidingWindowOf(m: GgufMetadata, arch: string, layers: number): Archite
     return m.fail(`${arch}.attention.sliding_window_pattern`, 'a periodic pattern (il % p < p − 1 is a window layer); this one is not')
   }
   const pattern = SWA_PATTERN[arch]
+  if (!pattern) warnings.push(`${arch}.attention.sliding_window is ${window}, but the planner knows which layers use it only for ${Object.keys(SWA_PATTERN).join(', ')} or a sliding_window_pattern array: every layer is sized for the full context (an overestimate if llama.cpp applies the window).`)
   return pattern ? { windowTokens: window, pattern } : null
 }
 
@@ -185,6 +186,7 @@ function checkShards(m: GgufMetadata, h: GgufHeader, at: string): void {
 export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   const m: GgufMetadata = new GgufMetadata(h.metadata, `${at}/metadata`)
   const arch = m.string('general.architecture')
+  if (arch === 'clip') m.fail('general.architecture', 'a language model; this is a vision projector (mmproj): pass it as projector.gguf next to its model')
   if (UNMODELLED_ARCHS[arch]) m.fail('general.architecture', `an architecture whose memory the planner models; ${UNMODELLED_ARCHS[arch]}`)
   checkShards(m, h, at)
   const layers = m.int(`${arch}.block_count`)
@@ -204,6 +206,7 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   const embeddingModel = NO_MEMORY_ARCHS.has(arch)
   const fileType = m.optionalInt('general.file_type')
   const warnings: string[] = []
+  const slidingWindow = slidingWindowOf(m, arch, layers, warnings)
   const archObject: Architecture = {
     llamaCppArchitecture: arch.replace(/[^a-z0-9-]/g, '-'),
     layers, hiddenSize, heads,
@@ -211,7 +214,7 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
     headDim, ffnSize, vocabSize,
     tiedEmbeddings: !embeddingModel && !tensors.some((t) => t.name === 'output.weight'),
     ...contextOf(m, arch),
-    slidingWindow: slidingWindowOf(m, arch, layers),
+    slidingWindow,
     moe: moeOf(m, arch, ffnSize),
     tensorFeatures: [],
     shipsMxfp4: tensors.some((t) => t.type === 'MXFP4'),
