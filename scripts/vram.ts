@@ -12,7 +12,7 @@ import { VramFitRequestSchema, type VramFitAnswer } from '../api/src/domain/vram
 import { headerToJson } from '../api/src/fetch/gguf-header.ts'
 import { formatBytes, formatNumber, formatTokens } from '../site/src/lib/format.ts'
 
-export const USAGE = `Usage: npm run vram -- <file.gguf> [options]
+const USAGE = `Usage: npm run vram -- <file.gguf> [options]
 
 Plans a local GGUF file on the lab's GPUs from its header alone (the tensor data is not read).
 For a split model give the first shard (…-00001-of-0000N.gguf); the others are read too.
@@ -44,7 +44,7 @@ function intArg(flag: string, value: string | undefined): number {
 
 class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): Args {
+function parseArgs(argv: string[]): Args {
   const args: Args = { file: '', targets: [], json: false, header: false }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!

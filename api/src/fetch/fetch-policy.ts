@@ -27,11 +27,11 @@ export const DEFAULT_ALLOWED_HOSTS = [
  * A header with a 262k-token vocabulary is ~10 MB of tokenizer arrays, read in 2 MB range
  * requests (@huggingface/gguf HTTP_CHUNK_SIZE); 48 MiB leaves room for a few shard headers.
  */
-export const DEFAULT_MAX_BYTES = 48 * 1024 * 1024
-export const DEFAULT_TIMEOUT_MS = 15_000
-export const MAX_REDIRECTS = 5
+const DEFAULT_MAX_BYTES = 48 * 1024 * 1024
+const DEFAULT_TIMEOUT_MS = 15_000
+const MAX_REDIRECTS = 5
 
-export interface FetchVars {
+interface FetchVars {
   MODEL_FETCH_ALLOWED_HOSTS?: string
   MODEL_FETCH_MAX_BYTES?: string
   MODEL_FETCH_TIMEOUT_MS?: string

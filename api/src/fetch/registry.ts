@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { refuseAt } from './check-url.ts'
 import type { GuardedFetch } from './guarded-fetch.ts'
 
-export interface RegistryRef {
+interface RegistryRef {
   manifestUrl: string
   blobBase: string
 }
@@ -32,7 +32,7 @@ const ManifestSchema = z.object({
   layers: z.array(z.object({ mediaType: z.string(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/), size: z.int().min(0) })).max(64),
 })
 
-export interface RegistryModel {
+interface RegistryModel {
   /** The GGUF blob. */
   url: string
   /** Bytes of the vision projector layer, when the manifest has one. */

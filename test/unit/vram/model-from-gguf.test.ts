@@ -57,6 +57,15 @@ describe('a GGUF header not in the registry (SmolLM2-135M Q8_0)', () => {
     expect(pointerOf(() => modelFromGguf(bad))).toBe('/model/gguf/metadata/llama.attention.head_count_kv')
   })
 
+  it('bounds the header like an inline architecture, so an absurd one costs nothing', () => {
+    const h = smollm2Q8()
+    h.metadata['llama.block_count'] = 1_000_000_000
+    expect(pointerOf(() => modelFromGguf(h))).toBe('/model/gguf/metadata/llama.block_count')
+    const big = smollm2Q8()
+    big.tensorInfos[0]!.shape = ['576', '99999999999999999']
+    expect(pointerOf(() => modelFromGguf(big))).toMatch(/^\/model\/gguf\/tensorInfos\/0\/shape/)
+  })
+
   it('names a tensor of unknown type or with rows that are not whole blocks', () => {
     const h = smollm2Q8()
     h.tensorInfos[3]!.dtype = 99

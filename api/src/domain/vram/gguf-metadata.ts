@@ -42,8 +42,10 @@ export class GgufMetadata {
     return this.has(key) ? this.string(key) : undefined
   }
 
-  int(key: string): number {
-    return toInt(this.values[key]) ?? this.fail(key, 'a non-negative integer')
+  /** An integer in [min, max]: the bounds keep absurd headers (block_count 10^9) from costing memory. */
+  int(key: string, min = 0, max = 1 << 30): number {
+    const n = toInt(this.values[key])
+    return n !== null && n >= min && n <= max ? n : this.fail(key, `an integer from ${min} to ${max}`)
   }
 
   optionalInt(key: string): number | undefined {
@@ -62,7 +64,7 @@ export class GgufMetadata {
     const v = this.values[key]
     if (!Array.isArray(v)) return new Array<number>(layers).fill(this.int(key))
     const ints = v.map(toInt)
-    if (ints.length !== layers || ints.some((x) => x === null)) this.fail(key, `an integer or an array of ${layers} integers (one per block)`)
+    if (ints.length !== layers || ints.some((x) => x === null || x > 1 << 30)) this.fail(key, `an integer or an array of ${layers} integers (one per block)`)
     return ints as number[]
   }
 

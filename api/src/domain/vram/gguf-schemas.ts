@@ -6,14 +6,14 @@
 import { z } from 'zod'
 
 /** A GGUF uint64 as JSON: a safe integer, or a decimal string (JSON.stringify cannot write a bigint). */
-export const GgufIntegerSchema = z.union([z.int().min(0), z.string().regex(/^\d{1,20}$/, 'expected a decimal integer')])
+const GgufIntegerSchema = z.union([z.int().min(0), z.string().regex(/^\d{1,20}$/, 'expected a decimal integer')])
 
 const MetadataValueSchema = z.union([
   z.string().max(1_000_000), z.number(), z.boolean(),
   z.array(z.union([z.string(), z.number(), z.boolean(), z.array(z.unknown())])).max(1_000_000),
 ])
 
-export const GgufTensorInfoSchema = z
+const GgufTensorInfoSchema = z
   .object({
     name: z.string().min(1).max(256),
     shape: z.array(GgufIntegerSchema).min(1).max(4).meta({ description: 'ggml order: ne[0] is the row length' }),

@@ -14,13 +14,13 @@
 import type { Architecture } from './tensors.ts'
 
 /** llama.cpp keeps recurrent states in F32 (recurrent_type_k/v = GGML_TYPE_F32). */
-export const RECURRENT_STATE_BYTES_PER_VALUE = 4
+const RECURRENT_STATE_BYTES_PER_VALUE = 4
 
-export function isRecurrentLayer(a: Architecture, il: number): boolean {
+function isRecurrentLayer(a: Architecture, il: number): boolean {
   return a.recurrent !== null && a.recurrent.layers.includes(il)
 }
 
-export function kvHeadsOf(a: Architecture, il: number): number {
+function kvHeadsOf(a: Architecture, il: number): number {
   return a.kvHeadsByLayer?.[il] ?? a.kvHeads
 }
 

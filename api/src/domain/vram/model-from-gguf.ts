@@ -87,6 +87,7 @@ export function declaredTensors(h: GgufHeader, layers: number, at: string): Type
       throw new PlanInputError('invalid', `${here}/name`, `${t.name} belongs to block ${layer}, but block_count is ${layers}.`)
     }
     const elements = shape.reduce((a, b) => a * b, 1)
+    if (!Number.isSafeInteger(elements)) throw new PlanInputError('invalid', `${here}/shape`, `${t.name} has more than 2^53 values: not a real tensor.`)
     return { name: t.name, layer, shape, type, bytes: ggmlBytes(type, elements) }
   })
 }
@@ -168,11 +169,11 @@ function moeOf(m: GgufMetadata, arch: string, ffnSize: number): Architecture['mo
 
 /** Trained context, and the largest with the file's RoPE scaling (YaRN / linear factor × original). */
 function contextOf(m: GgufMetadata, arch: string): { contextLength: number; maxContextLength: number } {
-  const contextLength = m.int(`${arch}.context_length`)
+  const contextLength = m.int(`${arch}.context_length`, 1, 16_777_216)
   const factor = m.optionalNumber(`${arch}.rope.scaling.factor`) ?? 1
   const original = m.optionalInt(`${arch}.rope.scaling.original_context_length`)
   const scaled = factor > 1 && original ? Math.round(original * factor) : contextLength
-  return { contextLength, maxContextLength: Math.max(contextLength, scaled) }
+  return { contextLength, maxContextLength: Math.min(Math.max(contextLength, scaled), 16_777_216) }
 }
 
 function checkShards(m: GgufMetadata, h: GgufHeader, at: string): void {
@@ -189,10 +190,12 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   if (arch === 'clip') m.fail('general.architecture', 'a language model; this is a vision projector (mmproj): pass it as projector.gguf next to its model')
   if (UNMODELLED_ARCHS[arch]) m.fail('general.architecture', `an architecture whose memory the planner models; ${UNMODELLED_ARCHS[arch]}`)
   checkShards(m, h, at)
-  const layers = m.int(`${arch}.block_count`)
-  const hiddenSize = m.int(`${arch}.embedding_length`)
+  // The same bounds as an inline architecture (model-schemas.ts), so no header costs more than a registry model.
+  const layers = m.int(`${arch}.block_count`, 1, 256)
+  const hiddenSize = m.int(`${arch}.embedding_length`, 1, 65_536)
   const headsByLayer = m.intOrArray(`${arch}.attention.head_count`, layers)
   const heads = Math.max(...headsByLayer)
+  if (heads < 1 || heads > 1024) m.fail(`${arch}.attention.head_count`, 'from 1 to 1024 heads')
   const kvHeadsByLayer = m.has(`${arch}.attention.head_count_kv`) ? m.intOrArray(`${arch}.attention.head_count_kv`, layers) : headsByLayer
   const perLayerKv = kvHeadsByLayer.some((x) => x !== kvHeadsByLayer[0])
   const ffnSize = Math.max(...m.intOrArray(`${arch}.feed_forward_length`, layers, 0), 1)

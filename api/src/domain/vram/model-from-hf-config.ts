@@ -167,7 +167,7 @@ function contextOf(c: HfConfig, prefix: string): { contextLength: number; maxCon
 /** The config fields this module read; everything else is named in a warning. */
 const READ_FIELDS = new Set(Object.keys(HfConfigSchema.shape))
 
-export interface ConfigModel {
+interface ConfigModel {
   name: string
   arch: Architecture
   warnings: string[]
