@@ -133,6 +133,15 @@ describe('hybrid recurrent model (Qwen3-Next GGUF)', () => {
   })
 })
 
+describe('a hybrid model plans with its own memory formula', () => {
+  it('places 12 attention layers of KV and 36 recurrent states on the GPUs, and says so', () => {
+    const answer = plan({ model: { gguf: qwen3Next() }, contextLength: 4096, targets: ['meraxes'] })
+    const b = answer.results[0]!.breakdown!
+    expect(b.kvCacheBytes + b.kvCacheHostBytes).toBe(100_663_296 + 79_036_416)
+    expect(answer.assumptions.map((a) => a.term)).toContain('recurrent state')
+  })
+})
+
 describe('per-layer KV heads and embedding models', () => {
   it('reads head_count_kv as an array, 0 = a block without attention', () => {
     const h = smollm2Q8()
