@@ -124,3 +124,25 @@ describe('models fetched at the edge (offline fixture server as the network)', (
     expect((await problemOf(hybrid)).errors?.[0]?.pointer).toBe('/model/config/layer_types/0')
   })
 })
+
+describe('side models and registry names at the edge', () => {
+  it('resolves hf.co/<user>/<repo>:<quant> through the Hugging Face registry manifest', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'hf.co/test-org/SmolLM2-135M-GGUF:Q8_0', targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    expect((await res.json() as { model: { weightsBytes: number } }).model.weightsBytes).toBe(143_025_408)
+  })
+
+  it('counts the projector layer of an Ollama manifest and a posted draft model on the main GPU', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'smolvlm:256m', draft: { gguf: smollm2Q8() }, contextLength: 4096, targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    const b = (await res.json() as { results: { breakdown: { projectorBytes: number; draftModelBytes: number } }[] }).results[0]!.breakdown
+    expect(b.projectorBytes).toBe(851_251_104)
+    expect(b.draftModelBytes).toBeGreaterThan(0)
+  })
+
+  it('refuses a draft URL on a host not allowed, naming /draft/url', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', draft: { url: 'https://example.com/d.gguf' } })
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors?.[0]?.pointer).toBe('/draft/url')
+  })
+})
