@@ -51,10 +51,10 @@ async function fetchModel(m: ModelField, models: readonly LlmModel[], deps: Remo
 
 async function fetchProjector(req: VramFitRequest, deps: RemoteDeps, fromManifest: number | null): Promise<VramFitRequest['projector']> {
   const p = req.projector
-  if (p?.url !== undefined) return { gguf: await readGgufHeader(p.url, new GuardedFetch(deps.policy, deps.fetch, '/projector/url')) }
+  if (p?.url !== undefined) return { gguf: await readGgufHeader(p.url, new GuardedFetch(deps.policy, deps.fetch, '/projector/url')), offload: p.offload }
   if (p || fromManifest === null) return p
   // Ollama loads a model's projector layer with it: count it as the runtime does.
-  return { weightsBytes: fromManifest, source: 'the projector layer of the registry manifest' }
+  return { weightsBytes: fromManifest, source: 'the projector layer of the registry manifest', offload: true }
 }
 
 export async function resolveRemoteModel(req: VramFitRequest, models: readonly LlmModel[], deps: RemoteDeps): Promise<VramFitRequest> {

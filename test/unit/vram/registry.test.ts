@@ -16,6 +16,7 @@ const PUBLISHED_BILLIONS: [string, string][] = [
   ['qwen3-14b', '14.8'], // Qwen/Qwen3-14B: 14.8 B
   ['qwen3-32b', '32.8'], // Qwen/Qwen3-32B: 32.8 B
   ['qwen3-235b-a22b', '235'], // Qwen/Qwen3-235B-A22B: 235 B total, 22 B active
+  ['gemma-3-270m', '0.27'], // google/gemma-3-270m: 270 M (170 M embedding + 100 M transformer)
   ['gemma-3-1b', '1.0'], // google/gemma-3-1b-pt: 1 B
   ['mistral-small-24b', '23.6'], // mistralai/Mistral-Small-24B-Instruct-2501: 24 B (23.6 B)
   ['gpt-oss-120b', '116.8'], // openai/gpt-oss-120b: 117 B (116.83 B)

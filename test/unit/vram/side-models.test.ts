@@ -56,6 +56,9 @@ describe('a vision projector (mmproj)', () => {
     const answer = plan({ model: 'gemma-3-12b', projector: { gguf: mmproj }, targets: ['meraxes'] })
     // 2 × 1152 × 1152 × 2 bytes (F16)
     expect(answer.results[0]!.breakdown!.projectorBytes).toBe(5_308_416)
+    const host = plan({ model: 'gemma-3-12b', projector: { gguf: mmproj, offload: false }, targets: ['meraxes'] })
+    expect(host.results[0]!.breakdown!.projectorBytes).toBe(0)
+    expect(host.assumptions.find((a) => a.term === 'projector')!.formula).toMatch(/host RAM/)
   })
 
   it('counts the projector layer of an Ollama manifest, as Ollama loads it', async () => {

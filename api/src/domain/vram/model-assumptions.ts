@@ -27,7 +27,8 @@ export function modelAssumptions(r: ResolvedModel, side: SideModels): Assumption
     out.push({ term: 'kvCache (embedding model)', formula: 'none: llama.cpp creates no memory for encoder-only and diffusion architectures', source: `${LLAMA}/src/llama-model.cpp llama_model::create_memory` })
   }
   if (side.projector) {
-    out.push({ term: 'projector', formula: `mmproj weights (${side.projector.source}) on the main GPU; the image encoder's compute buffer is not counted`, source: `${LLAMA}/tools/mtmd (--mmproj, --no-mmproj-offload)` })
+    const where = side.projector.offload ? 'on the main GPU' : 'in host RAM (--no-mmproj-offload), not in totalGpuBytes'
+    out.push({ term: 'projector', formula: `mmproj weights (${side.projector.source}) ${where}; the image encoder's compute buffer is not counted`, source: `${LLAMA}/tools/mtmd (--mmproj, --no-mmproj-offload)` })
   }
   if (side.draft) {
     out.push({ term: 'draft model', formula: 'draft layers + output on the main GPU (-ngld all) + its KV cache at the same context and parallel sequences + its compute buffer', source: `${LLAMA}/tools/server (-md, -ngld); ${LLAMA}/common/speculative.cpp` })

@@ -13,6 +13,7 @@ export const ProjectorSchema = z
     url: z.string().min(1).max(2048).optional().meta({ description: 'https URL of the mmproj GGUF on an allowed host' }),
     weightsBytes: z.int().min(0).max(2 ** 40).optional().meta({ description: 'The projector file size, when known' }),
     source: z.string().max(200).optional().meta({ description: 'Where weightsBytes comes from (set by the API for a registry manifest)' }),
+    offload: z.boolean().default(true).meta({ description: 'false = llama-server --no-mmproj-offload: the projector stays in host RAM' }),
   })
   .superRefine((p, ctx) => {
     const given = (['gguf', 'url', 'weightsBytes'] as const).filter((k) => p[k] !== undefined)

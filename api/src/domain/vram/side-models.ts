@@ -21,16 +21,16 @@ import type { WeightLayout } from './weights.ts'
 const MAX_VOCAB_DIFFERENCE = 128
 
 export interface SideModels {
-  projector: { weightsBytes: number; source: string } | null
+  projector: { weightsBytes: number; source: string; offload: boolean } | null
   draft: { model: ResolvedModel; weights: WeightLayout } | null
 }
 
 function projectorOf(p: NonNullable<VramFitRequest['projector']>): NonNullable<SideModels['projector']> {
-  if (p.weightsBytes !== undefined) return { weightsBytes: p.weightsBytes, source: p.source ?? 'weightsBytes given' }
+  if (p.weightsBytes !== undefined) return { weightsBytes: p.weightsBytes, source: p.source ?? 'weightsBytes given', offload: p.offload }
   if (!p.gguf) throw new PlanInputError('invalid', '/projector/url', 'A projector URL is read by the API worker; pass its header as projector.gguf when calling the planner directly.')
   const header: GgufHeader = p.gguf
   const bytes = declaredTensors(header, Number.MAX_SAFE_INTEGER, '/projector/gguf').reduce((s, t) => s + t.bytes, 0)
-  return { weightsBytes: bytes, source: 'the mmproj GGUF header' }
+  return { weightsBytes: bytes, source: 'the mmproj GGUF header', offload: p.offload }
 }
 
 function draftOf(req: VramFitRequest, catalog: Catalog, target: ResolvedModel): SideModels['draft'] {
@@ -63,5 +63,5 @@ export function sideModelBytes(side: SideModels, s: InferenceSettings): { projec
   const draftModelBytes = d
     ? d.weights.layerBytes.reduce((a, b) => a + b, 0) + d.weights.outputBytes + kvCacheBytes(d.model.arch, s) + computeBufferBytes(d.model.arch, s)
     : 0
-  return { projectorBytes: side.projector?.weightsBytes ?? 0, draftModelBytes }
+  return { projectorBytes: side.projector?.offload ? side.projector.weightsBytes : 0, draftModelBytes }
 }
