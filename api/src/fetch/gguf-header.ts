@@ -54,7 +54,9 @@ export async function readGgufHeader(url: string, g: GuardedFetch): Promise<Gguf
     shards = (await ggufAllShards(url, { fetch: g.fetch, parallelDownloads: 1 })).shards
   } catch (err) {
     if (err instanceof ProblemError) throw err
-    return refuseAt(g.pointer, `${new URL(url).host} did not answer with a GGUF header: ${err instanceof Error ? err.message : String(err)}.`)
+    // The Hub's /blob/ URL is the HTML page of a file; /resolve/ is the file itself.
+    const hint = /huggingface\.co\/.+\/blob\//.test(url) ? ` This is the file's web page: use ${url.replace('/blob/', '/resolve/')}` : ''
+    return refuseAt(g.pointer, `${new URL(url).host} did not answer with a GGUF header: ${err instanceof Error ? err.message : String(err)}.${hint}`)
   }
   const header = headerToJson(shards)
   if (etag) {

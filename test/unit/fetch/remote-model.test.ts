@@ -122,6 +122,7 @@ describe('the fetch boundary refuses', () => {
 
   it.each([
     ['not a GGUF file', URLS.notGguf, 422, /did not answer with a GGUF header/],
+    ['the Hub\'s web page of a file', URLS.blobPage, 422, /use https:\/\/huggingface\.co\/.*\/resolve\/main\/SmolLM2/],
     ['a gated file', URLS.gated, 422, /refused access/],
     ['a missing file', URLS.missing, 422, /no file at this URL/],
     ['a server error', URLS.serverError, 502, /HTTP 500/],
