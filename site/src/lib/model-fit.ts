@@ -1,8 +1,8 @@
 /**
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
- * with (Ollama's runtime profile at a fixed 8K context, f16 KV cache, flash attention). 19 models × 3 presets is
- * ~60 planner calls, ~0.2 s: cheap enough to recompute on every build.
+ * with (Ollama's runtime profile at a fixed 8K context, f16 KV cache, flash attention). ~40 models × 3
+ * presets is ~130 planner calls, well under a second: cheap enough to recompute on every build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'

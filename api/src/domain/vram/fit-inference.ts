@@ -19,6 +19,9 @@ import { CPU_EXPERT_EFFICIENCY, decodeTokensPerSecond, MOE_LAYER_SECONDS, type S
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
+import { sideModelBytes, type SideModels } from './side-models.ts'
+
+const NO_SIDE_MODELS: SideModels = { projector: null, draft: null }
 
 export interface InferenceSettings {
   /** Cells of one KV stream (runtimes.ts turns -c / num_ctx into streams). */
@@ -38,35 +41,39 @@ export interface InferenceSettings {
   tensorSplit?: number[] | null
 }
 
-/** What the runtime can do with a GPU set; the runtime profiles switch these per runtime. */
-export interface SplitOptions {
+/** What the runtime can do with a GPU set, and what it loads next to the model. */
+export interface FitOptions {
   /**
-   * Split one model across nodes (llama.cpp rpc-server, tools/rpc). Ollama cannot (ollama#4643):
-   * with false, a GPU set spanning nodes is planned on the GPUs of one node only.
+   * Split one model across nodes (llama.cpp rpc-server, tools/rpc); default true. Ollama cannot
+   * (ollama#4643): with false, a GPU set spanning nodes is planned on the GPUs of one node only.
    */
-  crossNodeSplit: boolean
+  crossNodeSplit?: boolean
+  /** Projector and draft model on the main GPU (side-models.ts). */
+  side?: SideModels
 }
 
-const DEFAULT_SPLIT_OPTIONS: SplitOptions = { crossNodeSplit: true }
-
 /**
- * One FitModel per architecture, weight layout and settings (the settings object as JSON, so a
- * setting added later is part of the key): every GPU set of a request, and the context search,
- * then share one FitModel instead of recomputing it per card of a library ranking.
+ * One FitModel per architecture, weight layout, settings and side models (the settings object as
+ * JSON, so a setting added later is part of the key): every GPU set of a request, and the context
+ * search, then share one FitModel instead of recomputing it per card of a library ranking.
  */
 const fitModels = new WeakMap<Architecture, WeakMap<WeightLayout, Map<string, FitModel>>>()
 
-export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
+export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings, side: SideModels = NO_SIDE_MODELS): FitModel {
   let byLayout = fitModels.get(a)
   if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
   let bySettings = byLayout.get(w)
   if (!bySettings) byLayout.set(w, (bySettings = new Map()))
-  const key = JSON.stringify(s)
+  const { projectorBytes, draftModelBytes } = sideModelBytes(side, s)
+  const mainGpuExtraBytes = projectorBytes + draftModelBytes
+  const key = `${JSON.stringify(s)}|${mainGpuExtraBytes}`
   const known = bySettings.get(key)
   if (known) return known
   const kv = kvBytesByLayer(a, s)
   const kvByLayer = s.noKvOffload ? kv.map(() => 0) : kv
-  const fm = { layers: a.layers, weights: w, kvByLayer, phases: computePhases(a, s), ...ffnMatrices(w, a.layers) }
+  const fm = {
+    layers: a.layers, weights: w, kvByLayer, phases: computePhases(a, s), ...ffnMatrices(w, a.layers), mainGpuExtraBytes,
+  }
   bySettings.set(key, fm)
   return fm
 }
@@ -90,7 +97,7 @@ const maxContexts = new WeakMap<FitModel, Map<string, number | null>>()
  * device of it, in its order), are only tried whole. Subsets spanning nodes are dropped when the
  * runtime cannot split across nodes.
  */
-function candidateOrders(gpus: SpeedGpu[], opts: SplitOptions): number[][] {
+function candidateOrders(gpus: SpeedGpu[], crossNodeSplit: boolean): number[][] {
   const n = gpus.length
   const subsets: number[][] = []
   if (n > 4 || gpus.some((g) => g.splitWeight !== undefined)) subsets.push(gpus.map((_, i) => i))
@@ -98,7 +105,7 @@ function candidateOrders(gpus: SpeedGpu[], opts: SplitOptions): number[][] {
     for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
   }
   const oneNode = (idx: number[]) => new Set(idx.map((i) => gpus[i]!.node)).size === 1
-  const allowed = subsets.filter((idx) => opts.crossNodeSplit || oneNode(idx))
+  const allowed = subsets.filter((idx) => crossNodeSplit || oneNode(idx))
   return allowed.flatMap((idx) => (idx.length > 1 ? [idx, [...idx].reverse()] : [idx]))
 }
 
@@ -113,24 +120,26 @@ function remap(p: Placement, order: number[]): Placement {
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
 export function maxFullContext(
-  a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
+  a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts: FitOptions = {},
 ): number | null {
   const gpus = placementGpus(set, s)
-  const base = fitModel(a, w, s)
+  const side = opts.side ?? NO_SIDE_MODELS
+  const base = fitModel(a, w, s, side)
   let known = maxContexts.get(base)
   if (!known) maxContexts.set(base, (known = new Map()))
+  const crossNodeSplit = opts.crossNodeSplit ?? true
   // Which subsets are tried depends on the nodes only when the runtime cannot split across them.
-  const key = `${memoryKey(gpus)}|${opts.crossNodeSplit ? '' : gpus.map((g) => g.node).join(',')}`
-  if (!known.has(key)) known.set(key, searchFullContext(a, w, s, gpus, opts))
+  const key = `${memoryKey(gpus)}|${crossNodeSplit ? '' : gpus.map((g) => g.node).join(',')}`
+  if (!known.has(key)) known.set(key, searchFullContext(a, w, s, gpus, crossNodeSplit, side))
   return known.get(key)!
 }
 
 function searchFullContext(
-  a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: SpeedGpu[], opts: SplitOptions,
+  a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: SpeedGpu[], crossNodeSplit: boolean, side: SideModels,
 ): number | null {
-  const orders = candidateOrders(gpus, opts)
+  const orders = candidateOrders(gpus, crossNodeSplit)
   const fits = (ctx: number) => {
-    const fm = fitModel(a, w, { ...s, contextLength: ctx })
+    const fm = fitModel(a, w, { ...s, contextLength: ctx }, side)
     return orders.some((o) => splitLayers(fm, o.map((i) => gpus[i]!), a.layers + 1) !== null)
   }
   let lo = 0
@@ -144,7 +153,7 @@ function searchFullContext(
   return lo * KV_PAD_CELLS
 }
 
-function breakdownOf(p: Placement, a: Architecture, parallel: number): InferenceBreakdown {
+function breakdownOf(p: Placement, a: Architecture, s: InferenceSettings, side: SideModels): InferenceBreakdown {
   const sum = (k: 'weightsBytes' | 'kvCacheBytes' | 'computeBufferBytes' | 'overheadBytes' | 'totalBytes' | 'freeBytes') =>
     p.perGpu.reduce((s, g) => s + g[k], 0)
   return {
@@ -153,8 +162,10 @@ function breakdownOf(p: Placement, a: Architecture, parallel: number): Inference
     kvCacheBytes: sum('kvCacheBytes'),
     kvCacheHostBytes: p.kvCacheHostBytes,
     computeBufferBytes: sum('computeBufferBytes'),
-    outputBufferBytes: outputBufferBytes(a, parallel),
+    // The logits buffer holds a row per sequence: every slot, also those sharing a unified stream.
+    outputBufferBytes: outputBufferBytes(a, s.parallel * (s.sequencesPerStream ?? 1)),
     overheadBytes: sum('overheadBytes'),
+    ...sideModelBytes(side, s),
     totalGpuBytes: sum('totalBytes'),
     freeGpuBytes: sum('freeBytes'),
   }
@@ -259,9 +270,9 @@ const rank = (fm: FitModel, p: Placement) =>
  * the GPUs, then fewer GPUs. A superset's candidates include its subsets', so adding a GPU never
  * makes the answer worse.
  */
-function bestOverOrders(fm: FitModel, gpus: SpeedGpu[], opts: SplitOptions, speedAt: SpeedAt): Placement {
+function bestOverOrders(fm: FitModel, gpus: SpeedGpu[], crossNodeSplit: boolean, speedAt: SpeedAt): Placement {
   let best: { p: Placement; speed: number | null; size: number } | null = null
-  for (const order of candidateOrders(gpus, opts)) {
+  for (const order of candidateOrders(gpus, crossNodeSplit)) {
     const subset = order.map((i) => gpus[i]!)
     const p = remap(choosePlacement(fm, subset, (q, pos) => speedAt(remap(q, order), pos)), order)
     const speed = p.gpuLayers > 0 ? speedAt(p, 0).tokensPerSecond : null
@@ -280,9 +291,11 @@ function better(x: { p: Placement; speed: number | null; size: number }, y: type
 }
 
 export function fitInference(
-  catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts = DEFAULT_SPLIT_OPTIONS,
+  catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts: FitOptions = {},
 ): VramFitResult {
-  const fm = fitModel(a, w, s)
+  const side = opts.side ?? NO_SIDE_MODELS
+  const crossNodeSplit = opts.crossNodeSplit ?? true
+  const fm = fitModel(a, w, s, side)
   const gpus = placementGpus(set, s)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
@@ -292,14 +305,14 @@ export function fitInference(
     : decodeTokensPerSecond({
       arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps, kvOnHost: s.noKvOffload ?? false,
     })
-  const p = bestOverOrders(fm, gpus, opts, speedOf)
+  const p = bestOverOrders(fm, gpus, crossNodeSplit, speedOf)
   const splitsNodes = spansNodes(p)
   const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
   const empty = speedOf(p, 0)
   const full = speedOf(p, s.contextLength)
   const missingLink = splitsNodes && linkMbps === null
   const maxContext = maxFullContext(a, w, s, set, opts)
-  const notes = [...splitNotes(p, set, a, opts.crossNodeSplit), ...notesFor(p, a, splitsNodes, linkMbps)]
+  const notes = [...splitNotes(p, set, a, crossNodeSplit), ...notesFor(p, a, splitsNodes, linkMbps)]
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
     target: targetOf(set, crossNode),
@@ -307,14 +320,13 @@ export function fitInference(
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
-    // The logits buffer holds a row per sequence: every slot, also those sharing a unified stream.
-    breakdown: breakdownOf(p, a, s.parallel * (s.sequencesPerStream ?? 1)),
+    breakdown: breakdownOf(p, a, s, side),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g) => ({
       node: set[g.gpuIndex]!.node.id, gpu: set[g.gpuIndex]!.model.slug,
       layers: g.endLayer > g.firstLayer ? { first: g.firstLayer, last: g.endLayer - 1 } : null,
       holdsOutput: g.holdsOutput, weightsBytes: g.weightsBytes, kvCacheBytes: g.kvCacheBytes, computeBufferBytes: g.computeBufferBytes,
-      overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
+      overheadBytes: g.overheadBytes, sideModelsBytes: g.sideModelsBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
     settings: null,

@@ -49,6 +49,8 @@ export interface FitModel {
   layerFfnMatrixBytes: number[]
   /** Largest expert tensor of each layer (0 for dense layers), for --n-cpu-moe. */
   layerExpertMatrixBytes: number[]
+  /** Projector and draft model, on the main GPU (the first that holds anything) whatever -ngl is (side-models.ts). */
+  mainGpuExtraBytes: number
 }
 
 /** Per-layer largest FFN and expert matrices, from the typed tensor list. */
@@ -74,6 +76,7 @@ export interface GpuShare {
   kvCacheBytes: number
   computeBufferBytes: number
   overheadBytes: number
+  sideModelsBytes: number
   totalBytes: number
   freeBytes: number
 }
@@ -124,12 +127,14 @@ function shareOf(
     pipelineCopies: ctx.pipelineCopies,
   })
   const overheadBytes = overheadOf(gpu)
-  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
+  // The main GPU (-mg, the first device of the split) also holds the projector and draft model.
+  const sideModelsBytes = first ? fm.mainGpuExtraBytes : 0
+  const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes + sideModelsBytes
   return {
     gpuIndex,
     firstLayer: mine[0] ?? fm.layers,
     endLayer: mine.length > 0 ? mine[mine.length - 1]! + 1 : fm.layers,
-    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, totalBytes,
+    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, sideModelsBytes, totalBytes,
     freeBytes: gpu.vramBytes - totalBytes,
   }
 }
@@ -189,7 +194,7 @@ export function splitLayers(
       pipelineCopies: ctx.pipelineCopies,
     }
     const vram = gpus[g]!.vramBytes
-    let used = overheadOf(gpus[g]!) + (holdsOutput ? fm.weights.outputBytes : 0)
+    let used = overheadOf(gpus[g]!) + (holdsOutput ? fm.weights.outputBytes : 0) + (g === 0 ? fm.mainGpuExtraBytes : 0)
     const headOnly = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false })
     if (holdsOutput && used + headOnly > vram) return null
     const withLayers = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: true })
@@ -263,7 +268,8 @@ function proportionalDevices(layers: number, gpuLayers: number, gpus: readonly P
 
 /**
  * Room for layers on these GPUs: their memory after overhead, less the smallest compute buffer a
- * GPU that holds anything has (its layer phases, or the logits phase alone). Every placement that
+ * GPU that holds anything has (its layer phases, or the logits phase alone) and the side models
+ * of the main GPU. Every placement that
  * fits holds its GPU-resident weights and KV within it, so the searches below start where that
  * bound allows and skip tries that cannot fit (same answer, a fraction of the work: ranking the
  * whole GPU library stays inside a Workers CPU budget).
@@ -271,7 +277,8 @@ function proportionalDevices(layers: number, gpuLayers: number, gpus: readonly P
 function layerRoom(fm: FitModel, gpus: readonly PlacementGpu[]): number {
   const { attentionBytes, ffnBytes, logitsBytes } = fm.phases
   const minBuffer = Math.min(Math.max(attentionBytes, ffnBytes), logitsBytes)
-  return gpus.reduce((s, g) => s + Math.max(g.vramBytes - overheadOf(g), 0), 0) - minBuffer
+  const room = gpus.reduce((s, g) => s + Math.max(g.vramBytes - overheadOf(g), 0), 0)
+  return room - minBuffer - fm.mainGpuExtraBytes
 }
 
 /** The largest -ngl whose last layers (and output head) fit within layerRoom. */

@@ -69,7 +69,7 @@ function layerWeightReadBytes(s: SpeedInput, il: number): number {
 
 /** Bytes one token reads from a layer's KV cache up to `position`. */
 function layerKvReadBytes(s: SpeedInput, il: number): number {
-  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV)
+  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV, il)
 }
 
 export interface SpeedResult {

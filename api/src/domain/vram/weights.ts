@@ -45,7 +45,11 @@ export function typedTensors(a: Architecture, preset: QuantPreset, options: Quan
 
 /** `options`: an importance matrix, a recipe's own non-expert type (see quant-rules.ts). */
 export function weightLayout(a: Architecture, preset: QuantPreset, options: QuantOptions = {}): WeightLayout {
-  const tensors = typedTensors(a, preset, options)
+  return layoutOfTensors(a, typedTensors(a, preset, options))
+}
+
+/** Groups typed tensors (emulated, or declared by a GGUF file) by where llama.cpp places them. */
+export function layoutOfTensors(a: Architecture, tensors: TypedTensor[]): WeightLayout {
   const layerBytes = new Array<number>(a.layers).fill(0)
   const layerExpertBytes = new Array<number>(a.layers).fill(0)
   const layerLargestBytes = new Array<number>(a.layers).fill(0)
