@@ -183,8 +183,9 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [{ model: 'llama-3.1-8b', noKvOffload: true }, 422, '/noKvOffload'],
     [{ model: 'llama-3.1-8b', runtime: 'llama.cpp', tensorSplit: [1, 1], targets: ['meraxes'] }, 422, '/tensorSplit'],
     [{ model: 'llama-3.1-8b', quantization: 'IQ2_XS', imatrix: false }, 422, '/imatrix'],
-    // A name in a body that names nothing is a 422 at its pointer (api/src/http/plan-input.ts: a 404 is for paths).
-    [{ model: 'deepseek-r1:14b' }, 422, '/model'],
+    // A name in a body that names nothing is a 422 at its pointer (api/src/http/plan-input.ts: a 404 is for
+    // paths). Not tag-shaped (name:tag), so the edge does not ask the Ollama registry for it.
+    [{ model: 'deepseek-r1-14b-typo' }, 422, '/model'],
     [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, llamaCppArchitecture: 'mamba' } }, 422, '/model/llamaCppArchitecture'],
     [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, moe: { experts: 1, activeExperts: 1, expertFfnSize: 64 } } }, 422, '/model/moe/experts'],
   ])('%o → %i problem+json pointing at %s', async (body, status, pointer) => {

@@ -110,14 +110,18 @@ function tighter(issue: Issue, kept: Issue): boolean {
 /**
  * zod reports a failed union as one "Invalid input" at the union's path. Name the real field
  * instead: follow the branch that got furthest into the value (the one whose issues sit
- * deepest), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model.
+ * deepest, then the fewest unknown keys), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model.
  */
 function leafIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path]
     if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ ...issue, path }]
     const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length))
-    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a))
+    // On a tie, the branch that does not call the value's own keys unknown is the one meant
+    // (`model: { layers: 32 }` is an incomplete architecture, not a model source with a stray key).
+    const strays = (branch: Issue[]) => branch.filter((i) => isUnknownKeyParams(i.params)).length
+    const better = (a: Issue[], b: Issue[]) => depth(b) > depth(a) || (depth(b) === depth(a) && strays(b) < strays(a))
+    const best = issue.errors.reduce((a, b) => (better(a, b) ? b : a))
     if (depth(best) > 0) return leafIssues(best, path)
     const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).join('; or ')
     return [{ ...issue, path, message: `Invalid input: ${alternatives}` }]

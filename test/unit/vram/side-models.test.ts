@@ -30,9 +30,11 @@ describe('a speculative-decoding draft model', () => {
     const answer = plan({ model: { config: smollm2_17b }, quantization: 'Q4_K_M', draft: { gguf: smollm2Q8() }, contextLength: 4096, targets: ['caraxes'] })
     // SmolLM2-135M Q8_0 (tied): 30 blocks 112,942,080 + output_norm 2,304 + token_embd duplicated as output 30,081,024
     //   + KV 30 × 4096 × (3·64 + 3·64) × 2 B = 94,371,840
-    //   + compute (FA on) max(4·512·(576 + 49152), 4·512·(2·1536 + 3·576) + 2·512·4096) = 101,842,944
+    //   + compute (FA on, compute-buffer.ts phases, B = 512, C = 4096): attention 2·B·C + 4·B·(3·576 + 3·576 + 2·192)
+    //     = 12,058,624; ffn 2·B·C + 4·B·(4·1536 + 576) = 17,956,864; logits 4·B·(49152 + 2·576) = 103,022,592
+    //     (docs/research/vram-formulas.md#compute-buffer): the logits phase, 103,022,592
     const b = answer.results[0]!.breakdown!
-    expect(b.draftModelBytes).toBe(143_025_408 + 94_371_840 + 101_842_944)
+    expect(b.draftModelBytes).toBe(143_025_408 + 94_371_840 + 103_022_592)
     expect(answer.results[0]!.perGpu[0]!.sideModelsBytes).toBe(b.draftModelBytes)
     expect(b.totalGpuBytes).toBe(b.weightsGpuBytes + b.kvCacheBytes + b.computeBufferBytes + b.overheadBytes + b.draftModelBytes)
   })
