@@ -53,8 +53,21 @@ export interface FitModel {
   mainGpuExtraBytes: number
 }
 
+type FfnMatrices = Pick<FitModel, 'layerFfnMatrixBytes' | 'layerExpertMatrixBytes'>
+
+/** ffnMatrices depends on the weights alone: one scan of the tensor list per layout, not per context tried. */
+const ffnMatricesOf = new WeakMap<WeightLayout, FfnMatrices>()
+
 /** Per-layer largest FFN and expert matrices, from the typed tensor list. */
-export function ffnMatrices(w: WeightLayout, layers: number) {
+export function ffnMatrices(w: WeightLayout, layers: number): FfnMatrices {
+  const known = ffnMatricesOf.get(w)
+  if (known) return known
+  const found = scanFfnMatrices(w, layers)
+  ffnMatricesOf.set(w, found)
+  return found
+}
+
+function scanFfnMatrices(w: WeightLayout, layers: number): FfnMatrices {
   const ffn = new Array<number>(layers).fill(0)
   const experts = new Array<number>(layers).fill(0)
   for (const t of w.tensors) {

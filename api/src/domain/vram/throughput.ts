@@ -67,8 +67,9 @@ function layerWeightReadBytes(s: SpeedInput, il: number): number {
   return s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
 }
 
-/** Bytes one token reads from a layer's KV cache up to `position`. */
+/** Bytes one token reads from a layer's KV cache up to `position` (none at the first token). */
 function layerKvReadBytes(s: SpeedInput, il: number): number {
+  if (s.position === 0) return 0
   return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV, il)
 }
 
