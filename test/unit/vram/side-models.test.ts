@@ -39,6 +39,19 @@ describe('a speculative-decoding draft model', () => {
     expect(b.totalGpuBytes).toBe(b.weightsGpuBytes + b.kvCacheBytes + b.computeBufferBytes + b.overheadBytes + b.draftModelBytes)
   })
 
+  it('over a split, only the main GPU (the first of the split) holds the draft, and pays it before its layers', () => {
+    const base = { model: 'llama-3.1-70b', runtime: 'llama.cpp' as const, contextLength: 4096, targets: ['meraxes', 'caraxes'] }
+    const alone = plan(base).results[0]!
+    const withDraft = plan({ ...base, draft: 'llama-3.2-1b' }).results[0]!
+    expect(withDraft.perGpu.length).toBeGreaterThan(1)
+    const [main, ...rest] = withDraft.perGpu
+    expect(main!.sideModelsBytes).toBe(withDraft.breakdown!.draftModelBytes)
+    expect(rest.every((g) => g.sideModelsBytes === 0)).toBe(true)
+    expect(withDraft.perGpu.every((g) => g.freeBytes >= 0)).toBe(true)
+    // The draft takes room the main GPU's layers had: never more layers than without it.
+    expect(withDraft.gpuLayers!).toBeLessThanOrEqual(alone.gpuLayers!)
+  })
+
   it('refuses a draft whose vocabulary differs by more than 128 tokens (llama.cpp speculative.cpp)', () => {
     expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: { gguf: smollm2Q8() } }))).toBe('/draft')
     expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: 'no-such-model' }))).toBe('/draft')
