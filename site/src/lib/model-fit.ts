@@ -2,8 +2,8 @@
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
  * with (each runtime's profile, f16 KV cache, flash attention), for each runtime and each context of
- * MATRIX_CONTEXTS: 19 models × 3-4 presets × 5 contexts × 3 runtimes is ~1000 planner calls, a few
- * seconds per build.
+ * MATRIX_CONTEXTS: every registry model × 3-4 presets × 5 contexts × 3 runtimes is a few thousand
+ * planner calls, a few seconds per build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
