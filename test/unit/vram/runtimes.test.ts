@@ -82,12 +82,17 @@ describe('runtime ollama (the default)', () => {
     expect(r.settings!.fitMarginBytes).toBe(1024 * MIB)
   })
 
-  it('leaves cross-node sets out of "all" and answers an explicit one with why not', () => {
+  it('leaves cross-node sets out of "all" and plans an explicit one on its best node, saying why', () => {
     const all = plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: 'all' })
     expect(all.results.every((r) => !r.target.crossNode)).toBe(true)
     expect(all.warnings.join(' ')).toContain('cannot split a model across nodes')
     const split = only(plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: ['meraxes', 'caraxes'] }))
-    expect(split.verdict).toBe('does-not-fit')
+    const alone = only(plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: ['meraxes'] }))
+    // Adding CARAXES's GPU must not lower what MERAXES holds alone (issue: adding a GPU never
+    // lowers gpuLayers); Ollama cannot use it across the node boundary, so the set is MERAXES.
+    expect(split.gpuLayers).toBe(alone.gpuLayers)
+    expect(split.verdict).toBe(alone.verdict)
+    expect(split.perGpu.map((g) => g.node)).toEqual(['meraxes'])
     expect(split.notes.join(' ')).toContain('ollama/ollama#4643')
     expect(all.runtime.crossNode).toBe(false)
   })

@@ -139,25 +139,21 @@ function withWhatIf(set: LabGpu[], result: VramFitResult): VramFitResult {
 
 const isCrossNode = (set: LabGpu[]) => new Set(set.map((g) => g.node.id)).size > 1
 
-/** A cross-node set under a runtime without RPC: an answer that says why, not an error. */
-function noCrossNodeResult(r: ResolvedModel, set: LabGpu[], runtime: RuntimeProfile): VramFitResult {
-  return {
-    target: targetOf(set, true), verdict: 'does-not-fit', gpuLayers: null, cpuMoeLayers: null, totalLayers: r.arch.layers + 1,
-    breakdown: null, trainingBreakdown: null, perGpu: [], maxContextLength: null, settings: null, hostMemory: null,
-    tokensPerSecond: null, tokensPerSecondAtFullContext: null,
-    tokensPerSecondReason: `${runtime.name} cannot split a model across nodes`,
-    loadSeconds: null, loadSecondsReason: 'not loaded',
-    notes: [`${runtime.name} has no llama.cpp RPC, so it cannot split one model across nodes (ollama/ollama#4643); `
-      + 'runtime llama.cpp or llama-server can, over rpc-server.'],
-  }
+/**
+ * A cross-node set under a runtime without RPC: planned on its best single node (the split search
+ * drops cross-node subsets), so adding another node's GPU never lowers what the set holds.
+ */
+function onOneNode(result: VramFitResult, runtime: RuntimeProfile): VramFitResult {
+  const why = `${runtime.name} has no llama.cpp RPC, so it cannot split one model across nodes (ollama/ollama#4643): `
+    + 'planned on one node of the set; runtime llama.cpp or llama-server can split it over rpc-server.'
+  return { ...result, notes: [why, ...result.notes] }
 }
 
 function fitWithRuntime(
   catalog: Catalog, r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set: LabGpu[], all: LabGpu[],
   side: SideModels,
 ): VramFitResult {
-  // Cross-node sets of a runtime without RPC never get here (noCrossNodeResult); the split
-  // search still drops such subsets for it, so the hook and the profile cannot disagree.
+  // A runtime without RPC: the split search drops cross-node subsets (onOneNode says so).
   const opts = { crossNodeSplit: RUNTIME_PROFILES[req.runtime].crossNode, side }
   const largest = (s: AppliedSettings) => {
     const inf = toInferenceSettings(req.runtime, s)
@@ -202,8 +198,8 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const results = sets
     .map((set) => {
       if (req.mode !== 'inference') return withWhatIf(set, fitTraining(r, w, req, set))
-      if (isCrossNode(set) && !runtime.crossNode) return noCrossNodeResult(r, set, runtime)
-      return withWhatIf(set, fitWithRuntime(catalog, r, w, req, set, all, side))
+      const fit = withWhatIf(set, fitWithRuntime(catalog, r, w, req, set, all, side))
+      return isCrossNode(set) && !runtime.crossNode ? onOneNode(fit, runtime) : fit
     })
     .sort(compareResults)
   const library = libraryWarning(req.targets, results.length)
