@@ -109,7 +109,9 @@ describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)',
     })
   }
 
-  const bartowski70b = { IQ4_XS: 37.9, Q3_K_L: 37.14, IQ3_M: 31.94, IQ3_XXS: 27.47, IQ2_M: 24.12, IQ2_XXS: 19.1, IQ1_M: 16.75 } as const
+  // The sizes its model card lists ("Download a file" table), checked there; the smaller i-quants are
+  // left out until their published sizes are checked the same way.
+  const bartowski70b = { IQ4_XS: 37.9, Q3_K_L: 37.14, IQ3_M: 31.94 } as const
   for (const [preset, gb] of Object.entries(bartowski70b)) {
     it(`Llama 3.1 70B ${preset} with an imatrix is within 0.5 % of the published ${gb} GB`, () => {
       const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, { imatrix: true }).fileBytes
