@@ -1,0 +1,123 @@
+/**
+ * The lab's one contact with the VRAM planner: each model of a service is sized by
+ * planVramFit on that service's GPU with the runtime's settings, and the answer is reduced to
+ * the terms a resident set adds up (weights, KV, compute buffer; the CUDA context and the
+ * margin are counted by the residency step, once per runner and once per GPU).
+ */
+import { PlanInputError } from '../plan-input-error.ts'
+import { planVramFit } from '../vram/plan-vram-fit.ts'
+import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from '../vram/placement.ts'
+import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequestInput } from '../vram/schemas.ts'
+import type { LabContext, LabGpu, LabService } from './context.ts'
+import type { ServiceModel } from './schemas.ts'
+
+export { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES }
+
+/** Ollama's documented defaults (docs.ollama.com/faq, envconfig/config.go). */
+export const OLLAMA_DEFAULTS = { contextLength: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: false, maxLoadedPerGpu: 3 } as const
+/** llama-server's defaults (llama.cpp common/common.h: n_ctx 4096, n_parallel 1; --flash-attn auto is on for CUDA). */
+export const LLAMA_SERVER_DEFAULTS = { ctxSize: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: true } as const
+/** The VRAM planner's fine-tuning defaults, restated: 2048 tokens per sample, micro-batch 1. */
+export const FINETUNE_DEFAULTS = { sequenceLength: 2048, microBatch: 1 } as const
+
+export interface ModelTerms {
+  answer: VramFitAnswer
+  contextLength: number
+  parallel: number
+  /** Bytes with every layer on the GPU: what a resident model occupies. */
+  weightsBytes: number
+  kvCacheBytes: number
+  computeBufferBytes: number
+  aloneVerdict: 'fits' | 'partial-offload' | 'does-not-fit'
+  tokensPerSecond: number | null
+  /** finetune: everything the job holds on the GPU, overhead included. */
+  trainingBytes: number | null
+}
+
+/** The VRAM request a service's model makes, with the runtime's settings and where each came from. */
+function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
+  const svc = s.service
+  const base = { model: m.model, ...(m.quantization ? { quantization: m.quantization } : {}) }
+  if (svc.runtime === 'finetune') {
+    return {
+      request: { ...base, mode: m.mode, sequenceLength: m.sequenceLength ?? FINETUNE_DEFAULTS.sequenceLength, microBatch: m.microBatch ?? FINETUNE_DEFAULTS.microBatch },
+      settingPointer: `${s.pointer}/models`,
+    }
+  }
+  if (svc.runtime === 'llama-server') {
+    const f = svc.llamaServer ?? {}
+    const parallel = m.parallel ?? f.parallel ?? LLAMA_SERVER_DEFAULTS.parallel
+    // --ctx-size is the total over the slots; each sequence gets ctxSize / parallel.
+    const total = m.contextLength ? m.contextLength * parallel : (f.ctxSize ?? LLAMA_SERVER_DEFAULTS.ctxSize)
+    return {
+      request: { ...base, contextLength: Math.max(1, Math.floor(total / parallel)), parallel, kvCacheType: f.cacheType ?? LLAMA_SERVER_DEFAULTS.kvCacheType, flashAttention: f.flashAttn ?? LLAMA_SERVER_DEFAULTS.flashAttention },
+      settingPointer: `${s.pointer}/llamaServer`,
+    }
+  }
+  const o = svc.ollama ?? {}
+  return {
+    request: {
+      ...base,
+      contextLength: m.contextLength ?? o.OLLAMA_CONTEXT_LENGTH ?? OLLAMA_DEFAULTS.contextLength,
+      parallel: m.parallel ?? o.OLLAMA_NUM_PARALLEL ?? OLLAMA_DEFAULTS.parallel,
+      kvCacheType: o.OLLAMA_KV_CACHE_TYPE ?? OLLAMA_DEFAULTS.kvCacheType,
+      flashAttention: o.OLLAMA_FLASH_ATTENTION ?? OLLAMA_DEFAULTS.flashAttention,
+    },
+    settingPointer: `${s.pointer}/ollama`,
+  }
+}
+
+/** The planner's target for a GPU: its node when it is the node's only GPU, else its model slug. */
+function targetOf(ctx: LabContext, gpu: LabGpu): string {
+  return ctx.gpus.filter((g) => g.node.id === gpu.node.id).length === 1 ? gpu.node.id : gpu.model.slug
+}
+
+/** A planner error about `/model` or `/kvCacheType` names the architecture field that set it. */
+function repoint(err: unknown, modelPointer: string, settingPointer: string): never {
+  if (!(err instanceof PlanInputError)) throw err
+  const field = err.pointer.replace(/^\//, '')
+  const at = ['model', 'quantization', 'contextLength', 'sequenceLength'].includes(field) ? `${modelPointer}/${field}` : settingPointer
+  throw new PlanInputError('invalid', at, err.message)
+}
+
+/** The terms of one service model on the service's GPUs; memoised per plan (summaries, drives and config reuse them). */
+export function sizeModel(ctx: LabContext, s: LabService, modelIndex: number): ModelTerms {
+  const key = `vram:${s.index}:${modelIndex}`
+  const known = ctx.memo.get(key) as ModelTerms | undefined
+  if (known) return known
+  const terms = computeTerms(ctx, s, modelIndex, s.gpus)
+  ctx.memo.set(key, terms)
+  return terms
+}
+
+function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: LabGpu[]): ModelTerms {
+  const m = s.service.models[modelIndex]!
+  const { request, settingPointer } = requestOf(s, m)
+  const modelPointer = `${s.pointer}/models/${modelIndex}`
+  let answer: VramFitAnswer
+  const parsed = VramFitRequestSchema.safeParse({ ...request, targets: gpus.length > 0 ? [...new Set(gpus.map((g) => targetOf(ctx, g)))] : 'all' })
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new PlanInputError('invalid', modelPointer, `${issue.path.join('.') || 'model'}: ${issue.message}`)
+  }
+  try {
+    answer = planVramFit(parsed.data, ctx.catalog)
+  } catch (err) {
+    repoint(err, modelPointer, settingPointer)
+  }
+  const r = answer.results[0]!
+  const b = r.breakdown
+  const fits = r.verdict === 'fits' && b !== null
+  return {
+    answer,
+    contextLength: answer.settings.contextLength,
+    parallel: answer.settings.parallel,
+    // Not fully on the GPU alone: count what a full load would need, the bytes a resident set must hold.
+    weightsBytes: fits ? b.weightsGpuBytes : answer.model.weightsBytes,
+    kvCacheBytes: b ? b.kvCacheBytes + (fits ? 0 : b.kvCacheHostBytes) : 0,
+    computeBufferBytes: b?.computeBufferBytes ?? 0,
+    aloneVerdict: r.verdict,
+    tokensPerSecond: r.tokensPerSecond,
+    trainingBytes: r.trainingBreakdown?.totalGpuBytes ?? null,
+  }
+}
