@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
-import { loadCatalog } from '../api/scripts/load-catalog.ts'
+import { loadArchitecture, loadCatalog } from '../api/scripts/load-catalog.ts'
 import { createApp } from '../api/src/app.ts'
 import { documentConfig } from '../api/src/http/openapi.ts'
 import { deviceCount } from './generate-catalog.ts'
@@ -44,7 +44,7 @@ const widgets = widgetSizes()
 step(`  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzip; ${widgets.length} widget files`)
 
 const catalog = loadCatalog('data')
-const app = createApp(catalog)
+const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 const doc = app.getOpenAPI31Document(documentConfig) as Parameters<typeof plannerCalls>[0]
 const { calls: planners, skipped } = plannerCalls(doc)
 for (const s of skipped) step(`  skip ${s.operationId} (${s.path}): ${s.reason}`)

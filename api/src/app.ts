@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Catalog } from './domain/catalog/catalog.ts'
+import type { Architecture } from './domain/lab/schemas.ts'
 import { createRouter } from './http/create-router.ts'
 import { OPENAPI_PATH, documentConfig } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
@@ -21,11 +22,12 @@ import { embedRouter } from './routes/embed.ts'
 import { healthRouter } from './routes/meta/health.ts'
 import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
+import { labRouter } from './routes/lab/index.ts'
 
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
-export function createApp(catalog: Catalog) {
+export function createApp(catalog: Catalog, architecture: Architecture) {
   const app = createRouter()
   app.onError(onError)
   app.notFound(onNotFound)
@@ -40,6 +42,7 @@ export function createApp(catalog: Catalog) {
   app.use('/api/*', cors({ origin: '*', allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Content-Type', 'If-None-Match'], maxAge: 86400 }))
   app.use('/api/*', async (c, next) => {
     c.set('catalog', catalog)
+    c.set('architecture', architecture)
     await next()
   })
   app.use('/api/*', queryLengthLimit())
@@ -55,6 +58,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', importRouter)
   app.route('/', modelsRouter)
   app.route('/', plannersRouter)
+  app.route('/', labRouter)
   app.route('/', embedRouter)
   app.doc31(OPENAPI_PATH, documentConfig)
   app.get('/api/docs', (c) => c.html(apiDocsPage(OPENAPI_PATH)))

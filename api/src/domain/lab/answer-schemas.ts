@@ -123,7 +123,7 @@ export const FlowSchema = z
     bytes,
     crossNode: z.boolean(),
     link: z.string().nullable(),
-    bottleneck: BottleneckSchema.nullable(),
+    bottleneck: z.union([BottleneckSchema, z.null()]),
     seconds: z.number().nullable().meta({ description: 'One full read' }),
     secondsPerDay: z.number().nullable().meta({ description: 'seconds × readsPerDay' }),
     lowerBound: z.boolean().meta({ description: 'A stage rate is unknown (left out), so seconds is a lower bound' }),
@@ -152,7 +152,7 @@ export const ConfigBundleSchema = z
       z.object({
         node: z.string(),
         pciMapping: z.array(z.string()).meta({ description: '/etc/pve/mapping/pci.cfg sections' }),
-        host: ProxmoxHostConfigSchema.nullable(),
+        host: z.union([ProxmoxHostConfigSchema, z.null()]),
       }),
     ),
     guests: z.array(z.object({ node: z.string(), name: z.string(), hostpci: z.array(z.string()), qmSet: z.string().nullable() })),
@@ -185,7 +185,7 @@ export const LabPlanSchema = z
 export type LabPlan = z.infer<typeof LabPlanSchema>
 
 export const FindingChangeSchema = z
-  .object({ change: z.enum(['appears', 'disappears', 'severity']), finding: FindingSchema, before: FindingSeveritySchema.nullable() })
+  .object({ change: z.enum(['appears', 'disappears', 'severity']), finding: FindingSchema, before: z.union([FindingSeveritySchema, z.null()]) })
   .meta({ id: 'LabFindingChange' })
 export type FindingChange = z.infer<typeof FindingChangeSchema>
 

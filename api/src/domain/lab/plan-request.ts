@@ -1,0 +1,37 @@
+/**
+ * POST /api/v1/plan/lab as a pure function: a whole architecture, or changes to the documented
+ * one (then with the diff of findings). Errors point into the request body: `/architecture/…`
+ * for a document, `/changes/i` (the operation that wrote there) for changes.
+ */
+import type { Catalog } from '../catalog/catalog.ts'
+import { PlanInputError } from '../plan-input-error.ts'
+import type { LabPlanAnswer } from './answer-schemas.ts'
+import { applyChanges, changePointer, type LabPlanRequest } from './changes.ts'
+import { diffFindings } from './diff.ts'
+import { planLab } from './plan-lab.ts'
+import type { Architecture } from './schemas.ts'
+
+function rethrow(err: unknown, pointer: (p: string) => string, prefix: string): never {
+  if (!(err instanceof PlanInputError)) throw err
+  throw new PlanInputError('invalid', pointer(err.pointer), `${prefix}${err.pointer}: ${err.message}`)
+}
+
+export function planLabRequest(request: LabPlanRequest, documented: Architecture, catalog: Catalog): LabPlanAnswer {
+  if (request.architecture) {
+    const architecture = request.architecture
+    try {
+      return { ...planLab(architecture, catalog), architecture }
+    } catch (err) {
+      rethrow(err, (p) => `/architecture${p}`, 'At ')
+    }
+  }
+  const changes = request.changes!
+  const architecture = applyChanges(documented, changes)
+  const before = planLab(documented, catalog)
+  try {
+    const after = planLab(architecture, catalog)
+    return { ...after, architecture, diff: diffFindings(before.findings, after.findings) }
+  } catch (err) {
+    rethrow(err, (p) => changePointer(changes, p), 'After the changes, ')
+  }
+}

@@ -1,0 +1,22 @@
+import { createRoute } from '@hono/zod-openapi'
+import { ArchitectureAnswerSchema } from '../../domain/lab/answer-schemas.ts'
+import { planLab } from '../../domain/lab/plan-lab.ts'
+import type { AppRouteHandler } from '../../http/create-router.ts'
+import { problemResponses } from '../../http/problem.ts'
+
+export const getArchitectureRoute = createRoute({
+  method: 'get',
+  path: '/api/v1/architecture',
+  operationId: 'getArchitecture',
+  tags: ['lab'],
+  summary: 'The documented architecture (data/architecture/) and its evaluation by the lab planner',
+  responses: {
+    200: { description: 'Guests, services, models and datasets with verdict, findings, summaries and config', content: { 'application/json': { schema: ArchitectureAnswerSchema } } },
+    ...problemResponses(400),
+  },
+})
+
+export const getArchitectureHandler: AppRouteHandler<typeof getArchitectureRoute> = (c) => {
+  const architecture = c.get('architecture')
+  return c.json({ ...planLab(architecture, c.get('catalog')), architecture }, 200)
+}
