@@ -17,7 +17,7 @@ import {
   SeedFindingSchema,
 } from '../src/domain/catalog/schemas.ts'
 import { LlmModelSchema } from '../src/domain/vram/model-schemas.ts'
-import { buildContext } from '../src/domain/lab/context.ts'
+import { planLab } from '../src/domain/lab/plan-lab.ts'
 import { locatePointer, mergeArchitectureFiles } from '../src/domain/lab/files.ts'
 import { ArchitectureFileSchema, type Architecture } from '../src/domain/lab/schemas.ts'
 import { PlanInputError } from '../src/domain/plan-input-error.ts'
@@ -126,7 +126,8 @@ export function loadArchitecture(catalog: Catalog, dataDir = 'data', folder = 'a
   if (problems.length > 0) throw new CatalogError(problems)
   const { architecture, origin } = mergeArchitectureFiles(files)
   try {
-    buildContext(architecture, catalog)
+    // The planner checks every reference (models and runtime settings included) before planning.
+    planLab(architecture, catalog)
   } catch (err) {
     if (!(err instanceof PlanInputError)) throw err
     const at = locatePointer(origin, err.pointer)
