@@ -11,9 +11,10 @@ import { diffFindings } from './diff.ts'
 import { planLab } from './plan-lab.ts'
 import type { Architecture } from './schemas.ts'
 
-function rethrow(err: unknown, pointer: (p: string) => string, prefix: string): never {
+/** Moves a planner error's pointer into the request; `prefix` names the architecture pointer when the body has none. */
+function rethrow(err: unknown, pointer: (p: string) => string, prefix: (p: string) => string): never {
   if (!(err instanceof PlanInputError)) throw err
-  throw new PlanInputError('invalid', pointer(err.pointer), `${prefix}${err.pointer}: ${err.message}`)
+  throw new PlanInputError('invalid', pointer(err.pointer), `${prefix(err.pointer)}${err.message}`)
 }
 
 export function planLabRequest(request: LabPlanRequest, documented: Architecture, catalog: Catalog): LabPlanAnswer {
@@ -22,7 +23,7 @@ export function planLabRequest(request: LabPlanRequest, documented: Architecture
     try {
       return { ...planLab(architecture, catalog), architecture }
     } catch (err) {
-      rethrow(err, (p) => `/architecture${p}`, 'At ')
+      rethrow(err, (p) => `/architecture${p}`, () => '')
     }
   }
   const changes = request.changes!
@@ -32,6 +33,6 @@ export function planLabRequest(request: LabPlanRequest, documented: Architecture
     const after = planLab(architecture, catalog)
     return { ...after, architecture, diff: diffFindings(before.findings, after.findings) }
   } catch (err) {
-    rethrow(err, (p) => changePointer(changes, p), 'After the changes, ')
+    rethrow(err, (p) => changePointer(changes, p), (p) => `After the changes, ${p}: `)
   }
 }
