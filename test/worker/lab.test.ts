@@ -40,10 +40,10 @@ describe('POST /api/v1/plan/lab with changes', () => {
     const body = await jsonOf<Plan>(res)
     expect(body.verdict).toBe('breaks')
     const block = body.findings.find((f) => f.source.rule === 'resident-set' && f.severity === 'block')!
-    expect(block.pointer).toBe(`/services/${OLLAMA_PROD}/models/4`)
+    expect(block.pointer).toBe(`/services/${OLLAMA_PROD}/models`)
     expect(block.message).toMatch(/Drop .*gemma3:27b/)
     expect(body.gpus.find((g) => g.node === 'meraxes')!.freeBytes).toBeLessThan(0)
-    expect(body.diff!.some((d) => d.change === 'appears' && d.finding.pointer === block.pointer)).toBe(true)
+    expect(body.diff!.some((d) => d.change === 'severity' && d.before === 'info' && d.finding.pointer === block.pointer)).toBe(true)
     // Four resident models exceed OLLAMA_MAX_LOADED_MODELS=3 as well.
     expect(body.findings.some((f) => f.source.rule === 'max-loaded-models')).toBe(true)
   })

@@ -39,7 +39,7 @@ describe('npm run plan', () => {
     const r = run('data/architecture', '--changes', gemma)
     expect(r.code).toBe(1)
     expect(r.out).toContain('BREAKS')
-    expect(r.out).toMatch(/\+ block resident-set \/services\/2\/models\/4/)
+    expect(r.out).toMatch(/~ info → block resident-set \/services\/2\/models:/)
   })
 
   it('--json prints the API answer; a whole document is accepted too', () => {

@@ -46,7 +46,7 @@ describe('models that each fit the 3090 Ti alone but not together', () => {
     expect(gpu.resident.every((m) => m.aloneVerdict === 'fits')).toBe(true)
     expect(gpu.freeBytes).toBeLessThan(0)
     const f = blocks(p).find((x) => x.source.rule === 'resident-set')!
-    expect(f.pointer).toBe(`${PROD_MODELS}/2`)
+    expect(f.pointer).toBe(PROD_MODELS)
     expect(f.message).toMatch(/Drop qwen2\.5:14b \(ollama-prod\) from the resident set/)
   })
 

@@ -178,7 +178,14 @@ function resolveServices(catalog: Catalog, arch: Architecture, guests: LabGuest[
 
 export function buildContext(arch: Architecture, catalog: Catalog): LabContext {
   uniqueBy(arch.nodes, (n) => n.node.toLowerCase(), (i) => `/nodes/${i}/node`, 'Node')
-  arch.nodes.forEach((n, i) => requireLabNode(catalog, n.node, `/nodes/${i}/node`))
+  arch.nodes.forEach((n, i) => {
+    requireLabNode(catalog, n.node, `/nodes/${i}/node`)
+    n.leftOut.forEach((l, j) => {
+      if (l.seedFinding && !catalog.seedFindings.some((f) => f.id === l.seedFinding)) {
+        throw invalid(`/nodes/${i}/leftOut/${j}/seedFinding`, `No seed finding "${l.seedFinding}" in data/seed-findings.yaml. Known: ${catalog.seedFindings.map((f) => f.id).join(', ')}.`)
+      }
+    })
+  })
   const guests = resolveGuests(catalog, arch)
   const deviceOwner = deviceOwners(guests)
   const gpus = labGpus(catalog)

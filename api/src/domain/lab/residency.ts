@@ -59,24 +59,25 @@ function toDrop(resident: ResidentModel[], shortBytes: number): ResidentModel[] 
 function residentFindings(gpu: LabGpu, sum: GpuSummary): Finding[] {
   const where = `${gpu.node.name} ${gpu.model.name}`
   if (sum.resident.length === 0) return []
-  const last = sum.resident[sum.resident.length - 1]!
+  // The service's model list: one stable place, so a change shows as a severity change in the diff.
+  const at = sum.resident[sum.resident.length - 1]!.pointer.replace(/\/\d+$/, '')
   const breakdown = sum.resident.map((m) => `${label(m)} ${gib(m.totalBytes)}`).join(' + ')
   const total = `${breakdown} + margin ${gib(sum.marginBytes)} = ${gib(sum.residentBytes)} of ${gib(sum.vramBytes)}`
   if (sum.freeBytes < 0) {
     const drop = toDrop(sum.resident, -sum.freeBytes)
     return [{
-      severity: 'block', source: { planner: 'vram', rule: 'resident-set' }, pointer: last.pointer, command: null,
+      severity: 'block', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
       message: `The resident set does not fit ${where}: ${total}, short by ${gib(-sum.freeBytes)}. Drop ${names(drop)} from the resident set (resident: false), or lower their contextLength, parallel or quantization.`,
     }]
   }
   if (sum.freeBytes < TIGHT_FREE_SHARE * sum.vramBytes) {
     return [{
-      severity: 'warn', source: { planner: 'vram', rule: 'resident-set' }, pointer: last.pointer, command: null,
+      severity: 'warn', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
       message: `The resident set fits ${where} with little room: ${total}, ${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
     }]
   }
   return [{
-    severity: 'info', source: { planner: 'vram', rule: 'resident-set' }, pointer: last.pointer, command: null,
+    severity: 'info', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
     message: `The resident set fits ${where}: ${total}, ${gib(sum.freeBytes)} free.`,
   }]
 }
