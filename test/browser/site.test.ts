@@ -102,7 +102,8 @@ afterAll(async () => {
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
     const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/']
-    for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
+    expected.push('/architecture/')
+    for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`, `/architecture/${node.id}/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
   })
 
