@@ -32,7 +32,7 @@ function llamaServerCommand(ctx: LabContext, s: LabService): string {
   return [
     'llama-server', '--model', file,
     '--ctx-size', String(t.contextLength * t.parallel), '--parallel', String(t.parallel),
-    '--n-gpu-layers', String(t.answer.results[0]!.gpuLayers ?? 0),
+    '--n-gpu-layers', String(t.answer.results[0]?.gpuLayers ?? 0),
     '--flash-attn', (f.flashAttn ?? LLAMA_SERVER_DEFAULTS.flashAttention) ? 'on' : 'off',
     '--cache-type-k', cache, '--cache-type-v', cache,
   ].join(' ')

@@ -5,11 +5,22 @@
  */
 import type { Catalog } from '../catalog/catalog.ts'
 import { PlanInputError } from '../plan-input-error.ts'
-import type { LabPlanAnswer } from './answer-schemas.ts'
+import type { LabPlan, LabPlanAnswer } from './answer-schemas.ts'
 import { applyChanges, changePointer, type LabPlanRequest } from './changes.ts'
 import { diffFindings } from './diff.ts'
 import { planLab } from './plan-lab.ts'
 import type { Architecture } from './schemas.ts'
+
+/** The documented architecture's plan, once per isolate: every `changes` request diffs against it. */
+const documentedPlans = new WeakMap<Architecture, { catalog: Catalog; plan: LabPlan }>()
+
+export function planDocumented(documented: Architecture, catalog: Catalog): LabPlan {
+  const known = documentedPlans.get(documented)
+  if (known && known.catalog === catalog) return known.plan
+  const plan = planLab(documented, catalog)
+  documentedPlans.set(documented, { catalog, plan })
+  return plan
+}
 
 /** Moves a planner error's pointer into the request; `prefix` names the architecture pointer when the body has none. */
 function rethrow(err: unknown, pointer: (p: string) => string, prefix: (p: string) => string): never {
@@ -28,7 +39,7 @@ export function planLabRequest(request: LabPlanRequest, documented: Architecture
   }
   const changes = request.changes!
   const architecture = applyChanges(documented, changes)
-  const before = planLab(documented, catalog)
+  const before = planDocumented(documented, catalog)
   try {
     const after = planLab(architecture, catalog)
     return { ...after, architecture, diff: diffFindings(before.findings, after.findings) }

@@ -36,7 +36,7 @@ function modelEntry(ctx: LabContext, s: LabService, j: number, gpu: LabGpu): Res
     totalBytes: t.weightsBytes + t.kvCacheBytes + t.computeBufferBytes + cudaContextBytes,
     aloneVerdict: t.aloneVerdict,
     tokensPerSecond: t.tokensPerSecond,
-    loadSeconds: load?.seconds ?? (store ? null : t.answer.results[0]!.loadSeconds),
+    loadSeconds: load?.seconds ?? (store ? null : (t.answer.results[0]?.loadSeconds ?? null)),
     loadBottleneck: load ? load.bottleneck.name : null,
   }
 }

@@ -7,7 +7,7 @@
 import { PlanInputError } from '../plan-input-error.ts'
 import { planVramFit } from '../vram/plan-vram-fit.ts'
 import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from '../vram/placement.ts'
-import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequestInput } from '../vram/schemas.ts'
+import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequest, type VramFitRequestInput } from '../vram/schemas.ts'
 import type { LabContext, LabGpu, LabService } from './context.ts'
 import type { ServiceModel } from './schemas.ts'
 
@@ -90,24 +90,35 @@ export function sizeModel(ctx: LabContext, s: LabService, modelIndex: number): M
   return terms
 }
 
+/** The VRAM planner's answer for one request, shared by every service that asks the same (same model, settings, GPU). */
+function vramAnswer(ctx: LabContext, request: VramFitRequest, modelPointer: string, settingPointer: string): VramFitAnswer {
+  const key = `vram-request:${JSON.stringify(request)}`
+  const known = ctx.memo.get(key) as VramFitAnswer | undefined
+  if (known) return known
+  try {
+    const answer = planVramFit(request, ctx.catalog)
+    ctx.memo.set(key, answer)
+    return answer
+  } catch (err) {
+    repoint(err, modelPointer, settingPointer)
+  }
+}
+
 function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: LabGpu[]): ModelTerms {
   const m = s.service.models[modelIndex]!
   const { request, settingPointer } = requestOf(s, m)
   const modelPointer = `${s.pointer}/models/${modelIndex}`
-  let answer: VramFitAnswer
-  const parsed = VramFitRequestSchema.safeParse({ ...request, targets: gpus.length > 0 ? [...new Set(gpus.map((g) => targetOf(ctx, g)))] : 'all' })
+  // A service without a GPU is still sized (its model files fill its store): on the lab's first GPU.
+  const sizedOn = gpus.length > 0 ? gpus : ctx.gpus.slice(0, 1)
+  const parsed = VramFitRequestSchema.safeParse({ ...request, targets: sizedOn.length > 0 ? [...new Set(sizedOn.map((g) => targetOf(ctx, g)))] : 'all' })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new PlanInputError('invalid', modelPointer, `${issue.path.join('.') || 'model'}: ${issue.message}`)
   }
-  try {
-    answer = planVramFit(parsed.data, ctx.catalog)
-  } catch (err) {
-    repoint(err, modelPointer, settingPointer)
-  }
-  const r = answer.results[0]!
-  const b = r.breakdown
-  const fits = r.verdict === 'fits' && b !== null
+  const answer = vramAnswer(ctx, parsed.data, modelPointer, settingPointer)
+  const r = answer.results[0]
+  const b = r?.breakdown ?? null
+  const fits = r?.verdict === 'fits' && b !== null
   return {
     answer,
     contextLength: answer.settings.contextLength,
@@ -116,8 +127,9 @@ function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: 
     weightsBytes: fits ? b.weightsGpuBytes : answer.model.weightsBytes,
     kvCacheBytes: b ? b.kvCacheBytes + (fits ? 0 : b.kvCacheHostBytes) : 0,
     computeBufferBytes: b?.computeBufferBytes ?? 0,
-    aloneVerdict: r.verdict,
-    tokensPerSecond: r.tokensPerSecond,
-    trainingBytes: r.trainingBreakdown?.totalGpuBytes ?? null,
+    // No GPU in the lab at all: nothing holds the model.
+    aloneVerdict: r?.verdict ?? 'does-not-fit',
+    tokensPerSecond: r?.tokensPerSecond ?? null,
+    trainingBytes: r?.trainingBreakdown?.totalGpuBytes ?? null,
   }
 }

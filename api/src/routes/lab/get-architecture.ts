@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi'
 import { ArchitectureAnswerSchema } from '../../domain/lab/answer-schemas.ts'
-import { planLab } from '../../domain/lab/plan-lab.ts'
+import { planDocumented } from '../../domain/lab/plan-request.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
 
@@ -18,5 +18,5 @@ export const getArchitectureRoute = createRoute({
 
 export const getArchitectureHandler: AppRouteHandler<typeof getArchitectureRoute> = (c) => {
   const architecture = c.get('architecture')
-  return c.json({ ...planLab(architecture, c.get('catalog')), architecture }, 200)
+  return c.json({ ...planDocumented(architecture, c.get('catalog')), architecture }, 200)
 }
