@@ -65,6 +65,17 @@ describe('Ollama settings', () => {
     ])
   })
 
+  it('unset, the context follows Ollama\'s VRAM tiers (docs/context-length.mdx: 24-48 GiB → 32k, < 24 GiB → 4k)', () => {
+    const p = plan(patched(
+      { op: 'remove', path: `/services/${OLLAMA_PROD}/ollama` },
+      { op: 'remove', path: `/services/${OLLAMA_DEV}/ollama` },
+    ))
+    const context = (node: string) => p.gpus.find((g) => g.node === node)!.resident[0]!.contextLength
+    expect(context('meraxes')).toBe(32768)
+    expect(context('caraxes')).toBe(4096)
+    expect(p.config.services.find((s) => s.name === 'ollama-prod')!.environment).toContain('Environment="OLLAMA_CONTEXT_LENGTH=32768"')
+  })
+
   it('a quantized KV cache without flash attention is refused at the setting that causes it', () => {
     expect(pointerOf(() => plan(patched({ op: 'replace', path: `/services/${OLLAMA_DEV}/ollama/OLLAMA_FLASH_ATTENTION`, value: false })))).toBe(`/services/${OLLAMA_DEV}/ollama`)
   })

@@ -6,17 +6,17 @@
 import type { ConfigBundle } from './answer-schemas.ts'
 import type { LabContext, LabService } from './context.ts'
 import type { NodePassthrough } from './passthrough-step.ts'
-import { LLAMA_SERVER_DEFAULTS, OLLAMA_DEFAULTS, sizeModel } from './vram-step.ts'
+import { LLAMA_SERVER_DEFAULTS, ollamaSettings, sizeModel } from './vram-step.ts'
 
 function ollamaEnvironment(s: LabService): string[] {
-  const o = s.service.ollama ?? {}
+  const o = ollamaSettings(s)
   const resident = s.service.models.filter((m) => m.resident).length
-  const values: [string, string | number | boolean][] = [
-    ['OLLAMA_MAX_LOADED_MODELS', o.OLLAMA_MAX_LOADED_MODELS ?? OLLAMA_DEFAULTS.maxLoadedPerGpu * Math.max(1, s.gpus.length)],
-    ['OLLAMA_NUM_PARALLEL', o.OLLAMA_NUM_PARALLEL ?? OLLAMA_DEFAULTS.parallel],
-    ['OLLAMA_KV_CACHE_TYPE', o.OLLAMA_KV_CACHE_TYPE ?? OLLAMA_DEFAULTS.kvCacheType],
-    ['OLLAMA_FLASH_ATTENTION', (o.OLLAMA_FLASH_ATTENTION ?? OLLAMA_DEFAULTS.flashAttention) ? 1 : 0],
-    ['OLLAMA_CONTEXT_LENGTH', o.OLLAMA_CONTEXT_LENGTH ?? OLLAMA_DEFAULTS.contextLength],
+  const values: [string, string | number][] = [
+    ['OLLAMA_MAX_LOADED_MODELS', o.maxLoadedModels],
+    ['OLLAMA_NUM_PARALLEL', o.parallel],
+    ['OLLAMA_KV_CACHE_TYPE', o.kvCacheType],
+    ['OLLAMA_FLASH_ATTENTION', o.flashAttention ? 1 : 0],
+    ['OLLAMA_CONTEXT_LENGTH', o.contextLength],
     // Resident models are kept loaded: keep_alive -1 (docs.ollama.com/faq "keep a model loaded").
     ...(resident > 0 ? [['OLLAMA_KEEP_ALIVE', -1] as [string, number]] : []),
   ]

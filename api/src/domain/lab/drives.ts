@@ -18,8 +18,6 @@ interface Use {
   sizeBytes: number
   pointer: string
   at: Location
-  /** The guest that needs the drive through the host (a guest disk's guest); null for host use. */
-  via: string | null
 }
 
 /** Space a model store takes: as given, else the files of its models. */
@@ -32,17 +30,17 @@ function storeBytes(ctx: LabContext, serviceIndex: number): number {
 function usesOf(ctx: LabContext): Use[] {
   const disks: Use[] = ctx.guests.flatMap((g) => g.guest.disks.map((d, j) => ({
     kind: 'disk' as const, name: `${g.guest.name}/${d.name}`, sizeBytes: d.sizeBytes, pointer: `${g.pointer}/disks/${j}`,
-    at: resolveLocation(ctx, `${g.guest.name}/${d.name}`, `${g.pointer}/disks/${j}`, g.node), via: g.guest.name,
+    at: resolveLocation(ctx, `${g.guest.name}/${d.name}`, `${g.pointer}/disks/${j}`, g.node),
   })))
   const stores: Use[] = ctx.services.flatMap((s, i) => {
     const store = s.service.modelStore
     if (!store) return []
     const pointer = `${s.pointer}/modelStore`
-    return [{ kind: 'model-store' as const, name: `${s.service.name} models`, sizeBytes: storeBytes(ctx, i), pointer, at: resolveLocation(ctx, store.on, `${pointer}/on`, s.node), via: null }]
+    return [{ kind: 'model-store' as const, name: `${s.service.name} models`, sizeBytes: storeBytes(ctx, i), pointer, at: resolveLocation(ctx, store.on, `${pointer}/on`, s.node) }]
   })
   const datasets: Use[] = ctx.arch.datasets.map((d, i) => ({
     kind: 'dataset' as const, name: d.name, sizeBytes: d.sizeBytes, pointer: `/datasets/${i}`,
-    at: resolveLocation(ctx, d.on, `/datasets/${i}/on`, null), via: null,
+    at: resolveLocation(ctx, d.on, `/datasets/${i}/on`, null),
   }))
   return [...disks, ...stores, ...datasets]
 }
@@ -71,8 +69,8 @@ function driveFindings(d: DriveSummary, onDrive: Use[], owner: string | null): F
   const findings: Finding[] = []
   const first = onDrive[0]!
   if (owner) {
-    // The owner serves datasets on its drive itself (a NAS guest); everything else needs the host.
-    const hostSide = onDrive.filter((u) => !(u.kind === 'dataset' && u.via === null && !u.at.disk))
+    // The owner serves the datasets on its drive itself (a NAS guest); disks and stores need the host.
+    const hostSide = onDrive.filter((u) => u.kind !== 'dataset')
     for (const u of hostSide) {
       findings.push({
         severity: 'block', source: { planner: 'lab', rule: 'drive-passed-through' }, pointer: u.pointer, command: null,

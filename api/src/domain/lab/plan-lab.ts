@@ -96,7 +96,7 @@ function summaryOf(verdict: LabVerdict, findings: readonly Finding[]): string {
 export const LAB_ASSUMPTIONS = [
   'Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on the GPU, plus one CUDA context for its runner process (Ollama starts one runner per loaded model); the planner margin counts once per GPU.',
   'A service spanning several GPUs is counted in full on each of them (conservative).',
-  'Unset runtime settings take the runtime\'s defaults: Ollama context 4096, 1 parallel sequence, f16 KV cache, no flash attention, 3 loaded models per GPU; llama-server --ctx-size 4096, --parallel 1, flash attention on.',
+  'Unset runtime settings take the runtime\'s defaults: Ollama 1 parallel sequence, f16 KV cache, flash attention auto (on for CUDA), 3 loaded models per GPU, context by VRAM (under 24 GiB 4k, 24-48 GiB 32k, more 256k; at most the model\'s trained context); llama-server --ctx-size 4096, --parallel 1, flash attention on.',
   'A VM with passthrough pins all its RAM (no ballooning); containers and VMs without devices are not pinned.',
   'The architecture lists every guest of a node: no other VM holds a device.',
   'A dataset on a drive passed to a guest is served by that guest; model stores and guest disks on it are not.',

@@ -8,7 +8,7 @@ import { GIB } from '../passthrough/knowledge.ts'
 import type { Finding, GpuSummary, ResidentModel } from './answer-schemas.ts'
 import { resolveLocation, type LabContext, type LabGpu, type LabService } from './context.ts'
 import { readSeconds } from './storage-step.ts'
-import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES, OLLAMA_DEFAULTS, sizeModel } from './vram-step.ts'
+import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES, ollamaSettings, sizeModel } from './vram-step.ts'
 
 const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`
 /** Under this share of VRAM left free, a resident set is tight: a longer prompt or a driver update can tip it. */
@@ -111,8 +111,7 @@ function onDemandFinding(gpu: LabGpu, sum: GpuSummary, m: ResidentModel, maxLoad
 
 /** The Ollama service's loaded-model limit on one GPU; null for other runtimes. */
 function maxLoadedOf(s: LabService): number | null {
-  if (s.service.runtime !== 'ollama') return null
-  return s.service.ollama?.OLLAMA_MAX_LOADED_MODELS ?? OLLAMA_DEFAULTS.maxLoadedPerGpu * Math.max(1, s.gpus.length)
+  return s.service.runtime === 'ollama' ? ollamaSettings(s).maxLoadedModels : null
 }
 
 function maxLoadedFindings(services: LabService[]): Finding[] {

@@ -6,6 +6,7 @@
  */
 import { PlanInputError } from '../plan-input-error.ts'
 import { planVramFit } from '../vram/plan-vram-fit.ts'
+import { findModel } from '../vram/resolve-model.ts'
 import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from '../vram/placement.ts'
 import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequest, type VramFitRequestInput } from '../vram/schemas.ts'
 import type { LabContext, LabGpu, LabService } from './context.ts'
@@ -13,8 +14,30 @@ import type { ServiceModel } from './schemas.ts'
 
 export { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES }
 
-/** Ollama's documented defaults (docs.ollama.com/faq, envconfig/config.go). */
-export const OLLAMA_DEFAULTS = { contextLength: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: false, maxLoadedPerGpu: 3 } as const
+/**
+ * Ollama's defaults: 1 parallel sequence, f16 KV cache, 3 loaded models per GPU
+ * (docs.ollama.com/faq; envconfig/config.go); flash attention "auto", which llama.cpp turns on
+ * for CUDA; the context by the GPUs' VRAM (ollama docs/context-length.mdx: < 24 GiB 4k,
+ * 24-48 GiB 32k, >= 48 GiB 256k), capped at the model's trained context.
+ */
+export const OLLAMA_DEFAULTS = { parallel: 1, kvCacheType: 'f16', flashAttention: true, maxLoadedPerGpu: 3 } as const
+const GIB = 1024 ** 3
+const OLLAMA_CONTEXT_BY_VRAM = [[48 * GIB, 262_144], [24 * GIB, 32_768], [0, 4096]] as const
+
+/** The Ollama server settings a service runs with: its environment, else Ollama's defaults for its GPUs. */
+export function ollamaSettings(s: LabService) {
+  const o = s.service.ollama ?? {}
+  const vram = s.gpus.reduce((sum, g) => sum + g.model.vramBytes, 0)
+  return {
+    maxLoadedModels: o.OLLAMA_MAX_LOADED_MODELS ?? OLLAMA_DEFAULTS.maxLoadedPerGpu * Math.max(1, s.gpus.length),
+    parallel: o.OLLAMA_NUM_PARALLEL ?? OLLAMA_DEFAULTS.parallel,
+    kvCacheType: o.OLLAMA_KV_CACHE_TYPE ?? OLLAMA_DEFAULTS.kvCacheType,
+    flashAttention: o.OLLAMA_FLASH_ATTENTION ?? OLLAMA_DEFAULTS.flashAttention,
+    contextLength: o.OLLAMA_CONTEXT_LENGTH ?? OLLAMA_CONTEXT_BY_VRAM.find(([min]) => vram >= min)![1],
+    /** Whether the context is Ollama's VRAM-based default (then capped at the model's own). */
+    contextIsDefault: o.OLLAMA_CONTEXT_LENGTH === undefined,
+  }
+}
 /** llama-server's defaults (llama.cpp common/common.h: n_ctx 4096, n_parallel 1; --flash-attn auto is on for CUDA). */
 export const LLAMA_SERVER_DEFAULTS = { ctxSize: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: true } as const
 /** The VRAM planner's fine-tuning defaults, restated: 2048 tokens per sample, micro-batch 1. */
@@ -35,7 +58,7 @@ export interface ModelTerms {
 }
 
 /** The VRAM request a service's model makes, with the runtime's settings and where each came from. */
-function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
+function requestOf(ctx: LabContext, s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
   const svc = s.service
   const base = { model: m.model, ...(m.quantization ? { quantization: m.quantization } : {}) }
   if (svc.runtime === 'finetune') {
@@ -54,14 +77,16 @@ function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInp
       settingPointer: `${s.pointer}/llamaServer`,
     }
   }
-  const o = svc.ollama ?? {}
+  const o = ollamaSettings(s)
+  // Ollama never loads more context than the model was trained for when the length is its default.
+  const trained = o.contextIsDefault && !m.contextLength ? findModel(ctx.catalog.llmModels, m.model).model.contextLength : Infinity
   return {
     request: {
       ...base,
-      contextLength: m.contextLength ?? o.OLLAMA_CONTEXT_LENGTH ?? OLLAMA_DEFAULTS.contextLength,
-      parallel: m.parallel ?? o.OLLAMA_NUM_PARALLEL ?? OLLAMA_DEFAULTS.parallel,
-      kvCacheType: o.OLLAMA_KV_CACHE_TYPE ?? OLLAMA_DEFAULTS.kvCacheType,
-      flashAttention: o.OLLAMA_FLASH_ATTENTION ?? OLLAMA_DEFAULTS.flashAttention,
+      contextLength: m.contextLength ?? Math.min(o.contextLength, trained),
+      parallel: m.parallel ?? o.parallel,
+      kvCacheType: o.kvCacheType,
+      flashAttention: o.flashAttention,
     },
     settingPointer: `${s.pointer}/ollama`,
   }
@@ -106,8 +131,14 @@ function vramAnswer(ctx: LabContext, request: VramFitRequest, modelPointer: stri
 
 function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: LabGpu[]): ModelTerms {
   const m = s.service.models[modelIndex]!
-  const { request, settingPointer } = requestOf(s, m)
   const modelPointer = `${s.pointer}/models/${modelIndex}`
+  let prepared: ReturnType<typeof requestOf>
+  try {
+    prepared = requestOf(ctx, s, m)
+  } catch (err) {
+    repoint(err, modelPointer, `${s.pointer}/ollama`)
+  }
+  const { request, settingPointer } = prepared
   // A service without a GPU is still sized (its model files fill its store): on the lab's first GPU.
   const sizedOn = gpus.length > 0 ? gpus : ctx.gpus.slice(0, 1)
   const parsed = VramFitRequestSchema.safeParse({ ...request, targets: sizedOn.length > 0 ? [...new Set(sizedOn.map((g) => targetOf(ctx, g)))] : 'all' })
