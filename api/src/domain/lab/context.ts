@@ -71,6 +71,7 @@ function uniqueBy<T>(items: readonly T[], key: (t: T) => string, pointer: (i: nu
   items.forEach((item, i) => {
     const k = key(item)
     const first = seen.get(k)
+    // Keys scoped by node carry it before a NUL; the message names the value only.
     if (first !== undefined) throw invalid(pointer(i), `${what} "${k.replace(/^.*\u0000/, '')}" is used twice (also ${pointer(first)}).`)
     seen.set(k, i)
   })
@@ -84,8 +85,14 @@ function resolveGuests(catalog: Catalog, arch: Architecture): LabGuest[] {
     const pointer = `/guests/${index}`
     const node = requireLabNode(catalog, guest.node, `${pointer}/node`)
     if (guest.kind === 'ct') {
-      if (guest.devices.length > 0) throw invalid(`${pointer}/devices`, 'A container (kind ct) takes no PCI devices: it shares the host\'s drivers; give its service the host GPU with `gpus` instead.')
-      for (const f of ['machine', 'bios'] as const) if (guest[f] !== undefined) throw invalid(`${pointer}/${f}`, `${f} applies to VMs only (kind vm).`)
+      if (guest.devices.length > 0) throw invalid(
+        `${pointer}/devices`,
+        'A container (kind ct) takes no PCI devices: it shares the host\'s drivers; give its service the host GPU with `gpus` instead.',
+      )
+      for (const f of ['machine', 'bios'] as const) if (guest[f] !== undefined) throw invalid(
+        `${pointer}/${f}`,
+        `${f} applies to VMs only (kind vm).`,
+      )
     }
     uniqueBy(guest.disks, (d) => d.name, (j) => `${pointer}/disks/${j}/name`, 'Disk name')
     guest.disks.forEach((d, j) => requireStorage(node, d.on, `${pointer}/disks/${j}/on`))
@@ -99,7 +106,9 @@ function deviceOwners(guests: LabGuest[]): Map<string, LabGuest> {
     for (const { device, pointer } of g.functions) {
       const key = `${g.node.id}/${device.address}`
       const first = owner.get(key)
-      if (first) throw invalid(pointer, `${device.address} (${device.label}) is given twice: also at ${first.pointer}. A function can go to one guest only.`)
+      if (first) {
+        throw invalid(pointer, `${device.address} (${device.label}) is given twice: also at ${first.pointer}. One guest per function.`)
+      }
       owner.set(key, { guest: g, pointer })
     }
   }
@@ -119,7 +128,8 @@ export function requireStorage(node: NodeRecord, id: string, pointer: string): S
   const storage = node.storage.find((s) => s.id === id.toLowerCase())
   if (storage) return storage
   const known = node.storage.map((s) => s.id)
-  throw invalid(pointer, `No storage "${id}" on ${node.id}. Its storage ids: ${known.join(', ') || 'none'}${known.length ? ` (nearest: ${nearest(id, known, 1)[0]})` : ''}.`)
+  const hint = known.length ? ` (nearest: ${nearest(id, known, 1)[0]})` : ''
+  throw invalid(pointer, `No storage "${id}" on ${node.id}. Its storage ids: ${known.join(', ') || 'none'}${hint}.`)
 }
 
 /** `<guest>/<disk>` or a storage id (on `node`, or anywhere in the lab when node is null). */
@@ -128,7 +138,10 @@ export function resolveLocation(ctx: Pick<LabContext, 'catalog' | 'guests'>, tex
   if (diskName !== undefined) {
     const guest = requireGuest(ctx.guests, guestName!, pointer)
     const disk = guest.guest.disks.find((d) => d.name === diskName)
-    if (!disk) throw invalid(pointer, `Guest ${guest.guest.name} has no disk "${diskName}". Its disks: ${guest.guest.disks.map((d) => d.name).join(', ') || 'none'}.`)
+    if (!disk) {
+      const disks = guest.guest.disks.map((d) => d.name).join(', ') || 'none'
+      throw invalid(pointer, `Guest ${guest.guest.name} has no disk "${diskName}". Its disks: ${disks}.`)
+    }
     if (node && guest.node.id !== node.id) throw invalid(pointer, `${text} is on ${guest.node.id}, not on ${node.id}.`)
     return { node: guest.node, storage: requireStorage(guest.node, disk.on, pointer), disk: { guest, name: disk.name, sizeBytes: disk.sizeBytes } }
   }
@@ -155,7 +168,10 @@ function serviceGpus(gpus: LabGpu[], owners: Map<string, LabGuest>, s: Service, 
     return s.gpus.map((text, j) => {
       const q = parseAddress(text)
       const gpu = q && onNode.find((g) => slotOf(g.device) === q.slot && (q.fn === null || g.device.address.endsWith(`.${q.fn}`)))
-      if (!gpu) throw invalid(`${pointer}/gpus/${j}`, `No GPU at "${text}" on ${node.id}. Its GPUs: ${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`)
+      if (!gpu) throw invalid(
+        `${pointer}/gpus/${j}`,
+        `No GPU at "${text}" on ${node.id}. Its GPUs: ${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`,
+      )
       return gpu
     })
   }
@@ -182,7 +198,10 @@ export function buildContext(arch: Architecture, catalog: Catalog): LabContext {
     requireLabNode(catalog, n.node, `/nodes/${i}/node`)
     n.leftOut.forEach((l, j) => {
       if (l.seedFinding && !catalog.seedFindings.some((f) => f.id === l.seedFinding)) {
-        throw invalid(`/nodes/${i}/leftOut/${j}/seedFinding`, `No seed finding "${l.seedFinding}" in data/seed-findings.yaml. Known: ${catalog.seedFindings.map((f) => f.id).join(', ')}.`)
+        throw invalid(
+          `/nodes/${i}/leftOut/${j}/seedFinding`,
+          `No seed finding "${l.seedFinding}" in data/seed-findings.yaml. Known: ${catalog.seedFindings.map((f) => f.id).join(', ')}.`,
+        )
       }
     })
   })

@@ -5,7 +5,9 @@
  */
 import type { DriveSummary, Finding } from './answer-schemas.ts'
 import { resolveLocation, storageOwner, type LabContext, type Location } from './context.ts'
+import { finding } from './finding.ts'
 import { tierDevice } from './storage-step.ts'
+import { FREE_SPACE_RESERVE } from '../storage/rates.ts'
 import { sizeModel } from './vram-step.ts'
 
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`
@@ -36,7 +38,8 @@ function usesOf(ctx: LabContext): Use[] {
     const store = s.service.modelStore
     if (!store) return []
     const pointer = `${s.pointer}/modelStore`
-    return [{ kind: 'model-store' as const, name: `${s.service.name} models`, sizeBytes: storeBytes(ctx, i), pointer, at: resolveLocation(ctx, store.on, `${pointer}/on`, s.node) }]
+    const at = resolveLocation(ctx, store.on, `${pointer}/on`, s.node)
+    return [{ kind: 'model-store' as const, name: `${s.service.name} models`, sizeBytes: storeBytes(ctx, i), pointer, at }]
   })
   const datasets: Use[] = ctx.arch.datasets.map((d, i) => ({
     kind: 'dataset' as const, name: d.name, sizeBytes: d.sizeBytes, pointer: `/datasets/${i}`,
@@ -58,36 +61,32 @@ function diskFill(uses: Use[]): Finding[] {
     const used = list.reduce((s, u) => s + u.sizeBytes, 0)
     if (used <= disk.sizeBytes) return []
     const j = disk.guest.guest.disks.findIndex((d) => d.name === disk.name)
-    return [{
-      severity: 'block' as const, source: { planner: 'storage' as const, rule: 'guest-disk-fill' }, pointer: `${disk.guest.pointer}/disks/${j}/sizeBytes`, command: null,
-      message: `Guest disk ${name} is ${gb(disk.sizeBytes)} but holds ${list.map((u) => `${u.name} ${gb(u.sizeBytes)}`).join(' + ')} = ${gb(used)}: make it at least ${gb(used)}.`,
-    }]
+    const parts = list.map((u) => `${u.name} ${gb(u.sizeBytes)}`).join(' + ')
+    return [finding('block', { planner: 'storage', rule: 'guest-disk-fill' }, `${disk.guest.pointer}/disks/${j}/sizeBytes`,
+      `Guest disk ${name} is ${gb(disk.sizeBytes)} but holds ${parts} = ${gb(used)}: make it at least ${gb(used)}.`)]
   })
 }
 
+const CAPACITY = { planner: 'storage' as const, rule: 'drive-capacity' }
+
 function driveFindings(d: DriveSummary, onDrive: Use[], owner: string | null): Finding[] {
-  const findings: Finding[] = []
-  const first = onDrive[0]!
-  if (owner) {
-    // The owner serves the datasets on its drive itself (a NAS guest); disks and stores need the host.
-    const hostSide = onDrive.filter((u) => u.kind !== 'dataset')
-    for (const u of hostSide) {
-      findings.push({
-        severity: 'block', source: { planner: 'lab', rule: 'drive-passed-through' }, pointer: u.pointer, command: null,
-        message: `${d.label} goes to guest ${owner} with its controller (passthrough), but ${u.kind} ${u.name} needs it on the host: move ${u.name} to another drive, or do not pass the drive's controller to ${owner}.`,
-      })
-    }
-  }
+  // The owner serves the datasets on its drive itself (a NAS guest); disks and stores need the host.
+  const hostSide = owner ? onDrive.filter((u) => u.kind !== 'dataset') : []
+  const findings = hostSide.map((u) => finding('block', { planner: 'lab', rule: 'drive-passed-through' }, u.pointer, [
+    `${d.label} goes to guest ${owner} with its controller (passthrough), but ${u.kind} ${u.name} needs it on the host:`,
+    `move ${u.name} to another drive, or do not pass the drive's controller to ${owner}.`,
+  ]))
   if (d.usableBytes === null) {
-    findings.push({
-      severity: 'unknown', source: { planner: 'storage', rule: 'drive-capacity' }, pointer: first.pointer, command: DISK_COMMAND,
-      message: `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => u.name).join(', ')}) but its capacity is not in the catalog: record the disks behind it.`,
-    })
+    findings.push(finding('unknown', CAPACITY, onDrive[0]!.pointer, [
+      `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => u.name).join(', ')}) but its capacity is not in the catalog:`,
+      'record the disks behind it.',
+    ], DISK_COMMAND))
   } else if (d.usedBytes > d.usableBytes) {
-    findings.push({
-      severity: 'block', source: { planner: 'storage', rule: 'drive-capacity' }, pointer: onDrive[onDrive.length - 1]!.pointer, command: null,
-      message: `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => `${u.name} ${gb(u.sizeBytes)}`).join(', ')}), more than its ${gb(d.usableBytes)} usable (90 % of ${gb(d.capacityBytes!)}): move ${gb(d.usedBytes - d.usableBytes)} elsewhere.`,
-    })
+    const usable = `${gb(d.usableBytes)} usable (${(1 - FREE_SPACE_RESERVE) * 100} % of ${gb(d.capacityBytes!)})`
+    findings.push(finding('block', CAPACITY, onDrive[onDrive.length - 1]!.pointer, [
+      `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => `${u.name} ${gb(u.sizeBytes)}`).join(', ')}),`,
+      `more than its ${usable}: move ${gb(d.usedBytes - d.usableBytes)} elsewhere.`,
+    ]))
   }
   return findings
 }

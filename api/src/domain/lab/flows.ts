@@ -5,6 +5,7 @@
  */
 import type { Finding, Flow } from './answer-schemas.ts'
 import { readerNode, resolveLocation, type LabContext } from './context.ts'
+import { finding } from './finding.ts'
 import { crossNodeRead, readSeconds } from './storage-step.ts'
 
 /** A read that keeps a job waiting longer than this is slow: stage a copy next to the reader. */
@@ -23,23 +24,39 @@ function linkNicOwner(ctx: LabContext, plan: ReturnType<typeof crossNodeRead>): 
   return null
 }
 
-function crossFindings(flow: Flow, pointer: string, readsPerDay: number | undefined, gone: string | null, lowerBound: string): Finding[] {
-  const base = { source: { planner: 'transfer' as const, rule: 'dataset-read' }, pointer, command: null }
+interface Read {
+  flow: Flow
+  pointer: string
+  readsPerDay: number | undefined
+  /** Why the link is gone (its NIC is passed to a guest), or null. */
+  gone: string | null
+}
+
+function crossFindings({ flow, pointer, readsPerDay, gone }: Read): Finding[] {
+  const rule = { planner: 'transfer' as const, rule: 'dataset-read' }
+  const what = `${flow.reader} reads ${flow.dataset}`
   if (gone) {
-    return [{ ...base, severity: 'block', source: { planner: 'lab', rule: 'link-nic-passed' }, message: `${flow.reader} reads ${flow.dataset} over ${flow.link}, but ${gone}: the host loses the link. Keep that NIC on the host.` }]
+    return [finding('block', { planner: 'lab', rule: 'link-nic-passed' }, pointer,
+      `${what} over ${flow.link}, but ${gone}: the host loses the link. Keep that NIC on the host.`)]
   }
   if (flow.seconds === null) {
-    return [{ ...base, severity: 'unknown', message: `${flow.reader} reads ${flow.dataset} from ${flow.from} across nodes, but no catalogued link or rate prices it.` }]
+    return [finding('unknown', rule, pointer, `${what} from ${flow.from} across nodes, but no catalogued link or rate prices it.`)]
   }
   const via = `${flow.bottleneck?.name ?? 'unknown stage'} (${flow.bottleneck?.MBps ?? '?'} MB/s)`
-  const once = `${flow.reader} on ${flow.to} reads ${flow.dataset} (${(flow.bytes / 1e9).toFixed(1)} GB) from ${flow.from} over ${flow.link}: ${lowerBound}${duration(flow.seconds)} per read, bottleneck ${via}`
+  const once = [
+    `${flow.reader} on ${flow.to} reads ${flow.dataset} (${(flow.bytes / 1e9).toFixed(1)} GB) from ${flow.from} over ${flow.link}:`,
+    `${flow.lowerBound ? 'at least ' : ''}${duration(flow.seconds)} per read, bottleneck ${via}`,
+  ].join(' ')
   if (flow.secondsPerDay !== null && flow.secondsPerDay > DAY_SECONDS) {
-    return [{ ...base, severity: 'block', message: `${once}; ${readsPerDay} reads a day need ${duration(flow.secondsPerDay)}, more than a day. Stage a copy on a drive of ${flow.to}, or read it less often.` }]
+    return [finding('block', rule, pointer, [
+      `${once}; ${readsPerDay} reads a day need ${duration(flow.secondsPerDay)}, more than a day.`,
+      `Stage a copy on a drive of ${flow.to}, or read it less often.`,
+    ])]
   }
   if (flow.seconds > SLOW_READ_SECONDS) {
-    return [{ ...base, severity: 'warn', message: `${once}: slow. Stage a copy on a drive of ${flow.to} before the job.` }]
+    return [finding('warn', rule, pointer, `${once}: slow. Stage a copy on a drive of ${flow.to} before the job.`)]
   }
-  return [{ ...base, severity: 'info', message: `${once}.` }]
+  return [finding('info', rule, pointer, `${once}.`)]
 }
 
 export function planFlows(ctx: LabContext): { flows: Flow[]; findings: Finding[] } {
@@ -59,13 +76,14 @@ export function planFlows(ctx: LabContext): { flows: Flow[]; findings: Finding[]
         return
       }
       const plan = crossNodeRead(at, to, d.sizeBytes, ctx)
-      const lowerBound = plan.unknowns.length > 0
       const flow: Flow = {
         ...base, crossNode: true, link: plan.link?.id ?? null, bottleneck: plan.bottleneck, seconds: plan.seconds,
-        secondsPerDay: plan.seconds !== null && d.readsPerDay !== undefined ? plan.seconds * d.readsPerDay : null, lowerBound,
+        secondsPerDay: plan.seconds !== null && d.readsPerDay !== undefined ? plan.seconds * d.readsPerDay : null,
+        lowerBound: plan.unknowns.length > 0,
       }
       flows.push(flow)
-      findings.push(...crossFindings(flow, `/datasets/${i}/readBy/${j}`, d.readsPerDay, linkNicOwner(ctx, plan), lowerBound ? 'at least ' : ''))
+      const read = { flow, pointer: `/datasets/${i}/readBy/${j}`, readsPerDay: d.readsPerDay, gone: linkNicOwner(ctx, plan) }
+      findings.push(...crossFindings(read))
     })
   })
   return { flows, findings }

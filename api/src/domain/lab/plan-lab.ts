@@ -9,7 +9,8 @@ import type { Catalog } from '../catalog/catalog.ts'
 import { defaultHostReserveBytes } from '../passthrough/rules-host.ts'
 import type { Finding, GuestSummary, LabPlan, LabVerdict, NodeSummary } from './answer-schemas.ts'
 import { configBundle } from './config.ts'
-import { buildContext, type LabContext, type LabService } from './context.ts'
+import { buildContext, type LabContext, type LabGpu, type LabService } from './context.ts'
+import { finding } from './finding.ts'
 import { planDrives } from './drives.ts'
 import { planFlows } from './flows.ts'
 import { planNodePassthrough, passthroughFindings, type NodePassthrough } from './passthrough-step.ts'
@@ -18,37 +19,42 @@ import type { Architecture } from './schemas.ts'
 
 const GPU_RUNTIMES = new Set(['ollama', 'llama-server', 'finetune'])
 
+const GPU_OWNER = { planner: 'lab' as const, rule: 'gpu-owner' }
+
 /** Services that expect a GPU the architecture gives to someone else, or that get none. */
 function gpuOwnerFindings(ctx: LabContext): Finding[] {
   return ctx.services.flatMap((s): Finding[] => {
     if (!GPU_RUNTIMES.has(s.service.runtime)) return []
-    const base = { source: { planner: 'lab' as const, rule: 'gpu-owner' }, command: null }
-    const wrong = s.gpus.flatMap((g) => {
-      const owner = ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`) ?? null
-      const ok = s.guest?.guest.kind === 'vm' ? owner === s.guest : owner === null
-      return ok ? [] : [{ g, owner }]
-    })
+    const owned = (g: LabGpu) => ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`) ?? null
+    const wrong = s.gpus.filter((g) => (s.guest?.guest.kind === 'vm' ? owned(g) !== s.guest : owned(g) !== null))
     if (wrong.length > 0) {
-      return wrong.map(({ g, owner }) => ({
-        ...base, severity: 'block' as const, pointer: `${s.pointer}/gpus`,
-        message: owner
-          ? `${s.service.name} (${s.service.runsOn}) expects ${g.node.name} ${g.model.name} (${g.device.address}), but it is passed to guest ${owner.guest.name}: run ${s.service.name} in ${owner.guest.name}, or stop passing the GPU.`
-          : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${g.model.name} (${g.device.address}) is not passed to it: add it to that guest's devices.`,
-      }))
+      return wrong.map((g) => {
+        const owner = owned(g)
+        const gpu = `${g.node.name} ${g.model.name} (${g.device.address})`
+        return finding('block', GPU_OWNER, `${s.pointer}/gpus`, owner
+          ? [`${s.service.name} (${s.service.runsOn}) expects ${gpu}, but it is passed to guest ${owner.guest.name}:`,
+            `run ${s.service.name} in ${owner.guest.name}, or stop passing the GPU.`]
+          : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${gpu} is not passed to it: add it to that guest's devices.`)
+      })
     }
-    if (s.gpus.length > 0) return []
-    return [cpuOnlyFinding(ctx, s)]
+    return s.gpus.length > 0 ? [] : [cpuOnlyFinding(ctx, s)]
   })
 }
 
 function cpuOnlyFinding(ctx: LabContext, s: LabService): Finding {
-  const taken = ctx.gpus.filter((g) => g.node.id === s.node.id).map((g) => ({ g, owner: ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`) }))
-  const base = { source: { planner: 'lab' as const, rule: 'gpu-owner' }, command: null, pointer: `${s.pointer}/runsOn` }
-  if (s.guest?.guest.kind !== 'vm' && taken.length > 0) {
-    const owners = taken.map(({ g, owner }) => `${g.model.name} to ${owner!.guest.name}`).join(', ')
-    return { ...base, severity: 'block', message: `${s.service.name} runs on ${s.service.runsOn} and expects a GPU, but ${s.node.name} passes every GPU to a guest (${owners}): move ${s.service.name} into that guest or keep a GPU on the host.` }
+  const onNode = ctx.gpus.filter((g) => g.node.id === s.node.id)
+  const at = `${s.pointer}/runsOn`
+  if (s.guest?.guest.kind !== 'vm' && onNode.length > 0) {
+    const owners = onNode.map((g) => `${g.model.name} to ${ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`)!.guest.name}`)
+    return finding('block', GPU_OWNER, at, [
+      `${s.service.name} runs on ${s.service.runsOn} and expects a GPU, but ${s.node.name} passes every GPU to a guest`,
+      `(${owners.join(', ')}): move ${s.service.name} into that guest or keep a GPU on the host.`,
+    ])
   }
-  return { ...base, severity: 'warn', message: `${s.service.name} has no GPU (${s.service.runsOn} gets none): it runs on the CPU, many times slower. Pass a GPU to ${s.service.runsOn} or name one in gpus.` }
+  return finding('warn', GPU_OWNER, at, [
+    `${s.service.name} has no GPU (${s.service.runsOn} gets none): it runs on the CPU, many times slower.`,
+    `Pass a GPU to ${s.service.runsOn} or name one in gpus.`,
+  ])
 }
 
 function guestSummaries(ctx: LabContext, passthrough: NodePassthrough[]): GuestSummary[] {
@@ -90,18 +96,27 @@ export function verdictOf(findings: readonly Finding[]): LabVerdict {
 
 function summaryOf(verdict: LabVerdict, findings: readonly Finding[]): string {
   const n = (s: Finding['severity']) => findings.filter((f) => f.severity === s).length
-  return `The architecture ${verdict === 'holds' ? 'holds' : verdict === 'breaks' ? 'breaks' : 'needs review'}: ${n('block')} blocking, ${n('warn')} warnings, ${n('unknown')} unknown (each names the command that settles it), ${n('info')} notes.`
+  const word = verdict === 'needs-review' ? 'needs review' : verdict
+  return [
+    `The architecture ${word}: ${n('block')} blocking, ${n('warn')} warnings,`,
+    `${n('unknown')} unknown (each names the command that settles it), ${n('info')} notes.`,
+  ].join(' ')
 }
 
 export const LAB_ASSUMPTIONS = [
-  'Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on the GPU, plus one CUDA context for its runner process (Ollama starts one runner per loaded model); the planner margin counts once per GPU.',
-  'A service spanning several GPUs is counted in full on each of them (conservative).',
-  'Unset runtime settings take the runtime\'s defaults: Ollama 1 parallel sequence, f16 KV cache, flash attention auto (on for CUDA), 3 loaded models per GPU, context by VRAM (under 24 GiB 4k, 24-48 GiB 32k, more 256k; at most the model\'s trained context); llama-server --ctx-size 4096, --parallel 1, flash attention on.',
-  'A VM with passthrough pins all its RAM (no ballooning); containers and VMs without devices are not pinned.',
-  'The architecture lists every guest of a node: no other VM holds a device.',
-  'A dataset on a drive passed to a guest is served by that guest; model stores and guest disks on it are not.',
-  'Datasets are read in full once per readsPerDay; reads from a guest disk run at its drive\'s rate (virtio overhead not modelled).',
-]
+  ['Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on',
+    'the GPU, plus one CUDA context for its runner process (Ollama starts one runner per loaded model);',
+    'the planner margin counts once per GPU.'],
+  ['A service spanning several GPUs is counted in full on each of them (conservative).'],
+  ['Unset runtime settings take the runtime\'s defaults: Ollama 1 parallel sequence, f16 KV cache, flash attention',
+    'auto (on for CUDA), 3 loaded models per GPU, context by VRAM (under 24 GiB 4k, 24-48 GiB 32k, more 256k;',
+    'at most the model\'s trained context); llama-server --ctx-size 4096, --parallel 1, flash attention on.'],
+  ['A VM with passthrough pins all its RAM (no ballooning); containers and VMs without devices are not pinned.'],
+  ['The architecture lists every guest of a node: no other VM holds a device.'],
+  ['A dataset on a drive passed to a guest is served by that guest; model stores and guest disks on it are not.'],
+  ['Datasets are read in full once per readsPerDay; reads from a guest disk run at its drive\'s rate',
+    '(virtio overhead not modelled).'],
+].map((phrases) => phrases.join(' '))
 
 export function planLab(architecture: Architecture, catalog: Catalog): LabPlan {
   const ctx = buildContext(architecture, catalog)

@@ -7,6 +7,7 @@
 import { GIB } from '../passthrough/knowledge.ts'
 import type { Finding, GpuSummary, ResidentModel } from './answer-schemas.ts'
 import { resolveLocation, type LabContext, type LabGpu, type LabService } from './context.ts'
+import { finding } from './finding.ts'
 import { readSeconds } from './storage-step.ts'
 import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES, ollamaSettings, sizeModel } from './vram-step.ts'
 
@@ -61,25 +62,23 @@ function residentFindings(gpu: LabGpu, sum: GpuSummary): Finding[] {
   if (sum.resident.length === 0) return []
   // The service's model list: one stable place, so a change shows as a severity change in the diff.
   const at = sum.resident[sum.resident.length - 1]!.pointer.replace(/\/\d+$/, '')
+  const rule = { planner: 'vram' as const, rule: 'resident-set' }
   const breakdown = sum.resident.map((m) => `${label(m)} ${gib(m.totalBytes)}`).join(' + ')
   const total = `${breakdown} + margin ${gib(sum.marginBytes)} = ${gib(sum.residentBytes)} of ${gib(sum.vramBytes)}`
   if (sum.freeBytes < 0) {
-    const drop = toDrop(sum.resident, -sum.freeBytes)
-    return [{
-      severity: 'block', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
-      message: `The resident set does not fit ${where}: ${total}, short by ${gib(-sum.freeBytes)}. Drop ${names(drop)} from the resident set (resident: false), or lower their contextLength, parallel or quantization.`,
-    }]
+    return [finding('block', rule, at, [
+      `The resident set does not fit ${where}: ${total}, short by ${gib(-sum.freeBytes)}.`,
+      `Drop ${names(toDrop(sum.resident, -sum.freeBytes))} from the resident set (resident: false),`,
+      'or lower their contextLength, parallel or quantization.',
+    ])]
   }
   if (sum.freeBytes < TIGHT_FREE_SHARE * sum.vramBytes) {
-    return [{
-      severity: 'warn', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
-      message: `The resident set fits ${where} with little room: ${total}, ${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
-    }]
+    return [finding('warn', rule, at, [
+      `The resident set fits ${where} with little room: ${total},`,
+      `${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
+    ])]
   }
-  return [{
-    severity: 'info', source: { planner: 'vram', rule: 'resident-set' }, pointer: at, command: null,
-    message: `The resident set fits ${where}: ${total}, ${gib(sum.freeBytes)} free.`,
-  }]
+  return [finding('info', rule, at, `The resident set fits ${where}: ${total}, ${gib(sum.freeBytes)} free.`)]
 }
 
 function swapSeconds(ms: ResidentModel[]): number | null {
@@ -88,25 +87,35 @@ function swapSeconds(ms: ResidentModel[]): number | null {
 
 function onDemandFinding(gpu: LabGpu, sum: GpuSummary, m: ResidentModel, maxLoaded: number | null): Finding {
   const where = `${gpu.node.name} ${gpu.model.name}`
-  const base = { source: { planner: 'vram' as const, rule: 'on-demand' }, pointer: m.pointer, command: null }
+  const rule = { planner: 'vram' as const, rule: 'on-demand' }
   const speed = m.tokensPerSecond === null ? '' : ` at about ${m.tokensPerSecond} tokens/s`
   if (m.aloneVerdict === 'does-not-fit') {
-    return { ...base, severity: 'block', message: `${label(m)} does not fit ${where} even alone (${gib(m.totalBytes)} with every layer on the GPU): choose a smaller quantization or context, or another GPU.` }
+    return finding('block', rule, m.pointer, [
+      `${label(m)} does not fit ${where} even alone (${gib(m.totalBytes)} with every layer on the GPU):`,
+      'choose a smaller quantization or context, or another GPU.',
+    ])
   }
   if (m.aloneVerdict === 'partial-offload') {
-    return { ...base, severity: 'warn', message: `${label(m)} fits ${where} only with partial CPU offload${speed}: the runtime keeps some layers in host RAM.` }
+    return finding('warn', rule, m.pointer,
+      `${label(m)} fits ${where} only with partial CPU offload${speed}: the runtime keeps some layers in host RAM.`)
   }
   const slots = maxLoaded === null || sum.resident.length < maxLoaded
   if (m.totalBytes <= sum.freeBytes && slots) {
     const load = m.loadSeconds === null ? '' : ` in ${m.loadSeconds} s`
-    return { ...base, severity: 'info', message: `${label(m)} loads on demand next to the resident set${load} (${gib(m.totalBytes)} of ${gib(sum.freeBytes)} free)${speed}.` }
+    return finding('info', rule, m.pointer, [
+      `${label(m)} loads on demand next to the resident set${load}`,
+      `(${gib(m.totalBytes)} of ${gib(sum.freeBytes)} free)${speed}.`,
+    ])
   }
   const swap = swapSeconds([m, ...sum.resident])
-  const why = slots ? `it needs ${gib(m.totalBytes)} and ${gib(Math.max(sum.freeBytes, 0))} is free` : `OLLAMA_MAX_LOADED_MODELS (${maxLoaded}) is reached`
-  return {
-    ...base, severity: 'warn',
-    message: `${label(m)} fits ${where} only alone (${why}): asking for it unloads the resident models; the swap costs ${swap === null ? 'an unknown time (a load rate is unknown)' : `about ${swap.toFixed(1)} s of loading`}. Make room (fewer resident models) or keep it on another GPU.`,
-  }
+  const why = slots
+    ? `it needs ${gib(m.totalBytes)} and ${gib(Math.max(sum.freeBytes, 0))} is free`
+    : `OLLAMA_MAX_LOADED_MODELS (${maxLoaded}) is reached`
+  return finding('warn', rule, m.pointer, [
+    `${label(m)} fits ${where} only alone (${why}): asking for it unloads the resident models;`,
+    `the swap costs ${swap === null ? 'an unknown time (a load rate is unknown)' : `about ${swap.toFixed(1)} s of loading`}.`,
+    'Make room (fewer resident models) or keep it on another GPU.',
+  ])
 }
 
 /** The Ollama service's loaded-model limit on one GPU; null for other runtimes. */
@@ -119,35 +128,45 @@ function maxLoadedFindings(services: LabService[]): Finding[] {
     const max = maxLoadedOf(s)
     const resident = s.service.models.filter((m) => m.resident).length
     if (max === null || resident <= max) return []
-    return [{
-      severity: 'block' as const, source: { planner: 'lab' as const, rule: 'max-loaded-models' }, pointer: `${s.pointer}/ollama`, command: null,
-      message: `${s.service.name} keeps ${resident} models resident but Ollama loads at most ${max} at once (OLLAMA_MAX_LOADED_MODELS): set OLLAMA_MAX_LOADED_MODELS=${resident} or make fewer models resident.`,
-    }]
+    return [finding('block', { planner: 'lab', rule: 'max-loaded-models' }, `${s.pointer}/ollama`, [
+      `${s.service.name} keeps ${resident} models resident but Ollama loads at most ${max} at once`,
+      `(OLLAMA_MAX_LOADED_MODELS): set OLLAMA_MAX_LOADED_MODELS=${resident} or make fewer models resident.`,
+    ])]
   })
 }
 
 function finetuneOf(ctx: LabContext, services: LabService[], gpu: LabGpu, sum: GpuSummary): Finding[] {
   const job = services.find((s) => s.service.runtime === 'finetune')
   if (!job) return []
-  const t = sizeModel(ctx, job, 0)
-  const total = t.trainingBytes ?? 0
+  const total = sizeModel(ctx, job, 0).trainingBytes ?? 0
   const m = job.service.models[0]!
-  sum.finetune = { service: job.service.name, model: m.model, mode: m.mode!, exclusive: job.service.exclusive, totalBytes: total, pointer: `${job.pointer}/models/0` }
+  const at = `${job.pointer}/models/0`
+  sum.finetune = { service: job.service.name, model: m.model, mode: m.mode!, exclusive: job.service.exclusive, totalBytes: total, pointer: at }
   const where = `${gpu.node.name} ${gpu.model.name}`
-  const base = { source: { planner: 'vram' as const, rule: 'finetune' }, pointer: `${job.pointer}/models/0`, command: null }
+  const rule = { planner: 'vram' as const, rule: 'finetune' }
+  const what = `${job.service.name} (${m.mode} of ${m.model}, ${gib(total)})`
   if (total > sum.vramBytes) {
-    return [{ ...base, severity: 'block', message: `${job.service.name} (${m.mode} of ${m.model}) needs ${gib(total)}, more than ${where}'s ${gib(sum.vramBytes)} even alone: lower sequenceLength or microBatch, or use qlora.` }]
+    return [finding('block', rule, at, [
+      `${what} needs more than ${where}'s ${gib(sum.vramBytes)} even alone:`,
+      'lower sequenceLength or microBatch, or use qlora.',
+    ])]
   }
   if (job.service.exclusive) {
     const reload = swapSeconds(sum.resident)
-    return [{ ...base, severity: 'info', message: `${job.service.name} (${m.mode} of ${m.model}, ${gib(total)}) runs with the resident models unloaded: they are unavailable while it runs; reloading them takes ${reload === null ? 'an unknown time' : `about ${reload.toFixed(1)} s`}.` }]
+    return [finding('info', rule, at, [
+      `${what} runs with the resident models unloaded: they are unavailable while it runs;`,
+      `reloading them takes ${reload === null ? 'an unknown time' : `about ${reload.toFixed(1)} s`}.`,
+    ])]
   }
   // The job's own overhead already holds a CUDA context and the margin; the margin is counted once.
   const shared = sum.residentBytes + total - GPU_MARGIN_BYTES
   if (shared > sum.vramBytes) {
-    return [{ ...base, severity: 'block', message: `${job.service.name} (${gib(total)}) does not fit next to the resident set (${gib(sum.residentBytes)}) on ${where}: ${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models unloaded) or drop resident models.` }]
+    return [finding('block', rule, at, [
+      `${what} does not fit next to the resident set (${gib(sum.residentBytes)}) on ${where}:`,
+      `${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models unloaded) or drop resident models.`,
+    ])]
   }
-  return [{ ...base, severity: 'info', message: `${job.service.name} (${gib(total)}) shares ${where} with the resident set: ${gib(shared)} of ${gib(sum.vramBytes)}.` }]
+  return [finding('info', rule, at, `${what} shares ${where} with the resident set: ${gib(shared)} of ${gib(sum.vramBytes)}.`)]
 }
 
 /** One GPU's residency summary and findings. */
