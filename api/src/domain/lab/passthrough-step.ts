@@ -10,6 +10,7 @@ import type { CheckResult, PassthroughPlan } from '../passthrough/schemas.ts'
 import { PassthroughPlanRequestSchema } from '../passthrough/schemas.ts'
 import type { Finding, FindingSeverity } from './answer-schemas.ts'
 import type { LabContext, LabGuest } from './context.ts'
+import { finding } from './finding.ts'
 import type { Guest } from './schemas.ts'
 
 /** Every PCI function a guest's selectors name, a whole slot expanded to its functions. */
@@ -50,14 +51,9 @@ const SEVERITY: Record<CheckResult['severity'], FindingSeverity> = { block: 'blo
 
 function findingOf(check: CheckResult, pointer: string): Finding | null {
   if (check.status === 'pass') return null
-  const fix = check.fix ? ` ${check.fix}` : ''
-  return {
-    severity: check.status === 'unknown' ? 'unknown' : SEVERITY[check.severity],
-    source: { planner: 'passthrough', rule: check.id },
-    pointer,
-    message: `${check.title}: ${check.message}${fix}`,
-    command: check.command,
-  }
+  const severity = check.status === 'unknown' ? 'unknown' : SEVERITY[check.severity]
+  const message = [`${check.title}: ${check.message}`, ...(check.fix ? [check.fix] : [])]
+  return finding(severity, { planner: 'passthrough', rule: check.id }, pointer, message, check.command)
 }
 
 /** Failed and unknown checks as findings: per VM at its guest, node-wide at its first VM. */
