@@ -133,3 +133,69 @@ export const SEGMENT_LEGEND: { kind: BarSegment['kind']; label: string }[] = [
   { kind: 'weights', label: 'Weights' }, { kind: 'kv', label: 'KV cache' }, { kind: 'compute', label: 'Compute buffer' },
   { kind: 'overhead', label: 'CUDA context (one per runner)' }, { kind: 'margin', label: 'Planner margin' }, { kind: 'free', label: 'Free' }, { kind: 'short', label: 'Short' },
 ]
+
+const COL_W = 210
+const COL_GAP = 44
+const ROW_H = 30
+const BOX_H = 24
+const HEAD_H = 28
+/** About 7 px per character at 12 px: keeps a label inside its box. */
+const BOX_CHARS = Math.floor((COL_W - 12) / 7)
+
+const clip = (text: string) => (text.length > BOX_CHARS ? `${text.slice(0, BOX_CHARS - 1)}…` : text)
+
+interface Box { col: number; row: number; text: string; kind: string; title: string }
+
+/** One owner's rows: the owner, its devices, its services, each service's models under it. */
+function ownerBoxes(owner: { label: string; title: string; devices: string[]; services: ServiceView[] }, top: number) {
+  const boxes: Box[] = [{ col: 0, row: top, text: owner.label, kind: 'guest', title: owner.title }]
+  const lines: [Box, Box][] = []
+  owner.devices.forEach((d, i) => {
+    boxes.push({ col: 1, row: top + i, text: d, kind: 'device', title: d })
+    lines.push([boxes[0]!, boxes[boxes.length - 1]!])
+  })
+  let row = top
+  for (const s of owner.services) {
+    const service: Box = { col: 2, row, text: `${s.name} (${s.runtime})`, kind: 'service', title: `${s.name}: ${s.runtime}` }
+    boxes.push(service)
+    lines.push([boxes[0]!, service])
+    s.models.forEach((m, i) => {
+      const model: Box = { col: 3, row: row + i, text: m.label, kind: m.resident ? 'model-resident' : 'model', title: `${m.label}${m.resident ? ' (resident)' : ''}` }
+      boxes.push(model)
+      lines.push([service, model])
+    })
+    row += Math.max(1, s.models.length)
+  }
+  const rows = Math.max(1, owner.devices.length, row - top)
+  return { boxes, lines, rows }
+}
+
+/**
+ * A node's architecture as an SVG string: owners (each guest, then the host) → devices passed
+ * → services → models, resident models marked. Colours come from CSS classes (dark mode).
+ */
+export function nodeDiagramSvg(plan: LabPlan, arch: Architecture, node: string): string {
+  const tree = nodeTree(plan, arch, node)
+  const owners = [
+    ...tree.guests.map((g) => ({ label: `${g.kind.toUpperCase()} ${g.vmid} ${g.name}`, title: `${g.name}: ${g.memory}${g.pinned ? ', pinned' : ''}`, devices: g.devices, services: g.services })),
+    ...(tree.host.length > 0 ? [{ label: `host:${node}`, title: `the ${node} host`, devices: [], services: tree.host }] : []),
+  ]
+  const boxes: Box[] = []
+  const lines: [Box, Box][] = []
+  let row = 0
+  for (const owner of owners) {
+    const part = ownerBoxes(owner, row)
+    boxes.push(...part.boxes)
+    lines.push(...part.lines)
+    row += part.rows
+  }
+  const x = (col: number) => col * (COL_W + COL_GAP)
+  const y = (r: number) => HEAD_H + r * ROW_H
+  const width = 4 * COL_W + 3 * COL_GAP
+  const height = HEAD_H + Math.max(row, 1) * ROW_H
+  const heads = ['Guests', 'Devices passed', 'Services', 'Models'].map((h, c) => `<text class="lab-dg-head" x="${x(c)}" y="16">${h}</text>`)
+  const paths = lines.map(([a, b]) => `<line class="lab-dg-line" x1="${x(a.col) + COL_W}" y1="${y(a.row) + BOX_H / 2}" x2="${x(b.col)}" y2="${y(b.row) + BOX_H / 2}" />`)
+  const rects = boxes.map((b) => `<g class="lab-dg-${b.kind}"><title>${escapeXml(b.title)}</title><rect x="${x(b.col)}" y="${y(b.row)}" width="${COL_W}" height="${BOX_H}" rx="4" /><text x="${x(b.col) + 6}" y="${y(b.row) + 16}">${escapeXml(clip(b.text))}</text></g>`)
+  const label = `${node}: ${owners.length} owners, ${boxes.filter((b) => b.kind.startsWith('model')).length} models`
+  return `<svg class="lab-diagram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">${heads.join('')}${paths.join('')}${rects.join('')}</svg>`
+}

@@ -1,6 +1,6 @@
 /** The Architecture pages' data: built from planLab's answer, a new node gets its page, bars add up. */
 import { describe, expect, it } from 'vitest'
-import { architecturePaths, findingsOf, gpuBarSvg, gpuSegments, nodeOfPointer, nodeTree } from '../../../site/src/lib/architecture-view.ts'
+import { architecturePaths, findingsOf, gpuBarSvg, gpuSegments, nodeDiagramSvg, nodeOfPointer, nodeTree } from '../../../site/src/lib/architecture-view.ts'
 import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
 import { catalog, OLLAMA_PROD, patched, plan, seed } from './fixtures.ts'
 
@@ -37,5 +37,17 @@ describe('Architecture page data', () => {
     const tree = nodeTree(p, seed, 'meraxes')
     expect(tree.host.map((s) => s.name)).toEqual(['ollama-prod', 'finetune-nightly'])
     expect(tree.guests[0]!.services.map((s) => s.name)).toEqual(['openwebui-prod'])
+  })
+  it('draws guests → devices → services → models, resident models marked, text escaped', () => {
+    const svg = nodeDiagramSvg(p, seed, 'meraxes')
+    expect(svg).toMatch(/^<svg class="lab-diagram"[^>]*role="img"/)
+    expect(svg.match(/class="lab-dg-guest"/g)).toHaveLength(2) // the openwebui CT and the host
+    expect(svg.match(/class="lab-dg-model-resident"/g)).toHaveLength(3)
+    expect(svg).toContain('host:meraxes')
+    const caraxes = nodeDiagramSvg(p, seed, 'caraxes')
+    expect(caraxes.match(/class="lab-dg-device"/g)).toHaveLength(4) // the 2080 SUPER's four functions
+    const renamed = structuredClone(seed)
+    renamed.services[0]!.models[0]!.model = 'a<b>&c'
+    expect(nodeDiagramSvg(p, renamed, 'caraxes')).toContain('a&#60;b&#62;&#38;c')
   })
 })
