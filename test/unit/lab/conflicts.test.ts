@@ -148,3 +148,15 @@ describe('pinned guest memory against the node\'s RAM', () => {
     expect(plan(usbVm(8 * GIB), ram32).verdict).toBe('holds')
   })
 })
+
+describe('all guest memory against the node\'s RAM', () => {
+  it('without passthrough VMs, unknown RAM asks for free -b', () => {
+    expect(plan(seed).findings.find((f) => f.source.rule === 'memory-total')).toMatchObject({ severity: 'unknown', command: 'free -b', pointer: '/guests/1/memoryBytes' })
+  })
+
+  it('an overcommitted node warns; one with room says nothing', () => {
+    // The 4 GiB container + reserve 2 GiB + 10 % of 4 GiB (pve-docs) = 6.4 GiB > 4 GiB.
+    expect(plan(seed, withRam('meraxes', 4 * GIB)).findings.find((f) => f.source.rule === 'memory-total')?.severity).toBe('warn')
+    expect(plan(seed, withRam('meraxes', 64 * GIB)).findings.some((f) => f.source.rule === 'memory-total')).toBe(false)
+  })
+})

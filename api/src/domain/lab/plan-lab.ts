@@ -57,6 +57,36 @@ function cpuOnlyFinding(ctx: LabContext, s: LabService): Finding {
   ])
 }
 
+const MEMORY = { planner: 'lab' as const, rule: 'memory-total' }
+
+/**
+ * All guests' memory + the host reserve against the node's RAM. Pinned memory (passthrough VMs)
+ * is the passthrough planner's C20; this is the whole node, where ballooning and KSM can only
+ * reclaim what the guests leave unused, so an overcommit is a warning.
+ */
+function memoryFindings(ctx: LabContext, passthrough: NodePassthrough[]): Finding[] {
+  return ctx.catalog.nodes.flatMap((node): Finding[] => {
+    const guests = ctx.guests.filter((g) => g.node.id === node.id)
+    if (guests.length === 0) return []
+    const ram = node.platform.hostMemoryBytes
+    const at = `${guests.reduce((a, b) => (b.guest.memoryBytes > a.guest.memoryBytes ? b : a)).pointer}/memoryBytes`
+    const total = guests.reduce((sum, g) => sum + g.guest.memoryBytes, 0)
+    if (ram === null) {
+      // With passthrough VMs, C20 already asks for the RAM.
+      if (passthrough.some((np) => np.node.id === node.id)) return []
+      return [finding('unknown', MEMORY, at, `${node.name}'s RAM is not in the catalog; its guests ask for ${gib(total)} in all.`, 'free -b')]
+    }
+    const reserve = ctx.arch.nodes.find((n) => n.node.toLowerCase() === node.id)?.hostReserveBytes ?? defaultHostReserveBytes(ram)
+    if (total + reserve <= ram) return []
+    return [finding('warn', MEMORY, at, [
+      `${node.name}'s guests ask for ${gib(total)} + host reserve ${gib(reserve)} = ${gib(total + reserve)} of ${gib(ram)}:`,
+      'overcommitted, it relies on ballooning and KSM. Give the guests less memory or move one to another node.',
+    ])]
+  })
+}
+
+const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`
+
 function guestSummaries(ctx: LabContext, passthrough: NodePassthrough[]): GuestSummary[] {
   return ctx.guests.map((g) => {
     const plan = passthrough.find((np) => np.node.id === g.node.id)?.plan.vms.find((vm) => vm.name === g.guest.name)
@@ -130,6 +160,7 @@ export function planLab(architecture: Architecture, catalog: Catalog): LabPlan {
   const findings = [
     ...passthrough.flatMap(passthroughFindings),
     ...gpuOwnerFindings(ctx),
+    ...memoryFindings(ctx, passthrough),
     ...gpus.flatMap((g) => g.findings),
     ...drives.findings,
     ...flows.findings,
