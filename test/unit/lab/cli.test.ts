@@ -49,6 +49,13 @@ describe('npm run plan', () => {
     expect(JSON.parse(r.out)).toMatchObject({ verdict: 'holds', architecture: { guests: [{ name: 'ai-dev' }, { name: 'openwebui' }] } })
   })
 
+  it('--help prints the usage and exits 0', () => {
+    const r = run('--help')
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/^Usage: npm run plan -- /)
+    expect(r.out).toContain('Exit status: 0 holds, 1 breaks')
+  })
+
   it('exits 2 on bad input, naming the file and field', () => {
     expect(run().code).toBe(2)
     expect(run('data/architecture', '--frobnicate').err).toContain('unknown option --frobnicate')
