@@ -85,14 +85,13 @@ function resolveGuests(catalog: Catalog, arch: Architecture): LabGuest[] {
     const pointer = `/guests/${index}`
     const node = requireLabNode(catalog, guest.node, `${pointer}/node`)
     if (guest.kind === 'ct') {
-      if (guest.devices.length > 0) throw invalid(
-        `${pointer}/devices`,
-        'A container (kind ct) takes no PCI devices: it shares the host\'s drivers; give its service the host GPU with `gpus` instead.',
-      )
-      for (const f of ['machine', 'bios'] as const) if (guest[f] !== undefined) throw invalid(
-        `${pointer}/${f}`,
-        `${f} applies to VMs only (kind vm).`,
-      )
+      if (guest.devices.length > 0) {
+        throw invalid(`${pointer}/devices`, 'A container (kind ct) takes no PCI devices: it shares the host\'s drivers; '
+          + 'give its service the host GPU with `gpus` instead.')
+      }
+      for (const f of ['machine', 'bios'] as const) {
+        if (guest[f] !== undefined) throw invalid(`${pointer}/${f}`, `${f} applies to VMs only (kind vm).`)
+      }
     }
     uniqueBy(guest.disks, (d) => d.name, (j) => `${pointer}/disks/${j}/name`, 'Disk name')
     guest.disks.forEach((d, j) => requireStorage(node, d.on, `${pointer}/disks/${j}/on`))
@@ -168,10 +167,12 @@ function serviceGpus(gpus: LabGpu[], owners: Map<string, LabGuest>, s: Service, 
     return s.gpus.map((text, j) => {
       const q = parseAddress(text)
       const gpu = q && onNode.find((g) => slotOf(g.device) === q.slot && (q.fn === null || g.device.address.endsWith(`.${q.fn}`)))
-      if (!gpu) throw invalid(
-        `${pointer}/gpus/${j}`,
-        `No GPU at "${text}" on ${node.id}. Its GPUs: ${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`,
-      )
+      if (!gpu) {
+        throw invalid(
+          `${pointer}/gpus/${j}`,
+          `No GPU at "${text}" on ${node.id}. Its GPUs: ${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`,
+        )
+      }
       return gpu
     })
   }
