@@ -8,7 +8,7 @@ import type { Architecture } from '../../api/src/domain/lab/schemas.ts'
 import { generateLab } from '../generate-lab.ts'
 import { rate, type Rate } from './in-process.ts'
 
-export const LAB_SIZES = [[10, 4], [25, 4], [50, 4]] as const
+const LAB_SIZES = [[10, 4], [25, 4], [50, 4]] as const
 
 export interface LabBench {
   seed: Rate

@@ -123,7 +123,7 @@ function labGpus(catalog: Catalog): LabGpu[] {
   )
 }
 
-export function requireStorage(node: NodeRecord, id: string, pointer: string): StorageDevice {
+function requireStorage(node: NodeRecord, id: string, pointer: string): StorageDevice {
   const storage = node.storage.find((s) => s.id === id.toLowerCase())
   if (storage) return storage
   const known = node.storage.map((s) => s.id)
@@ -153,7 +153,7 @@ export function resolveLocation(ctx: Pick<LabContext, 'catalog' | 'guests'>, tex
   return { node: owner, storage: requireStorage(owner, text, pointer), disk: null }
 }
 
-export function requireGuest(guests: readonly LabGuest[], name: string, pointer: string): LabGuest {
+function requireGuest(guests: readonly LabGuest[], name: string, pointer: string): LabGuest {
   const guest = guests.find((g) => g.guest.name === name)
   if (guest) return guest
   const names = guests.map((g) => g.guest.name)

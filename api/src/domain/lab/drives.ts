@@ -12,7 +12,7 @@ import { sizeModel } from './vram-step.ts'
 
 const gb = (b: number) => `${(b / 1e9).toFixed(1)} GB`
 /** Lists the disks behind an HBA, or a drive's size, so its capacity can be recorded. */
-export const DISK_COMMAND = 'lsblk -b -d -o NAME,SIZE,MODEL,TRAN'
+const DISK_COMMAND = 'lsblk -b -d -o NAME,SIZE,MODEL,TRAN'
 
 interface Use {
   kind: 'disk' | 'dataset' | 'model-store'

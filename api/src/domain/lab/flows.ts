@@ -9,7 +9,7 @@ import { finding } from './finding.ts'
 import { crossNodeRead, readSeconds } from './storage-step.ts'
 
 /** A read that keeps a job waiting longer than this is slow: stage a copy next to the reader. */
-export const SLOW_READ_SECONDS = 15 * 60
+const SLOW_READ_SECONDS = 15 * 60
 const DAY_SECONDS = 86_400
 
 const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`)

@@ -133,7 +133,7 @@ function summaryOf(verdict: LabVerdict, findings: readonly Finding[]): string {
   ].join(' ')
 }
 
-export const LAB_ASSUMPTIONS = [
+const LAB_ASSUMPTIONS = [
   ['Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on',
     'the GPU, plus one CUDA context for its runner process (Ollama starts one runner per loaded model);',
     'the planner margin counts once per GPU.'],

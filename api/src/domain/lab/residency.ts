@@ -13,7 +13,7 @@ import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES, ollamaSettings, sizeModel } from 
 
 const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`
 /** Under this share of VRAM left free, a resident set is tight: a longer prompt or a driver update can tip it. */
-export const TIGHT_FREE_SHARE = 0.05
+const TIGHT_FREE_SHARE = 0.05
 
 function modelEntry(ctx: LabContext, s: LabService, j: number, gpu: LabGpu): ResidentModel {
   const m = s.service.models[j]!

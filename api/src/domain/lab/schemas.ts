@@ -28,7 +28,6 @@ export const GuestDiskSchema = z
     purpose: PurposeSchema,
   })
   .meta({ id: 'LabGuestDisk' })
-export type GuestDisk = z.infer<typeof GuestDiskSchema>
 
 export const GuestSchema = z
   .object({
@@ -71,7 +70,6 @@ export const OllamaSettingsSchema = z
     OLLAMA_CONTEXT_LENGTH: z.int().min(256).max(1_048_576).optional(),
   })
   .meta({ id: 'LabOllamaSettings' })
-export type OllamaSettings = z.infer<typeof OllamaSettingsSchema>
 
 /** The llama-server flags the planner reads (one process serves one model). */
 export const LlamaServerSettingsSchema = z
@@ -82,7 +80,6 @@ export const LlamaServerSettingsSchema = z
     flashAttn: z.boolean().optional().meta({ description: '--flash-attn' }),
   })
   .meta({ id: 'LabLlamaServerSettings' })
-export type LlamaServerSettings = z.infer<typeof LlamaServerSettingsSchema>
 
 export const ServiceSchema = z
   .object({
@@ -137,7 +134,6 @@ export const LabNodeSchema = z
     provenance: ProvenanceSchema.optional(),
   })
   .meta({ id: 'LabNode' })
-export type LabNode = z.infer<typeof LabNodeSchema>
 
 export const ArchitectureSchema = z
   .object({

@@ -1,8 +1,7 @@
 /**
- * The lab's contact with the storage and transfer planners: what each drive holds (guest
- * disks, model stores, datasets) against its 90 %-usable capacity, who owns a drive whose
- * controller is passed through, model load times from their store, and dataset reads priced
- * over the links.
+ * The lab's contact with the storage and transfer planners: a drive as the storage planner
+ * resolves it (capacity, 90 %-usable, rates), read times from it into a GPU or host memory
+ * (model loads), and dataset reads across nodes priced by planTransfer.
  */
 import { resolveDevice } from '../storage/devices.ts'
 import { loadFromDevice, type GpuSink } from '../storage/load.ts'
@@ -17,7 +16,7 @@ export function tierDevice(ctx: LabContext, node: NodeRecord, storage: StorageDe
   return resolveDevice(ctx.catalog, node, storage)
 }
 
-export function gpuSink(gpu: LabGpu): GpuSink {
+function gpuSink(gpu: LabGpu): GpuSink {
   return { name: `${gpu.node.name} ${gpu.model.name}`, pcie: gpu.model.pcie }
 }
 

@@ -20,7 +20,7 @@ export { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES }
  * for CUDA; the context by the GPUs' VRAM (ollama docs/context-length.mdx: < 24 GiB 4k,
  * 24-48 GiB 32k, >= 48 GiB 256k), capped at the model's trained context.
  */
-export const OLLAMA_DEFAULTS = { parallel: 1, kvCacheType: 'f16', flashAttention: true, maxLoadedPerGpu: 3 } as const
+const OLLAMA_DEFAULTS = { parallel: 1, kvCacheType: 'f16', flashAttention: true, maxLoadedPerGpu: 3 } as const
 const GIB = 1024 ** 3
 const OLLAMA_CONTEXT_BY_VRAM = [[48 * GIB, 262_144], [24 * GIB, 32_768], [0, 4096]] as const
 
@@ -41,9 +41,9 @@ export function ollamaSettings(s: LabService) {
 /** llama-server's defaults (llama.cpp common/common.h: n_ctx 4096, n_parallel 1; --flash-attn auto is on for CUDA). */
 export const LLAMA_SERVER_DEFAULTS = { ctxSize: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: true } as const
 /** The VRAM planner's fine-tuning defaults, restated: 2048 tokens per sample, micro-batch 1. */
-export const FINETUNE_DEFAULTS = { sequenceLength: 2048, microBatch: 1 } as const
+const FINETUNE_DEFAULTS = { sequenceLength: 2048, microBatch: 1 } as const
 
-export interface ModelTerms {
+interface ModelTerms {
   answer: VramFitAnswer
   contextLength: number
   parallel: number
