@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { loadArchitecture, loadCatalog } from '../api/scripts/load-catalog.ts'
 import { createApp } from '../api/src/app.ts'
-import { documentConfig } from '../api/src/http/openapi.ts'
+import { openApiDocument } from '../api/src/http/openapi.ts'
 import { deviceCount } from './generate-catalog.ts'
 import { startDevServer } from './lib/dev-server.ts'
 import { appCall, heapGrowth, rate } from './lib/in-process.ts'
@@ -22,6 +22,7 @@ import { gzipSize, widgetSizes, workerBundleSize } from './lib/sizes.ts'
 import { printSummary } from './lib/report.ts'
 import { domainRates } from './lib/domain.ts'
 import { labRates } from './lib/lab.ts'
+import { heaviestRates } from './lib/heaviest.ts'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const SOAK_SECONDS = env('BENCH_SOAK_SECONDS', 60)
@@ -47,7 +48,7 @@ step(`  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 10
 const catalog = loadCatalog('data')
 const architecture = loadArchitecture(catalog, 'data')
 const app = createApp(catalog, architecture)
-const doc = app.getOpenAPI31Document(documentConfig) as Parameters<typeof plannerCalls>[0]
+const doc = openApiDocument(app) as Parameters<typeof plannerCalls>[0]
 const { calls: planners, skipped } = plannerCalls(doc)
 for (const s of skipped) step(`  skip ${s.operationId} (${s.path}): ${s.reason}`)
 
@@ -71,6 +72,7 @@ const labRatios = {
   routeToCatalogGet: labRoute ? Math.round((labRoute.microsPerCall / catalogGet) * 100) / 100 : null,
 }
 step(`  planLab ${labRatios.pureToCatalogGet}× the catalog GET (pure), POST /api/v1/plan/lab ${labRatios.routeToCatalogGet}× (in-process route)`)
+const heaviest = await heaviestRates(app, catalog, IN_PROCESS_MS, step)
 const mixedCalls = [appCall(app, '/api/v1/catalog'), ...planners.map((p) => appCall(app, p.path, p.body))]
 const heap = await heapGrowth(async () => { for (const call of mixedCalls) await call() }, 1000)
 step(heap ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB over ${heap.rounds} rounds of every planner + catalog` : '  heap check skipped (run with node --expose-gc)')
@@ -154,6 +156,7 @@ const results = {
   inProcess,
   domain,
   lab: { ...lab, ratios: labRatios },
+  heaviest,
   heapAfterGcKiB: heap,
   skipped,
   scale,

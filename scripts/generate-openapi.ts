@@ -2,5 +2,5 @@
 import { writeFileSync } from 'node:fs'
 import { openApiDocumentText } from './openapi-document.ts'
 
-writeFileSync('openapi/openapi.json', openApiDocumentText())
+writeFileSync('openapi/openapi.json', await openApiDocumentText())
 console.log('openapi: wrote openapi/openapi.json')

@@ -5,7 +5,7 @@
  */
 import { loadArchitecture, loadCatalog } from '../../api/scripts/load-catalog.ts'
 import { createApp } from '../../api/src/app.ts'
-import { documentConfig } from '../../api/src/http/openapi.ts'
+import { openApiDocument } from '../../api/src/http/openapi.ts'
 import { fuzzApi } from './openapi-fuzz.ts'
 
 const runs = Number(process.env.FUZZ_RUNS ?? 500)
@@ -13,7 +13,7 @@ const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100_000)
 const seconds = Number(process.env.FUZZ_SECONDS ?? 300)
 const catalog = loadCatalog('data')
 const app = createApp(catalog, loadArchitecture(catalog, 'data'))
-const doc = app.getOpenAPI31Document(documentConfig)
+const doc = openApiDocument(app)
 console.log(`fuzz: ${Object.keys(doc.paths ?? {}).length} paths, ${runs} runs per operation and kind, seed ${seed}, at most ${seconds} s`)
 const started = performance.now()
 const report = await fuzzApi({

@@ -21,7 +21,7 @@ export function freePort(): Promise<number> {
 
 export async function startDevServer(timeoutMs = 120_000): Promise<DevServer> {
   const port = await freePort()
-  const child: ChildProcess = spawn('node_modules/.bin/wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false'], {
+  const child: ChildProcess = spawn('node_modules/.bin/wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false', '--var', 'RATE_LIMIT:off'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },

@@ -77,7 +77,7 @@ export default async function setup(project: TestProject) {
   const url = `http://${HOST}:${port}`
   // This process runs the project's Node 24 (npx); put it first on PATH so wrangler uses it too.
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false' }
-  const child = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--ip', HOST, '--port', String(port), '--log-level', 'warn'], {
+  const child = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--ip', HOST, '--port', String(port), '--log-level', 'warn', '--var', 'RATE_LIMIT:off'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group, so teardown can end workerd too

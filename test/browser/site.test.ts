@@ -175,7 +175,7 @@ describe('facts rendered from data/', () => {
   })
 
   it('shows the VRAM planner answer in the model-fit matrix', async () => {
-    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M' }), catalog)
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192 }), catalog)
     const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
     await page.goto(`${base}/ai-placement/`)
     const header = (await page.locator('table.fit-matrix thead th').allTextContents()).map((t) => t.trim())
@@ -215,6 +215,26 @@ describe('facts rendered from data/', () => {
     await page.locator('#operations-catalog-getNode .execute').click()
     await expect(page.locator('#operations-catalog-getNode .live-responses-table').getByText('10de:2203').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
     await page.screenshot({ path: shotName('/api-docs/'), fullPage: false })
+    expect(errors, errors.join('\n')).toEqual([])
+  })
+
+  it('keeps /api/docs working after a reload, when the page comes back as a 304', async () => {
+    const errors: string[] = []
+    page.on('pageerror', (err) => errors.push(err.message))
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    await page.goto(`${base}/api/docs`)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
+    const revalidated = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/docs')
+    await page.reload()
+    // A reload revalidates with If-None-Match and the server answers 304; Chromium then takes
+    // the 304's headers, so it must carry the page's CSP, not the API's (else Swagger UI's
+    // script and styles are blocked and the page stays blank).
+    const request = await revalidated
+    const tag = await request.headerValue('if-none-match')
+    expect(tag).toBeTruthy()
+    const answer = await fetch(`${base}/api/docs`, { headers: { 'If-None-Match': tag! } })
+    expect(answer.status).toBe(304)
+    await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
     expect(errors, errors.join('\n')).toEqual([])
   })
 

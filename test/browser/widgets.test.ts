@@ -309,7 +309,7 @@ describe('bad preset values', () => {
     await expect.poll(() => widget.getAttribute('data-state')).toBe('error')
     const res = await fetch(`${base}/api/v1/plan/vram-fit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }) })
     const problem = (await res.json()) as { detail: string }
-    expect(res.status).toBe(404)
+    expect(res.status).toBe(422)
     expect(await widget.locator('[role="alert"] p').textContent()).toBe(problem.detail)
     await page.close()
   })

@@ -58,18 +58,43 @@ describe('GET /api/v1/nodes/{node}/devices/{address}', () => {
 
 describe('GET /api/v1/devices', () => {
   it('filters by class, node and vendor:device', async () => {
-    const gpus = await jsonOf<{ node: string; vendorDevice: string }[]>((await request('/api/v1/devices?class=0300')))
-    expect(gpus.map((d) => `${d.node} ${d.vendorDevice}`)).toEqual(['caraxes 10de:1e81', 'meraxes 10de:2203'])
-    const group = await jsonOf<unknown[]>((await request('/api/v1/devices?node=caraxes&iommuGroup=31')))
-    expect(group).toHaveLength(4)
-    const byId = await jsonOf<unknown[]>((await request('/api/v1/devices?vendorDevice=1022:149c')))
-    expect(byId).toHaveLength(3)
+    const gpus = await jsonOf<{ items: { node: string; vendorDevice: string }[]; count: number }>((await request('/api/v1/devices?class=0300')))
+    expect(gpus.items.map((d) => `${d.node} ${d.vendorDevice}`)).toEqual(['caraxes 10de:1e81', 'meraxes 10de:2203'])
+    expect(gpus.count).toBe(2)
+    const group = await jsonOf<{ items: unknown[] }>((await request('/api/v1/devices?node=caraxes&iommuGroup=31')))
+    expect(group.items).toHaveLength(4)
+    const byId = await jsonOf<{ items: unknown[] }>((await request('/api/v1/devices?vendorDevice=1022:149c')))
+    expect(byId.items).toHaveLength(3)
+  })
+
+  it.each(['class=0300&class=0108', 'class=0300,0108'])('takes several values of a filter (%s), matching any', async (query) => {
+    const both = await jsonOf<{ items: { classCode: string }[] }>(request(`/api/v1/devices?${query}`))
+    const gpus = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0300'))
+    const nvme = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0108'))
+    expect(both.items.length).toBe(gpus.count + nvme.count)
+    expect(new Set(both.items.map((d) => d.classCode))).toEqual(new Set(['0300', '0108']))
+  })
+
+  it('pages with limit and offset; count is the total before paging', async () => {
+    const all = await jsonOf<{ items: { address: string }[]; count: number; offset: number; limit: number }>(request('/api/v1/devices'))
+    expect(all).toMatchObject({ offset: 0, limit: 100 })
+    expect(all.count).toBe(all.items.length)
+    const second = await jsonOf<{ items: { address: string }[]; count: number; offset: number; limit: number }>(request('/api/v1/devices?limit=2&offset=2'))
+    expect(second).toMatchObject({ count: all.count, offset: 2, limit: 2 })
+    expect(second.items).toEqual(all.items.slice(2, 4))
+  })
+
+  it.each(['limit=0', 'limit=1001', 'offset=-1', 'limit=ten'])('rejects the paging parameter %s with a 400', async (query) => {
+    const problem = await problemOf(await request(`/api/v1/devices?${query}`))
+    expect(problem.status).toBe(400)
+    expect(problem.errors?.[0]?.pointer).toBe(`/${query.split('=')[0]}`)
   })
 
   it.each([
-    ['class=VGA', '/class'],
-    ['iommuGroup=thirty', '/iommuGroup'],
-    ['vendorDevice=10de-2203', '/vendorDevice'],
+    ['class=VGA', '/class/0'],
+    ['class=0300,VGA', '/class/1'],
+    ['iommuGroup=thirty', '/iommuGroup/0'],
+    ['vendorDevice=10de-2203', '/vendorDevice/0'],
   ])('rejects the filter %s with a 400 naming it', async (query, pointer) => {
     const problem = await problemOf(await request(`/api/v1/devices?${query}`))
     expect(problem.status).toBe(400)
@@ -81,6 +106,12 @@ describe('IOMMU groups', () => {
   it('lists CARAXES\'s group 31 with the four GPU functions', async () => {
     const group = await jsonOf<{ members: { vendorDevice: string }[] }>((await request('/api/v1/nodes/caraxes/iommu-groups/31')))
     expect(group.members.map((m) => m.vendorDevice)).toEqual(['10de:1e81', '10de:10f8', '10de:1ad8', '10de:1ad9'])
+  })
+
+  it('lists a node\'s groups as an envelope, sorted by number', async () => {
+    const list = await jsonOf<{ items: { id: number }[]; count: number }>(request('/api/v1/nodes/caraxes/iommu-groups'))
+    expect(list.count).toBe(list.items.length)
+    expect(list.items.map((g) => g.id)).toEqual([...list.items.map((g) => g.id)].sort((x, y) => x - y))
   })
 
   it('answers an unknown group with a 404 listing the node\'s groups', async () => {
@@ -111,8 +142,9 @@ describe('HTTP behaviour', () => {
   it('answers a wrong method with 405 and Allow', async () => {
     const res = await request('/api/v1/nodes', { method: 'DELETE' })
     expect(res.status).toBe(405)
-    expect(res.headers.get('allow')).toContain('GET')
+    expect(res.headers.get('allow')).toBe('GET, HEAD')
     await problemOf(res)
+    expect((await request('/api/v1/plan/vram-fit', { method: 'GET' })).headers.get('allow')).toBe('POST')
   })
 
   it('answers a non-JSON POST with 415', async () => {

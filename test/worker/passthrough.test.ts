@@ -53,8 +53,8 @@ describe('POST /api/v1/plan/passthrough', () => {
   it.each([
     ['an empty VM list', { node: 'caraxes', vms: [] }, 422, '/vms'],
     ['a malformed address', { node: 'caraxes', vms: [{ name: 'a', devices: ['zz:00'] }] }, 422, '/vms/0/devices/0'],
-    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 404, '/node'],
-    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 404, '/vms/0/devices/0'],
+    ['an unknown node', { node: 'caraxis', vms: [{ name: 'a', devices: ['0e:00'] }] }, 422, '/node'],
+    ['an address not on the node', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:01.0'] }] }, 422, '/vms/0/devices/0'],
     ['a duplicate VM name', { node: 'caraxes', vms: [{ name: 'a', devices: ['0e:00'] }, { name: 'a', devices: ['10:00.3'] }] }, 422, '/vms/1/name'],
   ])('answers %s with a problem naming the field', async (_what, body, status, pointer) => {
     const problem = await problemOf(await postJson('/api/v1/plan/passthrough', body))

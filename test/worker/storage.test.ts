@@ -12,13 +12,13 @@ describe('GET /api/v1/storage-tiers', () => {
     expect(body.tiers.at(-1)).toMatchObject({ capacityStatus: 'unknown', capacityBytes: null })
   })
 
-  it('filters by ?node= and per node, and 404s an unknown node naming the parameter', async () => {
+  it('filters by ?node= and per node, and answers an unknown node with a 400 naming the parameter', async () => {
     const caraxes = await jsonOf<{ tiers: Tier[] }>(request('/api/v1/storage-tiers?node=caraxes'))
     expect(caraxes.tiers.map((t) => t.id)).toEqual(['hba-mass'])
     const meraxes = await jsonOf<{ node: string; tiers: Tier[] }>(request('/api/v1/nodes/meraxes/storage-tiers'))
     expect(meraxes.node).toBe('meraxes')
     const problem = await problemOf(await request('/api/v1/storage-tiers?node=caraxis'))
-    expect(problem).toMatchObject({ status: 404, errors: [{ in: 'query', pointer: '/node' }] })
+    expect(problem).toMatchObject({ status: 400, errors: [{ in: 'query', pointer: '/node' }] })
     expect(problem.detail).toContain('did you mean "caraxes"')
   })
 })
@@ -60,9 +60,9 @@ describe('POST /api/v1/plan/storage-tier', () => {
     expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
   })
 
-  it('answers an unknown reader with a 404 naming it', async () => {
+  it('answers an unknown reader with a 422 naming it (the planner exists; the body is wrong)', async () => {
     const problem = await problemOf(await postJson('/api/v1/plan/storage-tier', { items: [{ name: 'x', purpose: 'dataset', sizeBytes: 1, readers: ['meraxis'] }] }))
-    expect(problem).toMatchObject({ status: 404, errors: [{ pointer: '/items/0/readers/0' }] })
+    expect(problem).toMatchObject({ status: 422, errors: [{ pointer: '/items/0/readers/0' }] })
   })
 })
 
@@ -73,9 +73,9 @@ describe('POST /api/v1/plan/transfer', () => {
     expect(body.bottleneck.name).toContain('RTL8111/8168')
   })
 
-  it('answers from == to with a 422 on /to, an unknown drive with a 404 on /from', async () => {
+  it('answers from == to with a 422 on /to, an unknown drive with a 422 on /from', async () => {
     expect((await problemOf(await postJson('/api/v1/plan/transfer', { from: 'caraxes', to: 'caraxes', bytes: 1 }))).errors?.[0]).toMatchObject({ pointer: '/to' })
     const missing = await problemOf(await postJson('/api/v1/plan/transfer', { from: 'meraxes:nope', to: 'caraxes', bytes: 1 }))
-    expect(missing).toMatchObject({ status: 404, errors: [{ pointer: '/from' }] })
+    expect(missing).toMatchObject({ status: 422, errors: [{ pointer: '/from' }] })
   })
 })

@@ -8,8 +8,9 @@ describe('GET /api/v1/models', () => {
   it('lists the registry', async () => {
     const res = await request('/api/v1/models')
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { id: string }[]
-    expect(body.map((m) => m.id)).toContain('qwen2.5-14b')
+    const body = (await res.json()) as { items: { id: string }[]; count: number }
+    expect(body.items.map((m) => m.id)).toContain('qwen2.5-14b')
+    expect(body.count).toBe(body.items.length)
   })
 
   it('gets one model by id or Ollama tag, with a size per preset', async () => {
@@ -30,8 +31,8 @@ describe('GET /api/v1/models', () => {
 
 describe('GET /api/v1/quantizations', () => {
   it('lists the presets with their default ggml type', async () => {
-    const body = (await (await request('/api/v1/quantizations')).json()) as { quantization: string; defaultType: string }[]
-    expect(body.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
+    const body = (await (await request('/api/v1/quantizations')).json()) as { items: { quantization: string; defaultType: string }[] }
+    expect(body.items.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
   })
 })
 
@@ -54,8 +55,8 @@ describe('POST /api/v1/plan/vram-fit', () => {
   })
 
   it.each([
-    [{ model: 'llama-9b' }, 404, '/model'],
-    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 404, '/targets/0'],
+    [{ model: 'llama-9b' }, 422, '/model'],
+    [{ model: 'llama-3.1-8b', targets: ['nowhere'] }, 422, '/targets/0'],
     [{ model: 'gemma-2-9b', contextLength: 100000 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', contextLength: 0 }, 422, '/contextLength'],
     [{ model: 'llama-3.1-8b', kvCacheType: 'q4_0', flashAttention: false }, 422, '/kvCacheType'],
@@ -80,5 +81,51 @@ describe('POST /api/v1/plan/vram-fit: union fields name the real problem', () =>
   it('says what a model may be when it is neither', async () => {
     const problem = (await (await post({ model: 5, quantization: 'Q4_K_M', contextLength: 2048 })).json()) as { errors: { detail: string }[] }
     expect(problem.errors[0]?.detail).toBe('Invalid input: expected string, received number; or expected object, received number')
+  })
+})
+
+describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () => {
+  type Settings = { contextLength: number; ubatch: number; parallel: number; kvUnified: boolean; fromProfile: { field: string; rule: string }[] }
+  type Answer = {
+    runtime: { id: string; crossNode: boolean }
+    results: { settings: Settings; hostMemory: { totalBytes: number; fits: boolean | null; note: string }; notes: string[] }[]
+  }
+
+  it('qwen2.5:14b with runtime ollama on CARAXES answers with Ollama\'s context and batch, and says so', async () => {
+    const res = await post({ model: 'qwen2.5:14b', runtime: 'ollama', targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Answer
+    expect(body.runtime).toMatchObject({ id: 'ollama', crossNode: false })
+    const s = body.results[0]!.settings
+    expect(s).toMatchObject({ contextLength: 4096, ubatch: 512, parallel: 1 })
+    expect(s.fromProfile.map((f) => f.field)).toEqual(expect.arrayContaining(['contextLength', 'ubatch']))
+    expect(body.results[0]!.hostMemory.note).toContain('free -b')
+  })
+
+  it('llama-server defaults to 4 unified slots; llama.cpp takes separate K/V types, -ts and -nkvo', async () => {
+    const server = (await (await post({ model: 'llama3.1', runtime: 'llama-server', targets: ['meraxes'] })).json()) as Answer
+    expect(server.results[0]!.settings).toMatchObject({ parallel: 4, kvUnified: true })
+    const res = await post({
+      model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 4096, cacheTypeK: 'q8_0', cacheTypeV: 'q4_0',
+      noKvOffload: true, tensorSplit: [3, 1], targets: ['meraxes', 'caraxes'],
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as Answer).runtime.crossNode).toBe(true)
+  })
+
+  it.each([
+    [{ model: 'llama-3.1-8b', runtime: 'vllm' }, 422, '/runtime'],
+    [{ model: 'llama-3.1-8b', cacheTypeK: 'q8_0', cacheTypeV: 'f16' }, 422, '/cacheTypeV'],
+    [{ model: 'llama-3.1-8b', noKvOffload: true }, 422, '/noKvOffload'],
+    [{ model: 'llama-3.1-8b', runtime: 'llama.cpp', tensorSplit: [1, 1], targets: ['meraxes'] }, 422, '/tensorSplit'],
+    [{ model: 'llama-3.1-8b', quantization: 'IQ2_XS', imatrix: false }, 422, '/imatrix'],
+    [{ model: 'deepseek-r1:14b' }, 404, '/model'],
+    [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, llamaCppArchitecture: 'mamba' } }, 422, '/model/llamaCppArchitecture'],
+    [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, moe: { experts: 1, activeExperts: 1, expertFfnSize: 64 } } }, 422, '/model/moe/experts'],
+  ])('%o → %i problem+json pointing at %s', async (body, status, pointer) => {
+    const res = await post(body)
+    expect(res.status).toBe(status)
+    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    expect(problem.errors.map((e) => e.pointer)).toContain(pointer)
   })
 })

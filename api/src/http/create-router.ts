@@ -1,22 +1,25 @@
-import { OpenAPIHono, type RouteConfig, type RouteHandler } from '@hono/zod-openapi'
+import { OpenAPIHono, z, type RouteConfig, type RouteHandler } from '@hono/zod-openapi'
+import { nearest } from '../domain/catalog/lookup.ts'
 import type { AppEnv } from './env.ts'
 import { problem, toPointer, type FieldError } from './problem.ts'
+import { isUnknownKeyParams, strictSchema } from './strict.ts'
 
 const TARGET_TO_IN: Record<string, FieldError['in']> = { json: 'body', query: 'query', param: 'path', header: 'header' }
 
 /**
  * Every router validates with the same hook: a bad body is a 422, a bad parameter a 400, each
- * naming the field (as a JSON pointer) and what was expected.
+ * naming the field (as a JSON pointer) and what was expected. Every route it registers is
+ * strict (strict.ts): an unknown body field or query parameter is an error, not ignored.
  */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
+  const router = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return
       const where = TARGET_TO_IN[result.target] ?? 'body'
-      const errors: FieldError[] = leafIssues(result.error.issues).map((issue) => ({
+      const errors: FieldError[] = onePerField(leafIssues(result.error.issues)).map((issue) => ({
         in: where,
         pointer: toPointer(issue.path),
-        detail: issue.message,
+        detail: detailOf(issue, where),
       }))
       const names = errors.map((e) => (where === 'body' ? e.pointer : e.pointer.slice(1))).join(', ')
       return where === 'body'
@@ -24,6 +27,43 @@ export function createRouter() {
         : problem(c, 'bad-request', `Invalid ${where} parameter ${names}.`, errors)
     },
   })
+  const register = router.openapi
+  // Validate with the strict copies; document the route as written (the generator adds
+  // `additionalProperties: false`), so component ids and descriptions survive.
+  router.openapi = ((route, handler, hook) => {
+    register({ ...route, hide: true, request: strictRequest(route.request) }, handler, hook)
+    if (!route.hide) {
+      const { middleware: _middleware, hide: _hide, ...documented } = route
+      router.openAPIRegistry.registerPath(documented)
+    }
+    return router
+  }) as typeof router.openapi
+  return router
+}
+
+/** The query of a route that declares none: any parameter is unknown. */
+const NO_QUERY = z.object({})
+
+function strictRequest(request: RouteConfig['request'] = {}): RouteConfig['request'] {
+  const body = request.body && {
+    ...request.body,
+    content: Object.fromEntries(Object.entries(request.body.content).map(([type, media]) => [type, strictMedia(media)])),
+  }
+  return {
+    ...request,
+    ...(body && { body }),
+    query: strictSchema(request.query ?? NO_QUERY),
+    ...(request.params && { params: strictSchema(request.params) }),
+  }
+}
+
+type Media = NonNullable<RouteConfig['request']>['body'] extends infer B
+  ? B extends { content: Record<string, infer M> } ? M : never
+  : never
+
+function strictMedia(media: Media): Media {
+  if (!media || !('schema' in media) || !(media.schema instanceof z.ZodType)) return media
+  return { ...media, schema: strictSchema(media.schema) }
 }
 
 interface Issue {
@@ -31,6 +71,40 @@ interface Issue {
   message: string
   code?: string
   errors?: Issue[][]
+  params?: unknown
+  maximum?: number | bigint
+  minimum?: number | bigint
+}
+
+function detailOf(issue: Issue, where: FieldError['in']): string {
+  if (!isUnknownKeyParams(issue.params)) return issue.message
+  const name = String(issue.path.at(-1))
+  const what = where === 'body' ? 'field' : `${where} parameter`
+  const { knownKeys } = issue.params
+  if (knownKeys.length === 0) return `unknown ${what} "${name}": this takes none`
+  const [hint] = nearest(name, knownKeys, 1)
+  return `unknown ${what} "${name}" (did you mean "${hint}"?); known: ${knownKeys.join(', ')}`
+}
+
+/**
+ * One error per field: zod reports every failed check, so `z.int().max(16777216)` given
+ * 2^53 + 1 says both "≤ 2^53 − 1" and "≤ 16777216". Keep the tightest bound.
+ */
+function onePerField(issues: Issue[]): Issue[] {
+  const byPointer = new Map<string, Issue>()
+  for (const issue of issues) {
+    const key = toPointer(issue.path)
+    const kept = byPointer.get(key)
+    if (!kept || tighter(issue, kept)) byPointer.set(key, issue)
+  }
+  return [...byPointer.values()]
+}
+
+function tighter(issue: Issue, kept: Issue): boolean {
+  if (issue.code !== kept.code) return false
+  if (issue.code === 'too_big') return Number(issue.maximum) < Number(kept.maximum)
+  if (issue.code === 'too_small') return Number(issue.minimum) > Number(kept.minimum)
+  return false
 }
 
 /**

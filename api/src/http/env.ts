@@ -6,6 +6,9 @@ export interface AppEnv {
   Bindings: {
     ASSETS?: { fetch: (request: Request) => Promise<Response> }
     EMBED_ALLOWED_ANCESTORS?: string
+    /** The rate-limiting binding and the policy it enforces ("300 per 60s", or "off"): rate-limit.ts. */
+    API_RATE_LIMITER?: { limit: (options: { key: string }) => Promise<{ success: boolean }> }
+    RATE_LIMIT?: string
   }
   Variables: {
     catalog: Catalog

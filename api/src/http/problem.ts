@@ -18,6 +18,7 @@ export const PROBLEM_TYPES = {
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
   'invalid-request': { status: 422, title: 'The request does not match the schema' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
 } as const
 export type ProblemType = keyof typeof PROBLEM_TYPES

@@ -1,7 +1,7 @@
 /**
  * The AI placement matrix: every registry model × quantization preset × GPU target of the lab,
  * computed at build time by the same planVramFit() the API answers POST /api/v1/plan/vram-fit
- * with (default settings: 8K context, f16 KV cache, flash attention). 19 models × 3 presets is
+ * with (Ollama's runtime profile at a fixed 8K context, f16 KV cache, flash attention). 19 models × 3 presets is
  * ~60 planner calls, ~0.2 s: cheap enough to recompute on every build.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
@@ -13,6 +13,7 @@ import { labGpus, resolveTargets, targetLabel } from '../../../api/src/domain/vr
 
 /** The presets people download most: 4-bit (Ollama's default), 8-bit, and unquantized. */
 export const MATRIX_PRESETS: QuantPreset[] = ['Q4_K_M', 'Q8_0', 'F16']
+const MATRIX_CONTEXT = 8192
 
 export interface FitCell {
   verdict: VramFitResult['verdict'] | 'not-applicable'
@@ -37,6 +38,8 @@ export interface FitRow {
 
 export interface FitMatrix {
   targets: string[]
+  /** The runtime profile the matrix is planned for (its name). */
+  runtime: string
   contextLength: number
   rows: FitRow[]
   assumptions: Assumption[]
@@ -57,13 +60,16 @@ function cellOf(result: VramFitResult | undefined): FitCell {
 
 export function modelFitMatrix(catalog: Catalog, presets: (m: LlmModel) => QuantPreset[] = presetsFor): FitMatrix {
   const targets = labGpus(catalog).length === 0 ? [] : resolveTargets(catalog, 'all').map(targetLabel)
-  const request = VramFitRequestSchema.parse({ model: 'placeholder' })
+  // One context for every cell, so the columns compare; the runtime profile supplies the rest.
+  const request = VramFitRequestSchema.parse({ model: 'placeholder', runtime: 'ollama', contextLength: MATRIX_CONTEXT })
   let assumptions: Assumption[] = []
+  let runtime = request.runtime as string
   const rows = catalog.llmModels.flatMap((model) =>
     presets(model).map((quantization): FitRow => {
       try {
         const answer = planVramFit({ ...request, model: model.id, quantization }, catalog)
         assumptions = answer.assumptions
+        runtime = answer.runtime.name
         const byLabel = new Map(answer.results.map((r) => [r.target.label, r]))
         return { model, quantization, weightsBytes: answer.model.weightsBytes, cells: targets.map((t) => cellOf(byLabel.get(t))) }
       } catch (err) {
@@ -73,5 +79,5 @@ export function modelFitMatrix(catalog: Catalog, presets: (m: LlmModel) => Quant
       }
     })
   )
-  return { targets, contextLength: request.contextLength, rows, assumptions }
+  return { targets, runtime, contextLength: MATRIX_CONTEXT, rows, assumptions }
 }

@@ -31,6 +31,7 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
       label: 'Planning',
       items: [
         { label: 'AI placement', link: '/ai-placement/' },
+        { label: 'GPU library', link: '/gpus/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },
       ],

@@ -37,6 +37,15 @@ export function isApiUrl(value: string): boolean {
   }
 }
 
+/** A list answer of the API (docs/API.md, "Lists"); the widgets ask for one page of the maximum size. */
+export interface ListPage<T> {
+  items: T[]
+  count: number
+}
+
+/** The query of a widget's list calls: a lab's nodes, groups or models fit one page of 1000. */
+export const WHOLE_LIST = '?limit=1000'
+
 /** GET when `body` is undefined, else POST JSON. Never sends cookies: the API needs none. */
 export async function callApi<T>(base: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const init: RequestInit = { credentials: 'omit', signal, headers: { Accept: 'application/json' } }

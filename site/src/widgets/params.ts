@@ -8,6 +8,7 @@ export const QUERY_PARAMS: Readonly<Record<string, string>> = {
   node: 'node',
   model: 'model',
   quantization: 'quantization',
+  runtime: 'runtime',
   'context-length': 'contextLength',
   group: 'group',
   device: 'device',

@@ -4,6 +4,7 @@
  */
 import { ADDRESS_HINT, parseAddress } from '../../../api/src/domain/catalog/lookup.ts'
 import type { CheckResult, GroupCheck } from '../../../api/src/domain/passthrough/schemas.ts'
+import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, copyButton, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, slug } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
@@ -35,7 +36,7 @@ export class PassthroughCheck extends PlannerElement {
   private groupSelect = h('select', { name: 'group', required: true })
 
   protected async setup(): Promise<void> {
-    const nodes = await this.call<NodeSummary[]>('/api/v1/nodes')
+    const { items: nodes } = await this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`)
     this.checks.node = (v) => slug(v) ?? oneOf(nodes.map((n) => n.id))(v)
     const node = this.preset('node', nodes[0]?.id ?? '')
     append(this.nodeSelect, nodes.map((n) => option(n.id, n.name, n.id === node)))
@@ -53,7 +54,8 @@ export class PassthroughCheck extends PlannerElement {
   }
 
   private async loadGroups(node: string): Promise<GroupListing[]> {
-    const groups = await this.call<GroupListing[]>(`/api/v1/nodes/${encodeURIComponent(node)}/iommu-groups`)
+    const path = `/api/v1/nodes/${encodeURIComponent(node)}/iommu-groups${WHOLE_LIST}`
+    const { items: groups } = await this.call<ListPage<GroupListing>>(path)
     this.checks.group = (v) => groupNumber(v) ?? oneOf(groups.map((g) => String(g.id)))(v)
     const sorted = [...groups].sort((a, b) => a.id - b.id)
     replace(this.groupSelect, ...sorted.map((g) =>

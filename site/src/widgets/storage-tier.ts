@@ -4,6 +4,7 @@
  */
 import type { CopyTime, LoadTime, StorageItemPlan, StoragePlan } from '../../../api/src/domain/storage/plan-schemas.ts'
 import type { Purpose } from '../../../api/src/domain/storage/schemas.ts'
+import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, positive, slug } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
@@ -32,7 +33,7 @@ export class StorageTierPlanner extends PlannerElement {
   }
 
   protected async setup(): Promise<void> {
-    const nodes = await this.call<NodeSummary[]>('/api/v1/nodes')
+    const { items: nodes } = await this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`)
     this.checks.node = (v) => slug(v) ?? oneOf(nodes.map((n) => n.id))(v)
     const purpose = this.preset('purpose', 'model-store')
     const node = this.preset('node', '')

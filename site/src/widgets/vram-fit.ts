@@ -1,9 +1,11 @@
 /**
- * <vram-fit-planner node model quantization context-length api>: does a model fit the lab's
- * GPUs (POST /api/v1/plan/vram-fit), with the VRAM breakdown as a stacked bar.
+ * <vram-fit-planner node model quantization runtime context-length api>: does a model fit the
+ * lab's GPUs (POST /api/v1/plan/vram-fit) as a runtime runs it, with the VRAM breakdown as a
+ * stacked bar.
  */
 import type { VramFitAnswer, VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
 import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
+import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { int, oneOf, slug, text } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
@@ -11,6 +13,9 @@ import { formatBytes, formatNumber, formatSeconds, orDash } from '../lib/format.
 
 interface NodeSummary { id: string; name: string; gpus: { label: string; vramBytes: number | null }[] }
 interface QuantizationInfo { quantization: string }
+
+/** RuntimeSchema's values (a type-only import cannot carry them); the API judges the rest. */
+const RUNTIMES = [['ollama', 'Ollama'], ['llama-server', 'llama-server'], ['llama.cpp', 'llama.cpp']] as const
 
 const VERDICTS = {
   fits: ['Fits', 'v-ok'],
@@ -34,14 +39,15 @@ export class VramFitPlanner extends PlannerElement {
     node: slug,
     model: text(1, 200),
     quantization: (v) => (/^[A-Za-z0-9_]{2,16}$/.test(v) ? null : 'expected a quantization preset such as "Q4_K_M"'),
+    runtime: oneOf(RUNTIMES.map(([id]) => id)),
     'context-length': int(1, 16_777_216),
   }
 
   protected async setup(): Promise<void> {
-    const [nodes, models, quants] = await Promise.all([
-      this.call<NodeSummary[]>('/api/v1/nodes'),
-      this.call<LlmModel[]>('/api/v1/models'),
-      this.call<QuantizationInfo[]>('/api/v1/quantizations'),
+    const [{ items: nodes }, { items: models }, { items: quants }] = await Promise.all([
+      this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`),
+      this.call<ListPage<LlmModel>>(`/api/v1/models${WHOLE_LIST}`),
+      this.call<ListPage<QuantizationInfo>>(`/api/v1/quantizations${WHOLE_LIST}`),
     ])
     const gpuNodes = nodes.filter((n) => n.gpus.length > 0)
     // Known values are now known: an unknown one is named before any plan is asked for.
@@ -60,13 +66,15 @@ export class VramFitPlanner extends PlannerElement {
       field('Model', modelSelect),
       field('Quantization', h('select', { name: 'quantization' }, option('', 'Model default', quant === ''),
         ...quants.map((q) => option(q.quantization, q.quantization, q.quantization === quant)))),
+      field('Runtime', h('select', { name: 'runtime' },
+        ...RUNTIMES.map(([id, name]) => option(id, name, id === this.preset('runtime', 'ollama'))))),
       field('Context (tokens)', h('input', { name: 'context-length', type: 'number', required: true, min: 1, max: 16_777_216, step: 1, inputmode: 'numeric', value: this.preset('context-length', '8192') })),
       h('button', { type: 'submit' }, 'Plan'),
     ])
   }
 
   protected plan(v: Record<string, string>): PlannerCall {
-    const body: Record<string, unknown> = { model: v.model, contextLength: Number(v['context-length']) }
+    const body: Record<string, unknown> = { model: v.model, runtime: v.runtime, contextLength: Number(v['context-length']) }
     if (v.quantization) body.quantization = v.quantization
     body.targets = v.node ? [v.node] : 'all'
     return { path: '/api/v1/plan/vram-fit', body }
@@ -76,7 +84,7 @@ export class VramFitPlanner extends PlannerElement {
     const a = answer as VramFitAnswer
     const shown = a.results.slice(0, 4)
     replace(this.results,
-      h('p', { class: 'note' }, `${a.model.name} ${a.model.quantization}: ${formatBytes(a.model.weightsBytes)} of weights, `,
+      h('p', { class: 'note' }, `${a.model.name} ${a.model.quantization} on ${a.runtime.name}: ${formatBytes(a.model.weightsBytes)} of weights, `,
         `${formatNumber(a.settings.contextLength)} tokens of context.`),
       a.recommendation ? h('p', { 'data-field': 'recommendation' }, a.recommendation.reason) : null,
       ...shown.map((r) => resultCard(r)),

@@ -61,8 +61,8 @@ describe('loadCatalog', () => {
     {
       what: 'a reference to an unknown model',
       file: 'nodes/meraxes.yaml',
-      edit: (t: string) => t.replace('hardwareModel: nvidia-rtx-3090-ti', 'hardwareModel: nvidia-rtx-3090'),
-      expected: 'data/nodes/meraxes.yaml: devices[0].hardwareModel: unknown hardware model "nvidia-rtx-3090"',
+      edit: (t: string) => t.replace('hardwareModel: nvidia-rtx-3090-ti', 'hardwareModel: nvidia-rtx-3095'),
+      expected: 'data/nodes/meraxes.yaml: devices[0].hardwareModel: unknown hardware model "nvidia-rtx-3095"',
     },
     {
       what: 'a corrected fact without its reason',

@@ -9,7 +9,7 @@ import { renderLoop, renderNnk, renderPvesh, renderSysfs, renderVmm } from './re
 
 const catalog = loadCatalog('data')
 
-// What each format carries (shared/research/passthrough.md §8).
+// What each format carries (docs/research/host-formats.md).
 const FORMATS: { name: string; render: (n: NodeRecord) => string; fields: ComparedField[] }[] = [
   { name: 'pvesh-json', render: renderPvesh, fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup'] },
   { name: 'lspci-vmm', render: renderVmm, fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'] },

@@ -43,10 +43,11 @@ describe('planVramFit: inference', () => {
     expect(single('meraxes').tokensPerSecond!).toBeGreaterThan(155)
     expect(single('meraxes').tokensPerSecond!).toBeLessThan(168)
     expect(a.recommendation?.target).toContain('MERAXES')
+    expect(a.recommendation?.targetId).toBe('meraxes/nvidia-rtx-3090-ti')
   })
 
   it('offloads the last layers of Qwen2.5-14B on CARAXES (partial) and ranks every GPU set for "all"', () => {
-    const a = plan({ model: 'qwen2.5-14b', contextLength: 4096, targets: 'all' })
+    const a = plan({ model: 'qwen2.5-14b', runtime: 'llama.cpp', contextLength: 4096, targets: 'all' })
     expect(a.results).toHaveLength(3)
     const caraxes = a.results.find((r) => r.target.label.startsWith('CARAXES'))!
     expect(caraxes.verdict).toBe('partial-offload')
@@ -59,12 +60,12 @@ describe('planVramFit: inference', () => {
   })
 
   it('prices a cross-node split over the 1 Gb/s link and needs fewer host layers for a 70B', () => {
-    const a = plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: ['meraxes', 'caraxes'] })
+    const a = plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 8192, targets: ['meraxes', 'caraxes'] })
     const r = only(a)
     expect(r.target.crossNode).toBe(true)
     expect(r.perGpu.map((g) => g.node)).toEqual(['meraxes', 'caraxes'])
     expect(r.notes.join(' ')).toContain('1000 Mb/s')
-    const single = only(plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: ['meraxes'] }))
+    const single = only(plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 8192, targets: ['meraxes'] }))
     expect(r.gpuLayers!).toBeGreaterThan(single.gpuLayers!)
   })
 
@@ -77,7 +78,8 @@ describe('planVramFit: inference', () => {
     const r = only(plan({ model: 'llama-3.1-8b', contextLength: 4096, targets: ['caraxes'] }))
     const max = r.maxContextLength!
     expect(max % 256).toBe(0)
-    expect(max).toBeGreaterThan(16384)
+    // 18688 with a 512 MiB margin; llama.cpp --fit keeps 1024 MiB free: 512 MiB of f16 KV at 128 KiB a token = 4096 less.
+    expect(max).toBeGreaterThanOrEqual(14336)
     expect(only(plan({ model: 'llama-3.1-8b', contextLength: max, targets: ['caraxes'] })).verdict).toBe('fits')
     expect(only(plan({ model: 'llama-3.1-8b', contextLength: max + 256, targets: ['caraxes'] })).verdict).not.toBe('fits')
   })
@@ -106,8 +108,10 @@ describe('planVramFit: MoE expert offload (--n-cpu-moe, vram.md §5.4 step 4, §
     const k = r.cpuMoeLayers!
     expect(k).toBeGreaterThanOrEqual(30)
     expect(k).toBeLessThanOrEqual(44)
-    expect(r.tokensPerSecond!).toBeGreaterThan(36.7 / 2)
-    expect(r.tokensPerSecond!).toBeLessThan(36.7 * 2)
+    // The published host has quad-channel DDR4 (102 GB/s); CARAXES is catalogued at 40 GB/s, so it decodes slower
+    // (moe-speed.test.ts checks the published hardware itself).
+    expect(r.tokensPerSecond!).toBeGreaterThan(36.7 / 3)
+    expect(r.tokensPerSecond!).toBeLessThan(36.7)
     const w = weightLayout(model('qwen3-30b-a3b'), 'Q4_K_M')
     const hostExperts = w.layerExpertBytes.slice(0, k).reduce((x, y) => x + y, 0)
     expect(r.breakdown!.weightsHostBytes).toBe(w.inputBytes + hostExperts)

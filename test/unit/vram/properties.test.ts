@@ -1,13 +1,16 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fitModel } from '../../../api/src/domain/vram/fit-inference.ts'
-import { place } from '../../../api/src/domain/vram/placement.ts'
+import { GPU_MARGIN_BYTES, place } from '../../../api/src/domain/vram/placement.ts'
+import { RUNTIME_PROFILES } from '../../../api/src/domain/vram/runtimes.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import { catalog, plan } from './helpers.ts'
 
 const moeModels = catalog.llmModels.filter((m) => m.moe)
-const CARAXES_GPU = [{ vramBytes: catalog.gpuModels.find((g) => g.slug === 'nvidia-rtx-2080-super')!.vramBytes }]
+// The ollama profile (the default runtime) keeps llama.cpp --fit's 1024 MiB free: the planner's 512 + 512 more.
+const FIT_RESERVE = RUNTIME_PROFILES.ollama.fitMarginBytes - GPU_MARGIN_BYTES
+const CARAXES_GPU = [{ vramBytes: catalog.gpuModels.find((g) => g.slug === 'nvidia-rtx-2080-super')!.vramBytes, reservedBytes: FIT_RESERVE }]
 
 const models = catalog.llmModels
 /** Presets in increasing bits per weight. */

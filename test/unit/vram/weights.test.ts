@@ -95,3 +95,44 @@ describe('weights of other models against published sizes', () => {
     expect(w.fileBytes).toBe(w.inputBytes + w.layerBytes.reduce((a, b) => a + b, 0) + w.outputHostBytes)
   })
 })
+
+// The remaining llama-quantize presets. Sizes from llama-quantize's own table (tools/quantize/quantize.cpp
+// QUANT_OPTIONS, "G" = GiB, Llama-3-8B: same shapes as Llama 3.1 8B) and from the published files of
+// https://huggingface.co/bartowski/Meta-Llama-3.1-70B-Instruct-GGUF (GB, all made with an imatrix).
+describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)', () => {
+  const llamaQuantize = { Q3_K_S: 3.41, Q3_K_L: 4.03, Q4_1: 4.78, Q5_0: 5.21, Q5_1: 5.65 } as const
+  for (const [preset, gib] of Object.entries(llamaQuantize)) {
+    it(`Llama 3.1 8B ${preset} is within 0.5 % of llama-quantize's ${gib} GiB`, () => {
+      expect(relErr(weightLayout(model('llama-3.1-8b'), preset as keyof typeof llamaQuantize).fileBytes, gib)).toBeLessThan(0.005)
+    })
+  }
+
+  const bartowski70b = { IQ4_XS: 37.9, Q3_K_L: 37.14, IQ3_M: 31.94, IQ3_XXS: 27.47, IQ2_M: 24.12, IQ2_XXS: 19.1, IQ1_M: 16.75 } as const
+  for (const [preset, gb] of Object.entries(bartowski70b)) {
+    it(`Llama 3.1 70B ${preset} with an imatrix is within 0.5 % of the published ${gb} GB`, () => {
+      const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, { imatrix: true }).fileBytes
+      expect(Math.abs(bytes / 1e9 - gb) / gb).toBeLessThan(0.005)
+    })
+  }
+
+  it('IQ4_XS without an imatrix raises ffn_down of the first eighth to Q5_K (38.26 GB for the 70B)', () => {
+    const without = weightLayout(model('llama-3.1-70b'), 'IQ4_XS', { imatrix: false })
+    expect(without.fileBytes / 1e9).toBeCloseTo(38.26, 2)
+    const downs = without.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
+    expect(downs.filter((t) => t.type === 'Q5_K')).toHaveLength(10) // layers 0-9 of 80
+    expect(weightLayout(model('llama-3.1-70b'), 'IQ4_XS').fileBytes).toBeLessThan(without.fileBytes) // imatrix by default
+  })
+
+  it('stores each IQ type in its documented block (bits per weight printed by llama-quantize)', () => {
+    const bpw = (type: Parameters<typeof ggmlBytes>[0]) => (ggmlBytes(type, 256) * 8) / 256
+    expect(bpw('IQ1_S')).toBe(1.5625) // "1.56 bpw"
+    expect(bpw('IQ1_M')).toBe(1.75)
+    expect(bpw('IQ2_XXS')).toBe(2.0625) // "2.06 bpw"
+    expect(bpw('IQ2_XS')).toBe(2.3125) // "2.31 bpw"
+    expect(bpw('IQ2_S')).toBe(2.5625)
+    expect(bpw('IQ3_XXS')).toBe(3.0625) // "3.06 bpw"
+    expect(bpw('IQ3_S')).toBe(3.4375) // "3.44 bpw"
+    expect(bpw('IQ4_XS')).toBe(4.25)
+    expect(bpw('IQ4_NL')).toBe(4.5)
+  })
+})

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { GpuBackendSchema, GpuPassthroughSchema, GpuProvenanceSchema, GpuSegmentSchema, GpuVendorSchema, PublicSourceSchema } from './gpu-schemas.ts'
 import { ProvenanceSchema } from './provenance.ts'
 
 /** Lowercase slug: `meraxes`, `nvidia-rtx-3090-ti`. */
@@ -45,25 +46,51 @@ const Sources = z.array(z.string().min(1)).min(1)
 
 // ---------------------------------------------------------------- reference hardware models
 
-export const GpuModelSchema = z
-  .object({
-    slug: SlugSchema,
-    vendor: z.string(),
-    name: z.string(),
-    chip: z.string(),
-    architecture: z.string(),
-    /** CUDA compute capability, e.g. "7.5" (Turing). */
-    computeCapability: z.string().regex(/^\d+\.\d+$/),
-    pciId: PciIdSchema,
-    vramBytes: z.int().positive(),
-    memoryBandwidthGBps: z.number().positive(),
-    pcie: PcieLinkSchema,
-    fp16TensorTflops: z.number().positive(),
-    supportsBf16: z.boolean(),
-    /** FlashAttention-2 (PyTorch) needs Ampere or newer; llama.cpp has its own FA kernels. */
-    supportsFlashAttention2: z.boolean(),
-    tdpWatts: z.int().positive(),
-    sources: Sources,
+/** The fields of a GPU record, without the cross-field checks (so summaries can pick from it). */
+export const GpuModelFieldsSchema = z.object({
+  slug: SlugSchema,
+  vendor: GpuVendorSchema,
+  name: z.string(),
+  chip: z.string(),
+  architecture: z.string(),
+  segment: GpuSegmentSchema,
+  /** CUDA compute capability, e.g. "7.5" (Turing); null for AMD and Intel cards. */
+  computeCapability: z.string().regex(/^\d+\.\d+$/).nullable(),
+  /** LLVM AMDGPU processor (ROCm's target), e.g. "gfx1100"; null for NVIDIA and Intel cards. */
+  gfxTarget: z.string().regex(/^gfx[0-9a-f]{3,4}$/, 'expected an LLVM AMDGPU target such as "gfx1100"').nullable(),
+  /** null when no pci.ids entry was checked for this card. */
+  pciId: z.union([PciIdSchema, z.null()]),
+  vramBytes: z.int().positive(),
+  memoryType: z.string(),
+  memoryBandwidthGBps: z.number().positive(),
+  pcie: PcieLinkSchema,
+  /** Dense FP16 tensor throughput; null when not recorded (or no matrix units). */
+  fp16TensorTflops: z.number().positive().nullable(),
+  supportsBf16: z.boolean(),
+  /** FlashAttention-2 (PyTorch) needs Ampere or newer; llama.cpp has its own FA kernels. */
+  supportsFlashAttention2: z.boolean(),
+  /** Board power (total graphics / board power of the reference design). */
+  tdpWatts: z.int().positive(),
+  /** Expansion slots the reference design occupies. */
+  slotWidth: z.number().min(1).max(5).multipleOf(0.5),
+  cooling: z.enum(['active', 'passive']),
+  backends: z.array(GpuBackendSchema).min(1),
+  passthrough: GpuPassthroughSchema,
+  /** Runtime facts a planner user should know (toolchain support, environment overrides, cooling). */
+  notes: z.array(z.string().min(1)).default([]),
+  provenance: GpuProvenanceSchema,
+  sources: z.array(PublicSourceSchema).min(1),
+})
+
+export const GpuModelSchema = GpuModelFieldsSchema
+  .superRefine((gpu, ctx) => {
+    // Each vendor's own identifier is required so a card always names the toolchain target.
+    if (gpu.vendor === 'NVIDIA' && gpu.computeCapability === null) {
+      ctx.addIssue({ code: 'custom', path: ['computeCapability'], message: 'an NVIDIA card needs its CUDA compute capability' })
+    }
+    if (gpu.vendor === 'AMD' && gpu.gfxTarget === null) {
+      ctx.addIssue({ code: 'custom', path: ['gfxTarget'], message: 'an AMD card needs its LLVM gfx target' })
+    }
   })
   .meta({ id: 'GpuModel' })
 export type GpuModel = z.infer<typeof GpuModelSchema>

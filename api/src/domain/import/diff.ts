@@ -1,5 +1,5 @@
 /**
- * Drift between a host's output and the catalog (shared/research/passthrough.md C27): devices
+ * Drift between a host's output and the catalog (docs/research/passthrough-rules.md, C27): devices
  * added or gone, the compared fields that differ, and IOMMU groups whose members changed.
  * Only facts the host reports are compared: a format without drivers says nothing about them.
  */

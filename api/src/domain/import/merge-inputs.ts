@@ -1,7 +1,7 @@
 /**
  * Several host outputs → one device list. One input may give the groups (sysfs), another the
  * drivers (lspci -nnk): each field is taken from the most trusted input that reports it, in
- * shared/research/passthrough.md §8's order of preference; a disagreement is reported.
+ * docs/research/host-formats.md's order of preference; a disagreement is reported.
  */
 import { COMPARED_FIELDS, IMPORT_FORMATS, type HostDevice, type ImportConflict, type ParsedInput } from './schemas.ts'
 

@@ -10,8 +10,8 @@ import { namesFor, type PciNames } from './pci-names.ts'
 import { isDisplayClass, roleFor } from './roles.ts'
 import type { HostDevice } from './schemas.ts'
 
-const NOT_IN_IMPORT = 'shared/research/passthrough.md §8 (what each format carries)'
-const MEASURE_ON_HOST = 'shared/research/passthrough.md §11 (commands to run on the host)'
+const NOT_IN_IMPORT = 'docs/research/host-formats.md (what each format carries)'
+const MEASURE_ON_HOST = 'docs/research/host-formats.md (commands to run on a host)'
 
 /** `suffix`: the import date the command line adds, e.g. " (imported 2026-11-29)". */
 export function imported(sources: string | readonly string[], suffix = ''): FactProvenance {
@@ -50,7 +50,7 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
   if (h.subsystem === undefined) fields.subsystem = notReported('the subsystem')
   if (h.driver === undefined) fields.driver = notReported('the driver')
   if (h.iommuGroup === undefined) fields.iommuGroup = { status: 'inferred', reason: 'no IOMMU group in the imported text: -1 until a group listing is imported', source: NOT_IN_IMPORT }
-  fields.role = { status: 'inferred', reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`, source: 'pci.ids class codes; shared/research/passthrough.md §3.1' }
+  fields.role = { status: 'inferred', reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`, source: 'pci.ids class codes; docs/research/host-formats.md.1' }
   const model = uniqueModel(h.vendorDevice, ctx.models)
   if (model) fields.hardwareModel = { status: 'inferred', reason: `the only catalog model with PCI ID ${h.vendorDevice}`, source: model.file }
   return {

@@ -1,5 +1,5 @@
 /**
- * Normalisation shared by the parsers (shared/research/passthrough.md §8 "Normalisation"):
+ * Normalisation shared by the parsers (docs/research/host-formats.md, "Normalisation"):
  * addresses as `dddd:bb:dd.f` lowercase with domain 0000 by default (Proxmox's
  * `normalize_pci_id`), IDs as 4 lowercase hex digits without `0x`.
  */

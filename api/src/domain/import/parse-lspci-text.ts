@@ -1,5 +1,5 @@
 /**
- * lspci's human format, as users paste it (shared/research/passthrough.md §8.2, regexes
+ * lspci's human format, as users paste it (docs/research/host-formats.md, "Parsing rules", regexes
  * DEVICE/SUBSYS/DRIVER/GRPHDR there):
  * - `lspci -nnk` (with or without -D, -v): a device line, then TAB-indented detail lines
  *   (`Subsystem: … [3842:3081]`, `Kernel driver in use: nvidia`, with -v `Flags: … IOMMU group 31`);

@@ -1,6 +1,6 @@
 /**
  * `lspci -nnD -vmm -k`, lspci's stable machine-readable format (lspci(8) "MACHINE READABLE
- * OUTPUT"; shared/research/passthrough.md §8.1): records separated by blank lines, each line
+ * OUTPUT"; docs/research/host-formats.md): records separated by blank lines, each line
  * `Tag:<TAB>Value`, `Slot` first, unknown tags ignored. With -nn a name ends in its numeric
  * ID: the ID is the LAST `[hex]` on the line, since names contain brackets too.
  */

@@ -1,6 +1,6 @@
 /**
  * `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`
- * (or json-pretty). Fields per shared/research/passthrough.md §1.1, produced by
+ * (or json-pretty). Fields per docs/research/host-formats.md, produced by
  * proxmox/pve-common src/PVE/SysFSTools.pm `lspci()`: `id`, `class` (0x030000), `vendor`,
  * `device` (0x10de), `iommugroup` (-1 = none), and in verbose mode `subsystem_vendor`,
  * `subsystem_device`, `vendor_name`, `device_name`. It carries no driver.

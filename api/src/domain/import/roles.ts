@@ -1,6 +1,6 @@
 /**
  * A device's role, from its PCI class code (pci.ids "C" section) and, for the extra
- * functions of a GPU, from sharing the GPU's slot (shared/research/passthrough.md §3.1:
+ * functions of a GPU, from sharing the GPU's slot (docs/research/host-formats.md:
  * TU104 has .1 audio, .2 USB, .3 UCSI next to the .0 VGA function).
  */
 import type { DeviceRole } from '../catalog/schemas.ts'

@@ -1,7 +1,7 @@
 /**
  * The importer's shapes: what each host-output parser yields (HostDevice), what went wrong
  * line by line (UnparsedLine), and the request/answer of `POST /api/v1/import`.
- * Formats and normalisation rules: shared/research/passthrough.md §8.
+ * Formats and normalisation rules: docs/research/host-formats.md.
  */
 import { z } from 'zod'
 import { NodeSchema, PciAddressSchema, PciClassSchema, PciIdSchema, SlugSchema } from '../catalog/schemas.ts'
@@ -56,7 +56,7 @@ export interface ParsedInput {
   unparsed: UnparsedLine[]
 }
 
-/** The fields drift detection compares (passthrough.md C27), named as in the catalog. */
+/** The fields drift detection compares (rule C27, docs/research/passthrough-rules.md), named as in the catalog. */
 export const COMPARED_FIELDS = ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'] as const
 export type ComparedField = (typeof COMPARED_FIELDS)[number]
 
@@ -85,12 +85,12 @@ export const ImportDiffSchema = z
       changed: z.array(z.object({ id: z.int(), catalogMembers: z.array(z.string()), hostMembers: z.array(z.string()) })),
     }),
   })
-  .meta({ id: 'ImportDiff', description: 'Drift between the host output and the catalog (passthrough.md C27).' })
+  .meta({ id: 'ImportDiff', description: 'Drift between the host output and the catalog (rule C27, docs/research/passthrough-rules.md).' })
 export type ImportDiff = z.infer<typeof ImportDiffSchema>
 
 export const ImportConflictSchema = z
   .object({ address: PciAddressSchema, field: z.string(), kept: FieldValue, ignored: FieldValue, keptFrom: z.string(), ignoredFrom: z.string() })
-  .meta({ id: 'ImportConflict', description: 'Two inputs disagree; the preferred format (passthrough.md §8 order) wins.' })
+  .meta({ id: 'ImportConflict', description: 'Two inputs disagree; the preferred format (docs/research/host-formats.md order) wins.' })
 export type ImportConflict = z.infer<typeof ImportConflictSchema>
 
 export const ImportRequestSchema = z

@@ -58,7 +58,7 @@ function pathOf(node: NodeRecord, entry: StorageDevice, drive: DriveModel | unde
   }
 }
 
-/** Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card (passthrough.md §6 inconsistency 4). */
+/** Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card (data/seed-findings.yaml, redundant-storage-controllers). */
 export function hbaSingleCardWarning(node: NodeRecord): string | null {
   const hbas = node.devices.filter((d) => d.role === 'sas-hba')
   const oneModel = hbas.length >= 2 && new Set(hbas.map((h) => h.vendorDevice)).size === 1

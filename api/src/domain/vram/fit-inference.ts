@@ -7,33 +7,79 @@ import { linkBetween } from '../catalog/network.ts'
 import type { KvCacheType } from './ggml-types.ts'
 import { computeBufferBytes, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
-import { bestPlacement, expertOffloadPlacement, GPU_OVERHEAD_BYTES, place, type FitModel, type Placement, type PlacementGpu } from './placement.ts'
+import { gpuOverheadBytes } from './backend-costs.ts'
+import {
+  bestPlacement, expertOffloadPlacement, memoryKey, overheadOf, place, type FitModel, type Placement, type PlacementGpu,
+} from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
-import { targetLabel, type LabGpu } from './targets.ts'
+import { targetOf, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { decodeTokensPerSecond, type SpeedResult } from './throughput.ts'
+import { CPU_EXPERT_EFFICIENCY, decodeTokensPerSecond, MOE_LAYER_SECONDS, type SpeedResult } from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
 
 export interface InferenceSettings {
+  /** Cells of one KV stream (runtimes.ts turns -c / num_ctx into streams). */
   contextLength: number
   kvCacheType: KvCacheType
+  cacheTypeV?: KvCacheType
   flashAttention: boolean
+  /** KV streams. */
   parallel: number
+  sequencesPerStream?: number
   ubatch: number
+  /** -nkvo: the KV cache stays in host memory. */
+  noKvOffload?: boolean
+  /** Per-GPU bytes the runtime keeps free beyond the CUDA context and planner margin. */
+  reservedBytes?: number
+  /** -ts proportions, one per GPU of the set. */
+  tensorSplit?: number[] | null
 }
+
+/**
+ * One FitModel per architecture, weight layout and settings (the settings object as JSON, so a
+ * setting added later is part of the key): every GPU set of a request, and the context search,
+ * then share place()'s answers instead of recomputing them per card of a library ranking.
+ */
+const fitModels = new WeakMap<Architecture, WeakMap<WeightLayout, Map<string, FitModel>>>()
 
 export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings): FitModel {
-  return { layers: a.layers, weights: w, kvByLayer: kvBytesByLayer(a, s), computeBytes: computeBufferBytes(a, s) }
+  let byLayout = fitModels.get(a)
+  if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
+  let bySettings = byLayout.get(w)
+  if (!bySettings) byLayout.set(w, (bySettings = new Map()))
+  const key = JSON.stringify(s)
+  const known = bySettings.get(key)
+  if (known) return known
+  const kv = kvBytesByLayer(a, s)
+  const kvByLayer = s.noKvOffload ? kv.map(() => 0) : kv
+  const fm = { layers: a.layers, weights: w, kvByLayer, computeBytes: computeBufferBytes(a, s) }
+  bySettings.set(key, fm)
+  return fm
 }
 
-const placementGpus = (set: LabGpu[]) =>
-  set.map((g) => ({ vramBytes: g.model.vramBytes, bandwidthGBps: g.model.memoryBandwidthGBps, node: g.node.id }))
+const placementGpus = (set: LabGpu[], s: InferenceSettings) =>
+  set.map((g, i) => ({
+    vramBytes: g.model.vramBytes, overheadBytes: gpuOverheadBytes(g.backend), bandwidthGBps: g.model.memoryBandwidthGBps,
+    node: g.node.id, reservedBytes: s.reservedBytes ?? 0, splitWeight: s.tensorSplit?.[i],
+  }))
+
+/** Answers of maxFullContext per FitModel and GPU memory: equal for every library card of one size. */
+const maxContexts = new WeakMap<FitModel, Map<string, number | null>>()
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
 export function maxFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): number | null {
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
+  const base = fitModel(a, w, s)
+  let known = maxContexts.get(base)
+  if (!known) maxContexts.set(base, (known = new Map()))
+  const key = memoryKey(gpus)
+  if (!known.has(key)) known.set(key, searchFullContext(a, w, s, gpus))
+  return known.get(key)!
+}
+
+function searchFullContext(a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: PlacementGpu[]): number | null {
   const fits = (ctx: number) => place(fitModel(a, w, { ...s, contextLength: ctx }), gpus, a.layers + 1).fits
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
@@ -88,7 +134,7 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = 0.45 of host bandwidth, vram.md §6); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth); attention, the other experts and the output head stay on the GPU.`)
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -99,15 +145,15 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
     if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push('MoE decode speed uses the dense η = 0.74; expert gathers usually run slower (vram.md §11).')
+  if (a.moe) notes.push(`MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs).`)
   return notes
 }
 
 const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 
-function noFullFitNote(w: WeightLayout, gpus: { vramBytes: number }[]): string {
+function noFullFitNote(w: WeightLayout, gpus: PlacementGpu[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
-  const usable = gpus.reduce((x, g) => x + g.vramBytes - GPU_OVERHEAD_BYTES, 0)
+  const usable = gpus.reduce((x, g) => x + g.vramBytes - overheadOf(g), 0)
   const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
@@ -131,10 +177,10 @@ function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): 
 
 export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[]): VramFitResult {
   const fm = fitModel(a, w, s)
-  const gpus = placementGpus(set)
+  const gpus = placementGpus(set, s)
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
-  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps })
+  const speedOf: SpeedAt = (placement, position) => decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps, kvOnHost: s.noKvOffload ?? false })
   const p = choosePlacement(fm, gpus, speedOf)
   const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
   const empty = speedOf(p, 0)
@@ -144,12 +190,13 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
   const notes = notesFor(p, a, crossNode, linkMbps)
   if (maxContext === null) notes.push(noFullFitNote(w, gpus))
   return {
-    target: { label: targetLabel(set), crossNode, gpus: set.map((g) => ({ node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes, memoryBandwidthGBps: g.model.memoryBandwidthGBps })) },
+    target: targetOf(set, crossNode),
     verdict,
     gpuLayers: p.gpuLayers,
     cpuMoeLayers: p.cpuMoeLayers > 0 ? p.cpuMoeLayers : null,
     totalLayers: a.layers + 1,
-    breakdown: breakdownOf(p, a, s.parallel),
+    // The logits buffer holds a row per sequence: every slot, also those sharing a unified stream.
+    breakdown: breakdownOf(p, a, s.parallel * (s.sequencesPerStream ?? 1)),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g, i) => ({
       node: set[i]!.node.id, gpu: set[i]!.model.slug,
@@ -158,6 +205,8 @@ export function fitInference(catalog: Catalog, a: Architecture, w: WeightLayout,
       overheadBytes: g.overheadBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
+    settings: null,
+    hostMemory: null,
     tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,
     tokensPerSecondAtFullContext: verdict === 'does-not-fit' || missingLink ? null : full.tokensPerSecond,
     tokensPerSecondReason: missingLink ? 'no network link joins these nodes' : verdict === 'does-not-fit' ? 'not even one layer fits on the GPU' : empty.reason,

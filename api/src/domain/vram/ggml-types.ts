@@ -18,6 +18,13 @@ export const GGML_TYPES = {
   Q4_K: { blockElements: 256, blockBytes: 144 },
   Q5_K: { blockElements: 256, blockBytes: 176 },
   Q6_K: { blockElements: 256, blockBytes: 210 },
+  IQ1_S: { blockElements: 256, blockBytes: 50 },
+  IQ1_M: { blockElements: 256, blockBytes: 56 },
+  IQ2_XXS: { blockElements: 256, blockBytes: 66 },
+  IQ2_XS: { blockElements: 256, blockBytes: 74 },
+  IQ2_S: { blockElements: 256, blockBytes: 82 },
+  IQ3_XXS: { blockElements: 256, blockBytes: 98 },
+  IQ3_S: { blockElements: 256, blockBytes: 110 },
   IQ4_NL: { blockElements: 32, blockBytes: 18 },
   IQ4_XS: { blockElements: 256, blockBytes: 136 },
   MXFP4: { blockElements: 32, blockBytes: 17 },
@@ -38,7 +45,10 @@ export function fitsBlocks(type: GgmlType, rowElements: number): boolean {
 
 /** Quantization presets ("ftypes") the planner emulates, as llama-quantize names them. */
 export const QUANT_PRESETS = [
-  'F16', 'BF16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q4_K_M', 'Q4_K_S', 'Q4_0', 'Q3_K_M', 'Q2_K', 'IQ4_XS', 'MXFP4',
+  'F16', 'BF16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q5_1', 'Q5_0', 'Q4_K_M', 'Q4_K_S', 'Q4_1', 'Q4_0',
+  'Q3_K_L', 'Q3_K_M', 'Q3_K_S', 'Q2_K', 'Q2_K_S',
+  'IQ4_XS', 'IQ4_NL', 'IQ3_M', 'IQ3_S', 'IQ3_XS', 'IQ3_XXS', 'IQ2_M', 'IQ2_S', 'IQ2_XS', 'IQ2_XXS', 'IQ1_M', 'IQ1_S',
+  'MXFP4',
 ] as const
 export type QuantPreset = (typeof QUANT_PRESETS)[number]
 
@@ -55,15 +65,37 @@ export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
   Q5_K_S: 'Q5_K',
   Q4_K_M: 'Q4_K',
   Q4_K_S: 'Q4_K',
+  Q5_1: 'Q5_1',
+  Q5_0: 'Q5_0',
+  Q4_1: 'Q4_1',
   Q4_0: 'Q4_0',
+  Q3_K_L: 'Q3_K',
   Q3_K_M: 'Q3_K',
+  Q3_K_S: 'Q3_K',
   Q2_K: 'Q2_K',
+  Q2_K_S: 'Q2_K',
   IQ4_XS: 'IQ4_XS',
+  IQ4_NL: 'IQ4_NL',
+  IQ3_M: 'IQ3_S',
+  IQ3_S: 'IQ3_S',
+  IQ3_XS: 'IQ3_S',
+  IQ3_XXS: 'IQ3_XXS',
+  IQ2_M: 'IQ2_S',
+  IQ2_S: 'IQ2_XS',
+  IQ2_XS: 'IQ2_XS',
+  IQ2_XXS: 'IQ2_XXS',
+  IQ1_M: 'IQ1_M',
+  IQ1_S: 'IQ1_S',
   MXFP4: 'MXFP4',
 }
 
-/** KV-cache element types Ollama accepts (OLLAMA_KV_CACHE_TYPE), vram.md §2. */
-export const KV_CACHE_TYPES = { f16: 'F16', q8_0: 'Q8_0', q4_0: 'Q4_0' } as const satisfies Record<string, GgmlType>
+/**
+ * KV-cache element types llama.cpp accepts for --cache-type-k/-v (common/arg.cpp kv_cache_types);
+ * Ollama's OLLAMA_KV_CACHE_TYPE documents f16, q8_0 and q4_0 (docs/faq.md), see runtimes.ts.
+ */
+export const KV_CACHE_TYPES = {
+  f32: 'F32', f16: 'F16', bf16: 'BF16', q8_0: 'Q8_0', q4_0: 'Q4_0', q4_1: 'Q4_1', iq4_nl: 'IQ4_NL', q5_0: 'Q5_0', q5_1: 'Q5_1',
+} as const satisfies Record<string, GgmlType>
 export type KvCacheType = keyof typeof KV_CACHE_TYPES
 
 /**
@@ -77,6 +109,13 @@ const FALLBACK: Partial<Record<GgmlType, GgmlType>> = {
   Q6_K: 'Q8_0',
   Q2_K: 'Q4_0',
   Q3_K: 'Q4_0',
+  IQ1_S: 'IQ4_NL',
+  IQ1_M: 'IQ4_NL',
+  IQ2_XXS: 'IQ4_NL',
+  IQ2_XS: 'IQ4_NL',
+  IQ2_S: 'IQ4_NL',
+  IQ3_XXS: 'IQ4_NL',
+  IQ3_S: 'IQ4_NL',
   IQ4_XS: 'IQ4_NL',
 }
 

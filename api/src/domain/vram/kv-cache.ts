@@ -4,7 +4,9 @@
  *   K_l + V_l = cells_l × 2 × row_size(type, Hkv·Dh),  row_size = n / block × block_bytes
  * Context is padded to 256 cells. Ollama ≥ v0.30 runs llama-server with `-c ctx·np -np np`
  * (non-unified), so each of the `np` streams holds pad256(ctx) cells. Sliding-window layers
- * hold min(cells, pad256(window + n_ubatch)) per stream.
+ * hold min(cells, pad256(window·seqs + n_ubatch)) per stream, seqs = the sequences sharing a
+ * unified stream (llama-kv-cache-iswa.cpp: `n_swa*(unified ? n_seq_max : 1) + n_ubatch`).
+ * K and V may have different types (--cache-type-k / --cache-type-v).
  */
 import { ggmlBytes, KV_CACHE_TYPES, type KvCacheType } from './ggml-types.ts'
 import type { Architecture } from './tensors.ts'
@@ -16,10 +18,16 @@ export function pad(n: number, to: number): number {
 }
 
 export interface KvSettings {
+  /** Cells of one stream. */
   contextLength: number
+  /** KV streams: np without a unified cache, 1 with one. */
   parallel: number
   ubatch: number
+  /** The K type, and the V type unless cacheTypeV says otherwise. */
   kvCacheType: KvCacheType
+  cacheTypeV?: KvCacheType
+  /** Sequences sharing one unified stream (llama-server's default 4 slots); 1 otherwise. */
+  sequencesPerStream?: number
 }
 
 /** True when layer `il` attends to a sliding window (llama_hparams::set_swa_pattern). */
@@ -32,17 +40,19 @@ export function isSwaLayer(a: Architecture, il: number): boolean {
 export function layerCells(a: Architecture, il: number, s: KvSettings): number {
   const cells = pad(s.contextLength, KV_PAD_CELLS)
   if (!isSwaLayer(a, il)) return cells
-  return Math.min(cells, pad(a.slidingWindow!.windowTokens + s.ubatch, KV_PAD_CELLS))
+  const seqs = s.sequencesPerStream ?? 1
+  return Math.min(cells, pad(a.slidingWindow!.windowTokens * seqs + s.ubatch, KV_PAD_CELLS))
 }
 
-/** K + V bytes of one cell of one layer: two rows of Hkv·Dh elements of the cache type. */
-export function kvBytesPerCell(a: Architecture, kvCacheType: KvCacheType): number {
-  return 2 * ggmlBytes(KV_CACHE_TYPES[kvCacheType], a.kvHeads * a.headDim)
+/** K + V bytes of one cell of one layer: a row of Hkv·Dh elements of each cache type. */
+export function kvBytesPerCell(a: Architecture, kvCacheType: KvCacheType, cacheTypeV: KvCacheType = kvCacheType): number {
+  const row = a.kvHeads * a.headDim
+  return ggmlBytes(KV_CACHE_TYPES[kvCacheType], row) + ggmlBytes(KV_CACHE_TYPES[cacheTypeV], row)
 }
 
 /** KV bytes of layer `il` over all `parallel` streams. */
 export function layerKvBytes(a: Architecture, il: number, s: KvSettings): number {
-  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType)
+  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, s.cacheTypeV)
 }
 
 /** KV bytes of each layer, index = block. */

@@ -4,7 +4,9 @@
  * symbols of shared/research/vram.md (L, E, H, Hkv, Dh, F, V).
  */
 import { z } from 'zod'
+import { LLAMA_CPP_ARCHITECTURES, LLAMA_MAX_EXPERTS } from './architectures.ts'
 import { QUANT_PRESETS } from './ggml-types.ts'
+import { NON_EXPERT_TYPES } from './quant-rules.ts'
 
 /** Model ids keep version dots (`llama-3.1-8b`, `qwen2.5-14b`), unlike catalog slugs. */
 export const ModelIdSchema = z
@@ -33,20 +35,30 @@ export const SlidingWindowSchema = z
   .object({ windowTokens: count(1_048_576), pattern: z.int().min(2).max(64) })
   .meta({ id: 'SlidingWindow' })
 
+/** A one-expert "MoE" is a dense FFN; llama.cpp caps experts at LLAMA_MAX_EXPERTS. */
 export const MoeSchema = z
-  .object({ experts: count(1024), activeExperts: count(1024), expertFfnSize: count(262_144) })
+  .object({
+    experts: z.int().min(2, 'a mixture of experts needs at least 2 experts; with one, set moe null and ffnSize to its FFN size')
+      .max(LLAMA_MAX_EXPERTS, `llama.cpp loads at most ${LLAMA_MAX_EXPERTS} experts (LLAMA_MAX_EXPERTS)`),
+    activeExperts: count(LLAMA_MAX_EXPERTS),
+    expertFfnSize: count(262_144),
+  })
   .meta({ id: 'MixtureOfExperts' })
+
+export const LlamaCppArchitectureSchema = z
+  .enum(LLAMA_CPP_ARCHITECTURES, { error: `expected a llama.cpp architecture this planner models: ${LLAMA_CPP_ARCHITECTURES.join(', ')}` })
+  .meta({ id: 'LlamaCppArchitecture', description: 'general.architecture of the GGUF (llama.cpp src/llama-arch.cpp)' })
 
 /** Fields the planner needs; shared by registry records and inline request models. */
 const architectureFields = {
   /** llama.cpp architecture name; `llama`/`qwen2` with 80 layers get the 70B quant rule. */
-  llamaCppArchitecture: z.string().regex(/^[a-z0-9-]+$/).default('llama'),
+  llamaCppArchitecture: LlamaCppArchitectureSchema.default('llama'),
   layers: count(256),
   hiddenSize: count(65_536),
   heads: count(1024),
   kvHeads: count(1024),
-  /** Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ). */
-  headDim: count(4096),
+  /** Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ). RoPE rotates pairs. */
+  headDim: count(4096).refine((d) => d % 2 === 0, 'headDim must be even: RoPE rotates pairs of dimensions (ggml_rope)'),
   ffnSize: count(262_144),
   vocabSize: count(2_097_152),
   tiedEmbeddings: z.boolean(),
@@ -85,8 +97,17 @@ export const LlmArchitectureSchema = z
 export type LlmArchitecture = z.infer<typeof LlmArchitectureSchema>
 
 export const OllamaTagSchema = z
-  .object({ tag: z.string().regex(/^[a-z0-9._-]+:[a-z0-9._-]+$/), quantization: QuantPresetSchema })
+  .object({
+    tag: z.string().regex(/^[a-z0-9._-]+:[a-z0-9._-]+$/),
+    quantization: QuantPresetSchema,
+    /** Vision tensors (v.*, mm.*) the tag's blob holds next to the text model (Ollama's inline projector). */
+    projectorBytes: z.int().positive().optional(),
+    /** Ollama's own MXFP4 recipe: the type of every matrix but the experts (gpt-oss blobs: BF16). */
+    nonExpertType: z.enum(NON_EXPERT_TYPES).optional(),
+  })
+  .refine((t) => !t.nonExpertType || t.quantization === 'MXFP4', { path: ['nonExpertType'], message: 'nonExpertType applies to MXFP4 only' })
   .meta({ id: 'OllamaTag', description: 'An Ollama library tag and the preset its default download uses' })
+export type OllamaTag = z.infer<typeof OllamaTagSchema>
 
 export const LlmModelSchema = z
   .object({

@@ -16,7 +16,16 @@ export const GPU_OVERHEAD_BYTES = CUDA_CONTEXT_BYTES + GPU_MARGIN_BYTES
 
 export interface PlacementGpu {
   vramBytes: number
+  /** Backend context + margin on this GPU (backend-costs.ts gpuOverheadBytes); CUDA's when absent. */
+  overheadBytes?: number
+  /** Kept free on top of the overhead by the runtime (llama.cpp --fit's margin), runtimes.ts. */
+  reservedBytes?: number
+  /** -ts / --tensor-split share; when absent the split follows free memory. */
+  splitWeight?: number
 }
+
+/** What a GPU keeps for itself before layers: backend context, margin and the runtime's reserve. */
+export const overheadOf = (g: PlacementGpu) => (g.overheadBytes ?? GPU_OVERHEAD_BYTES) + (g.reservedBytes ?? 0)
 
 /** A model prepared for placement: everything that depends on model, quant and runtime settings. */
 export interface FitModel {
@@ -54,7 +63,7 @@ export interface Placement {
 export function layerDevices(layers: number, gpuLayers: number, gpus: readonly PlacementGpu[]): number[] {
   const start = Math.max(layers - gpuLayers, 0)
   const active = Math.min(gpuLayers, layers + 1)
-  const free = gpus.map((g) => Math.max(g.vramBytes - GPU_OVERHEAD_BYTES, 1))
+  const free = gpus.map((g) => g.splitWeight ?? Math.max(g.vramBytes - overheadOf(g), 1))
   const total = free.reduce((a, b) => a + b, 0)
   let acc = 0
   const splits = free.map((f) => (acc += f) / total)
@@ -91,7 +100,7 @@ function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: numbe
   const used = mine.length > 0 || holdsOutput
   // Every GPU that holds a layer allocates its own compute buffer (llama.cpp#27953).
   const computeBufferBytes = used ? computeBytes : 0
-  const overheadBytes = GPU_OVERHEAD_BYTES
+  const overheadBytes = overheadOf(gpu)
   const totalBytes = weightsBytes + kvCacheBytes + computeBufferBytes + overheadBytes
   return {
     firstLayer: mine[0] ?? fm.layers,
@@ -101,8 +110,29 @@ function share(fm: FitModel, gpu: PlacementGpu, gpuIndex: number, devices: numbe
   }
 }
 
+/**
+ * place() is pure in the model, each GPU's memory and overhead and the two layer counts; a
+ * library ranking asks the same question for every card of one memory size, so answers are
+ * kept per FitModel (fitModel() hands out one object per model and settings).
+ */
+const placements = new WeakMap<FitModel, Map<string, Placement>>()
+
+/** What place() reads of a GPU set: each GPU's memory and overhead. */
+export const memoryKey = (gpus: readonly PlacementGpu[]) => gpus.map((g) => `${g.vramBytes}/${overheadOf(g)}`).join(',')
+
 /** The memory each GPU needs with `gpuLayers` offloaded and the experts of the first `cpuMoeLayers` layers on the CPU. */
 export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0): Placement {
+  const key = `${memoryKey(gpus)}|${gpuLayers}|${cpuMoeLayers}`
+  let known = placements.get(fm)
+  if (!known) placements.set(fm, (known = new Map()))
+  const hit = known.get(key)
+  if (hit) return hit
+  const p = computePlacement(fm, gpus, gpuLayers, cpuMoeLayers)
+  known.set(key, p)
+  return p
+}
+
+function computePlacement(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers: number): Placement {
   const devices = layerDevices(fm.layers, gpuLayers, gpus)
   const full = gpuLayers >= fm.layers + 1 && cpuMoeLayers === 0
   const computeBytes = full ? fm.computeBytes : fm.computeBytes + largestHostMatrix(fm, devices, cpuMoeLayers)
@@ -122,9 +152,40 @@ export function place(fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: nu
   return { gpuLayers, cpuMoeLayers, perGpu, weightsHostBytes, kvCacheHostBytes, fits }
 }
 
+/**
+ * Room for layers on these GPUs: their memory after overhead, less one compute buffer. Every
+ * placement that fits holds its GPU-resident weights and KV within it, so the searches below
+ * start where that bound allows and skip tries that cannot fit (same answer, a fraction of the
+ * work: ranking the whole GPU library stays inside a Workers CPU budget).
+ */
+function layerRoom(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  return gpus.reduce((s, g) => s + g.vramBytes - overheadOf(g), 0) - fm.computeBytes
+}
+
+/** The largest -ngl whose last layers (and output head) fit within layerRoom. */
+function layerBound(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  const room = layerRoom(fm, gpus)
+  let need = 0
+  for (let n = 1; n <= fm.layers; n++) {
+    need += fm.weights.layerBytes[fm.layers - n]! + fm.kvByLayer[fm.layers - n]!
+    if (need > room) return n - 1
+  }
+  return need + fm.weights.outputBytes > room ? fm.layers : fm.layers + 1
+}
+
+/** The smallest --n-cpu-moe K (≥ 1) whose remaining GPU weights and KV fit within layerRoom. */
+function expertBound(fm: FitModel, gpus: readonly PlacementGpu[]): number {
+  const room = layerRoom(fm, gpus)
+  let need = fm.weights.outputBytes
+  for (let il = 0; il < fm.layers; il++) need += fm.weights.layerBytes[il]! + fm.kvByLayer[il]!
+  let k = 0
+  while (k < fm.layers && need > room) need -= fm.weights.layerExpertBytes[k++]!
+  return Math.max(k, 1)
+}
+
 /** The most layers that fit (llama.cpp --fit / Ollama layout both search this), or 0 layers. */
 export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement {
-  for (let n = fm.layers + 1; n > 0; n--) {
+  for (let n = layerBound(fm, gpus); n > 0; n--) {
     const p = place(fm, gpus, n)
     if (p.fits) return p
   }
@@ -139,7 +200,7 @@ export function bestPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Plac
  */
 export function expertOffloadPlacement(fm: FitModel, gpus: readonly PlacementGpu[]): Placement | null {
   if (!fm.weights.layerExpertBytes.some((b) => b > 0)) return null
-  for (let k = 1; k <= fm.layers; k++) {
+  for (let k = expertBound(fm, gpus); k <= fm.layers; k++) {
     const p = place(fm, gpus, fm.layers + 1, k)
     if (p.fits) return p
   }

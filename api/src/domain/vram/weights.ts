@@ -4,7 +4,7 @@
  * when every layer is offloaded (and, for tied embeddings, as a duplicate of token_embd).
  */
 import { ggmlBytes, type GgmlType, type QuantPreset } from './ggml-types.ts'
-import { tensorType } from './quant-rules.ts'
+import { tensorType, type QuantOptions } from './quant-rules.ts'
 import { elementsOf, tensorList, type Architecture } from './tensors.ts'
 
 export interface TypedTensor {
@@ -36,15 +36,16 @@ export interface WeightLayout {
   bytesByType: Partial<Record<GgmlType, number>>
 }
 
-export function typedTensors(a: Architecture, preset: QuantPreset): TypedTensor[] {
+export function typedTensors(a: Architecture, preset: QuantPreset, options: QuantOptions = {}): TypedTensor[] {
   return tensorList(a).map((t) => {
-    const type = tensorType(t, a, preset)
+    const type = tensorType(t, a, preset, options)
     return { ...t, type, bytes: ggmlBytes(type, elementsOf(t)) }
   })
 }
 
-export function weightLayout(a: Architecture, preset: QuantPreset): WeightLayout {
-  const tensors = typedTensors(a, preset)
+/** `options`: an importance matrix, a recipe's own non-expert type (see quant-rules.ts). */
+export function weightLayout(a: Architecture, preset: QuantPreset, options: QuantOptions = {}): WeightLayout {
+  const tensors = typedTensors(a, preset, options)
   const layerBytes = new Array<number>(a.layers).fill(0)
   const layerExpertBytes = new Array<number>(a.layers).fill(0)
   const layerLargestBytes = new Array<number>(a.layers).fill(0)

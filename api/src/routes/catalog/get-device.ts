@@ -10,7 +10,11 @@ const ParamsSchema = NodeParamSchema.extend({
     .string()
     .max(20)
     .refine((a) => parseAddress(a) !== null, ADDRESS_HINT)
-    .meta({ param: { name: 'address', in: 'path' }, example: '0e:00', description: 'PCI address; without `.f` = every function of the slot' }),
+    .meta({
+      param: { name: 'address', in: 'path' },
+      example: '0d:00',
+      description: 'PCI address; without `.f` = every function of the slot',
+    }),
 })
 
 export const getDeviceRoute = createRoute({
@@ -19,6 +23,10 @@ export const getDeviceRoute = createRoute({
   operationId: 'getDevice',
   tags: ['catalog'],
   summary: 'The device (or every function of a slot) at a PCI address',
+  description:
+    'The device at a PCI address on a node. `0e:00.0` and `0000:0e:00.0` name one function; `0e:00` ' +
+    'names the slot and answers every function of it (`allFunctions: true`), which is what Proxmox ' +
+    'passes through when `hostpci` omits the function.',
   request: { params: ParamsSchema },
   responses: {
     200: { description: 'The devices at that address', content: { 'application/json': { schema: DeviceLookupSchema } } },

@@ -11,7 +11,7 @@ export const GroupParamsSchema = NodeParamSchema.extend({
     .string()
     .regex(/^\d{1,6}$/, 'expected an IOMMU group number, e.g. 31')
     .transform(Number)
-    .meta({ param: { name: 'group', in: 'path' }, type: 'integer', example: 31 }),
+    .meta({ param: { name: 'group', in: 'path' }, type: 'integer', example: 30 }),
 })
 
 export const getIommuGroupRoute = createRoute({
@@ -20,6 +20,9 @@ export const getIommuGroupRoute = createRoute({
   operationId: 'getIommuGroup',
   tags: ['catalog'],
   summary: 'One IOMMU group with its members',
+  description:
+    'One IOMMU group of a node with its member devices. For whether it can be passed through, see ' +
+    '`GET …/iommu-groups/{group}/check`.',
   request: { params: GroupParamsSchema },
   responses: {
     200: { description: 'The group', content: { 'application/json': { schema: IommuGroupSchema } } },

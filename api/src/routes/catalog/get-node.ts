@@ -12,6 +12,12 @@ export const getNodeRoute = createRoute({
   operationId: 'getNode',
   tags: ['catalog'],
   summary: 'One node: every PCI device, IOMMU group, drive and NIC, with provenance',
+  description:
+    'The node record as `data/nodes/<id>.yaml` holds it: platform, every PCI device with IOMMU group,' +
+    ' driver, role and provenance, the IOMMU groups, drives and NICs. Each fact\'s provenance says ' +
+    'whether the seed document stated it, the data corrects it (with what the seed said and why), or ' +
+    'it was inferred or imported. Node ids are case-insensitive; an unknown one is a 404 naming the ' +
+    'nearest.',
   request: { params: NodeParamSchema },
   responses: {
     200: { description: 'The node record', content: { 'application/json': { schema: NodeSchema } } },

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { PAGE_PARAMS, listOf, page } from '../../http/lists.ts'
 import type { NodeRecord } from '../../domain/catalog/schemas.ts'
 import { groupMembers, requireNode } from '../../domain/catalog/lookup.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
@@ -17,9 +18,15 @@ export const listIommuGroupsRoute = createRoute({
   operationId: 'listIommuGroups',
   tags: ['catalog'],
   summary: 'The IOMMU groups of a node, with their members',
-  request: { params: NodeParamSchema },
+  description:
+    'The IOMMU groups of a node, sorted by number, each with its member devices. A group passes to a ' +
+    'VM as a whole.',
+  request: { params: NodeParamSchema, query: z.object(PAGE_PARAMS) },
   responses: {
-    200: { description: 'Groups sorted by number', content: { 'application/json': { schema: z.array(IommuGroupSchema) } } },
+    200: {
+      description: 'Groups sorted by number',
+      content: { 'application/json': { schema: listOf(IommuGroupSchema, 'IommuGroupList', 'IOMMU groups of a node') } },
+    },
     ...problemResponses(400, 404),
   },
 })
@@ -27,5 +34,5 @@ export const listIommuGroupsRoute = createRoute({
 export const listIommuGroups: AppRouteHandler<typeof listIommuGroupsRoute> = (c) => {
   const node = answerOrProblem('path', () => requireNode(c.get('catalog'), c.req.valid('param').node))
   const groups = [...node.iommuGroups].sort((a, b) => a.id - b.id).map((g) => withMembers(node, g))
-  return c.json(groups, 200)
+  return c.json(page(groups, c.req.valid('query')), 200)
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { PAGE_PARAMS, listOf, page } from '../../http/lists.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { problemResponses } from '../../http/problem.ts'
 import { gpuModelOf } from '../../domain/catalog/lookup.ts'
@@ -10,8 +11,15 @@ export const listNodesRoute = createRoute({
   operationId: 'listNodes',
   tags: ['catalog'],
   summary: 'List the nodes of the lab',
+  description:
+    'Every node of the lab with its GPUs (address, model, VRAM in bytes) and counts of devices and ' +
+    'IOMMU groups. `href` is the node\'s own resource.',
+  request: { query: z.object(PAGE_PARAMS) },
   responses: {
-    200: { description: 'Every node, with its GPUs', content: { 'application/json': { schema: z.array(NodeSummarySchema) } } },
+    200: {
+      description: 'The nodes, with their GPUs',
+      content: { 'application/json': { schema: listOf(NodeSummarySchema, 'NodeSummaryList', 'Nodes of the lab') } },
+    },
     ...problemResponses(400),
   },
 })
@@ -34,5 +42,5 @@ export const listNodes: AppRouteHandler<typeof listNodesRoute> = (c) => {
       })),
     href: `/api/v1/nodes/${node.id}`,
   }))
-  return c.json(summaries, 200)
+  return c.json(page(summaries, c.req.valid('query')), 200)
 }

@@ -12,7 +12,11 @@ export const importHostRoute = createRoute({
   tags: ['catalog'],
   summary: 'Preview importing a host\'s lspci / pvesh / IOMMU-group output: the node document it would write and its drift from the catalog',
   description:
-    'Nothing is stored. Each input is `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`, `lspci -nnD -vmm -k`, `lspci -nnk`, the "IOMMU Group N:" loop or `find /sys/kernel/iommu_groups/ -type l`; the format is detected when absent. Lines no rule accepts are listed per input with their line number. `npm run import` writes the same document to data/nodes/<node>.yaml.',
+    'Nothing is stored. Each input is `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" ' +
+    '--output-format json`, `lspci -nnD -vmm -k`, `lspci -nnk`, the "IOMMU Group N:" loop or `find ' +
+    '/sys/kernel/iommu_groups/ -type l`; the format is detected when absent. Lines no rule accepts ' +
+    'are listed per input with their line number. `npm run import` writes the same document to ' +
+    'data/nodes/<node>.yaml.',
   request: { body: { required: true, content: { 'application/json': { schema: ImportRequestSchema } } } },
   responses: {
     200: { description: 'The node document, the diff against the catalog, and every unparsed line', content: { 'application/json': { schema: ImportAnswerSchema } } },

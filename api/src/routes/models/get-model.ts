@@ -18,6 +18,9 @@ export const getModelRoute = createRoute({
   operationId: 'getModel',
   tags: ['models'],
   summary: 'One model, with its emulated GGUF size for every quantization preset',
+  description:
+    'One registry model by id (`llama-3.1-8b`) or Ollama tag (`llama3.1:8b`), with the size of its ' +
+    'GGUF file for every quantization preset as llama-quantize would write it.',
   request: { params: ModelParamSchema },
   responses: {
     200: { description: 'The model', content: { 'application/json': { schema: ModelDetailSchema } } },

@@ -12,11 +12,14 @@ export const planPassthroughRoute = createRoute({
   tags: ['planners'],
   summary: 'Plan PCI passthrough for several VMs of one node',
   description:
-    'Checks the VMs together (no IOMMU group split between VMs or with the host, at most 16 hostpci entries per VM, pinned RAM) with every check C1-C27, and returns the hostpci lines, qm set commands, resource mappings and host files. Blocked plans are a 200 with verdict "blocked" and no config.',
+    'Checks the VMs together (no IOMMU group split between VMs or with the host, at most 16 hostpci ' +
+    'entries per VM, pinned RAM) with every check C1-C27, and returns the hostpci lines, qm set ' +
+    'commands, resource mappings and host files. Blocked plans are a 200 with verdict "blocked" and ' +
+    'no config.',
   request: { body: { content: { 'application/json': { schema: PassthroughPlanRequestSchema } }, required: true } },
   responses: {
     200: { description: 'The plan, its checks and the config', content: { 'application/json': { schema: PassthroughPlanSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 

@@ -11,10 +11,17 @@ export const planVramFitRoute = createRoute({
   operationId: 'planVramFit',
   tags: ['planners'],
   summary: 'Does a model fit the lab GPUs (full, partial offload, split), at what context, how fast',
+  description:
+    'Sizes a model the way llama.cpp allocates it (weights per tensor, KV cache, compute buffers, ' +
+    'CUDA overhead) on each GPU set of `targets`, and answers per set: the verdict (fits, partial ' +
+    'offload, does not fit), `-ngl`, `--n-cpu-moe` for MoE models, the largest context that fits, ' +
+    'decode speed and load time, with the breakdown and the formulas behind every term. ' +
+    '`recommendation.targetId` names the best set. Fine-tuning (`mode` full, lora, qlora) uses the ' +
+    'same operation.',
   request: { body: { required: true, content: { 'application/json': { schema: VramFitRequestSchema } } } },
   responses: {
     200: { description: 'One result per GPU set, best first, with the formulas used', content: { 'application/json': { schema: VramFitAnswerSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 })
 

@@ -16,6 +16,9 @@ export const getNodeStorageTiersRoute = createRoute({
   operationId: 'getNodeStorageTiers',
   tags: ['planners'],
   summary: 'Storage tiers of one node',
+  description:
+    'The storage tiers of one node, as in GET /api/v1/storage-tiers?node={node}, with the node in the' +
+    ' path (404 when unknown).',
   request: { params: NodePathSchema },
   responses: {
     200: { description: 'The node\'s tiers', content: { 'application/json': { schema: StorageTiersAnswerSchema } } },

@@ -16,10 +16,13 @@ export const listNetworkLinksRoute = createRoute({
   operationId: 'listNetworkLinks',
   tags: ['planners'],
   summary: 'Network links of the lab: endpoints, effective Mbps (the slower end) and the bottleneck NIC',
+  description:
+    'The links between nodes, each with its two NICs, the effective rate (the slower end) and the NIC' +
+    ' that limits it. `?node=` keeps the links touching that node.',
   request: { query: LinkFilterSchema },
   responses: {
     200: { description: 'Links with their effective rate', content: { 'application/json': { schema: NetworkLinksAnswerSchema } } },
-    ...problemResponses(400, 404),
+    ...problemResponses(400),
   },
 })
 
