@@ -4,7 +4,7 @@
  * by an RFC 6902 patch, as a user would send them.
  */
 import { describe, expect, it } from 'vitest'
-import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from '../../../api/src/domain/vram/placement.ts'
+import { CUDA_CONTEXT_BYTES } from '../../../api/src/domain/vram/placement.ts'
 import { AI_DEV, CORPUS, GIB, MIB, OLLAMA_PROD, patched, plan, rules, seed, vm, withRam } from './fixtures.ts'
 
 const blocks = (p: ReturnType<typeof plan>) => p.findings.filter((f) => f.severity === 'block')
@@ -28,8 +28,10 @@ describe('the seed architecture', () => {
     const models = gpu.resident.reduce((s, m) => s + m.weightsBytes + m.kvCacheBytes + m.computeBufferBytes, 0)
     // Ollama ml/device.go: 457 MiB minimum per CUDA context; one runner (process) per loaded model.
     expect(CUDA_CONTEXT_BYTES).toBe(457 * MIB)
-    expect(gpu.residentBytes).toBe(models + 3 * 457 * MIB + 512 * MIB)
-    expect(GPU_MARGIN_BYTES).toBe(512 * MIB)
+    // The runtime's fit margin once per GPU: llama.cpp common/common.h fit_params_target, 1 GiB.
+    expect(gpu.residentBytes).toBe(models + 3 * 457 * MIB + 1024 * MIB)
+    expect(gpu.marginBytes).toBe(1024 * MIB)
+    expect(gpu.resident.every((m) => m.cudaContextBytes === 457 * MIB)).toBe(true)
     expect(gpu.freeBytes).toBe(24 * GIB - gpu.residentBytes)
   })
 })

@@ -33,17 +33,26 @@ describe('llama-server', () => {
   it('splits --ctx-size over --parallel slots and counts one CUDA context for the process', () => {
     const gpu = plan(solo()).gpus.find((g) => g.node === 'meraxes')!
     const m = gpu.resident.find((x) => x.service === 'llama-14b')!
-    expect([m.contextLength, m.parallel]).toEqual([8192, 2])
-    // The same model through the VRAM planner directly: 8192 tokens × 2 sequences, q8_0 cache.
-    const direct = planVramFit(VramFitRequestSchema.parse({ model: 'qwen2.5:14b', quantization: 'Q4_K_M', contextLength: 8192, parallel: 2, kvCacheType: 'q8_0', targets: ['meraxes'] }), catalog)
-    expect(m.kvCacheBytes).toBe(direct.results[0]!.breakdown!.kvCacheBytes)
-    expect(gpu.residentBytes).toBe(m.weightsBytes + m.kvCacheBytes + m.computeBufferBytes + 457 * MIB + 512 * MIB)
+    // llama-server's -c is the total over the slots: 16384 for 2 slots of 8192 (the settings say so).
+    expect([m.contextLength, m.parallel]).toEqual([16384, 2])
+    expect(m.settings).toMatchObject({ kvUnified: false, cacheTypeK: 'q8_0', cacheTypeV: 'q8_0', flashAttention: true })
+    // The same model through the VRAM planner directly, as llama-server with the same flags.
+    const direct = planVramFit(VramFitRequestSchema.parse({
+      model: 'qwen2.5:14b', quantization: 'Q4_K_M', runtime: 'llama-server', contextLength: 16384, parallel: 2,
+      kvCacheType: 'q8_0', flashAttention: true, targets: ['meraxes'],
+    }), catalog)
+    const b = direct.results[0]!.breakdown!
+    expect(m.kvCacheBytes).toBe(b.kvCacheBytes)
+    // One process: its CUDA context (457 MiB, Ollama ml/device.go) and --fit's 1 GiB kept free
+    // (llama.cpp common/common.h fit_params_target): alone, exactly the VRAM planner's total.
+    expect(gpu.residentBytes).toBe(m.weightsBytes + m.kvCacheBytes + m.computeBufferBytes + 457 * MIB + 1024 * MIB)
+    expect(gpu.residentBytes).toBe(b.totalGpuBytes)
   })
 
   it('emits the command line the plan assumed, and the model\'s load time from its store', () => {
     const p = plan(solo())
     const cmd = p.config.services.find((s) => s.name === 'llama-14b')!.commandLine!
-    expect(cmd).toBe('llama-server --model qwen2.5-14b-Q4_K_M.gguf --ctx-size 16384 --parallel 2 --n-gpu-layers 49 --flash-attn on --cache-type-k q8_0 --cache-type-v q8_0')
+    expect(cmd).toBe('llama-server --model qwen2.5-14b-Q4_K_M.gguf --ctx-size 16384 --parallel 2 --n-gpu-layers 49 --ubatch-size 512 --flash-attn on --cache-type-k q8_0 --cache-type-v q8_0')
     const m = p.gpus.find((g) => g.node === 'meraxes')!.resident[0]!
     // SN770: 5,150 MB/s sequential read (WD spec sheet) is slower than the 3090 Ti's PCIe 4.0 x16.
     expect(m.loadBottleneck).toMatch(/SN770/)

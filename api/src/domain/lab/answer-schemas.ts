@@ -2,6 +2,7 @@
 import { z } from 'zod'
 import { ProxmoxHostConfigSchema } from '../passthrough/schemas.ts'
 import { BottleneckSchema } from '../storage/schemas.ts'
+import { RunSettingsSchema } from '../vram/schemas.ts'
 import { ArchitectureSchema } from './schemas.ts'
 
 export const FindingSeveritySchema = z
@@ -41,12 +42,14 @@ export const ResidentModelSchema = z
     quantization: z.string(),
     pointer: z.string(),
     resident: z.boolean(),
-    contextLength: z.int(),
+    contextLength: z.int().meta({ description: 'Ollama: num_ctx per sequence; llama-server: --ctx-size over all slots' }),
     parallel: z.int(),
+    settings: RunSettingsSchema.nullable()
+      .meta({ description: 'What the runtime runs it with, as the VRAM planner applied its profile (fromProfile says why)' }),
     weightsBytes: bytes,
     kvCacheBytes: bytes,
     computeBufferBytes: bytes,
-    cudaContextBytes: bytes.meta({ description: 'One CUDA context per runner process' }),
+    cudaContextBytes: bytes.meta({ description: 'One backend (CUDA) context per runner process' }),
     totalBytes: bytes,
     aloneVerdict: z.enum(['fits', 'partial-offload', 'does-not-fit']).meta({ description: 'The VRAM planner on this GPU alone' }),
     tokensPerSecond: z.number().nullable(),
@@ -68,7 +71,7 @@ export const GpuSummarySchema = z
     finetune: z
       .object({ service: z.string(), model: z.string(), mode: z.string(), exclusive: z.boolean(), totalBytes: bytes, pointer: z.string() })
       .nullable(),
-    marginBytes: bytes.meta({ description: 'Planner margin, once per GPU' }),
+    marginBytes: bytes.meta({ description: 'The runtime\'s fit margin (llama.cpp --fit target), once per GPU' }),
     residentBytes: bytes.meta({ description: 'Resident models + their CUDA contexts + margin' }),
     freeBytes: bytes.meta({ description: 'VRAM left with the resident set loaded; negative = short' }),
   })

@@ -6,36 +6,42 @@
 import type { ConfigBundle } from './answer-schemas.ts'
 import type { LabContext, LabService } from './context.ts'
 import type { NodePassthrough } from './passthrough-step.ts'
-import { LLAMA_SERVER_DEFAULTS, ollamaSettings, sizeModel } from './vram-step.ts'
+import { ollamaDefaultContext } from '../vram/runtimes.ts'
+import { ollamaMaxLoaded, sizeModel } from './vram-step.ts'
 
-function ollamaEnvironment(s: LabService): string[] {
-  const o = ollamaSettings(s)
+/** The Ollama environment the plan assumed: the service's settings, else what the runtime profile applied. */
+function ollamaEnvironment(ctx: LabContext, s: LabService): string[] {
+  const o = s.service.ollama ?? {}
+  const applied = s.service.models.length > 0 ? sizeModel(ctx, s, 0).settings : null
+  const nodeVram = ctx.gpus.filter((g) => g.node.id === s.node.id).reduce((sum, g) => sum + g.model.vramBytes, 0)
   const resident = s.service.models.filter((m) => m.resident).length
+  const flashAttention = o.OLLAMA_FLASH_ATTENTION ?? applied?.flashAttention
   const values: [string, string | number][] = [
-    ['OLLAMA_MAX_LOADED_MODELS', o.maxLoadedModels],
-    ['OLLAMA_NUM_PARALLEL', o.parallel],
-    ['OLLAMA_KV_CACHE_TYPE', o.kvCacheType],
-    ['OLLAMA_FLASH_ATTENTION', o.flashAttention ? 1 : 0],
-    ['OLLAMA_CONTEXT_LENGTH', o.contextLength],
+    ['OLLAMA_MAX_LOADED_MODELS', ollamaMaxLoaded(s)],
+    ['OLLAMA_NUM_PARALLEL', o.OLLAMA_NUM_PARALLEL ?? applied?.parallel ?? 1],
+    ['OLLAMA_KV_CACHE_TYPE', o.OLLAMA_KV_CACHE_TYPE ?? applied?.cacheTypeK ?? 'f16'],
+    ...(flashAttention === undefined ? [] : [['OLLAMA_FLASH_ATTENTION', flashAttention ? 1 : 0] as [string, number]]),
+    // Ollama caps it at each model's trained context (runtimes.ts).
+    ['OLLAMA_CONTEXT_LENGTH', o.OLLAMA_CONTEXT_LENGTH ?? ollamaDefaultContext(nodeVram)],
     // Resident models are kept loaded: keep_alive -1 (docs.ollama.com/faq "keep a model loaded").
     ...(resident > 0 ? [['OLLAMA_KEEP_ALIVE', -1] as [string, number]] : []),
   ]
   return values.map(([k, v]) => `Environment="${k}=${v}"`)
 }
 
-/** `llama-server` for the service's one model, every flag the plan assumed spelled out. */
+/** `llama-server` for the service's one model, every setting the plan assumed spelled out. */
 function llamaServerCommand(ctx: LabContext, s: LabService): string {
-  const f = s.service.llamaServer ?? {}
   const t = sizeModel(ctx, s, 0)
   const file = `${t.answer.model.id ?? s.service.models[0]!.model}-${t.answer.model.quantization}.gguf`
-  const cache = f.cacheType ?? LLAMA_SERVER_DEFAULTS.kvCacheType
-  return [
-    'llama-server', '--model', file,
-    '--ctx-size', String(t.contextLength * t.parallel), '--parallel', String(t.parallel),
-    '--n-gpu-layers', String(t.answer.results[0]?.gpuLayers ?? 0),
-    '--flash-attn', (f.flashAttn ?? LLAMA_SERVER_DEFAULTS.flashAttention) ? 'on' : 'off',
-    '--cache-type-k', cache, '--cache-type-v', cache,
-  ].join(' ')
+  const a = t.settings
+  const flags = a
+    ? [
+      '--ctx-size', String(a.contextLength), '--parallel', String(a.parallel), ...(a.kvUnified ? ['--kv-unified'] : []),
+      '--n-gpu-layers', String(t.answer.results[0]?.gpuLayers ?? 0), '--ubatch-size', String(a.ubatch), '--flash-attn', a.flashAttention ? 'on' : 'off',
+      '--cache-type-k', a.cacheTypeK, '--cache-type-v', a.cacheTypeV,
+    ]
+    : []
+  return ['llama-server', '--model', file, ...flags].join(' ')
 }
 
 export function configBundle(ctx: LabContext, passthrough: NodePassthrough[]): ConfigBundle {
@@ -47,7 +53,7 @@ export function configBundle(ctx: LabContext, passthrough: NodePassthrough[]): C
     })),
     guests: passthrough.flatMap((np) => np.plan.vms.map((vm) => ({ node: np.node.id, name: vm.name, hostpci: vm.proxmox.hostpci, qmSet: vm.proxmox.qmSet }))),
     services: ctx.services.flatMap((s): ConfigBundle['services'] => {
-      if (s.service.runtime === 'ollama') return [{ name: s.service.name, runtime: 'ollama', environment: ollamaEnvironment(s), commandLine: null }]
+      if (s.service.runtime === 'ollama') return [{ name: s.service.name, runtime: 'ollama', environment: ollamaEnvironment(ctx, s), commandLine: null }]
       if (s.service.runtime === 'llama-server') return [{ name: s.service.name, runtime: 'llama-server', environment: [], commandLine: llamaServerCommand(ctx, s) }]
       return []
     }),

@@ -1,6 +1,6 @@
 /**
  * GPU residency: per GPU, the models that must stay loaded together (weights + KV + compute
- * buffer each, one CUDA context per runner process, the planner margin once) against its
+ * buffer each, one CUDA context per runner process, the runtime's fit margin once) against its
  * VRAM; on-demand models that fit next to them, only alone (a swap, priced by load times), or
  * only with partial offload; fine-tuning jobs that share the GPU or run with it emptied.
  */
@@ -9,7 +9,8 @@ import type { Finding, GpuSummary, ResidentModel } from './answer-schemas.ts'
 import { resolveLocation, type LabContext, type LabGpu, type LabService } from './context.ts'
 import { finding } from './finding.ts'
 import { readSeconds } from './storage-step.ts'
-import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES, ollamaSettings, sizeModel } from './vram-step.ts'
+import { GPU_MARGIN_BYTES } from '../vram/placement.ts'
+import { ollamaMaxLoaded, sizeModel } from './vram-step.ts'
 
 const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`
 /** Under this share of VRAM left free, a resident set is tight: a longer prompt or a driver update can tip it. */
@@ -20,7 +21,7 @@ function modelEntry(ctx: LabContext, s: LabService, j: number, gpu: LabGpu): Res
   const t = sizeModel(ctx, s, j)
   const store = s.service.modelStore ? resolveLocation(ctx, s.service.modelStore.on, `${s.pointer}/modelStore/on`, s.node) : null
   const load = store ? readSeconds(ctx, store, t.weightsBytes, gpu) : null
-  const cudaContextBytes = CUDA_CONTEXT_BYTES
+  const cudaContextBytes = t.cudaContextBytes
   return {
     service: s.service.name,
     model: m.model,
@@ -30,6 +31,7 @@ function modelEntry(ctx: LabContext, s: LabService, j: number, gpu: LabGpu): Res
     resident: m.resident,
     contextLength: t.contextLength,
     parallel: t.parallel,
+    settings: t.settings,
     weightsBytes: t.weightsBytes,
     kvCacheBytes: t.kvCacheBytes,
     computeBufferBytes: t.computeBufferBytes,
@@ -120,7 +122,7 @@ function onDemandFinding(gpu: LabGpu, sum: GpuSummary, m: ResidentModel, maxLoad
 
 /** The Ollama service's loaded-model limit on one GPU; null for other runtimes. */
 function maxLoadedOf(s: LabService): number | null {
-  return s.service.runtime === 'ollama' ? ollamaSettings(s).maxLoadedModels : null
+  return s.service.runtime === 'ollama' ? ollamaMaxLoaded(s) : null
 }
 
 function maxLoadedFindings(services: LabService[]): Finding[] {
@@ -175,11 +177,14 @@ export function planGpu(ctx: LabContext, gpu: LabGpu, owner: string): { summary:
   const inference = services.filter((s) => s.service.runtime === 'ollama' || s.service.runtime === 'llama-server')
   const entries = inference.flatMap((s) => s.service.models.map((_, j) => modelEntry(ctx, s, j, gpu)))
   const resident = entries.filter((m) => m.resident)
-  const residentBytes = resident.reduce((sum, m) => sum + m.totalBytes, 0) + GPU_MARGIN_BYTES
+  // Each runner's --fit keeps its margin free on the GPU; runners share that free memory, so the
+  // largest margin counts once (the planner's own margin when nothing runs here).
+  const marginBytes = Math.max(GPU_MARGIN_BYTES, ...entries.map((m) => m.settings?.fitMarginBytes ?? 0))
+  const residentBytes = resident.reduce((sum, m) => sum + m.totalBytes, 0) + marginBytes
   const summary: GpuSummary = {
     node: gpu.node.id, address: gpu.device.address, name: gpu.model.name, owner, vramBytes: gpu.model.vramBytes,
     resident, onDemand: entries.filter((m) => !m.resident), finetune: null,
-    marginBytes: GPU_MARGIN_BYTES, residentBytes, freeBytes: gpu.model.vramBytes - residentBytes,
+    marginBytes, residentBytes, freeBytes: gpu.model.vramBytes - residentBytes,
   }
   const maxLoaded = inference.map(maxLoadedOf).find((x) => x !== null) ?? null
   const findings = [

@@ -1,92 +1,88 @@
 /**
- * The lab's one contact with the VRAM planner: each model of a service is sized by
- * planVramFit on that service's GPU with the runtime's settings, and the answer is reduced to
- * the terms a resident set adds up (weights, KV, compute buffer; the CUDA context and the
- * margin are counted by the residency step, once per runner and once per GPU).
+ * The lab's one contact with the VRAM planner: each model of a service is sized by planVramFit
+ * on that service's GPU, with the service's runtime and the settings its configuration states;
+ * whatever it leaves out, the runtime profile (../vram/runtimes.ts) decides, and the applied
+ * settings are read back from results[].settings. The answer is reduced to the terms a resident
+ * set adds up: weights, KV, compute buffer and one backend (CUDA) context per runner, while the
+ * runtime's fit margin is kept free once per GPU (the residency step).
  */
 import { PlanInputError } from '../plan-input-error.ts'
 import { planVramFit } from '../vram/plan-vram-fit.ts'
-import { findModel } from '../vram/resolve-model.ts'
-import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from '../vram/placement.ts'
+import { GPU_MARGIN_BYTES } from '../vram/placement.ts'
+import type { AppliedSettings } from '../vram/runtimes.ts'
 import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequest, type VramFitRequestInput } from '../vram/schemas.ts'
 import type { LabContext, LabGpu, LabService } from './context.ts'
 import type { ServiceModel } from './schemas.ts'
 
-export { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES }
-
 /**
- * Ollama's defaults: 1 parallel sequence, f16 KV cache, 3 loaded models per GPU
- * (docs.ollama.com/faq; envconfig/config.go); flash attention "auto", which llama.cpp turns on
- * for CUDA; the context by the GPUs' VRAM (ollama docs/context-length.mdx: < 24 GiB 4k,
- * 24-48 GiB 32k, >= 48 GiB 256k), capped at the model's trained context.
+ * Ollama's scheduler loads at most 3 models per GPU when OLLAMA_MAX_LOADED_MODELS is unset
+ * (envconfig/config.go, docs.ollama.com/faq). A scheduling limit, not a memory setting, so the
+ * VRAM runtime profiles do not carry it.
  */
-const OLLAMA_DEFAULTS = { parallel: 1, kvCacheType: 'f16', flashAttention: true, maxLoadedPerGpu: 3 } as const
-const GIB = 1024 ** 3
-const OLLAMA_CONTEXT_BY_VRAM = [[48 * GIB, 262_144], [24 * GIB, 32_768], [0, 4096]] as const
+const OLLAMA_MAX_LOADED_PER_GPU = 3
 
-/** The Ollama server settings a service runs with: its environment, else Ollama's defaults for its GPUs. */
-export function ollamaSettings(s: LabService) {
-  const o = s.service.ollama ?? {}
-  const vram = s.gpus.reduce((sum, g) => sum + g.model.vramBytes, 0)
-  return {
-    maxLoadedModels: o.OLLAMA_MAX_LOADED_MODELS ?? OLLAMA_DEFAULTS.maxLoadedPerGpu * Math.max(1, s.gpus.length),
-    parallel: o.OLLAMA_NUM_PARALLEL ?? OLLAMA_DEFAULTS.parallel,
-    kvCacheType: o.OLLAMA_KV_CACHE_TYPE ?? OLLAMA_DEFAULTS.kvCacheType,
-    flashAttention: o.OLLAMA_FLASH_ATTENTION ?? OLLAMA_DEFAULTS.flashAttention,
-    contextLength: o.OLLAMA_CONTEXT_LENGTH ?? OLLAMA_CONTEXT_BY_VRAM.find(([min]) => vram >= min)![1],
-    /** Whether the context is Ollama's VRAM-based default (then capped at the model's own). */
-    contextIsDefault: o.OLLAMA_CONTEXT_LENGTH === undefined,
-  }
+/** How many models the service's Ollama keeps loaded at once. */
+export function ollamaMaxLoaded(s: LabService): number {
+  return s.service.ollama?.OLLAMA_MAX_LOADED_MODELS ?? OLLAMA_MAX_LOADED_PER_GPU * Math.max(1, s.gpus.length)
 }
-/** llama-server's defaults (llama.cpp common/common.h: n_ctx 4096, n_parallel 1; --flash-attn auto is on for CUDA). */
-export const LLAMA_SERVER_DEFAULTS = { ctxSize: 4096, parallel: 1, kvCacheType: 'f16', flashAttention: true } as const
-/** The VRAM planner's fine-tuning defaults, restated: 2048 tokens per sample, micro-batch 1. */
-const FINETUNE_DEFAULTS = { sequenceLength: 2048, microBatch: 1 } as const
 
 interface ModelTerms {
   answer: VramFitAnswer
+  /** What the runtime runs the model with (null: no GPU to size it on, or a fine-tuning job). */
+  settings: AppliedSettings | null
+  /** Ollama: num_ctx per sequence; llama-server: -c over all slots. */
   contextLength: number
   parallel: number
   /** Bytes with every layer on the GPU: what a resident model occupies. */
   weightsBytes: number
   kvCacheBytes: number
   computeBufferBytes: number
+  /** The backend context this model's runner process holds on each GPU it uses. */
+  cudaContextBytes: number
+  /** What the runtime keeps free on each GPU (llama.cpp --fit's target, the planner margin within it). */
+  fitMarginBytes: number
   aloneVerdict: 'fits' | 'partial-offload' | 'does-not-fit'
   tokensPerSecond: number | null
   /** finetune: everything the job holds on the GPU, overhead included. */
   trainingBytes: number | null
 }
 
-/** The VRAM request a service's model makes, with the runtime's settings and where each came from. */
-function requestOf(ctx: LabContext, s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
+/** Only the keys that have a value: a left-out setting is the runtime profile's to decide. */
+const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
+
+/** The VRAM request a service's model makes, and the architecture field its settings come from. */
+function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
   const svc = s.service
-  const base = { model: m.model, ...(m.quantization ? { quantization: m.quantization } : {}) }
+  const base = { model: m.model, ...given({ quantization: m.quantization }) }
   if (svc.runtime === 'finetune') {
     return {
-      request: { ...base, mode: m.mode, sequenceLength: m.sequenceLength ?? FINETUNE_DEFAULTS.sequenceLength, microBatch: m.microBatch ?? FINETUNE_DEFAULTS.microBatch },
+      request: { ...base, mode: m.mode, ...given({ sequenceLength: m.sequenceLength, microBatch: m.microBatch }) },
       settingPointer: `${s.pointer}/models`,
     }
   }
   if (svc.runtime === 'llama-server') {
     const f = svc.llamaServer ?? {}
-    const parallel = m.parallel ?? f.parallel ?? LLAMA_SERVER_DEFAULTS.parallel
-    // --ctx-size is the total over the slots; each sequence gets ctxSize / parallel.
-    const total = m.contextLength ? m.contextLength * parallel : (f.ctxSize ?? LLAMA_SERVER_DEFAULTS.ctxSize)
+    const parallel = m.parallel ?? f.parallel
+    // --ctx-size is the total over the slots; a model's contextLength is per sequence.
+    const contextLength = m.contextLength !== undefined ? m.contextLength * (parallel ?? 1) : f.ctxSize
     return {
-      request: { ...base, contextLength: Math.max(1, Math.floor(total / parallel)), parallel, kvCacheType: f.cacheType ?? LLAMA_SERVER_DEFAULTS.kvCacheType, flashAttention: f.flashAttn ?? LLAMA_SERVER_DEFAULTS.flashAttention },
+      request: {
+        ...base, runtime: 'llama-server',
+        ...given({ contextLength, parallel, kvCacheType: f.cacheType, flashAttention: f.flashAttn }),
+      },
       settingPointer: `${s.pointer}/llamaServer`,
     }
   }
-  const o = ollamaSettings(s)
-  // Ollama never loads more context than the model was trained for when the length is its default.
-  const trained = o.contextIsDefault && !m.contextLength ? findModel(ctx.catalog.llmModels, m.model).model.contextLength : Infinity
+  const o = svc.ollama ?? {}
   return {
     request: {
-      ...base,
-      contextLength: m.contextLength ?? Math.min(o.contextLength, trained),
-      parallel: m.parallel ?? o.parallel,
-      kvCacheType: o.kvCacheType,
-      flashAttention: o.flashAttention,
+      ...base, runtime: 'ollama',
+      ...given({
+        contextLength: m.contextLength ?? o.OLLAMA_CONTEXT_LENGTH,
+        parallel: m.parallel ?? o.OLLAMA_NUM_PARALLEL,
+        kvCacheType: o.OLLAMA_KV_CACHE_TYPE,
+        flashAttention: o.OLLAMA_FLASH_ATTENTION,
+      }),
     },
     settingPointer: `${s.pointer}/ollama`,
   }
@@ -132,16 +128,11 @@ function vramAnswer(ctx: LabContext, request: VramFitRequest, modelPointer: stri
 function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: LabGpu[]): ModelTerms {
   const m = s.service.models[modelIndex]!
   const modelPointer = `${s.pointer}/models/${modelIndex}`
-  let prepared: ReturnType<typeof requestOf>
-  try {
-    prepared = requestOf(ctx, s, m)
-  } catch (err) {
-    repoint(err, modelPointer, `${s.pointer}/ollama`)
-  }
-  const { request, settingPointer } = prepared
+  const { request, settingPointer } = requestOf(s, m)
   // A service without a GPU is still sized (its model files fill its store): on the lab's first GPU.
   const sizedOn = gpus.length > 0 ? gpus : ctx.gpus.slice(0, 1)
-  const parsed = VramFitRequestSchema.safeParse({ ...request, targets: sizedOn.length > 0 ? [...new Set(sizedOn.map((g) => targetOf(ctx, g)))] : 'all' })
+  const targets = sizedOn.length > 0 ? [...new Set(sizedOn.map((g) => targetOf(ctx, g)))] : 'all'
+  const parsed = VramFitRequestSchema.safeParse({ ...request, targets })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     throw new PlanInputError('invalid', modelPointer, `${issue.path.join('.') || 'model'}: ${issue.message}`)
@@ -150,14 +141,23 @@ function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: 
   const r = answer.results[0]
   const b = r?.breakdown ?? null
   const fits = r?.verdict === 'fits' && b !== null
+  const settings = r?.settings ?? null
+  const fitMarginBytes = settings?.fitMarginBytes ?? GPU_MARGIN_BYTES
+  // The planner's overhead per GPU is the backend context plus the fit margin: the context goes
+  // with the runner, the margin is the GPU's (counted once however many runners share it).
+  const gpuCount = r?.perGpu.length ?? 0
+  const perGpuOverhead = b && gpuCount > 0 ? b.overheadBytes / gpuCount : fitMarginBytes
   return {
     answer,
-    contextLength: answer.settings.contextLength,
-    parallel: answer.settings.parallel,
+    settings,
+    contextLength: settings?.contextLength ?? answer.settings.contextLength,
+    parallel: settings?.parallel ?? answer.settings.parallel,
     // Not fully on the GPU alone: count what a full load would need, the bytes a resident set must hold.
     weightsBytes: fits ? b.weightsGpuBytes : answer.model.weightsBytes,
     kvCacheBytes: b ? b.kvCacheBytes + (fits ? 0 : b.kvCacheHostBytes) : 0,
     computeBufferBytes: b?.computeBufferBytes ?? 0,
+    cudaContextBytes: perGpuOverhead - fitMarginBytes,
+    fitMarginBytes,
     // No GPU in the lab at all: nothing holds the model.
     aloneVerdict: r?.verdict ?? 'does-not-fit',
     tokensPerSecond: r?.tokensPerSecond ?? null,
