@@ -15,6 +15,7 @@ import { locatePointer, mergeArchitectureFiles, type ArchitectureOrigin } from '
 import { planLabRequest } from '../api/src/domain/lab/plan-request.ts'
 import { ArchitectureFileSchema, ArchitectureSchema, type Architecture, type ArchitectureFile } from '../api/src/domain/lab/schemas.ts'
 import { PlanInputError } from '../api/src/domain/plan-input-error.ts'
+import { strictSchema } from '../api/src/http/strict.ts'
 import { formatPlanReport } from './plan-report.ts'
 
 export const USAGE = `Usage: npm run plan -- <architecture.yaml|.json|dir>... [--changes patch.json] [--json] [--strict]
@@ -29,6 +30,10 @@ document (the "architecture" of GET /api/v1/architecture); a folder reads its *.
 Exit status: 0 holds, 1 breaks (or needs-review with --strict), 2 bad input.`
 
 class InputError extends Error {}
+
+// As strict as the API: a misspelt field is an error, never silently dropped.
+const STRICT_ARCHITECTURE = strictSchema(ArchitectureSchema)
+const STRICT_FILE = strictSchema(ArchitectureFileSchema)
 
 interface Args {
   files: string[]
@@ -80,9 +85,9 @@ function readArchitecture(paths: string[]): { architecture: Architecture; origin
     ? readdirSync(p).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(p, f)) : [p]))
   const raws = files.map((file) => ({ file, raw: readData(file) }))
   const nodeFiles = raws.filter((r) => typeof (r.raw as { node?: unknown } | null)?.node === 'string')
-  if (nodeFiles.length === 0 && raws.length === 1) return { architecture: checked(ArchitectureSchema, raws[0]!.raw, raws[0]!.file), origin: null }
+  if (nodeFiles.length === 0 && raws.length === 1) return { architecture: checked(STRICT_ARCHITECTURE, raws[0]!.raw, raws[0]!.file), origin: null }
   if (nodeFiles.length !== raws.length) throw new InputError('give either node files (with "node" at the top) or one whole document, not a mix')
-  const records: { file: string; record: ArchitectureFile }[] = nodeFiles.map(({ file, raw }) => ({ file, record: checked(ArchitectureFileSchema, raw, file) }))
+  const records: { file: string; record: ArchitectureFile }[] = nodeFiles.map(({ file, raw }) => ({ file, record: checked(STRICT_FILE, raw, file) }))
   return mergeArchitectureFiles(records)
 }
 
@@ -97,7 +102,7 @@ function plan(args: Args, catalog: Catalog): LabPlanAnswer {
   const { architecture, origin } = readArchitecture(args.files)
   const changes = args.changes ? checked(z.array(PatchOperationSchema).min(1), readData(args.changes), args.changes) : null
   try {
-    return planLabRequest(changes ? { changes } : { architecture }, architecture, catalog)
+    return planLabRequest(changes ? { changes } : { architecture }, architecture, catalog, STRICT_ARCHITECTURE)
   } catch (err) {
     if (err instanceof PlanInputError) throw new InputError(located(err, origin, args.changes))
     throw err

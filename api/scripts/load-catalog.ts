@@ -20,6 +20,7 @@ import { LlmModelSchema } from '../src/domain/vram/model-schemas.ts'
 import { planLab } from '../src/domain/lab/plan-lab.ts'
 import { locatePointer, mergeArchitectureFiles } from '../src/domain/lab/files.ts'
 import { ArchitectureFileSchema, type Architecture } from '../src/domain/lab/schemas.ts'
+import { strictSchema } from '../src/http/strict.ts'
 import { PlanInputError } from '../src/domain/plan-input-error.ts'
 
 export class CatalogError extends Error {
@@ -118,7 +119,8 @@ export function loadCatalog(dataDir = 'data'): Catalog {
  */
 export function loadArchitecture(catalog: Catalog, dataDir = 'data', folder = 'architecture'): Architecture {
   const problems: string[] = []
-  const files = readFolder(dataDir, folder, ArchitectureFileSchema, problems)
+  // Strict, as the API and the CLI read an architecture: a misspelt field fails, naming it.
+  const files = readFolder(dataDir, folder, strictSchema(ArchitectureFileSchema), problems)
   for (const { file, record } of files) {
     const expected = file.replace(/^.*\//, '').replace(/\.yaml$/, '')
     if (record.node !== expected) problems.push(`data/${file}: node: expected "${expected}" (the file name), got "${record.node}"`)

@@ -73,6 +73,8 @@ describe('POST /api/v1/plan/lab: bad input is a 422 naming the pointer', () => {
     ['unknown guest', { changes: [{ op: 'replace', path: '/services/3/runsOn', value: 'nowhere' }] }, 'nowhere'],
     ['negative size', { changes: [{ op: 'replace', path: '/datasets/0/sizeBytes', value: -5 }] }, '/datasets/0/sizeBytes'],
     ['patch that does not apply', { changes: [{ op: 'replace', path: '/guests/9/cores', value: 2 }] }, 'does not apply'],
+    // A patch value is any JSON until applied; the document it makes is as strict as a whole one.
+    ['misspelt field inside a patch value', { changes: [{ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resdent: true } }] }, '/models/4/resdent: unknown field'],
   ]
   for (const [name, body, detail] of cases) {
     it(name, async () => {
@@ -98,6 +100,16 @@ describe('POST /api/v1/plan/lab: bad input is a 422 naming the pointer', () => {
     const problem = await problemOf(res)
     expect(problem.status).toBe(422)
     expect(problem.errors![0]!.pointer).toBe('/architecture/services/0/runsOn')
+  })
+
+  it('a whole document with a misspelt field names it', async () => {
+    const arch = await jsonOf<{ architecture: { guests: Record<string, unknown>[] } }>(request('/api/v1/architecture'))
+    const typo = structuredClone(arch.architecture)
+    typo.guests[0]!.memoryByts = 1
+    const problem = await problemOf(await post({ architecture: typo }))
+    expect(problem.status).toBe(422)
+    expect(problem.errors![0]).toMatchObject({ pointer: '/architecture/guests/0/memoryByts' })
+    expect(problem.errors![0]!.detail).toContain('did you mean "memoryBytes"')
   })
 
   it('both architecture and changes, or neither', async () => {

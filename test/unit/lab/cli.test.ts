@@ -69,6 +69,15 @@ describe('npm run plan', () => {
     expect(unknown.err).toMatch(/nope\.json: \/0: Operation 0 .*does not apply/)
   })
 
+  it('exits 2 on a misspelt field, in a node file or inside a patch value', () => {
+    const typo = write('typo.yaml', 'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 300, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, memroyBytes: 1, provenance: { default: { status: documented } } }\n')
+    expect(run(typo)).toMatchObject({ code: 2, err: expect.stringContaining('typo.yaml: guests[0].memroyBytes: unknown field') })
+    const patch = write('typo.json', [{ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resdent: true } }])
+    const r = run('data/architecture', '--changes', patch)
+    expect(r.code).toBe(2)
+    expect(r.err).toContain('typo.json: /0: After the changes, /services/2/models/4/resdent: unknown field')
+  })
+
   it('a reference error in a node file names that file and field', () => {
     const bad = write('meraxes.yaml', 'node: meraxes\nprovenance: { default: { status: documented } }\nservices:\n  - { name: x, runsOn: ghost, runtime: ollama, provenance: { default: { status: documented } } }\n')
     expect(run(bad).err).toContain('meraxes.yaml: services[0].runsOn: No guest "ghost"')

@@ -5,6 +5,7 @@ import { planLab } from '../../../api/src/domain/lab/plan-lab.ts'
 import type { Architecture, ArchitectureInput } from '../../../api/src/domain/lab/schemas.ts'
 import { ArchitectureSchema } from '../../../api/src/domain/lab/schemas.ts'
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
+import { strictSchema } from '../../../api/src/http/strict.ts'
 
 export const catalog = loadCatalog('data')
 export const seed = loadArchitecture(catalog, 'data')
@@ -18,7 +19,9 @@ export const OLLAMA_PROD = 2
 export const FINETUNE = 4
 export const CORPUS = 0
 
-export const patched = (...ops: PatchOperation[]): Architecture => applyChanges(seed, ops)
+/** As the API parses a patched document: strictly. */
+export const STRICT_ARCHITECTURE = strictSchema(ArchitectureSchema)
+export const patched = (...ops: PatchOperation[]): Architecture => applyChanges(seed, ops, STRICT_ARCHITECTURE)
 export const plan = (arch: Architecture, cat: Catalog = catalog) => planLab(arch, cat)
 export const parse = (doc: ArchitectureInput): Architecture => ArchitectureSchema.parse(doc)
 

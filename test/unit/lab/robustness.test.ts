@@ -9,7 +9,7 @@ import { ArchitectureSchema } from '../../../api/src/domain/lab/schemas.ts'
 import { planLab } from '../../../api/src/domain/lab/plan-lab.ts'
 import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { applyChanges, type PatchOperation } from '../../../api/src/domain/lab/changes.ts'
-import { catalog, GIB, seed } from './fixtures.ts'
+import { catalog, GIB, seed, STRICT_ARCHITECTURE } from './fixtures.ts'
 
 const names = ['a', 'b', 'c']
 // Weighted towards valid references, so most documents reach the planners.
@@ -93,7 +93,7 @@ describe('planLab on changed documented architectures', () => {
     fc.assert(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 3 }), (ops) => {
         try {
-          const plan = planLab(applyChanges(seed, ops), catalog)
+          const plan = planLab(applyChanges(seed, ops, STRICT_ARCHITECTURE), catalog)
           answered++
           expect(['holds', 'needs-review', 'breaks']).toContain(plan.verdict)
         } catch (err) {

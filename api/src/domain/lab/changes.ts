@@ -2,7 +2,9 @@
  * `{"changes": [...]}`: an RFC 6902 JSON Patch against the documented architecture, applied
  * with fast-json-patch (validating every operation), then parsed by ArchitectureSchema. A patch
  * that does not apply, or a result that is no valid architecture, is a PlanInputError naming
- * the operation and the pointer.
+ * the operation and the pointer. The caller hands in the schema the result must meet: the API
+ * and the CLI give the strict copy (api/src/http/strict.ts), so a typo inside a patch `value`
+ * is refused exactly as in a whole document (the `value` itself is any JSON until applied).
  */
 import jsonpatch, { type Operation } from 'fast-json-patch'
 import { z } from 'zod'
@@ -24,8 +26,11 @@ export const PatchOperationSchema = z
   .meta({ id: 'JsonPatchOperation', description: 'RFC 6902 operation', example: { op: 'add', path: '/services/0/models/-', value: { model: 'gemma3:27b', resident: true } } })
 export type PatchOperation = z.infer<typeof PatchOperationSchema>
 
+/** What the patched document is parsed with: ArchitectureSchema or its strict copy. */
+export type ArchitectureParser = Pick<typeof ArchitectureSchema, 'safeParse'>
+
 /** The patched architecture; pointers in later errors are into it. */
-export function applyChanges(base: Architecture, changes: readonly PatchOperation[]): Architecture {
+export function applyChanges(base: Architecture, changes: readonly PatchOperation[], schema: ArchitectureParser): Architecture {
   let patched: unknown
   try {
     patched = jsonpatch.applyPatch(jsonpatch.deepClone(base), changes as Operation[], true).newDocument
@@ -34,7 +39,7 @@ export function applyChanges(base: Architecture, changes: readonly PatchOperatio
     const why = (err as Error).message.split('\n')[0]
     throw new PlanInputError('invalid', `/changes/${index}`, `Operation ${index} (${changes[index]?.op} ${changes[index]?.path}) does not apply: ${why}.`)
   }
-  const parsed = ArchitectureSchema.safeParse(patched)
+  const parsed = schema.safeParse(patched)
   if (parsed.success) return parsed.data
   const issue = parsed.error.issues[0]!
   const pointer = `/${issue.path.map(String).join('/')}`

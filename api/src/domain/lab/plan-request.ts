@@ -6,7 +6,7 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { LabPlan, LabPlanAnswer } from './answer-schemas.ts'
-import { applyChanges, changePointer, type LabPlanRequest } from './changes.ts'
+import { applyChanges, changePointer, type ArchitectureParser, type LabPlanRequest } from './changes.ts'
 import { diffFindings } from './diff.ts'
 import { planLab } from './plan-lab.ts'
 import type { Architecture } from './schemas.ts'
@@ -28,7 +28,10 @@ function rethrow(err: unknown, pointer: (p: string) => string, prefix: (p: strin
   throw new PlanInputError('invalid', pointer(err.pointer), `${prefix(err.pointer)}${err.message}`)
 }
 
-export function planLabRequest(request: LabPlanRequest, documented: Architecture, catalog: Catalog): LabPlanAnswer {
+/** `schema` parses the document `changes` make (see applyChanges). */
+export function planLabRequest(
+  request: LabPlanRequest, documented: Architecture, catalog: Catalog, schema: ArchitectureParser,
+): LabPlanAnswer {
   if (request.architecture) {
     const architecture = request.architecture
     try {
@@ -38,7 +41,7 @@ export function planLabRequest(request: LabPlanRequest, documented: Architecture
     }
   }
   const changes = request.changes!
-  const architecture = applyChanges(documented, changes)
+  const architecture = applyChanges(documented, changes, schema)
   const before = planDocumented(documented, catalog)
   try {
     const after = planLab(architecture, catalog)
