@@ -65,6 +65,25 @@ describe('llama-server', () => {
   })
 })
 
+describe('Ollama runtime profile', () => {
+  it('a vision model alone takes exactly what the VRAM planner says: projector with the weights, margin once', () => {
+    const gemma = patched({ op: 'replace', path: `/services/${OLLAMA_PROD}/models`, value: [{ model: 'gemma3:27b', quantization: 'Q4_K_M', resident: true }] })
+    const gpu = plan(gemma).gpus.find((g) => g.node === 'meraxes')!
+    // ollama-prod's environment: OLLAMA_CONTEXT_LENGTH 8192, OLLAMA_NUM_PARALLEL 1, f16, flash attention.
+    const direct = planVramFit(VramFitRequestSchema.parse({
+      model: 'gemma3:27b', quantization: 'Q4_K_M', runtime: 'ollama', contextLength: 8192, parallel: 1,
+      kvCacheType: 'f16', flashAttention: true, targets: ['meraxes'],
+    }), catalog).results[0]!
+    const projector = direct.settings!.projector!
+    // Ollama llm/llama_server.go: the projector goes to the GPU, LLAMA_ARG_FIT_TARGET = projector + 1 GiB.
+    expect(projector.onGpu).toBe(true)
+    expect(gpu.resident[0]!.weightsBytes).toBe(direct.breakdown!.weightsGpuBytes + projector.bytes)
+    expect(gpu.marginBytes).toBe(direct.settings!.fitMarginBytes - projector.bytes)
+    // The planner's overhead holds the whole fit target (the projector inside it): the same total.
+    expect(gpu.residentBytes).toBe(direct.breakdown!.totalGpuBytes)
+  })
+})
+
 describe('Ollama settings', () => {
   it('writes the environment the plan was computed for', () => {
     const env = plan(seed).config.services.find((s) => s.name === 'ollama-prod')!.environment

@@ -46,7 +46,7 @@ export const ResidentModelSchema = z
     parallel: z.int(),
     settings: RunSettingsSchema.nullable()
       .meta({ description: 'What the runtime runs it with, as the VRAM planner applied its profile (fromProfile says why)' }),
-    weightsBytes: bytes,
+    weightsBytes: bytes.meta({ description: 'Every layer on the GPU, and a vision projector the runtime puts there' }),
     kvCacheBytes: bytes,
     computeBufferBytes: bytes,
     cudaContextBytes: bytes.meta({ description: 'One backend (CUDA) context per runner process' }),

@@ -10,7 +10,7 @@ import { resolveLocation, type LabContext, type LabGpu, type LabService } from '
 import { finding } from './finding.ts'
 import { readSeconds } from './storage-step.ts'
 import { GPU_MARGIN_BYTES } from '../vram/placement.ts'
-import { ollamaMaxLoaded, sizeModel } from './vram-step.ts'
+import { gpuMarginOf, ollamaMaxLoaded, sizeModel } from './vram-step.ts'
 
 const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`
 /** Under this share of VRAM left free, a resident set is tight: a longer prompt or a driver update can tip it. */
@@ -179,7 +179,7 @@ export function planGpu(ctx: LabContext, gpu: LabGpu, owner: string): { summary:
   const resident = entries.filter((m) => m.resident)
   // Each runner's --fit keeps its margin free on the GPU; runners share that free memory, so the
   // largest margin counts once (the planner's own margin when nothing runs here).
-  const marginBytes = Math.max(GPU_MARGIN_BYTES, ...entries.map((m) => m.settings?.fitMarginBytes ?? 0))
+  const marginBytes = Math.max(GPU_MARGIN_BYTES, ...entries.map((m) => gpuMarginOf(m.settings)))
   const residentBytes = resident.reduce((sum, m) => sum + m.totalBytes, 0) + marginBytes
   const summary: GpuSummary = {
     node: gpu.node.id, address: gpu.device.address, name: gpu.model.name, owner, vramBytes: gpu.model.vramBytes,

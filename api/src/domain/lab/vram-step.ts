@@ -33,18 +33,27 @@ interface ModelTerms {
   /** Ollama: num_ctx per sequence; llama-server: -c over all slots. */
   contextLength: number
   parallel: number
-  /** Bytes with every layer on the GPU: what a resident model occupies. */
+  /** Bytes with every layer on the GPU, and a vision projector Ollama puts there: what a resident model occupies. */
   weightsBytes: number
   kvCacheBytes: number
   computeBufferBytes: number
   /** The backend context this model's runner process holds on each GPU it uses. */
   cudaContextBytes: number
-  /** What the runtime keeps free on each GPU (llama.cpp --fit's target, the planner margin within it). */
-  fitMarginBytes: number
   aloneVerdict: 'fits' | 'partial-offload' | 'does-not-fit'
   tokensPerSecond: number | null
   /** finetune: everything the job holds on the GPU, overhead included. */
   trainingBytes: number | null
+}
+
+/** A vision projector the runtime puts on the GPU (Ollama: inside its --fit target); 0 when none. */
+const projectorOnGpuBytes = (s: AppliedSettings | null) => (s?.projector?.onGpu ? s.projector.bytes : 0)
+
+/**
+ * What a runner keeps free on each GPU beyond what it loads: llama.cpp --fit's target (the
+ * planner's margin within it), less a projector that fills part of that target once loaded.
+ */
+export function gpuMarginOf(settings: AppliedSettings | null): number {
+  return settings ? settings.fitMarginBytes - projectorOnGpuBytes(settings) : GPU_MARGIN_BYTES
 }
 
 /** Only the keys that have a value: a left-out setting is the runtime profile's to decide. */
@@ -153,11 +162,10 @@ function computeTerms(ctx: LabContext, s: LabService, modelIndex: number, gpus: 
     contextLength: settings?.contextLength ?? answer.settings.contextLength,
     parallel: settings?.parallel ?? answer.settings.parallel,
     // Not fully on the GPU alone: count what a full load would need, the bytes a resident set must hold.
-    weightsBytes: fits ? b.weightsGpuBytes : answer.model.weightsBytes,
+    weightsBytes: (fits ? b.weightsGpuBytes : answer.model.weightsBytes) + projectorOnGpuBytes(settings),
     kvCacheBytes: b ? b.kvCacheBytes + (fits ? 0 : b.kvCacheHostBytes) : 0,
     computeBufferBytes: b?.computeBufferBytes ?? 0,
     cudaContextBytes: perGpuOverhead - fitMarginBytes,
-    fitMarginBytes,
     // No GPU in the lab at all: nothing holds the model.
     aloneVerdict: r?.verdict ?? 'does-not-fit',
     tokensPerSecond: r?.tokensPerSecond ?? null,
