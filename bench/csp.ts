@@ -14,7 +14,8 @@ import { join } from 'node:path'
 /** Inline `<script>` bodies (no `src`), exactly as the browser hashes them. */
 // Walks the HTML tag by tag, quoted attribute values consumed whole, so a "<script>" shown as
 // text inside an attribute (the widgets page's copyable snippets) is not taken for a script.
-const TAG = /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script>|<[a-zA-Z!/](?:[^>"']|"[^"]*"|'[^']*')*>/gi
+const TAG =
+  /<script\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/script>|<[a-zA-Z!/](?:[^>"']|"[^"]*"|'[^']*')*>/gi
 
 export function inlineScripts(html: string): string[] {
   return [...html.matchAll(TAG)]
@@ -35,7 +36,9 @@ function htmlFiles(dir: string): string[] {
 
 /** Every distinct inline-script hash of the built site, sorted (stable file content). */
 export function siteScriptHashes(distDir = 'site/dist'): string[] {
-  return [...new Set(htmlFiles(distDir).flatMap((f) => inlineScripts(readFileSync(f, 'utf8')).map(scriptHash)))].sort()
+  return [
+    ...new Set(htmlFiles(distDir).flatMap((f) => inlineScripts(readFileSync(f, 'utf8')).map(scriptHash))),
+  ].sort()
 }
 
 /**
@@ -76,5 +79,8 @@ export function headersFile(hashes: string[]): string {
 if (import.meta.main) {
   const hashes = siteScriptHashes()
   writeFileSync('site/public/_headers', headersFile(hashes))
-  console.log(`csp: wrote site/public/_headers with ${hashes.length} inline-script hashes (rebuild the site to copy it to site/dist)`)
+  console.log(
+    `csp: wrote site/public/_headers with ${hashes.length} inline-script hashes ` +
+      '(rebuild the site to copy it to site/dist)',
+  )
 }

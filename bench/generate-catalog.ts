@@ -7,7 +7,11 @@
 import type { Catalog } from '../api/src/domain/catalog/catalog.ts'
 import type { NodeRecord, PciDevice } from '../api/src/domain/catalog/schemas.ts'
 
-export interface GenerateOptions { nodes: number; devicesPerNode: number; seed: number }
+export interface GenerateOptions {
+  nodes: number
+  devicesPerNode: number
+  seed: number
+}
 
 /** mulberry32: a tiny seeded PRNG (public domain), enough to pick templates reproducibly. */
 function prng(seed: number): () => number {
@@ -28,7 +32,12 @@ function syntheticAddress(k: number): string {
   return `${hex(0x100 + (k >> 8), 4)}:${hex(k & 0xff, 2)}:00.0`
 }
 
-function copyNode(template: NodeRecord, index: number, devicesPerNode: number, random: () => number): NodeRecord {
+function copyNode(
+  template: NodeRecord,
+  index: number,
+  devicesPerNode: number,
+  random: () => number,
+): NodeRecord {
   const node = structuredClone(template)
   node.id = `gen-${hex(index, 4)}`
   node.name = `GEN-${index}`
@@ -38,7 +47,13 @@ function copyNode(template: NodeRecord, index: number, devicesPerNode: number, r
   for (let k = 0; node.devices.length + extra.length < devicesPerNode; k++) {
     const source = template.devices[Math.floor(random() * template.devices.length)]!
     const group = 1000 + k
-    extra.push({ ...structuredClone(source), address: syntheticAddress(k), label: `${source.label}-${k}`, iommuGroup: group, hostUse: [] })
+    extra.push({
+      ...structuredClone(source),
+      address: syntheticAddress(k),
+      label: `${source.label}-${k}`,
+      iommuGroup: group,
+      hostUse: [],
+    })
     if (groupTemplate) node.iommuGroups.push({ ...structuredClone(groupTemplate), id: group, notes: [] })
   }
   node.devices.push(...extra)

@@ -27,11 +27,11 @@ file is detected; --format <format> forces it for the next file. "-" reads stand
 Run on the Proxmox host, one file per command:
   pvesh-json  pvesh get /nodes/$(hostname)/hardware/pci --pci-class-blacklist "" --output-format json > pvesh.json
   lspci-vmm   lspci -nnD -vmm -k > lspci-vmm.txt
-  lspci-nnk   lspci -nnk > lspci-nnk.txt            (-D and -v are understood too)
+  lspci-nnk   lspci -PP -nnk > lspci-nnk.txt        (-D and -v are understood too; -PP adds each device's upstream bridge)
   iommu-loop  for g in /sys/kernel/iommu_groups/*; do echo "IOMMU Group \${g##*/}:"; for d in $g/devices/*; do echo -e "\\t$(lspci -nns \${d##*/})"; done; done > groups.txt
   sysfs-find  find /sys/kernel/iommu_groups/ -type l > groups.txt
 
-Best: pvesh (or lspci-vmm) alone; else lspci-nnk plus one group listing.
+Best: pvesh (or lspci-vmm) plus lspci -PP -nnk for the PCIe tree; else lspci-nnk plus one group listing.
 Nothing is deleted: a device the host does not list is reported and kept.
 Names come from the output itself, else ${PCI_IDS_PATHS().join(' or ')}, else the catalog.
 Options: --dry-run prints the YAML instead of writing; --help prints this.`

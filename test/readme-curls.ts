@@ -69,7 +69,10 @@ function words(text: string): string[] {
 }
 
 function parse(command: string, shown: string[]): ReadmeCurl {
-  const args = words(command).slice(1)
+  // A pipe ends curl's arguments (`curl … | jq -r '.x' > file`).
+  const all = words(command)
+  const pipe = all.indexOf('|')
+  const args = all.slice(1, pipe === -1 ? undefined : pipe)
   const headers: Record<string, string> = {}
   let method = 'GET'
   let body: string | undefined

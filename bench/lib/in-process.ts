@@ -3,7 +3,11 @@
  * serialisation) and pure domain functions. Each runs repeatedly for a fixed time after a
  * warm-up; the result is calls per second and the mean cost of one call.
  */
-export interface Rate { callsPerSecond: number; microsPerCall: number; calls: number }
+export interface Rate {
+  callsPerSecond: number
+  microsPerCall: number
+  calls: number
+}
 
 export async function rate(fn: () => unknown, millis = 1000): Promise<Rate> {
   for (let i = 0; i < 5; i++) await fn()
@@ -15,14 +19,19 @@ export async function rate(fn: () => unknown, millis = 1000): Promise<Rate> {
     calls++
     elapsed = performance.now() - started
   }
-  return { callsPerSecond: Math.round((calls * 1000) / elapsed), microsPerCall: Math.round((elapsed * 1000) / calls), calls }
+  return {
+    callsPerSecond: Math.round((calls * 1000) / elapsed),
+    microsPerCall: Math.round((elapsed * 1000) / calls),
+    calls,
+  }
 }
 
 type RequestApp = { request: (path: string, init?: RequestInit) => Response | Promise<Response> }
 
 /** One app call, read to the end (a route's cost includes serialising its answer). */
 export function appCall(app: RequestApp, path: string, body?: string): () => Promise<void> {
-  const init: RequestInit | undefined = body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body }
+  const init: RequestInit | undefined =
+    body === undefined ? undefined : { method: 'POST', headers: { 'content-type': 'application/json' }, body }
   return async () => {
     const res = await app.request(path, init)
     await res.arrayBuffer()
@@ -35,10 +44,17 @@ export function appCall(app: RequestApp, path: string, body?: string): () => Pro
  * nothing per request (workerd's RSS cannot tell, V8 rarely hands memory back to the OS).
  * Needs `node --expose-gc` (the `bench` script passes it); null without it.
  */
-export async function heapGrowth(fn: () => Promise<unknown>, rounds: number): Promise<{ rounds: number; beforeKiB: number; afterKiB: number } | null> {
+export async function heapGrowth(
+  fn: () => Promise<unknown>,
+  rounds: number,
+): Promise<{ rounds: number; beforeKiB: number; afterKiB: number } | null> {
   const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) return null
-  const heap = () => { gc(); gc(); return Math.round(process.memoryUsage().heapUsed / 1024) }
+  const heap = () => {
+    gc()
+    gc()
+    return Math.round(process.memoryUsage().heapUsed / 1024)
+  }
   for (let i = 0; i < 50; i++) await fn()
   const beforeKiB = heap()
   for (let i = 0; i < rounds; i++) await fn()

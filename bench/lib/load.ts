@@ -1,7 +1,11 @@
 /** One autocannon run, reduced to the figures the report uses. */
 import autocannon from 'autocannon'
 
-export interface LoadTarget { method?: 'GET' | 'POST'; path: string; body?: string }
+export interface LoadTarget {
+  method?: 'GET' | 'POST'
+  path: string
+  body?: string
+}
 export interface LoadResult {
   requestsPerSecond: number
   p50Ms: number
@@ -15,7 +19,12 @@ export interface LoadResult {
 }
 
 /** Several targets are sent round-robin (autocannon's `requests` cycle per connection). */
-export async function load(baseUrl: string, targets: LoadTarget[], seconds: number, connections: number): Promise<LoadResult> {
+export async function load(
+  baseUrl: string,
+  targets: LoadTarget[],
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   const result = await autocannon({
     url: baseUrl,
     connections,

@@ -2,7 +2,15 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
 
-export interface Machine { nproc: number; cpuModel: string; ramGiB: number; node: string; platform: string; loadAverage1m: number; date: string }
+export interface Machine {
+  nproc: number
+  cpuModel: string
+  ramGiB: number
+  node: string
+  platform: string
+  loadAverage1m: number
+  date: string
+}
 
 export function machine(): Machine {
   return {

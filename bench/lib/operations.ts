@@ -4,10 +4,25 @@
  * its request schema documents (no example = skipped, with a note).
  */
 type Schema = { [key: string]: unknown }
-type Doc = { paths?: Record<string, Record<string, Schema>>; components?: { schemas?: Record<string, Schema> } }
+type PostOperation = Schema & {
+  operationId?: string
+  requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> }
+}
+type Doc = {
+  paths?: Record<string, { post?: PostOperation }>
+  components?: { schemas?: Record<string, Schema> }
+}
 
-export interface PlannerCall { operationId: string; path: string; body: string }
-export interface Skipped { operationId: string; path: string; reason: string }
+export interface PlannerCall {
+  operationId: string
+  path: string
+  body: string
+}
+export interface Skipped {
+  operationId: string
+  path: string
+  reason: string
+}
 
 function example(schema: Schema | undefined, doc: Doc): unknown {
   if (!schema) return undefined
@@ -22,12 +37,13 @@ export function plannerCalls(doc: Doc): { calls: PlannerCall[]; skipped: Skipped
   const calls: PlannerCall[] = []
   const skipped: Skipped[] = []
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    const op = item.post as (Schema & { operationId?: string; requestBody?: { content?: Record<string, { schema?: Schema; example?: unknown }> } }) | undefined
+    const op = item.post
     if (!op || path.includes('{')) continue
     const media = op.requestBody?.content?.['application/json']
     const body = media?.example ?? example(media?.schema, doc)
     const operationId = op.operationId ?? `POST ${path}`
-    if (body === undefined) skipped.push({ operationId, path, reason: 'its request schema documents no example' })
+    if (body === undefined)
+      skipped.push({ operationId, path, reason: 'its request schema documents no example' })
     else calls.push({ operationId, path, body: JSON.stringify(body) })
   }
   return { calls, skipped }

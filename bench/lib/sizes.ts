@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-export interface Size { file: string; bytes: number; gzipBytes: number }
+export interface Size {
+  file: string
+  bytes: number
+  gzipBytes: number
+}
 
 export const gzipSize = (data: string | Buffer) => gzipSync(data).length
 
@@ -30,5 +34,8 @@ export function workerBundleSize(): Size {
 
 export function widgetSizes(dir = 'site/dist/widgets'): Size[] {
   if (!existsSync(dir)) return []
-  return readdirSync(dir).filter((f) => f.endsWith('.js')).sort().map((f) => sizeOf(join(dir, f), `widgets/${f}`))
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .sort()
+    .map((f) => sizeOf(join(dir, f), `widgets/${f}`))
 }

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { loadCatalog } from '../../api/scripts/load-catalog.ts'
+import { RULE_TABLE } from '../../api/src/domain/passthrough/rules.ts'
 import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
 import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
@@ -101,7 +102,7 @@ afterAll(async () => {
 
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
-    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/']
+    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/rules/']
     expected.push('/architecture/')
     for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`, `/architecture/${node.id}/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
@@ -183,6 +184,14 @@ describe('facts rendered from data/', () => {
     const text = await cell.textContent()
     expect(text).toContain(meraxes.verdict)
     expect(text).toContain(`${meraxes.tokensPerSecond} tok/s`)
+  })
+
+  it('gives every passthrough rule an anchor by id and by name on the rules page', async () => {
+    await page.goto(`${base}/rules/`)
+    for (const rule of RULE_TABLE) {
+      expect(await page.locator(`[id="${rule.id.toLowerCase()}"]`).count()).toBe(1)
+      expect(await page.locator(`[id="${rule.name}"]`).textContent()).toBe(`${rule.id} · ${rule.name}`)
+    }
   })
 
   it('gives every problem type an anchor on the errors page', async () => {

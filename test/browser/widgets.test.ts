@@ -69,6 +69,11 @@ async function expectPassthrough(widget: Locator, answer: GroupCheck): Promise<v
   expect(await widget.locator('[data-field="members"] tbody tr').count()).toBe(answer.members.length)
   const config = proxmoxText(answer.proxmox)
   if (config) expect(await widget.locator('pre[data-field="config"]').textContent()).toBe(config)
+  // Every open check names its rule and links its page (docsUrl).
+  const open = answer.checks.filter((c) => c.status !== 'pass')
+  const links = widget.locator('[data-check] a')
+  expect(await links.count()).toBe(open.length)
+  if (open.length > 0) expect((await links.first().getAttribute('href'))?.endsWith(open[0]!.docsUrl)).toBe(true)
 }
 
 /** What the storage widget sends for purpose + size (GB) + reader. */

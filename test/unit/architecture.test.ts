@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 /** Every .ts file under a folder, recursively. */
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
   )
 }
 
@@ -20,7 +20,12 @@ function importsOf(file: string): string[] {
 // build: no HTTP framework, no runtime module, no I/O (brief: "pure functions").
 describe('api/src/domain is pure', () => {
   it.each(tsFiles('api/src/domain'))('%s imports no HTTP, runtime or I/O module', (file) => {
-    const forbidden = importsOf(file).filter((m) => /^(hono|@hono\/|cloudflare:|node:|fs$|path$)/.test(m) || m.includes('/routes/') || m.includes('/http/'))
+    const forbidden = importsOf(file).filter(
+      (m) =>
+        /^(hono|@hono\/|cloudflare:|node:|fs$|path$)/.test(m) ||
+        m.includes('/routes/') ||
+        m.includes('/http/'),
+    )
     expect(forbidden).toEqual([])
   })
 })

@@ -23,7 +23,7 @@ function isKnown(v: Violation): boolean {
 }
 
 describe('fuzzing every documented operation', () => {
-  it('answers valid, broken and hostile requests without a 5xx, with problem+json errors and documented 2xx bodies', async () => {
+  it('answers valid, broken and hostile requests: no 5xx, problem+json errors, documented 2xx bodies', async () => {
     const doc = await (await request('/api/openapi.json')).json()
     const report = await fuzzApi({
       doc,
@@ -34,12 +34,19 @@ describe('fuzzing every documented operation', () => {
     })
     console.info(`fuzz: ${report.requests} requests, statuses ${JSON.stringify(report.statuses)}`)
     const known = report.violations.filter(isKnown)
-    if (known.length > 0) console.warn(`fuzz: ${known.length} known issue(s) skipped: ${known.map((v) => `${v.operation} ${v.request.slice(0, 120)}`).join('; ')}`)
+    if (known.length > 0)
+      console.warn(
+        `fuzz: ${known.length} known issue(s) skipped: ` +
+          known.map((v) => `${v.operation} ${v.request.slice(0, 120)}`).join('; '),
+      )
     const fresh = report.violations.filter((v) => !isKnown(v))
-    expect(fresh.map((v) => `${v.operation} [${v.label}] ${v.request}\n  → ${v.status}: ${v.problem}`)).toEqual([])
+    expect(
+      fresh.map((v) => `${v.operation} [${v.label}] ${v.request}\n  → ${v.status}: ${v.problem}`),
+    ).toEqual([])
     expect(report.statuses['500'] ?? 0).toBe(0)
     // Every kind of answer was exercised: successes, parameter and body errors, limits.
-    for (const status of ['200', '400', '404', '405', '413', '415', '422']) expect(report.statuses[status] ?? 0, status).toBeGreaterThan(0)
+    for (const status of ['200', '400', '404', '405', '413', '415', '422'])
+      expect(report.statuses[status] ?? 0, status).toBeGreaterThan(0)
   }, 20_000)
 })
 
@@ -47,18 +54,26 @@ describe('limits', () => {
   it('rejects a query string over 2 KiB with a 400 naming the query', async () => {
     const res = await request(`/api/v1/devices?node=${'a'.repeat(2100)}`)
     expect(res.status).toBe(400)
-    expect((await res.json() as { errors: { in: string }[] }).errors[0]?.in).toBe('query')
+    expect((await res.json<{ errors: { in: string }[] }>()).errors[0]?.in).toBe('query')
   })
 
   it('rejects JSON nested deeper than 64 levels with a 422 naming the body, before any route parses it', async () => {
     const body = '['.repeat(65) + ']'.repeat(65)
-    const res = await request('/api/v1/plan/vram-fit', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body })
+    const res = await request('/api/v1/plan/vram-fit', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+    })
     expect(res.status).toBe(422)
-    expect((await res.json() as { errors: { in: string }[] }).errors[0]?.in).toBe('body')
+    expect((await res.json<{ errors: { in: string }[] }>()).errors[0]?.in).toBe('body')
   })
 
   it('answers a wrong method with 405 and an Allow header listing only the real methods', async () => {
-    const res = await request('/api/health', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    const res = await request('/api/health', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    })
     expect(res.status).toBe(405)
     expect(res.headers.get('allow')).toBe('GET, HEAD')
   })

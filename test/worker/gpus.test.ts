@@ -38,11 +38,24 @@ describe('GET /api/v1/gpus', () => {
     expect(page.items.map((g) => g.slug)).toEqual(all.items.slice(10, 15).map((g) => g.slug))
   })
 
+  it('reads vendor, backend and segment in any case', async () => {
+    const list = await jsonOf<GpuList>(request('/api/v1/gpus?vendor=Amd&backend=ROCM&segment=DataCenter'))
+    expect(list.count).toBeGreaterThan(0)
+    expect(list.items.every((g) => g.vendor === 'AMD' && g.segment === 'datacenter')).toBe(true)
+  })
+
+  // The list convention of docs/API.md ("Lists"): a bad value of a several-valued filter is
+  // pointed at by its index; paging is the shared limit/offset.
   it.each([
-    ['backend=opencl', '/backend', 'cuda, rocm, vulkan, sycl, metal'],
-    ['minVramBytes=-1', '/minVramBytes', 'non-negative integer'],
-    ['limit=1001', '/limit', 'at most 1000'],
-    ['limit=0', '/limit', 'at least 1'],
+    ['backend=opencl', '/backend/0', 'cuda, rocm, vulkan, sycl, metal'],
+    ['vendor=amd,nvidea', '/vendor/1', 'NVIDIA, AMD, Intel'],
+    ['vendor=amd&vendor=intel&vendor=', '/vendor/2', 'NVIDIA, AMD, Intel'],
+    ['minVramBytes=-1', '/minVramBytes', 'an integer from 0 to 17592186044416'],
+    ['minVramBytes=17592186044417', '/minVramBytes', '<=17592186044416'],
+    ['limit=1001', '/limit', '<=1000'],
+    ['limit=0', '/limit', '>=1'],
+    ['offset=x', '/offset', 'an integer'],
+    ['vendors=amd', '/vendors', 'did you mean "vendor"'],
   ])('rejects %s with a 400 naming the parameter', async (query, pointer, expected) => {
     const problem = await problemOf(await request(`/api/v1/gpus?${query}`))
     expect(problem.status).toBe(400)

@@ -29,13 +29,36 @@ describe('POST /api/v1/plan/vram-fit: what-if targets', () => {
   })
 
   it.each([
-    [{ gpu: 'nvidia-rtx-4095', node: 'caraxes' }, 404, '/targets/0/gpu'],
+    // docs/API.md ("Errors"): an unknown name inside a planner body is a 422, not a 404.
+    [{ gpu: 'nvidia-rtx-4095', node: 'caraxes' }, 422, '/targets/0/gpu'],
+    [{ gpu: 'nvidia-rtx-4090', node: 'caraxis' }, 422, '/targets/0/node'],
     [{ gpu: 'nvidia-rtx-4090', node: 'caraxes', backend: 'rocm' }, 422, '/targets/0/backend'],
     [{ gpu: 'nvidia-rtx-4090', node: 'caraxes', backend: 'opencl' }, 422, '/targets/0/backend'],
     [{ vramBytes: 1024, memoryBandwidthGBps: 640, backend: 'vulkan' }, 422, '/targets/0/vramBytes'],
   ])('rejects %j with %i at %s', async (target, status, pointer) => {
     const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets: [target] }))
     expect(problem.status).toBe(status)
+    expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
+  })
+
+  // Strict inputs (docs/API.md, "Requests"): a typo in any target shape is named, with the nearest field.
+  it.each([
+    [[{ gpu: 'nvidia-rtx-4090', node: 'caraxes', bakend: 'cuda' }], '/targets/0/bakend', 'backend'],
+    [[{ vramBytes: 17179869184, memoryBandwidthGBps: 640, backend: 'vulkan', nmae: 'mine' }], '/targets/0/nmae', 'name'],
+    [{ library: { node: 'caraxes', vendors: ['AMD'] } }, '/targets/library/vendors', 'vendor'],
+  ])('names the unknown field of %j', async (targets, pointer, nearest) => {
+    const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets }))
+    expect(problem.status).toBe(422)
+    expect(problem.errors).toEqual([expect.objectContaining({ in: 'body', pointer })])
+    expect(problem.errors?.[0]?.detail).toContain(`did you mean "${nearest}"`)
+  })
+
+  it.each([
+    [{ library: { node: 'caraxis' } }, '/targets/library/node'],
+    [{ library: { vendor: ['Intel'], minVramBytes: 2 ** 40 } }, '/targets/library'],
+  ])('answers %j with a 422 at %s', async (targets, pointer) => {
+    const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets }))
+    expect(problem.status).toBe(422)
     expect(problem.errors?.[0]).toMatchObject({ in: 'body', pointer })
   })
 })

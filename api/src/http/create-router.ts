@@ -110,14 +110,17 @@ function tighter(issue: Issue, kept: Issue): boolean {
 /**
  * zod reports a failed union as one "Invalid input" at the union's path. Name the real field
  * instead: follow the branch that got furthest into the value (the one whose issues sit
- * deepest), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model.
+ * deepest), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model; between branches as
+ * deep, the one with fewer issues fits the value best (`{ "role": "hba" }` is a wrong role, not
+ * an address selector missing its address).
  */
 function leafIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path]
     if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ ...issue, path }]
     const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length))
-    const best = issue.errors.reduce((a, b) => (depth(b) > depth(a) ? b : a))
+    const better = (a: Issue[], b: Issue[]) => depth(b) > depth(a) || (depth(b) === depth(a) && b.length < a.length)
+    const best = issue.errors.reduce((a, b) => (better(a, b) ? b : a))
     if (depth(best) > 0) return leafIssues(best, path)
     const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).join('; or ')
     return [{ ...issue, path, message: `Invalid input: ${alternatives}` }]

@@ -31,9 +31,12 @@ export function queryLengthLimit(maxBytes = MAX_QUERY_BYTES): MiddlewareHandler<
     const at = url.indexOf('?')
     const length = at < 0 ? 0 : url.length - at - 1
     if (length > maxBytes) {
-      return problem(c, 'bad-request', `The query string is ${length} bytes; at most ${maxBytes} are accepted.`, [
-        { in: 'query', pointer: '', detail: `longer than ${maxBytes} bytes` },
-      ])
+      return problem(
+        c,
+        'bad-request',
+        `The query string is ${length} bytes; at most ${maxBytes} are accepted.`,
+        [{ in: 'query', pointer: '', detail: `longer than ${maxBytes} bytes` }],
+      )
     }
     return next()
   }
@@ -47,9 +50,12 @@ export function jsonBodyOnly(): MiddlewareHandler<AppEnv> {
     if (c.req.method !== 'POST') return next()
     const type = c.req.header('content-type') ?? ''
     if (JSON_TYPE.test(type)) return next()
-    return problem(c, 'unsupported-media-type', `Send the body as application/json (got "${type || 'no Content-Type'}").`, [
-      { in: 'header', pointer: '/content-type', detail: 'expected application/json' },
-    ])
+    return problem(
+      c,
+      'unsupported-media-type',
+      `Send the body as application/json (got "${type || 'no Content-Type'}").`,
+      [{ in: 'header', pointer: '/content-type', detail: 'expected application/json' }],
+    )
   }
 }
 

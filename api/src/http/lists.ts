@@ -11,10 +11,16 @@ export const MAX_LIMIT = 1000
 /** Values one filter takes at most: more is a mistake, not a query. */
 const MAX_FILTER_VALUES = 64
 
-function integerParam(min: number, max: number, fallback: number, description: string) {
+/**
+ * A non-negative integer query parameter from `min` to `max`, documented with the default the
+ * handler applies when it is absent. The digit bound only keeps absurd strings from Number();
+ * the range check is the pipe's.
+ */
+export function integerParam(min: number, max: number, fallback: number, description: string) {
+  const digits = Math.max(7, String(max).length)
   return z
     .string()
-    .regex(/^\d{1,7}$/, `expected an integer from ${min} to ${max}`)
+    .regex(new RegExp(`^\\d{1,${digits}}$`), `expected an integer from ${min} to ${max}`)
     .transform(Number)
     .pipe(z.int().min(min).max(max))
     .optional()

@@ -27,7 +27,8 @@ const PAGE_DIRECTIVES = [
 export const PAGE_CSP = [...PAGE_DIRECTIVES, "frame-ancestors 'none'"].join('; ')
 
 /** A CSP source expression: scheme, host (wildcards), port, path or a quoted keyword. */
-const SOURCE_EXPRESSION = /^(?:'(?:self|none)'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?[a-z0-9*.-]+(?::(?:\d+|\*))?(?:\/[\w./-]*)?)$/i
+const SOURCE_EXPRESSION =
+  /^(?:'(?:self|none)'|\*|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*:\/\/)?[a-z0-9*.-]+(?::(?:\d+|\*))?(?:\/[\w./-]*)?)$/i
 
 /** A bare word ("script-src") would parse as a host; real hosts have a dot, scheme or port. */
 const BARE_WORD = /^(?!localhost$)[a-z0-9-]+$/i
@@ -48,7 +49,10 @@ export function frameAncestors(allowed: string | undefined): string {
  * replaced) or else PAGE_CSP, with frame-ancestors replaced by the allowed embedders.
  */
 export function embedCsp(allowed: string | undefined, existing?: string | null): string {
-  const directives = (existing ?? PAGE_CSP).split(';').map((d) => d.trim()).filter((d) => d !== '' && !/^frame-ancestors\b/i.test(d))
+  const directives = (existing ?? PAGE_CSP)
+    .split(';')
+    .map((d) => d.trim())
+    .filter((d) => d !== '' && !/^frame-ancestors\b/i.test(d))
   return [...directives, `frame-ancestors ${frameAncestors(allowed)}`].join('; ')
 }
 
@@ -63,7 +67,11 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const embed = isEmbed(c.req.path)
     const html = (c.res.headers.get('content-type') ?? '').startsWith('text/html')
     const headers: Record<string, string> = {
-      'Content-Security-Policy': embed ? embedCsp(c.env?.EMBED_ALLOWED_ANCESTORS, c.res.headers.get('content-security-policy')) : html ? PAGE_CSP : API_CSP,
+      'Content-Security-Policy': embed
+        ? embedCsp(c.env?.EMBED_ALLOWED_ANCESTORS, c.res.headers.get('content-security-policy'))
+        : html
+          ? PAGE_CSP
+          : API_CSP,
       'X-Content-Type-Options': 'nosniff',
       // Planner URLs can carry a lab's layout in the query; never leak them to other sites.
       'Referrer-Policy': 'no-referrer',

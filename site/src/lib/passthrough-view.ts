@@ -7,10 +7,12 @@ import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { NodeRecord } from '../../../api/src/domain/catalog/schemas.ts'
 import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group.ts'
 import { configFiles } from '../../../api/src/domain/passthrough/config-files.ts'
-import type { CheckResult, ProxmoxConfig } from '../../../api/src/domain/passthrough/schemas.ts'
+import type { CheckResult, GroupVerdict, ProxmoxConfig } from '../../../api/src/domain/passthrough/schemas.ts'
 
 export interface CheckView {
   id: string
+  name: string
+  docsUrl: string
   title: string
   status: string
   badge: string
@@ -34,7 +36,7 @@ export interface GroupVerdictView {
   assumptions: string[]
 }
 
-const VERDICT_BADGE: Record<string, string> = { clean: 'ok', shared: 'caution', blocked: 'blocked' }
+const VERDICT_BADGE: Record<GroupVerdict, string> = { clean: 'ok', shared: 'caution', 'needs-check': 'caution', blocked: 'blocked' }
 
 /** A failed block/error check stops the plan; a failed warn or an unknown needs a look. */
 function checkBadge(c: CheckResult): string {
@@ -52,10 +54,10 @@ export function groupVerdict(node: NodeRecord, groupId: number, catalog: Catalog
   const check = checkIommuGroup(node.id, groupId, catalog)
   return {
     verdict: check.verdict,
-    badge: VERDICT_BADGE[check.verdict] ?? 'caution',
+    badge: VERDICT_BADGE[check.verdict],
     summary: check.summary,
     checks: check.checks.map((c) => ({
-      id: c.id, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
+      id: c.id, name: c.name, docsUrl: c.docsUrl, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
     })),
     config: configSections(check.proxmox),
     notes: check.proxmox.notes,

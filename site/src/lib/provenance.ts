@@ -4,7 +4,11 @@
  * findings page lists a new correction in data/ with no code change.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
-import type { FactProvenance, Provenance, ProvenanceStatus } from '../../../api/src/domain/catalog/provenance.ts'
+import type {
+  FactProvenance,
+  Provenance,
+  ProvenanceStatus,
+} from '../../../api/src/domain/catalog/provenance.ts'
 
 /** Most telling first: a correction matters more than an inference, which matters more than a copy. */
 const STATUS_ORDER: ProvenanceStatus[] = ['corrected', 'inferred', 'imported', 'documented']
@@ -16,7 +20,10 @@ export interface FieldFact extends FactProvenance {
 
 /** The distinct statuses of a record, most telling first. */
 export function provenanceStatuses(provenance: Provenance): ProvenanceStatus[] {
-  const present = new Set([provenance.default.status, ...Object.values(provenance.fields).map((f) => f.status)])
+  const present = new Set([
+    provenance.default.status,
+    ...Object.values(provenance.fields).map((f) => f.status),
+  ])
   return STATUS_ORDER.filter((s) => present.has(s))
 }
 
@@ -44,7 +51,8 @@ function isProvenance(value: unknown): value is Provenance {
 
 /** A readable name for a record inside a node: its label and address or id. */
 function recordName(record: Record<string, unknown>, key: string | number): string {
-  const label = typeof record.label === 'string' ? record.label : typeof record.name === 'string' ? record.name : null
+  const label =
+    typeof record.label === 'string' ? record.label : typeof record.name === 'string' ? record.name : null
   const at = record.address ?? record.id ?? record.pciAddress
   if (label && typeof at === 'string') return `${label} (${at})`
   if (label) return label
@@ -59,7 +67,9 @@ function show(value: unknown): string | null {
 /** Every corrected fact under `record`, depth first, in data order. */
 function walk(record: unknown, path: string[], href: string, out: CorrectedFact[]): void {
   if (Array.isArray(record)) {
-    record.forEach((item, i) => walk(item, [...path, recordName(item as Record<string, unknown>, i)], href, out))
+    record.forEach((item, i) =>
+      walk(item, [...path, recordName(item as Record<string, unknown>, i)], href, out),
+    )
     return
   }
   if (typeof record !== 'object' || record === null) return

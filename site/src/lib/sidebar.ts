@@ -34,6 +34,7 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
         { label: 'GPU library', link: '/gpus/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },
+        { label: 'Passthrough rules', link: '/rules/' },
       ],
     },
     { label: 'Findings', link: '/findings/' },

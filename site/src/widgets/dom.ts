@@ -6,7 +6,11 @@
 type Child = Node | string | number | null | undefined | false
 type Attrs = Record<string, string | number | boolean | null | undefined>
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag)
   for (const [name, value] of Object.entries(attrs)) {
     if (value === null || value === undefined || value === false) continue
@@ -37,12 +41,21 @@ export function uid(prefix: string): string {
 }
 
 /** A labelled form field: the label names the control for screen readers and clicks. */
-export function field(label: string, control: HTMLInputElement | HTMLSelectElement, hint?: string): HTMLElement {
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement,
+  hint?: string,
+): HTMLElement {
   control.id ||= uid('f')
   // The hint sits on the label's line, so every control of a form row lines up at the bottom.
   const hintEl = hint ? h('small', { id: `${control.id}-hint` }, hint) : null
   if (hintEl) control.setAttribute('aria-describedby', hintEl.id)
-  return h('div', { class: 'field' }, h('span', { class: 'label-row' }, h('label', { for: control.id }, label), hintEl), control)
+  return h(
+    'div',
+    { class: 'field' },
+    h('span', { class: 'label-row' }, h('label', { for: control.id }, label), hintEl),
+    control,
+  )
 }
 
 export function option(value: string, label: string, selected = false): HTMLOptionElement {

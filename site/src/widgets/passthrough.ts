@@ -13,7 +13,9 @@ import { proxmoxText } from './proxmox-text.ts'
 interface NodeSummary { id: string; name: string }
 interface GroupListing { id: number; members: { address: string | null; label: string; role: string }[] }
 
-const VERDICTS = { clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], blocked: ['Blocked', 'v-bad'] } as const
+const VERDICTS = {
+  clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], 'needs-check': ['Needs a check', 'v-warn'], blocked: ['Blocked', 'v-bad'],
+} as const
 const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
 
 /** The API's own address parser (lookup.ts, a few hundred bytes): what it rejects, so does the widget. */
@@ -89,7 +91,7 @@ export class PassthroughCheck extends PlannerElement {
         a.hostLoses.map((d) => `${d.label}${d.hostUse.length ? ` (${d.hostUse.join(', ')})` : ''}`).join('; ')) : null,
       h('p', { class: 'note', 'data-field': 'checks', 'data-value': a.checks.length },
         `${a.checks.length - open.length} of ${a.checks.length} checks pass${open.length ? '; to look at:' : '.'}`),
-      open.length ? h('ul', { class: 'notes' }, ...open.map(checkItem)) : null,
+      open.length ? h('ul', { class: 'notes' }, ...open.map((c) => checkItem(c, this.apiOrigin()))) : null,
       h('strong', {}, 'Proxmox config'),
       config
         ? h('div', {}, h('pre', { tabindex: 0, 'aria-label': 'Proxmox config', 'data-field': 'config' }, config), copyButton(() => config, 'Copy config'))
@@ -110,10 +112,12 @@ function membersTable(a: GroupCheck): HTMLElement {
       h('td', {}, m.hostDriver ?? '—'))))))
 }
 
-function checkItem(c: CheckResult): HTMLElement {
+/** `C19 · network-in-use`, linked to the rule's page on the API's server. */
+function checkItem(c: CheckResult, origin: string): HTMLElement {
   return h('li', { 'data-check': c.id },
-    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.id} ${c.status === 'unknown' ? 'unknown' : c.severity}: `),
-    `${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
+    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.status === 'unknown' ? 'unknown' : c.severity}: `),
+    h('a', { href: new URL(c.docsUrl, origin).href, target: '_blank', rel: 'noopener' }, `${c.id} · ${c.name}`),
+    ` ${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
 }
 
 define('passthrough-check', PassthroughCheck)

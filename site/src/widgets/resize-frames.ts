@@ -7,7 +7,12 @@
 const PLANNER_ORIGIN = new URL(import.meta.url).origin
 
 addEventListener('message', (e: MessageEvent<{ type?: string; height?: unknown }>) => {
-  if (e.origin !== PLANNER_ORIGIN || e.data?.type !== 'homelab-planner:resize' || typeof e.data.height !== 'number') return
+  if (
+    e.origin !== PLANNER_ORIGIN ||
+    e.data?.type !== 'homelab-planner:resize' ||
+    typeof e.data.height !== 'number'
+  )
+    return
   for (const frame of document.querySelectorAll<HTMLIFrameElement>('iframe[data-homelab-planner]')) {
     if (frame.contentWindow === e.source) frame.style.height = `${Math.ceil(e.data.height)}px`
   }

@@ -46,6 +46,8 @@ dt { color: var(--muted); font-size: .8em; } dd { margin: 0; font-weight: 600; f
 .seg-overhead { background: var(--c-overhead); } .seg-free { background: var(--c-free); border: 1px solid var(--line); }
 .note { color: var(--muted); font-size: .85em; margin: 4px 0; }
 ul.notes { margin: 4px 0; padding-left: 1.2em; font-size: .85em; color: var(--muted); }
+/* Host commands and sysfs paths are long unbroken words: wrap them rather than widen the widget. */
+ul.notes li { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: .88em; margin: 6px 0; }
 .table-scroll { overflow-x: auto; }
 th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); vertical-align: top; }

@@ -26,12 +26,50 @@ function inputError(req: unknown): Pick<PlanInputError, 'kind' | 'pointer' | 'me
 describe('planPassthrough', () => {
   it('plans the 2080 SUPER for a display VM with vmid and memory', () => {
     const plan = planOf({ node: 'caraxes', vms: [{ name: 'gaming', vmid: 120, devices: [{ role: 'gpu' }], display: true, memoryBytes: 16 * 1024 ** 3 }], existing: [] })
-    expect(plan.verdict).toBe('review')
+    // C20 (CARAXES's RAM) and C27 (seed addresses) are unknown: the config comes with what to check.
+    expect(plan.verdict).toBe('needs-check')
+    expect(plan.summary).toMatch(/^1 VM on caraxes: needs-check/)
     const vm = plan.vms[0]!
     expect(vm.proxmox.hostpci).toEqual(['hostpci0: 0000:0e:00,pcie=1,x-vga=1'])
-    expect(vm.proxmox.qmSet).toBe('qm set 120 --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --memory 16384 --balloon 0 --hostpci0 0000:0e:00,pcie=1,x-vga=1')
+    // With a vmid the VM exists: no --efidisk0 unless a storage is named, and no placeholder.
+    expect(vm.proxmox.qmSet).toBe('qm set 120 --machine q35 --bios ovmf \\\n  --cpu host --memory 16384 --balloon 0 --hostpci0 0000:0e:00,pcie=1,x-vga=1')
+    expect(JSON.stringify(vm.proxmox)).not.toMatch(/<[a-z]+>/)
     expect(vm.entries[0]).toMatchObject({ address: '0000:0e:00', allFunctions: true, groups: [31] })
     expect(plan.proxmox.vfioConf[0]).toBe('options vfio-pci ids=10de:1e81,10de:10f8,10de:1ad8,10de:1ad9')
+  })
+
+  it('puts the named EFI storage into qm set', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'llm', vmid: 121, efiDiskStorage: 'local-lvm', devices: [{ role: 'gpu' }] }], existing: [] })
+    expect(plan.vms[0]!.proxmox.qmSet).toContain('--bios ovmf --efidisk0 local-lvm:1,efitype=4m ')
+  })
+
+  it('keeps an mdev GPU on its vendor driver: no vfio-pci binding, a mapping with mdev 1', () => {
+    const plan = planOf({ node: 'caraxes', vms: [{ name: 'vgpu', vmid: 130, devices: [{ address: '0e:00.0', mdev: 'nvidia-256' }] }], existing: [] })
+    const vm = plan.vms[0]!
+    expect(vm.proxmox.hostpci).toEqual(['hostpci0: 0000:0e:00.0,pcie=1,mdev=nvidia-256'])
+    // No ids=, softdep or blacklist for the card (pve-docs qm-pci-passthrough.adoc, "Mediated Devices").
+    expect(plan.proxmox.vfioConf).toEqual([])
+    expect(plan.proxmox.blacklist).toEqual([])
+    expect(plan.proxmox.modules).toEqual([])
+    expect(vm.proxmox.mappingCfg).toBe('caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104)\n\tmdev 1\n\tmap id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00.0,subsystem-id=3842:3081')
+    expect(vm.proxmox.mappingCommands[0]).toContain('--mdev 1')
+    expect(vm.proxmox.mappingCommands[1]).toBe('qm set 130 --hostpci0 mapping=caraxes-rtx2080s,pcie=1,mdev=nvidia-256')
+    // The card's other functions stay with the host: no group is taken.
+    expect(check(vm.checks, 'C5').status).toBe('pass')
+    expect(check(vm.checks, 'C13')).toMatchObject({ status: 'fail', severity: 'warn' })
+    expect(check(vm.checks, 'C13').message).toContain('no vfio-pci binding for that GPU')
+  })
+
+  it('emits no NUMA option for the single-NUMA-node AM4 hosts (seed finding optimal-numa-assignment)', () => {
+    const plan = planOf({ node: 'meraxes', vms: [{ name: 'llm', vmid: 140, devices: [{ role: 'gpu' }], memoryBytes: 32 * 1024 ** 3 }], existing: [] })
+    expect(JSON.stringify([plan.proxmox, plan.vms.map((v) => [v.settings, v.proxmox])])).not.toMatch(/numa/i)
+    expect(SEED.seedFindings.find((f) => f.id === 'optimal-numa-assignment')?.verdict).toBe('unsupported')
+  })
+
+  it('blocks a live-migration request with a passed-through GPU', () => {
+    const plan = planOf({ node: 'meraxes', vms: [{ name: 'llm', devices: [{ role: 'gpu' }], liveMigration: true }], existing: [] })
+    expect(plan.verdict).toBe('blocked')
+    expect(check(plan.vms[0]!.checks, 'C21')).toMatchObject({ status: 'fail', severity: 'block' })
   })
 
   it('blocks a plan that splits one group between two VMs, naming both', () => {

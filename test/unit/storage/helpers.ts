@@ -3,7 +3,10 @@ import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { planStorageTier } from '../../../api/src/domain/storage/plan-storage-tier.ts'
-import { StoragePlanRequestSchema, type StoragePlanRequestInput } from '../../../api/src/domain/storage/schemas.ts'
+import {
+  StoragePlanRequestSchema,
+  type StoragePlanRequestInput,
+} from '../../../api/src/domain/storage/schemas.ts'
 
 export const catalog: Catalog = loadCatalog('data')
 

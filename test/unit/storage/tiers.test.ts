@@ -20,7 +20,7 @@ describe('deriveStorageTiers', () => {
     expect(hba).toMatchObject({ capacityStatus: 'unknown', capacityBytes: null, usableBytes: null, sequentialReadMBps: null })
     expect(hba.devices[0]!.path.kind).toBe('behind-hba')
     expect(hba.devices[0]!.warnings.join(' ')).toContain('declaredDisks')
-    expect(hba.devices[0]!.warnings.join(' ')).toContain('inconsistency 4')
+    expect(hba.devices[0]!.warnings.join(' ')).toContain('passthrough-rules.md §10.4')
   })
 
   it('gives specs, usable capacity (90 %) and the PCIe path from the catalog', () => {

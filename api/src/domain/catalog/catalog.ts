@@ -45,36 +45,58 @@ export function crossCheckNode(node: NodeRecord, catalog: Catalog): CatalogIssue
     if (device.address !== null) {
       const first = seen.get(device.address)
       if (first !== undefined) {
-        issues.push({ path: [...at, 'address'], message: `duplicate PCI address ${device.address} (also devices[${first}])` })
+        issues.push({
+          path: [...at, 'address'],
+          message: `duplicate PCI address ${device.address} (also devices[${first}])`,
+        })
       }
       seen.set(device.address, i)
     }
     if (device.iommuGroup >= 0 && !groups.has(device.iommuGroup)) {
-      issues.push({ path: [...at, 'iommuGroup'], message: `unknown IOMMU group ${device.iommuGroup}: add it to iommuGroups` })
+      issues.push({
+        path: [...at, 'iommuGroup'],
+        message: `unknown IOMMU group ${device.iommuGroup}: add it to iommuGroups`,
+      })
     }
     if (device.hardwareModel !== null && !models.has(device.hardwareModel)) {
-      issues.push({ path: [...at, 'hardwareModel'], message: `unknown hardware model "${device.hardwareModel}"` })
+      issues.push({
+        path: [...at, 'hardwareModel'],
+        message: `unknown hardware model "${device.hardwareModel}"`,
+      })
     }
   })
   const groupIds = new Set<number>()
   node.iommuGroups.forEach((group, i) => {
-    if (groupIds.has(group.id)) issues.push({ path: ['iommuGroups', i, 'id'], message: `duplicate IOMMU group ${group.id}` })
+    if (groupIds.has(group.id))
+      issues.push({ path: ['iommuGroups', i, 'id'], message: `duplicate IOMMU group ${group.id}` })
     groupIds.add(group.id)
   })
   node.storage.forEach((drive, i) => {
     if (!seen.has(drive.controller)) {
-      issues.push({ path: ['storage', i, 'controller'], message: `no device at ${drive.controller} on ${node.id}` })
+      issues.push({
+        path: ['storage', i, 'controller'],
+        message: `no device at ${drive.controller} on ${node.id}`,
+      })
     }
     if (drive.driveModel !== null && !catalog.driveModels.some((m) => m.slug === drive.driveModel)) {
-      issues.push({ path: ['storage', i, 'driveModel'], message: `unknown drive model "${drive.driveModel}"` })
+      issues.push({
+        path: ['storage', i, 'driveModel'],
+        message: `unknown drive model "${drive.driveModel}"`,
+      })
     }
   })
   node.networkInterfaces.forEach((nic, i) => {
     if (!seen.has(nic.pciAddress)) {
-      issues.push({ path: ['networkInterfaces', i, 'pciAddress'], message: `no device at ${nic.pciAddress} on ${node.id}` })
+      issues.push({
+        path: ['networkInterfaces', i, 'pciAddress'],
+        message: `no device at ${nic.pciAddress} on ${node.id}`,
+      })
     }
     if (!catalog.nicModels.some((m) => m.slug === nic.nicModel)) {
-      issues.push({ path: ['networkInterfaces', i, 'nicModel'], message: `unknown NIC model "${nic.nicModel}"` })
+      issues.push({
+        path: ['networkInterfaces', i, 'nicModel'],
+        message: `unknown NIC model "${nic.nicModel}"`,
+      })
     }
   })
   return issues
@@ -92,9 +114,17 @@ export function crossCheckIds(catalog: Catalog): { file: string; issue: CatalogI
         const first = seen.get(record.id)
         seen.set(record.id, first ?? node.id)
         if (first === undefined) return []
-        return [{ file: `nodes/${node.id}.yaml`, issue: { path: [kind, i, 'id'], message: `id "${record.id}" is already used on ${first}: ids are unique lab-wide` } }]
-      })
-    )
+        return [
+          {
+            file: `nodes/${node.id}.yaml`,
+            issue: {
+              path: [kind, i, 'id'],
+              message: `id "${record.id}" is already used on ${first}: ids are unique lab-wide`,
+            },
+          },
+        ]
+      }),
+    ),
   )
 }
 
@@ -107,7 +137,10 @@ export function crossCheckLinks(catalog: Catalog): CatalogIssue[] {
       const path = ['links', i, 'endpoints', j]
       if (!node) issues.push({ path: [...path, 'node'], message: `unknown node "${end.node}"` })
       else if (!node.networkInterfaces.some((nic) => nic.id === end.interface)) {
-        issues.push({ path: [...path, 'interface'], message: `node ${end.node} has no interface "${end.interface}"` })
+        issues.push({
+          path: [...path, 'interface'],
+          message: `node ${end.node} has no interface "${end.interface}"`,
+        })
       }
     })
   })

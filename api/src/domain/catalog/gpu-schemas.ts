@@ -13,7 +13,9 @@ export const GpuBackendSchema = z
 export type GpuBackend = z.infer<typeof GpuBackendSchema>
 
 export const GpuVendorSchema = z.enum(['NVIDIA', 'AMD', 'Intel']).meta({ id: 'GpuVendor' })
+export type GpuVendor = z.infer<typeof GpuVendorSchema>
 export const GpuSegmentSchema = z.enum(['consumer', 'workstation', 'datacenter']).meta({ id: 'GpuSegment' })
+export type GpuSegment = z.infer<typeof GpuSegmentSchema>
 
 /** Readers of the data have no private notes: a GPU fact cites a public https page. */
 export const PublicSourceSchema = z

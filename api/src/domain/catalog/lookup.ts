@@ -45,7 +45,11 @@ export function requireNode(catalog: Catalog, id: string, pointer = '/node'): No
   if (node) return node
   const known = catalog.nodes.map((n) => n.id)
   const hint = nearest(id, known, 1)[0]
-  throw new PlanInputError('not-found', pointer, `No node "${id}". Known nodes: ${known.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}.`)
+  throw new PlanInputError(
+    'not-found',
+    pointer,
+    `No node "${id}". Known nodes: ${known.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}.`,
+  )
 }
 
 /** The IOMMU group record of a node, or a not-found error that lists the node's groups. */
@@ -53,7 +57,11 @@ export function requireGroup(node: NodeRecord, groupId: number, pointer = '/grou
   const group = node.iommuGroups.find((g) => g.id === groupId)
   if (group) return group
   const known = node.iommuGroups.map((g) => g.id).sort((a, b) => a - b)
-  throw new PlanInputError('not-found', pointer, `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`)
+  throw new PlanInputError(
+    'not-found',
+    pointer,
+    `No IOMMU group ${groupId} on ${node.id}. Its groups: ${known.join(', ')}.`,
+  )
 }
 
 export const ADDRESS_HINT = 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0e:00 for all functions'
@@ -63,7 +71,11 @@ export const ADDRESS_HINT = 'expected a PCI address: 0e:00.0, 0000:0e:00.0, or 0
  * error: invalid for text that is no address, not-found (with the nearest addresses) for one
  * the node does not have.
  */
-export function requireDevicesAt(node: NodeRecord, text: string, pointer: string): { query: AddressQuery; devices: PciDevice[] } {
+export function requireDevicesAt(
+  node: NodeRecord,
+  text: string,
+  pointer: string,
+): { query: AddressQuery; devices: PciDevice[] } {
   const query = parseAddress(text)
   if (!query) throw new PlanInputError('invalid', pointer, `"${text}" is not a PCI address: ${ADDRESS_HINT}.`)
   const devices = devicesAt(node, query)
@@ -71,7 +83,11 @@ export function requireDevicesAt(node: NodeRecord, text: string, pointer: string
   const address = formatAddress(query)
   const known = node.devices.flatMap((d) => (d.address ? [d.address] : []))
   const close = nearest(query.fn === null ? `${query.slot}.0` : address, known)
-  throw new PlanInputError('not-found', pointer, `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`)
+  throw new PlanInputError(
+    'not-found',
+    pointer,
+    `No device at ${address} on ${node.id}. Nearest addresses: ${close.join(', ')}.`,
+  )
 }
 
 /** The devices an address query names on a node (several for a whole slot), sorted by address. */

@@ -17,7 +17,9 @@ export interface NodeLink {
 
 /** Resolves an endpoint of a link to its interface's NIC model. */
 function resolveEnd(catalog: Catalog, end: NetworkLink['endpoints'][number]): LinkEnd | null {
-  const nic = catalog.nodes.find((n) => n.id === end.node)?.networkInterfaces.find((i) => i.id === end.interface)
+  const nic = catalog.nodes
+    .find((n) => n.id === end.node)
+    ?.networkInterfaces.find((i) => i.id === end.interface)
   const nicModel = nic && catalog.nicModels.find((m) => m.slug === nic.nicModel)
   return nicModel ? { node: end.node, interface: end.interface, nicModel } : null
 }
@@ -36,7 +38,10 @@ export function resolveLinks(catalog: Catalog): NodeLink[] {
 /** The fastest link that joins two nodes, or null when none does. */
 export function linkBetween(catalog: Catalog, nodeA: string, nodeB: string): NodeLink | null {
   const joining = resolveLinks(catalog).filter(
-    (l) => l.ends.some((e) => e.node === nodeA) && l.ends.some((e) => e.node === nodeB)
+    (l) => l.ends.some((e) => e.node === nodeA) && l.ends.some((e) => e.node === nodeB),
   )
-  return joining.reduce<NodeLink | null>((best, l) => (best && best.effectiveMbps >= l.effectiveMbps ? best : l), null)
+  return joining.reduce<NodeLink | null>(
+    (best, l) => (best && best.effectiveMbps >= l.effectiveMbps ? best : l),
+    null,
+  )
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * Where a fact comes from. The seed document (the owner's analysis of CARAXES and MERAXES) has errors, so every fact says
+ * Where a fact comes from. The seed document (the owner's analysis) has errors, so every fact says
  * whether it is as the seed documents it, corrected against a cited source, inferred from
  * another source, or imported from a host's own output.
  */

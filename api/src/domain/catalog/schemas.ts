@@ -173,6 +173,17 @@ export const PciDeviceSchema = z
     hostUse: z.array(HostUseSchema).default([]),
     /** Slug of the reference model (GPU, drive or NIC) this device is. */
     hardwareModel: SlugSchema.nullable().default(null),
+    /**
+     * The bridge (root or switch port) the device sits behind, from `lspci -PP`; null =
+     * not imported. The passthrough planner's C7 uses it to see which devices share a port.
+     */
+    upstreamBridge: PciAddressSchema.nullable().default(null),
+    /** sysfs `reset_method` (`flr`, `pm`, `bus` …), from the host; null = not read. */
+    resetMethods: z.array(z.string().regex(/^[a-z_]+$/)).nullable().default(null),
+    /** sysfs `boot_vga`: the firmware initialised this GPU; null = not read. */
+    bootVga: z.boolean().nullable().default(null),
+    /** Resizable BAR as the host configured it (`lspci -vv`: "Resizable BAR"); null = not read. */
+    resizableBar: z.enum(['enabled', 'disabled', 'unsupported']).nullable().default(null),
     notes: z.array(z.string()).default([]),
     provenance: ProvenanceSchema,
   })

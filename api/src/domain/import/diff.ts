@@ -1,6 +1,7 @@
 /**
- * Drift between a host's output and the catalog (docs/research/passthrough-rules.md, C27): devices
- * added or gone, the compared fields that differ, and IOMMU groups whose members changed.
+ * Drift between a host's output and the catalog (rule C27 inventory-drift,
+ * docs/research/passthrough-rules.md): devices added or gone, the compared fields that differ, and
+ * IOMMU groups whose members changed.
  * Only facts the host reports are compared: a format without drivers says nothing about them.
  */
 import type { NodeRecord } from '../catalog/schemas.ts'

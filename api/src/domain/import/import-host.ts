@@ -28,7 +28,12 @@ export interface PrepareOptions {
   sourceSuffix?: string
 }
 
-export function prepareImport(nodeId: string, inputs: readonly RawInput[], catalog: Catalog, options: PrepareOptions = {}): PreparedImport {
+export function prepareImport(
+  nodeId: string,
+  inputs: readonly RawInput[],
+  catalog: Catalog,
+  options: PrepareOptions = {},
+): PreparedImport {
   const parsed: ParsedInput[] = inputs.map((input, i) => parseInput(input, i))
   const { devices: host, conflicts } = mergeInputs(parsed)
   const catalogNode = findNode(catalog, nodeId) ?? null
@@ -45,12 +50,18 @@ export function prepareImport(nodeId: string, inputs: readonly RawInput[], catal
   })
   const node = validNode(applyPatches(existing, plan.patches))
   const issues = crossCheckNode(node, catalog).map((i) => `${i.path.join('.')}: ${i.message}`)
-  const existingNode: NodeRecord | null = existing === null ? null : validNode(existing, 'the stored node document')
+  const existingNode: NodeRecord | null =
+    existing === null ? null : validNode(existing, 'the stored node document')
   return {
     node,
     patches: plan.patches,
     diff: diffHost(existingNode, host),
-    inputs: parsed.map((p) => ({ name: p.name, format: p.format, devices: p.devices.length, unparsed: p.unparsed })),
+    inputs: parsed.map((p) => ({
+      name: p.name,
+      format: p.format,
+      devices: p.devices.length,
+      unparsed: p.unparsed,
+    })),
     conflicts,
     skipped: plan.skipped,
     notes: [...plan.notes, ...issues],

@@ -50,7 +50,7 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
   if (h.subsystem === undefined) fields.subsystem = notReported('the subsystem')
   if (h.driver === undefined) fields.driver = notReported('the driver')
   if (h.iommuGroup === undefined) fields.iommuGroup = { status: 'inferred', reason: 'no IOMMU group in the imported text: -1 until a group listing is imported', source: NOT_IN_IMPORT }
-  fields.role = { status: 'inferred', reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`, source: 'pci.ids class codes; docs/research/host-formats.md.1' }
+  fields.role = { status: 'inferred', reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`, source: 'pci.ids class codes' }
   const model = uniqueModel(h.vendorDevice, ctx.models)
   if (model) fields.hardwareModel = { status: 'inferred', reason: `the only catalog model with PCI ID ${h.vendorDevice}`, source: model.file }
   return {
@@ -64,6 +64,7 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
     iommuGroup: h.iommuGroup ?? -1,
     driver: h.driver ?? null,
     role: roleFor(h.classCode, slotHasGpu),
+    ...(h.upstreamBridge ? { upstreamBridge: h.upstreamBridge } : {}),
     ...(model ? { hardwareModel: model.slug } : {}),
     provenance: { default: imported(h.sources, ctx.suffix), fields },
   }

@@ -10,7 +10,7 @@ import { parsePvesh } from './parse-pvesh.ts'
 import { parseSysfs } from './parse-sysfs.ts'
 import { IMPORT_FORMATS, type ImportFormat, type ParsedInput } from './schemas.ts'
 
-const BDF_START = /^(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\s/i
+const BDF_START = /^(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7](?:\/[0-9a-f]{2}:[01][0-9a-f]\.[0-7])*\s/i
 
 /** The format of a text, judged by its first meaningful line; null when none fits. */
 export function detectFormat(text: string): ImportFormat | null {

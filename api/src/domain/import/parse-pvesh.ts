@@ -1,7 +1,7 @@
 /**
  * `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`
- * (or json-pretty). Fields per docs/research/host-formats.md, produced by
- * proxmox/pve-common src/PVE/SysFSTools.pm `lspci()`: `id`, `class` (0x030000), `vendor`,
+ * (or json-pretty). Fields per pve-manager PVE/API2/Hardware/PCI.pm (docs/research/host-formats.md),
+ * produced by proxmox/pve-common src/PVE/SysFSTools.pm `lspci()`: `id`, `class` (0x030000), `vendor`,
  * `device` (0x10de), `iommugroup` (-1 = none), and in verbose mode `subsystem_vendor`,
  * `subsystem_device`, `vendor_name`, `device_name`. It carries no driver.
  */

@@ -1,7 +1,7 @@
 /**
  * `find /sys/kernel/iommu_groups/ -type l` (or `ls -d /sys/kernel/iommu_groups/*\/devices/*`):
  * one symlink per device, `/sys/kernel/iommu_groups/<group>/devices/<bdf>` (kernel
- * Documentation/ABI/testing/sysfs-kernel-iommu_groups).
+ * Documentation/ABI/testing/sysfs-kernel-iommu_groups; docs/research/host-formats.md).
  * It carries only the address and the group.
  */
 import { groupNumber, hostDevice, normaliseAddress, numberedLines } from './normalise.ts'

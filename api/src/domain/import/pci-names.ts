@@ -62,15 +62,19 @@ const BUILTIN_VENDORS: [string, string][] = [
 ]
 
 /** vendorName and name for a host device; IDs stand in where no source knows it. */
-export function namesFor(d: HostDevice & { vendorDevice: string }, tables: readonly PciNames[]): { vendorName: string; name: string } {
+export function namesFor(
+  d: HostDevice & { vendorDevice: string },
+  tables: readonly PciNames[],
+): { vendorName: string; name: string } {
   const vendorId = d.vendorDevice.slice(0, 4)
   const tableVendor = tables.map((t) => t.vendors.get(vendorId)).find((v) => v !== undefined)
   const tableDevice = tables.map((t) => t.devices.get(d.vendorDevice)).find((v) => v !== undefined)
   const vendorName = d.vendorName ?? tableVendor ?? vendorId
   // lspci -nnk prints "<vendor> <device>" as one text: cut the vendor off when we know it.
-  const fromDescription = d.description !== undefined && d.description.startsWith(`${vendorName} `)
-    ? knownName(d.description.slice(vendorName.length + 1))
-    : undefined
+  const fromDescription =
+    d.description !== undefined && d.description.startsWith(`${vendorName} `)
+      ? knownName(d.description.slice(vendorName.length + 1))
+      : undefined
   const name = d.deviceName ?? fromDescription ?? tableDevice ?? knownName(d.description) ?? d.vendorDevice
   return { vendorName, name }
 }

@@ -45,7 +45,12 @@ export function planNodeImport(args: PlanArgs): NodePlan {
   }
   const ungrouped = args.host.filter((h) => h.iommuGroup === undefined).length
   if (ungrouped > 0) plan.notes.push(`${ungrouped} devices have no IOMMU group in the inputs: add find /sys/kernel/iommu_groups/ -type l (new devices get -1 meanwhile).`)
-  if (args.host.length > 0 && args.host.every((h) => h.iommuGroup === -1)) plan.notes.push('Every device has group -1: the IOMMU is off on this host (rule C1, docs/research/passthrough-rules.md).')
+  if (args.host.length > 0 && args.host.every((h) => h.iommuGroup === -1)) {
+    plan.notes.push(
+      'Every device has group -1: the IOMMU is off on this host'
+        + ' (rule C1 iommu-enabled, docs/research/passthrough-rules.md).',
+    )
+  }
   return plan
 }
 

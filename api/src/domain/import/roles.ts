@@ -1,6 +1,6 @@
 /**
  * A device's role, from its PCI class code (pci.ids "C" section) and, for the extra
- * functions of a GPU, from sharing the GPU's slot (docs/research/host-formats.md:
+ * functions of a GPU, from sharing the GPU's slot (docs/research/passthrough-rules.md §10.7 and pci.ids:
  * TU104 has .1 audio, .2 USB, .3 UCSI next to the .0 VGA function).
  */
 import type { DeviceRole } from '../catalog/schemas.ts'

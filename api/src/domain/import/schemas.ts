@@ -11,7 +11,7 @@ export const IMPORT_FORMATS = ['pvesh-json', 'lspci-vmm', 'lspci-nnk', 'iommu-lo
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS).meta({
   id: 'ImportFormat',
   description:
-    'pvesh-json: `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`; lspci-vmm: `lspci -nnD -vmm -k`; lspci-nnk: `lspci -nnk` (-D, -v optional); iommu-loop: the "IOMMU Group N:" shell loop (header + indented `lspci -nns` lines, or one line per device); sysfs-find: `find /sys/kernel/iommu_groups/ -type l`.',
+    'pvesh-json: `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`; lspci-vmm: `lspci -nnD -vmm -k`; lspci-nnk: `lspci -nnk` (-D, -v optional; with -PP each device\'s upstream bridge is read too); iommu-loop: the "IOMMU Group N:" shell loop (header + indented `lspci -nns` lines, or one line per device); sysfs-find: `find /sys/kernel/iommu_groups/ -type l`.',
 })
 export type ImportFormat = z.infer<typeof ImportFormatSchema>
 
@@ -31,6 +31,8 @@ export const HostDeviceSchema = z
     driver: z.string().nullable().optional(),
     /** -1 = no IOMMU group (IOMMU off), as Proxmox reports it. */
     iommuGroup: z.int().min(-1).optional(),
+    /** The bridge the device sits behind (`lspci -PP`); null = a root-complex device. */
+    upstreamBridge: PciAddressSchema.nullable().optional(),
     vendorName: z.string().optional(),
     deviceName: z.string().optional(),
     /** lspci -nnk's one text for vendor and device ("NVIDIA Corporation TU104 [...]"). */
@@ -56,8 +58,10 @@ export interface ParsedInput {
   unparsed: UnparsedLine[]
 }
 
-/** The fields drift detection compares (rule C27, docs/research/passthrough-rules.md), named as in the catalog. */
-export const COMPARED_FIELDS = ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'] as const
+/** The fields drift detection compares (rule C27 inventory-drift), named as in the catalog. */
+export const COMPARED_FIELDS = [
+  'vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver', 'upstreamBridge',
+] as const
 export type ComparedField = (typeof COMPARED_FIELDS)[number]
 
 const FieldValue = z.union([z.string(), z.int(), z.null()])
@@ -85,12 +89,19 @@ export const ImportDiffSchema = z
       changed: z.array(z.object({ id: z.int(), catalogMembers: z.array(z.string()), hostMembers: z.array(z.string()) })),
     }),
   })
-  .meta({ id: 'ImportDiff', description: 'Drift between the host output and the catalog (rule C27, docs/research/passthrough-rules.md).' })
+  .meta({
+    id: 'ImportDiff',
+    description: 'Drift between the host output and the catalog (rule C27 inventory-drift, docs/research/passthrough-rules.md).',
+  })
 export type ImportDiff = z.infer<typeof ImportDiffSchema>
 
 export const ImportConflictSchema = z
   .object({ address: PciAddressSchema, field: z.string(), kept: FieldValue, ignored: FieldValue, keptFrom: z.string(), ignoredFrom: z.string() })
-  .meta({ id: 'ImportConflict', description: 'Two inputs disagree; the preferred format (docs/research/host-formats.md order) wins.' })
+  .meta({
+    id: 'ImportConflict',
+    description: 'Two inputs disagree; the preferred format (pvesh, lspci -vmm, lspci -nnk, group listings:'
+      + ' docs/research/host-formats.md) wins.',
+  })
 export type ImportConflict = z.infer<typeof ImportConflictSchema>
 
 export const ImportRequestSchema = z

@@ -11,5 +11,9 @@ export function validNode(value: unknown, what = 'the imported node'): NodeRecor
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const where = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'
-  throw new PlanInputError('invalid', '/inputs', `${what} does not validate: ${where}: ${issue?.message ?? 'invalid'}`)
+  throw new PlanInputError(
+    'invalid',
+    '/inputs',
+    `${what} does not validate: ${where}: ${issue?.message ?? 'invalid'}`,
+  )
 }

@@ -17,7 +17,8 @@ import type { Guest } from './schemas.ts'
 export function resolveGuestDevices(node: NodeRecord, guest: Guest, pointer: string): { device: PciDevice; pointer: string }[] {
   return guest.devices.flatMap((selector, j) => {
     const at = `${pointer}/devices/${j}`
-    return resolveSelector(node, selector, at).functions.map((device) => ({ device, pointer: at }))
+    // A role selector names every device of that role on the node: one entry each.
+    return resolveSelector(node, selector, at).flatMap((e) => e.functions.map((device) => ({ device, pointer: at })))
   })
 }
 

@@ -1,36 +1,26 @@
 /**
  * "Can this IOMMU group be passed through as a whole?" The group becomes one synthetic VM
- * with the recommended GPU settings (q35, OVMF, pcie=1, compute-only), every rule of RP §5
+ * with the recommended GPU settings (q35, OVMF, pcie=1, compute-only), every rule
  * runs on it, and the answer lists the members with roles, what goes along, what the host
  * loses and the config to apply.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { devicesAt, parseAddress, requireGroup, requireNode, slotOf } from '../catalog/lookup.ts'
-import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
+import { requireGroup, requireNode, slotOf } from '../catalog/lookup.ts'
+import type { NodeRecord } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { isBridge, isGpu } from './knowledge.ts'
-import { blockedConfig, tally } from './outcome.ts'
+import { blockedConfig, groupVerdict, tally, verdictPhrase, withCheckFirst } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
-import { isBlocking } from './rule-kit.ts'
 import { hostChecks, sortChecks, vmChecks } from './rules.ts'
-import { label, memberRoles, membersOf, type Entry, type Scenario } from './scenario.ts'
-import type { GroupCheck, GroupVerdict } from './schemas.ts'
-
-/** One entry per slot when all its functions are in the group (hostpci without .f), else per function. */
-function groupEntries(node: NodeRecord, group: number, passable: PciDevice[]): Entry[] {
-  const slots = [...new Set(passable.map((d) => slotOf(d)!))]
-  return slots.flatMap((slot): Entry[] => {
-    const all = devicesAt(node, parseAddress(slot)!)
-    if (all.every((d) => d.iommuGroup === group)) return [{ pointer: '/group', address: slot, allFunctions: true, functions: all, mdev: null }]
-    return passable.filter((d) => slotOf(d) === slot).map((d) => ({ pointer: '/group', address: d.address!, allFunctions: false, functions: [d], mdev: null }))
-  })
-}
+import { entriesFor } from './resolve.ts'
+import { label, memberRoles, membersOf, type Scenario } from './scenario.ts'
+import type { GroupCheck } from './schemas.ts'
 
 export function groupScenario(catalog: Catalog, node: NodeRecord, group: number): Scenario {
   const passable = membersOf(node, group).filter((d) => !isBridge(d) && d.address !== null)
   const vm = {
     name: `group-${group}`, vmid: null, machine: 'q35' as const, bios: 'ovmf' as const, pcie: true, display: false,
-    memoryBytes: null, liveMigration: false, entries: groupEntries(node, group, passable), claimedGroups: [group],
+    memoryBytes: null, liveMigration: false, guestOs: null, guestNvidiaDriver: null, efiDiskStorage: null, entries: entriesFor(node, passable, '/group', null), claimedGroups: [group],
   }
   return { catalog, node, vms: [vm], existing: null, hostReserveBytes: null, groupCheck: true }
 }
@@ -47,20 +37,21 @@ export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, 
   const passable = members.filter((d) => !isBridge(d))
   const primary = passable.find(isGpu) ?? passable[0]
   const slots = new Set(passable.map(slotOf))
-  const verdict: GroupVerdict = checks.some(isBlocking) ? 'blocked' : slots.size > 1 ? 'shared' : 'clean'
+  const verdict = groupVerdict(checks, slots.size)
   const mustPassWith = passable.filter((d) => d !== primary).map(label)
-  const subject = primary ? `${slotOf(primary) ?? label(primary)} (${primary.label})` : `${members.length} bridge${members.length === 1 ? '' : 's'}`
+  const entry = vm.entries.find((e) => primary !== undefined && e.functions.includes(primary))
+  const subject = primary ? `${entry?.address ?? label(primary)} (${primary.label})` : `${members.length} bridge${members.length === 1 ? '' : 's'}`
   const along = mustPassWith.length > 0 ? ` with ${mustPassWith.length} more device${mustPassWith.length === 1 ? '' : 's'} (${mustPassWith.join(', ')})` : ''
   return {
     node: node.id,
     group: groupId,
     verdict,
-    summary: `Group ${groupId} on ${node.id} is ${verdict}: ${subject}${along}; ${tally(checks)}.`,
+    summary: `Group ${groupId} on ${node.id} is ${verdictPhrase(verdict, checks)}: ${subject}${along}; ${tally(checks)}.`,
     members: memberRoles(node, [groupId], new Set(primary ? [primary] : [])),
     mustPassWith,
     hostLoses: passable.map((d) => ({ address: d.address, label: d.label, hostDriver: d.driver, hostUse: d.hostUse })),
     checks,
-    proxmox: verdict === 'blocked' ? blockedConfig(checks) : { ...vmConfig(scenario, vm), ...hostConfig(scenario) },
+    proxmox: verdict === 'blocked' ? blockedConfig(checks) : withCheckFirst({ ...vmConfig(scenario, vm), ...hostConfig(scenario) }, checks),
     assumptions: [
       'The whole group goes to one VM with the recommended settings: machine q35, bios ovmf, pcie=1, no x-vga (compute-only); POST /api/v1/plan/passthrough plans other settings.',
       `The group's members are the catalog's devices of group ${groupId}; the catalog comes from the seed document, not an lspci dump (see C27).`,

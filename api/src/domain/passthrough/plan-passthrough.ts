@@ -1,10 +1,10 @@
 /**
  * Plans passthrough for several VMs of one node at once: resolves each VM's devices, runs the
- * per-VM rules and the node-wide rules of RP §5, and emits the config only when nothing
+ * per-VM rules and the node-wide rules, and emits the config only when nothing
  * blocks. Group splits between VMs (C8) and with the host (C5, C6) are checked across the plan.
  */
 import type { Catalog } from '../catalog/catalog.ts'
-import { blockedConfig, planVerdict, tally } from './outcome.ts'
+import { blockedConfig, planVerdict, tally, verdictPhrase, withCheckFirst } from './outcome.ts'
 import { hostConfig, vmConfig } from './proxmox-config.ts'
 import { requireNode } from '../catalog/lookup.ts'
 import { resolveExisting, resolveVm } from './resolve.ts'
@@ -25,7 +25,8 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
   }
   const host = hostChecks(scenario)
   const perVm = scenario.vms.map((vm) => ({ vm, checks: vmChecks(scenario, vm) }))
-  const verdict = planVerdict([...host, ...perVm.flatMap((v) => v.checks)])
+  const allChecks = [...host, ...perVm.flatMap((v) => v.checks)]
+  const verdict = planVerdict(allChecks)
   const blocked = verdict === 'blocked'
   const vms: VmPlan[] = perVm.map(({ vm, checks }) => {
     const config = blocked ? blockedConfig([...host, ...checks]) : vmConfig(scenario, vm)
@@ -42,19 +43,22 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
       })),
       members: memberRoles(node, groupsOf(vm), new Set(requestedFunctions(vm))),
       checks,
-      proxmox: { hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands },
+      proxmox: {
+        hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands,
+        apiCalls: config.apiCalls, terraform: config.terraform, ansible: config.ansible,
+      },
     }
   })
-  const hostConf = blocked ? blockedConfig([...host, ...perVm.flatMap((v) => v.checks)]) : hostConfig(scenario)
+  const hostConf = blocked ? blockedConfig(allChecks) : withCheckFirst(hostConfig(scenario), allChecks)
   return {
     node: node.id,
     verdict,
-    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdict}. ${vms.map((v) => `${v.name}: ${v.verdict} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
+    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdictPhrase(verdict, allChecks)}. ${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks, false)} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
     vms,
     checks: host,
     proxmox: { vfioConf: hostConf.vfioConf, modules: hostConf.modules, kernelCmdline: hostConf.kernelCmdline, blacklist: hostConf.blacklist, afterwards: hostConf.afterwards, notes: hostConf.notes },
     assumptions: [
-      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start.',
+      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor driver).',
       request.existing === undefined ? 'Other VMs\' hostpci entries were not given (C8 is unknown).' : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,
       'VM settings default to machine q35, bios ovmf, pcie=1 on q35, no x-vga.',
     ],

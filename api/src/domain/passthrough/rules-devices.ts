@@ -1,29 +1,32 @@
 /**
- * Rules about what the passed devices are (RP §3): reset behaviour, storage and NICs the host
+ * Rules about what the passed devices are: reset behaviour, storage and NICs the host
  * uses, HBA hygiene, the host console, Wi-Fi.
  */
 import { slotOf } from '../catalog/lookup.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
-import { HOST_COMMANDS, NO_FLR_IDS, RP, WIFI, isGpu } from './knowledge.ts'
+import { HOST_COMMANDS, NO_FLR_IDS, WIFI, isGpu, vendorResetFamily } from './knowledge.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
-import { boundDevices, label, requestedFunctions, unique } from './scenario.ts'
+import { boundDevices, groupsOf, label, unique, vfioFunctions } from './scenario.ts'
 
-const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(requestedFunctions(vm))
+/** What goes to vfio-pci: an mdev GPU stays on its vendor driver, which resets and drives it. */
+const passed = ({ vm }: VmRuleInput): PciDevice[] => unique(vfioFunctions(vm))
 
 function c14(input: VmRuleInput): Outcome {
   const fns = passed(input)
-  const gpuSlots = new Set(input.scenario.node.devices.filter(isGpu).map(slotOf))
-  const touched = new Set(fns.map(slotOf).filter((s) => gpuSlots.has(s)))
-  const left = input.scenario.node.devices.filter((d) => touched.has(slotOf(d)) && !fns.includes(d))
-  if (left.length > 0) {
-    return fail(`Only some functions of a GPU are passed (${list(left.map(label))} left out): the bus reset QEMU needs requires every function.`, {
-      severity: 'warn', devices: left.map(label), fix: 'Pass the whole slot (address without .f).', command: HOST_COMMANDS.reset,
+  const owned = new Set(groupsOf(input.vm))
+  const gpuSlots = new Set(fns.filter(isGpu).map(slotOf))
+  // A bus/slot reset touches every function of the slot; QEMU does it only when the VM owns
+  // every group the reset touches (hw/vfio/pci.c: "depends on group N which is not owned").
+  const foreign = input.scenario.node.devices.filter((d) => gpuSlots.has(slotOf(d)) && !fns.includes(d) && !owned.has(d.iommuGroup))
+  if (foreign.length > 0) {
+    return fail(`${list(foreign.map((d) => `${label(d)} (group ${d.iommuGroup})`))} share${foreign.length === 1 ? 's' : ''} the GPU's slot but not its group: a bus reset would touch a group this VM does not own, so QEMU cannot reset the card between starts.`, {
+      severity: 'warn', devices: foreign.map(label), fix: 'Pass those groups too, or rely on the card\'s own reset method (see the command).', command: HOST_COMMANDS.reset,
     })
   }
-  const amdGpus = fns.filter((d) => isGpu(d) && d.vendorDevice.startsWith('1002:'))
-  if (amdGpus.length > 0) {
-    return fail(`${list(amdGpus.map(label))}: AMD GPUs of the Polaris, Vega and Navi 1x families need the vendor-reset module.`, {
-      severity: 'warn', devices: amdGpus.map(label), fix: 'Install gnif/vendor-reset if the chip is on its list.', command: HOST_COMMANDS.reset,
+  const resetBug = fns.filter((d) => isGpu(d) && vendorResetFamily(d.vendorDevice) !== null)
+  if (resetBug.length > 0) {
+    return fail(`${list(resetBug.map((d) => `${label(d)} (${vendorResetFamily(d.vendorDevice)})`))}: this AMD generation has the reset bug; the card hangs on its second start without the vendor-reset module.`, {
+      severity: 'warn', devices: resetBug.map(label), fix: 'Install gnif/vendor-reset (DKMS) and load it at boot.', command: HOST_COMMANDS.reset,
     })
   }
   const quirked = fns.filter((d) => NO_FLR_IDS.has(d.vendorDevice))
@@ -34,7 +37,7 @@ function c14(input: VmRuleInput): Outcome {
   }
   const gpus = fns.filter(isGpu)
   return pass(gpus.length > 0
-    ? `Every function of ${list(gpus.map(label))} is passed, so QEMU can reset the card; NVIDIA consumer cards have no reset bug then.`
+    ? `The VM owns every group a reset of ${list(gpus.map(label))} touches, and no reset bug is known for ${list([...new Set(gpus.map((g) => g.vendorDevice))])}.`
     : `No reset quirk is known for ${list(fns.map((d) => d.vendorDevice)) || 'the requested devices'}; the catalog has no reset_method, verify it on the host.`, { command: HOST_COMMANDS.reset })
 }
 
@@ -64,8 +67,8 @@ function c18(input: VmRuleInput): Outcome {
   if (hbas.length === 0) return pass('No SAS HBA is passed.')
   const others = input.scenario.node.devices.filter((d) => hbas.some((h) => h.vendorDevice === d.vendorDevice) && !hbas.includes(d))
   const twin = others.length > 0 ? ` ${list(others.map((d) => `${label(d)} (${d.label})`))} has the same ID and may be the other IOC of the same card: normally both go to the same VM.` : ''
-  return fail(`HBA passthrough (${list(hbas.map(label))}): needs IT-mode firmware, the host must not import the pools on its disks, and disks are never passed one by one.${twin}`, {
-    devices: hbas.map(label), fix: 'Flash IT firmware; stop host pool auto-import (zpool cachefile) for those disks; optionally rombar=0 to skip the option ROM.',
+  return fail(`HBA passthrough (${list(hbas.map(label))}): IT firmware is recommended (the guest sees plain disks; IR firmware also works, the guest's mpt3sas drives both), the host must not import the pools on its disks, and disks are never passed one by one.${twin}`, {
+    devices: hbas.map(label), fix: 'Prefer IT firmware; stop host pool auto-import (zpool cachefile) for those disks; optionally rombar=0 to skip the option ROM.',
   })
 }
 
@@ -119,10 +122,87 @@ function c25(input: VmRuleInput): Outcome {
 }
 
 export const DEVICE_RULES: readonly Rule<VmRuleInput>[] = [
-  { id: 'C14', title: 'Reset capability', severity: 'warn', source: `${RP} §2 rule 6, §3.1-3.2, §5 C14; linux drivers/pci/quirks.c quirk_no_flr; gnif/vendor-reset`, evaluate: c14 },
-  { id: 'C17', title: 'Storage in use', severity: 'block', source: `${RP} §3.4, §5 C17`, evaluate: c17 },
-  { id: 'C18', title: 'HBA hygiene', severity: 'warn', source: `${RP} §3.4, §5 C18`, evaluate: c18 },
-  { id: 'C19', title: 'Network in use', severity: 'block', source: `${RP} §3.3, §5 C19; pve-docs pvecm.adoc; kubernetes-sigs/dranet#186`, evaluate: c19 },
-  { id: 'C24', title: 'Host console GPU', severity: 'warn', source: `${RP} §3.1, §5 C24`, evaluate: c24 },
-  { id: 'C25', title: 'Wi-Fi', severity: 'warn', source: `${RP} §3.3, §5 C25`, evaluate: c25 },
+  {
+    id: 'C14', name: 'reset-capability', title: 'Reset capability',
+    severity: 'warn', sources: ['qemuVfioPci', 'vendorReset', 'kernelQuirks'], evaluate: c14,
+    doc: {
+      what:
+        'The VM can reset what it gets between starts: it owns every group a bus reset of the GPU ' +
+        'touches, and no AMD reset-bug chip goes without vendor-reset.',
+      why:
+        'QEMU does a bus or slot reset only when it owns every group the reset touches; Polaris, Vega and ' +
+        'Navi 1x cards hang on their second start without gnif/vendor-reset (RDNA2/3 do not).',
+      fix: 'Pass every group on the GPU\'s slot; install vendor-reset for the listed AMD chips.',
+      command: HOST_COMMANDS.reset,
+    },
+  },
+  {
+    id: 'C17', name: 'storage-in-use', title: 'Storage in use',
+    severity: 'block', sources: ['kernelVfio', 'pveDocsPassthrough'], evaluate: c17,
+    doc: {
+      what:
+        'No storage controller in the group holds the host\'s boot or OS disk, and its other host uses ' +
+        '(ZFS, LVM, swap, PVE storage) are known.',
+      why:
+        'Unbinding nvme, ahci or mpt3sas under mounted filesystems hangs or crashes the host; with ids= ' +
+        'binding it does not boot.',
+      fix:
+        'Never pass the boot/OS disk; export the pools of a data disk and remove it from PVE storage, LVM ' +
+        'and swap first.',
+      command: HOST_COMMANDS.storage,
+    },
+  },
+  {
+    id: 'C18', name: 'hba-hygiene', title: 'HBA hygiene',
+    severity: 'warn', sources: ['pveDocsPassthrough', 'pciIds'], evaluate: c18,
+    doc: {
+      what:
+        'A SAS HBA goes whole, with IT firmware recommended, its pools not imported by the host, and both ' +
+        'IOCs of a dual-IOC card to the same VM.',
+      why:
+        'Two systems importing one ZFS pool corrupt it; disks passed one by one lose SMART and hot-plug. ' +
+        'IR firmware works too (the guest\'s mpt3sas drives both), IT shows the guest plain disks.',
+      fix: 'Stop host pool auto-import for those disks; prefer IT firmware; rombar=0 skips the option ROM.',
+      command: 'zpool status; zpool import',
+    },
+  },
+  {
+    id: 'C19', name: 'network-in-use', title: 'Network in use',
+    severity: 'block', sources: ['pveDocsPassthrough', 'pveDocsQm'], evaluate: c19,
+    doc: {
+      what:
+        'No NIC in the group carries the node\'s management network, its only wired link, corosync or a ' +
+        'link between nodes.',
+      why:
+        'At VM start the NIC leaves the host: the node drops off the network and a two-node cluster loses ' +
+        'quorum (/etc/pve read-only).',
+      fix: 'Add another NIC for management first, or give the VM a virtio NIC on a bridge.',
+      command: HOST_COMMANDS.network,
+    },
+  },
+  {
+    id: 'C24', name: 'host-console-gpu', title: 'Host console GPU',
+    severity: 'warn', sources: ['pveDocsPassthrough', 'kernelSysfsPci'], evaluate: c24,
+    doc: {
+      what: 'Whether a passed GPU is the host\'s only display.',
+      why:
+        'The host console goes dark when the VM starts; vfio may find the GPU\'s BAR held by the firmware ' +
+        'framebuffer.',
+      fix:
+        'Manage the host over SSH or the web UI; only if vfio reports the BAR as busy, add ' +
+        'initcall_blacklist=sysfb_init.',
+      command: HOST_COMMANDS.reset,
+    },
+  },
+  {
+    id: 'C25', name: 'wifi-passthrough', title: 'Wi-Fi', severity: 'warn', sources: ['pciIds'], evaluate: c25,
+    doc: {
+      what: 'What is known about passing the Wi-Fi adapter through.',
+      why:
+        'Wi-Fi passthrough is client-mode oriented; access-point mode is often limited, and some chips ' +
+        'have no reliable reports.',
+      fix: 'Prefer a wired NIC for a router VM; test the adapter before relying on it.',
+      command: null,
+    },
+  },
 ]

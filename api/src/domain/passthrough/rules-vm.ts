@@ -1,9 +1,9 @@
 /**
- * Rules about one VM's configuration (RP §1.2-1.4, §4, §5): sharing with other VMs, hostpci
+ * Rules about one VM's configuration: sharing with other VMs, hostpci
  * limits, machine type, display, mdev, migration, mappings and permissions.
  */
 import { provenanceOf } from '../catalog/provenance.ts'
-import { HOST_COMMANDS, RP, VGPU, isGpu } from './knowledge.ts'
+import { HOST_COMMANDS, VGPU, isGpu } from './knowledge.ts'
 import { mainFunction } from './proxmox-config.ts'
 import { fail, list, pass, unknown, type Outcome, type Rule, type VmRuleInput } from './rule-kit.ts'
 import { groupsOf, label, requestedFunctions, unique } from './scenario.ts'
@@ -31,7 +31,14 @@ function c8({ scenario, vm }: VmRuleInput): Outcome {
   const mappings = (scenario.existing ?? []).flatMap((e) => e.mappings.map((m) => `${e.vm}: mapping=${m}`))
   if (scenario.existing === null || mappings.length > 0) {
     const why = scenario.groupCheck ? 'The catalog holds no VM configs' : scenario.existing === null ? 'Other VMs\' hostpci entries were not given' : `${list(mappings)} cannot be resolved from the catalog`
-    return unknown(`${why}: whether another VM holds ${mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`} is unknown.`, scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci')
+    const groups = mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`
+    const command = scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci'
+    // The group check answers for the group, not for VM configs (its assumptions say so); the
+    // plan, which can be given `existing`, keeps this an error-severity unknown.
+    if (scenario.groupCheck) {
+      return unknown(`${why}: whether another VM holds ${groups} is outside the group check; POST /api/v1/plan/passthrough with \`existing\` checks it.`, command, { severity: 'warn' })
+    }
+    return unknown(`${why}: whether another VM holds ${groups} is unknown.`, command)
   }
   return pass(`No other VM of the plan or of \`existing\` takes group ${list([...mine].map(String))}.`)
 }
@@ -80,7 +87,9 @@ function c13(input: VmRuleInput): Outcome {
     return { e, severity: 'warn' as const, why: `possible only unsupported: ${k.detail}` }
   })
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : 'warn'
-  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
+  // Proxmox creates the mdev from the vendor driver and binds nothing to vfio-pci for it
+  // (qemu-server PCI.pm prepare_pci_device), so the config keeps that driver on the card.
+  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
     severity, devices: problems.map((p) => p.e.address), fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver instead.',
   })
 }
@@ -88,8 +97,11 @@ function c13(input: VmRuleInput): Outcome {
 function c21(input: VmRuleInput): Outcome {
   const pinned = `A VM with raw host= entries is pinned to ${input.scenario.node.id}: live migration is refused, offline migration needs --force, hibernation is refused and RAM snapshots are expected to fail. A resource mapping with an entry per node allows offline moves and HA.`
   if (input.vm.liveMigration) {
-    return fail(`${pinned} Live migration needs a mapping flagged live-migration-capable and a device with VFIO migration support (NVIDIA vGPU); no device here has it.${seedClaim(input, 'live-migration')}`, {
-      severity: 'warn', fix: 'Plan the VM as node-bound, or move it offline with a cross-node mapping.',
+    // QemuMigrate.pm dies for raw entries ("can't migrate VM which uses local devices") and
+    // for mappings not flagged live-migration-capable; the flag also needs a driver with VFIO
+    // migration support (pve-docs qm.adoc: in practice NVIDIA vGPU), which no device here has.
+    return fail(`Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live migration only through a mapping flagged live-migration-capable on a device whose driver supports VFIO migration (NVIDIA vGPU), and no device here has one.${seedClaim(input, 'live-migration')}`, {
+      severity: 'block', devices: input.vm.entries.map((e) => e.address), fix: 'Plan the VM as node-bound (liveMigration: false), or move it offline with a cross-node mapping.',
     })
   }
   return pass(pinned, { severity: 'info' })
@@ -99,8 +111,9 @@ function c22(input: VmRuleInput): Outcome {
   const mains = input.vm.entries.map(mainFunction)
   const missing = mains.filter((d) => d.subsystem === null)
   if (missing.length > 0) {
+    // No mapping is emitted, so nothing can fail validation: a warning, not a blocking unknown.
     return unknown(`Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`, HOST_COMMANDS.subsystem(missing[0]!.address ?? ''), {
-      devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
+      severity: 'warn', devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
     })
   }
   const claimed = mains.filter((d) => !['documented', 'imported'].includes(provenanceOf(d.provenance, 'subsystem').status))
@@ -115,13 +128,118 @@ function c23(input: VmRuleInput): Outcome {
 }
 
 export const VM_RULES: readonly Rule<VmRuleInput>[] = [
-  { id: 'C8', title: 'Group used by another VM', severity: 'error', source: `${RP} §1.3, §2 rule 4, §5 C8; qemu-server PCI.pm reservations; QEMU hw/vfio`, evaluate: c8 },
-  { id: 'C9', title: 'Duplicate in VM', severity: 'error', source: `${RP} §1.3, §5 C9; qemu-server PCI.pm choose_hostpci_devices`, evaluate: c9 },
-  { id: 'C10', title: 'Slot budget', severity: 'error', source: `${RP} §1.2, §5 C10; qemu-server PCI.pm $MAX_HOSTPCI_DEVICES`, evaluate: c10 },
-  { id: 'C11', title: 'Machine type', severity: 'error', source: `${RP} §1.2, §1.5, §5 C11; qemu-server PCI.pm parse_hostpci_devices`, evaluate: c11 },
-  { id: 'C12', title: 'Primary display', severity: 'warn', source: `${RP} §1.2, §5 C12; qemu-server PCI.pm, CPUConfig.pm`, evaluate: c12 },
-  { id: 'C13', title: 'Mediated device (vGPU)', severity: 'error', source: `${RP} §4, §5 C13; DualCoder/vgpu_unlock; mbilker/vgpu_unlock-rs#39`, evaluate: c13 },
-  { id: 'C21', title: 'Migration, HA, suspend', severity: 'warn', source: `${RP} §1.3, §4, §5 C21; qemu-server QemuMigrate.pm`, evaluate: c21 },
-  { id: 'C22', title: 'Mapping validity', severity: 'error', source: `${RP} §1.4, §5 C22; pve-guest-common Mapping/PCI.pm assert_valid`, evaluate: c22 },
-  { id: 'C23', title: 'Permissions', severity: 'info', source: `${RP} §1.2, §5 C23; qemu-server API2/Qemu.pm check_hostpci_perm`, evaluate: c23 },
+  {
+    id: 'C8', name: 'group-in-one-vm', title: 'Group used by another VM',
+    severity: 'error', sources: ['qemuServerPci', 'kernelVfio'], evaluate: c8,
+    doc: {
+      what: 'No other VM of the plan, or in `existing`, takes a member of the same IOMMU group.',
+      why:
+        'A group belongs to one VFIO container; Proxmox only reserves identical functions, so the second ' +
+        'VM fails in QEMU ("group is not viable" / busy).',
+      fix: 'Give the whole group to one VM.',
+      command: HOST_COMMANDS.vmConfigs,
+    },
+  },
+  {
+    id: 'C9', name: 'no-duplicate-function', title: 'Duplicate in VM',
+    severity: 'error', sources: ['qemuServerPci'], evaluate: c9,
+    doc: {
+      what: 'Each function appears once in the VM.',
+      why: 'qemu-server refuses to start a VM with a function assigned twice ("assigned more than once").',
+      fix: 'List each function or slot once.',
+      command: null,
+    },
+  },
+  {
+    id: 'C10', name: 'hostpci-slot-budget', title: 'Slot budget',
+    severity: 'error', sources: ['qemuServerPci'], evaluate: c10,
+    doc: {
+      what: 'The VM needs at most 16 hostpci entries.',
+      why: 'qemu-server knows hostpci0 to hostpci15 ($MAX_HOSTPCI_DEVICES).',
+      fix: 'Pass slots (all functions in one entry) or fewer devices.',
+      command: null,
+    },
+  },
+  {
+    id: 'C11', name: 'machine-type', title: 'Machine type',
+    severity: 'error', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c11,
+    doc: {
+      what: 'pcie=1 only on q35; GPUs with q35 + OVMF + pcie=1.',
+      why:
+        'qemu-server refuses pcie=1 on i440fx ("q35 machine model is not enabled"); the docs recommend ' +
+        'q35 and OVMF for GPUs.',
+      fix: 'Set machine q35, bios ovmf, pcie=1; OVMF needs a UEFI-capable GPU ROM.',
+      command: null,
+    },
+  },
+  {
+    id: 'C12', name: 'primary-display', title: 'Primary display',
+    severity: 'warn', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c12,
+    doc: {
+      what: 'x-vga=1 only when the GPU is the VM\'s display, and only with a GPU.',
+      why:
+        'x-vga makes the GPU the primary display (vga none, kvm=off for NVIDIA); the noVNC/SPICE console ' +
+        'then shows nothing.',
+      fix:
+        'Leave display off for compute (CUDA, Ollama); attach a monitor or use remote desktop for a ' +
+        'display VM.',
+      command: null,
+    },
+  },
+  {
+    id: 'C13', name: 'mediated-device', title: 'Mediated device (vGPU)',
+    severity: 'error', sources: ['qemuServerPci', 'vgpuUnlock', 'vgpuUnlockRs39', 'mappingPci'], evaluate: c13,
+    doc: {
+      what:
+        'An mdev request is possible: one function, a chip with a vGPU path; the card stays with its ' +
+        'vendor driver and the mapping carries mdev 1.',
+      why:
+        'qemu-server refuses mdev on a multifunction entry; vgpu_unlock presents Turing as a Quadro RTX ' +
+        '6000 (unsupported), and consumer Ampere lacks the SR-IOV firmware its vGPU needs, whatever ID it ' +
+        'is spoofed as.',
+      fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver.',
+      command: "pvesh get /nodes/$(hostname)/hardware/pci --output-format json | grep -c '\"mdev\"'",
+    },
+  },
+  {
+    id: 'C21', name: 'migration', title: 'Migration, HA, suspend',
+    severity: 'block', sources: ['qemuMigrate', 'pveDocsQm'], evaluate: c21,
+    doc: {
+      what:
+        'A VM that must live-migrate has no passed-through device without a live-migration-capable ' +
+        'mapping and a migration-capable driver; otherwise the VM is node-bound.',
+      why:
+        'QemuMigrate.pm refuses to migrate a VM with raw local devices and to live-migrate one whose ' +
+        'mappings are not live-migration-capable; that flag also needs VFIO migration support in the ' +
+        'driver (NVIDIA vGPU).',
+      fix: 'Plan the VM as node-bound, or move it offline with a mapping that has an entry on each node.',
+      command: 'pvesh get /cluster/mapping/pci --output-format json',
+    },
+  },
+  {
+    id: 'C22', name: 'mapping-validity', title: 'Mapping validity',
+    severity: 'error', sources: ['mappingPci', 'pveDocsQm'], evaluate: c22,
+    doc: {
+      what:
+        'A resource mapping carries id, subsystem-id and iommugroup exactly as sysfs reports them, and ' +
+        'its mdev flag matches the card.',
+      why:
+        'assert_valid checks all of them at every VM start and refuses a mapping that lacks a value the ' +
+        'device has ("missing expected property").',
+      fix: 'Read the subsystem from the host; emit the mapping only then.',
+      command: 'lspci -nnv -s <address>',
+    },
+  },
+  {
+    id: 'C23', name: 'permissions', title: 'Permissions',
+    severity: 'info', sources: ['qemuApi'], evaluate: c23,
+    doc: {
+      what: 'Who may apply the config.',
+      why:
+        'Raw host= entries and romfile are root@pam only; a mapping= entry needs Mapping.Use on ' +
+        '/mapping/pci/<id> and VM.Config.HWType.',
+      fix: 'Use a mapping for automation with an API token.',
+      command: null,
+    },
+  },
 ]

@@ -1,7 +1,7 @@
 /**
  * The planner's working model: VMs with resolved hostpci entries on one node, plus what other
  * VMs already hold. Both the group check (one synthetic VM) and the plan build one, so every
- * rule runs on the same shape. Set names follow RP §5: F = requested functions, G = their
+ * rule runs on the same shape. Set names as in docs/research/passthrough-rules.md: F = requested functions, G = their
  * groups, E = non-bridge members of G, S = E \ F.
  */
 import type { Catalog } from '../catalog/catalog.ts'
@@ -29,6 +29,11 @@ export interface VmScenario {
   display: boolean
   memoryBytes: number | null
   liveMigration: boolean
+  guestOs: 'linux' | 'windows' | 'freebsd' | 'other' | null
+  /** Major version of the NVIDIA driver in the guest; null = not given. */
+  guestNvidiaDriver: number | null
+  /** Storage for the OVMF EFI disk; null = not given. */
+  efiDiskStorage: string | null
   entries: Entry[]
   /** Groups the VM takes even without a passable entry (the group check's group of bridges). */
   claimedGroups: number[]
@@ -67,9 +72,20 @@ export function unique(devices: readonly PciDevice[]): PciDevice[] {
   return [...new Set(devices)].sort(byAddress)
 }
 
-/** G: the IOMMU groups of a VM's functions (devices without a group, -1, are C1's business). */
+/**
+ * Functions that go to vfio-pci: every entry but mediated devices, which Proxmox creates from
+ * the vendor driver without rebinding anything (qemu-server PCI.pm prepare_pci_device).
+ */
+export function vfioFunctions(vm: VmScenario): PciDevice[] {
+  return vm.entries.filter((e) => e.mdev === null).flatMap((e) => e.functions)
+}
+
+/**
+ * G: the IOMMU groups a VM takes from the host, those of its vfio-pci functions (devices
+ * without a group, -1, are C1's business).
+ */
 export function groupsOf(vm: VmScenario): number[] {
-  const groups = [...vm.claimedGroups, ...requestedFunctions(vm).map((d) => d.iommuGroup)]
+  const groups = [...vm.claimedGroups, ...vfioFunctions(vm).map((d) => d.iommuGroup)]
   return [...new Set(groups.filter((g) => g >= 0))].sort((a, b) => a - b)
 }
 
@@ -85,7 +101,7 @@ export function boundDevices(node: NodeRecord, vm: VmScenario): PciDevice[] {
 
 /** S: devices bound along with the VM's functions without being requested. */
 export function siblingsLeft(node: NodeRecord, vm: VmScenario): PciDevice[] {
-  const requested = new Set(requestedFunctions(vm))
+  const requested = new Set(vfioFunctions(vm))
   return boundDevices(node, vm).filter((d) => !requested.has(d))
 }
 
@@ -95,7 +111,7 @@ export function hostKept(scenario: Scenario): PciDevice[] {
   return scenario.node.devices.filter((d) => !gone.has(d) && !isBridge(d))
 }
 
-/** Host-critical (RP §5 C6): a host use other than the console, or a class the host cannot lose. */
+/** Host-critical (rule C6): a host use other than the console, or a class the host cannot lose. */
 export function isHostCritical(d: PciDevice): boolean {
   return d.hostUse.some((u) => u !== 'host-console') || criticalClass(d) !== null
 }

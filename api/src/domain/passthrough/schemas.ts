@@ -1,8 +1,8 @@
 /**
  * Request and answer shapes of the passthrough planner: the IOMMU-group check
  * (GET /api/v1/nodes/{node}/iommu-groups/{group}/check) and the multi-VM plan
- * (POST /api/v1/plan/passthrough). Check ids and severities are those of
- * shared/research/passthrough.md §5 (C1-C27), kept as stable ids.
+ * (POST /api/v1/plan/passthrough). Check ids are stable (C1-C28, then the later rules); each
+ * rule's reasoning is in docs/research/passthrough-rules.md and on the site's /rules/ page.
  */
 import { z } from 'zod'
 import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schemas.ts'
@@ -10,6 +10,7 @@ import { DeviceRoleSchema, HostUseSchema, NodeIdSchema } from '../catalog/schema
 export const CHECK_IDS = [
   'C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10', 'C11', 'C12', 'C13', 'C14',
   'C15', 'C16', 'C17', 'C18', 'C19', 'C20', 'C21', 'C22', 'C23', 'C24', 'C25', 'C26', 'C27',
+  'C28', 'C29', 'C30', 'C31', 'C32', 'C33', 'C34', 'C35', 'C36', 'C37',
 ] as const
 export const CheckIdSchema = z.enum(CHECK_IDS).meta({ id: 'PassthroughCheckId' })
 export type CheckId = z.infer<typeof CheckIdSchema>
@@ -27,6 +28,7 @@ export type CheckStatus = z.infer<typeof CheckStatusSchema>
 export const CheckResultSchema = z
   .object({
     id: CheckIdSchema,
+    name: z.string().meta({ description: 'What the rule checks, kept beside its stable id: C19 · network-in-use', example: 'network-in-use' }),
     title: z.string(),
     severity: SeveritySchema.meta({ description: 'What a failure of this check means' }),
     status: CheckStatusSchema,
@@ -36,7 +38,8 @@ export const CheckResultSchema = z
     fix: z.string().nullable(),
     /** Command to run on the Proxmox host to settle an `unknown` (or to verify). */
     command: z.string().nullable(),
-    source: z.string(),
+    source: z.string().meta({ description: 'The public sources of the rule; its page lists them with links' }),
+    docsUrl: z.string().meta({ description: 'The rule\'s page on this server: what, why, fix, host command, sources', example: '/rules/#c19' }),
   })
   .meta({ id: 'PassthroughCheck' })
 export type CheckResult = z.infer<typeof CheckResultSchema>
@@ -65,12 +68,25 @@ export const HostLossSchema = z
   .object({ address: z.string().nullable(), label: z.string(), hostDriver: z.string().nullable(), hostUse: z.array(HostUseSchema) })
   .meta({ id: 'HostLoss', description: 'A device the host gives up when the group goes to vfio-pci' })
 
+export const ProxmoxApiCallSchema = z
+  .object({
+    method: z.enum(['POST', 'PUT']),
+    path: z.string().meta({ example: '/nodes/caraxes/qemu/120/config' }),
+    body: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.string())])).meta({ description: 'The JSON body of the Proxmox API call' }),
+    pvesh: z.string().meta({ description: 'The same call as a pvesh command on the host' }),
+  })
+  .meta({ id: 'ProxmoxApiCall' })
+export type ProxmoxApiCall = z.infer<typeof ProxmoxApiCallSchema>
+
 export const ProxmoxVmConfigSchema = z
   .object({
     hostpci: z.array(z.string()).meta({ description: 'Lines of /etc/pve/qemu-server/<vmid>.conf' }),
     qmSet: z.string().nullable(),
     mappingCfg: z.string().nullable().meta({ description: '/etc/pve/mapping/pci.cfg sections; null when a subsystem is unknown' }),
     mappingCommands: z.array(z.string()),
+    apiCalls: z.array(ProxmoxApiCallSchema).meta({ description: 'Proxmox API calls in order: the mappings (POST /cluster/mapping/pci), then the VM config (PUT)' }),
+    terraform: z.string().nullable().meta({ description: 'HCL for the bpg/proxmox provider: hardware mappings and the VM\'s hostpci blocks' }),
+    ansible: z.string().nullable().meta({ description: 'YAML tasks for community.general.proxmox_kvm' }),
   })
   .meta({ id: 'ProxmoxVmConfig' })
 export type ProxmoxVmConfig = z.infer<typeof ProxmoxVmConfigSchema>
@@ -91,8 +107,13 @@ export const ProxmoxConfigSchema = ProxmoxVmConfigSchema.extend(ProxmoxHostConfi
 export type ProxmoxConfig = z.infer<typeof ProxmoxConfigSchema>
 
 export const GroupVerdictSchema = z
-  .enum(['clean', 'shared', 'blocked'])
-  .meta({ id: 'GroupVerdict', description: 'clean: one device (with its functions and bridges); shared: devices of several slots go together; blocked: a block/error check failed' })
+  .enum(['clean', 'shared', 'needs-check', 'blocked'])
+  .meta({
+    id: 'GroupVerdict',
+    description:
+      'clean: one device (with its functions and bridges); shared: devices of several slots go together; ' +
+      'needs-check: a block/error check is unknown, run its command on the host first; blocked: a block/error check failed',
+  })
 export type GroupVerdict = z.infer<typeof GroupVerdictSchema>
 
 export const GroupCheckSchema = z
@@ -140,6 +161,14 @@ export const VmRequestSchema = z
     display: z.boolean().default(false).meta({ description: 'The GPU is the VM\'s display (x-vga=1); compute-only VMs leave it off' }),
     memoryBytes: z.int().min(16 * 1024 * 1024).max(2 ** 50).optional().meta({ description: 'VM RAM; all of it is pinned while a device is passed' }),
     liveMigration: z.boolean().default(false).meta({ description: 'The VM must live-migrate or run under HA' }),
+    guestOs: z.enum(['linux', 'windows', 'freebsd', 'other']).optional().meta({ description: 'The guest OS; FreeBSD covers OPNsense and pfSense' }),
+    guestNvidiaDriver: z.int().min(100).max(999).optional().meta({ description: 'Major version of the NVIDIA driver in a Windows guest, e.g. 551', example: 551 }),
+    efiDiskStorage: z
+      .string()
+      .regex(/^[a-z][a-z0-9._-]*[a-z0-9]$/i, 'expected a Proxmox storage id such as "local-lvm"')
+      .max(64)
+      .optional()
+      .meta({ description: 'Storage for the OVMF EFI disk (qm set --efidisk0 <storage>:1); omitted with a vmid = the VM has one' }),
   })
   .meta({ id: 'PassthroughVm' })
 export type VmRequest = z.infer<typeof VmRequestSchema>
@@ -177,7 +206,12 @@ export type PassthroughPlanRequestInput = z.input<typeof PassthroughPlanRequestS
 
 // ---------------------------------------------------------------- plan answer
 
-export const PlanVerdictSchema = z.enum(['ready', 'review', 'blocked']).meta({ id: 'PassthroughPlanVerdict', description: 'ready: no failed check above info; review: warnings to acknowledge; blocked: a block/error check failed, no config emitted' })
+export const PlanVerdictSchema = z.enum(['ready', 'review', 'needs-check', 'blocked']).meta({
+  id: 'PassthroughPlanVerdict',
+  description:
+    'ready: no failed check above info; review: warnings to acknowledge; needs-check: a block/error check is unknown, ' +
+    'run its command on the host before applying the config; blocked: a block/error check failed, no config emitted',
+})
 export type PlanVerdict = z.infer<typeof PlanVerdictSchema>
 
 export const VmPlanSchema = z

@@ -58,12 +58,12 @@ function pathOf(node: NodeRecord, entry: StorageDevice, drive: DriveModel | unde
   }
 }
 
-/** Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card (data/seed-findings.yaml, redundant-storage-controllers). */
+/** Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card (docs/research/passthrough-rules.md §10.4). */
 export function hbaSingleCardWarning(node: NodeRecord): string | null {
   const hbas = node.devices.filter((d) => d.role === 'sas-hba')
   const oneModel = hbas.length >= 2 && new Set(hbas.map((h) => h.vendorDevice)).size === 1
   if (!oneModel || !node.devices.some((d) => d.role === 'pcie-switch-port')) return null
-  return `${hbas.map((h) => h.label).join(' and ')} (${hbas[0]!.vendorDevice}) sit next to PLX switch ports: probably one dual-IOC card (e.g. SAS 9300-16i), so they are not independent paths — one card failure takes both (shared/research/passthrough.md §6 inconsistency 4)`
+  return `${hbas.map((h) => h.label).join(' and ')} (${hbas[0]!.vendorDevice}) sit next to PLX switch ports: probably one dual-IOC card (e.g. SAS 9300-16i), so they are not independent paths — one card failure takes both (docs/research/passthrough-rules.md §10.4)`
 }
 
 function warningsOf(node: NodeRecord, d: Omit<StorageTierDevice, 'warnings'>): string[] {

@@ -25,33 +25,71 @@ export function loadTimes(catalog: Catalog, item: StorageItem, device: StorageTi
   return readers.map((reader) => {
     const node = findNode(catalog, reader)!
     const gpu = PURPOSE_RULES[item.purpose].loadsIntoGpu ? nodeGpu(catalog, node) : null
-    const sink = gpu ? { sink: 'gpu' as const, sinkName: gpu.name } : { sink: 'host-memory' as const, sinkName: `${node.name} host memory` }
+    const sink = gpu
+      ? { sink: 'gpu' as const, sinkName: gpu.name }
+      : { sink: 'host-memory' as const, sinkName: `${node.name} host memory` }
     const net = readerNetwork(catalog, device.node, reader)
-    if (typeof net === 'string') return { reader, ...sink, seconds: null, bottleneck: null, stages: [], reason: net }
+    if (typeof net === 'string')
+      return { reader, ...sink, seconds: null, bottleneck: null, stages: [], reason: net }
     const load = loadFromDevice(device, item.sizeBytes, gpu, net)
-    if (!load) return { reader, ...sink, seconds: null, bottleneck: null, stages: [], reason: `read rate of ${device.storageId} unknown` }
-    return { reader, ...sink, seconds: load.seconds, bottleneck: load.bottleneck, stages: load.stages, reason: null }
+    if (!load)
+      return {
+        reader,
+        ...sink,
+        seconds: null,
+        bottleneck: null,
+        stages: [],
+        reason: `read rate of ${device.storageId} unknown`,
+      }
+    return {
+      reader,
+      ...sink,
+      seconds: load.seconds,
+      bottleneck: load.bottleneck,
+      stages: load.stages,
+      reason: null,
+    }
   })
 }
 
 /** Copying the item from its device to every other node of the lab. */
-export function copyTimes(catalog: Catalog, item: StorageItem, device: StorageTierDevice, devices: StorageTierDevice[]): CopyTime[] {
+export function copyTimes(
+  catalog: Catalog,
+  item: StorageItem,
+  device: StorageTierDevice,
+  devices: StorageTierDevice[],
+): CopyTime[] {
   const sourceNode = findNode(catalog, device.node)!
   const from = { node: sourceNode, device, devices: devices.filter((d) => d.node === device.node) }
   return catalog.nodes
     .filter((n) => n.id !== device.node)
     .map((n) => {
-      const plan = transferBetween(catalog, from, { node: n, device: null, devices: devices.filter((d) => d.node === n.id) }, item.sizeBytes)
-      return { toNode: n.id, seconds: plan.seconds, rawLinkSeconds: plan.rawLinkSeconds, bottleneck: plan.bottleneck, link: plan.link?.id ?? null, unknowns: plan.unknowns }
+      const plan = transferBetween(
+        catalog,
+        from,
+        { node: n, device: null, devices: devices.filter((d) => d.node === n.id) },
+        item.sizeBytes,
+      )
+      return {
+        toNode: n.id,
+        seconds: plan.seconds,
+        rawLinkSeconds: plan.rawLinkSeconds,
+        bottleneck: plan.bottleneck,
+        link: plan.link?.id ?? null,
+        unknowns: plan.unknowns,
+      }
     })
 }
 
 function enduranceOn(item: StorageItem, d: StorageTierDevice, copies: number): EnduranceCost {
   const daily = item.dailyWritesBytes * copies
   const base = { node: d.node, storageId: d.storageId, dailyWritesBytes: daily, enduranceTbw: d.enduranceTbw }
-  if (daily === 0) return { ...base, yearsToTbw: null, reason: 'no daily writes stated: the item consumes no endurance' }
+  if (daily === 0)
+    return { ...base, yearsToTbw: null, reason: 'no daily writes stated: the item consumes no endurance' }
   if (d.enduranceTbw === null) {
-    const why = d.driveName ? `${d.driveName} has no published TBW rating (catalog enduranceTbw null)` : 'disk model unknown, so no TBW rating'
+    const why = d.driveName
+      ? `${d.driveName} has no published TBW rating (catalog enduranceTbw null)`
+      : 'disk model unknown, so no TBW rating'
     return { ...base, yearsToTbw: null, reason: why }
   }
   return { ...base, yearsToTbw: round(yearsToTbw(d.enduranceTbw, daily), 2), reason: null }

@@ -9,7 +9,8 @@ import type { StorageCandidate } from './plan-schemas.ts'
 import type { StorageItem, StorageTierDevice } from './schemas.ts'
 
 export const PLACEMENT_ORDER =
-  'latency-sensitive items first (fewest good homes), then mirrored items (they need two drives), then largest first; ties keep request order'
+  'latency-sensitive items first (fewest good homes), then mirrored items (they need two drives), ' +
+  'then largest first; ties keep request order'
 
 export interface Slot {
   device: StorageTierDevice
@@ -29,15 +30,20 @@ export interface Placement {
 }
 
 export function fmtBytes(n: number): string {
-  const [unit, div] = n >= 1e12 ? ['TB', 1e12] : n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : ['bytes', 1]
-  return `${Number((n / (div as number)).toPrecision(3))} ${unit}`
+  const [unit, div] =
+    n >= 1e12 ? ['TB', 1e12] : n >= 1e9 ? ['GB', 1e9] : n >= 1e6 ? ['MB', 1e6] : ['bytes', 1]
+  return `${Number((n / div).toPrecision(3))} ${unit}`
 }
 
 export const randomOrLatency = (item: StorageItem) => item.latencySensitive || item.access === 'random'
 
 /** Indices of `items` in placement order. */
 export function placementOrder(items: readonly StorageItem[]): number[] {
-  const key = (it: StorageItem) => [it.latencySensitive ? 0 : 1, it.redundancy === 'mirror' ? 0 : 1, -it.sizeBytes]
+  const key = (it: StorageItem) => [
+    it.latencySensitive ? 0 : 1,
+    it.redundancy === 'mirror' ? 0 : 1,
+    -it.sizeBytes,
+  ]
   return items
     .map((it, i) => ({ k: key(it), i }))
     .sort((a, b) => a.k[0]! - b.k[0]! || a.k[1]! - b.k[1]! || a.k[2]! - b.k[2]! || a.i - b.i)
@@ -70,7 +76,14 @@ export function perfOf(item: StorageItem, d: StorageTierDevice): number {
   return reads === 1 ? read : 1 / (reads / read + (1 - reads) / write!)
 }
 
-function reasonOf(item: StorageItem, s: Slot, rule: PurposeRule, order: string[], fits: boolean | null, isLocal: boolean): string {
+function reasonOf(
+  item: StorageItem,
+  s: Slot,
+  rule: PurposeRule,
+  order: string[],
+  fits: boolean | null,
+  isLocal: boolean,
+): string {
   const d = s.device
   const need = bytesNeeded(item, d)
   const room = left(s)
@@ -82,14 +95,20 @@ function reasonOf(item: StorageItem, s: Slot, rule: PurposeRule, order: string[]
         : `does not fit: needs ${fmtBytes(need)}, ${fmtBytes(Math.max(room!, 0))} usable left`,
     `${d.tier} is choice ${order.indexOf(d.tier) + 1} of ${order.length} for a ${item.purpose}`,
     randomOrLatency(item)
-      ? `${d.randomReadIops === null ? 'random IOPS unknown' : `${d.randomReadIops.toLocaleString('en-US')} random read IOPS`}`
-      : `${d.sequentialReadMBps === null ? 'read rate unknown' : `${d.sequentialReadMBps} MB/s sequential read`}`,
+      ? d.randomReadIops === null
+        ? 'random IOPS unknown'
+        : `${d.randomReadIops.toLocaleString('en-US')} random read IOPS`
+      : d.sequentialReadMBps === null
+        ? 'read rate unknown'
+        : `${d.sequentialReadMBps} MB/s sequential read`,
   ]
   const mixed = perfOf(item, d)
   if (item.readPercent !== undefined && item.readPercent < 100 && mixed >= 0) {
-    parts.push(`${Math.round(mixed).toLocaleString('en-US')} ${randomOrLatency(item) ? 'IOPS' : 'MB/s'} at ${item.readPercent} % reads`)
+    const unit = randomOrLatency(item) ? 'IOPS' : 'MB/s'
+    parts.push(`${Math.round(mixed).toLocaleString('en-US')} ${unit} at ${item.readPercent} % reads`)
   }
-  if (!isLocal) parts.push(`remote: on ${d.node}, its readers (${item.readers.join(', ')}) reach it over the network`)
+  if (!isLocal)
+    parts.push(`remote: on ${d.node}, its readers (${item.readers.join(', ')}) reach it over the network`)
   if (d.hostOs && rule.bulk) parts.push('host OS/boot drive: bulk data here is warned')
   return parts.join('; ')
 }
@@ -102,7 +121,14 @@ export function rankSlots(item: StorageItem, slots: Slot[]): Placement['ranked']
     const room = left(slot)
     const fits = room === null ? null : room >= bytesNeeded(item, slot.device)
     const isLocal = item.readers.length === 0 || item.readers.includes(slot.device.node)
-    const key = [fits === true ? 0 : fits === null ? 1 : 2, isLocal ? 0 : 1, slot.device.hostOs && rule.bulk ? 1 : 0, order.indexOf(slot.device.tier), -perfOf(item, slot.device), -(room ?? 0)]
+    const key = [
+      fits === true ? 0 : fits === null ? 1 : 2,
+      isLocal ? 0 : 1,
+      slot.device.hostOs && rule.bulk ? 1 : 0,
+      order.indexOf(slot.device.tier),
+      -perfOf(item, slot.device),
+      -(room ?? 0),
+    ]
     return { slot, fits, key, reason: reasonOf(item, slot, rule, order, fits, isLocal) }
   })
   scored.sort((a, b) => a.key.reduce((acc, v, i) => acc || v - b.key[i]!, 0))
@@ -115,14 +141,21 @@ export function rankSlots(item: StorageItem, slots: Slot[]): Placement['ranked']
       tier: s.slot.device.tier,
       rank: i + 1,
       fits: s.fits,
-      capacityLeftBytes: s.fits ? left(s.slot)! - bytesNeeded(item, s.slot.device) : s.fits === false ? left(s.slot) : null,
+      capacityLeftBytes: s.fits
+        ? left(s.slot)! - bytesNeeded(item, s.slot.device)
+        : s.fits === false
+          ? left(s.slot)
+          : null,
       reason: s.reason,
     },
   }))
 }
 
 /** Places one item (mutating the slots it lands on), or returns null when nothing has room. */
-export function placeItem(item: StorageItem, slots: Slot[]): { placement: Placement | null; ranked: Placement['ranked'] } {
+export function placeItem(
+  item: StorageItem,
+  slots: Slot[],
+): { placement: Placement | null; ranked: Placement['ranked'] } {
   const ranked = rankSlots(item, slots)
   const first = ranked.find((r) => r.candidate.fits === true)
   if (!first) return { placement: null, ranked }
@@ -130,8 +163,12 @@ export function placeItem(item: StorageItem, slots: Slot[]): { placement: Placem
   const inPool = poolMirror(item, slot.device)
   const mirror =
     item.redundancy === 'mirror' && !inPool
-      ? (ranked.find((r) => r.slot !== slot && r.candidate.fits === true && r.slot.device.node === slot.device.node)?.slot ?? null)
-      : inPool ? slot : null
+      ? (ranked.find(
+          (r) => r.slot !== slot && r.candidate.fits === true && r.slot.device.node === slot.device.node,
+        )?.slot ?? null)
+      : inPool
+        ? slot
+        : null
   const bytesOnSlot = bytesNeeded(item, slot.device)
   for (const s of new Set([slot, mirror].filter((x): x is Slot => x !== null))) {
     s.placedBytes += s === slot ? bytesOnSlot : item.sizeBytes

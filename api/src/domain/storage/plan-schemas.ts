@@ -1,6 +1,12 @@
 /** Answer of POST /api/v1/plan/storage-tier: one result per item, the device usage, what did not fit. */
 import { z } from 'zod'
-import { BottleneckSchema, PurposeSchema, StorageTierSchema, TierIdSchema, TierRuleSchema } from './schemas.ts'
+import {
+  BottleneckSchema,
+  PurposeSchema,
+  StorageTierSchema,
+  TierIdSchema,
+  TierRuleSchema,
+} from './schemas.ts'
 
 const DeviceRef = {
   node: z.string(),
@@ -14,7 +20,10 @@ export const StorageCandidateSchema = z
     ...DeviceRef,
     rank: z.int().meta({ description: '1 = best' }),
     fits: z.boolean().nullable().meta({ description: 'null = capacity unknown' }),
-    capacityLeftBytes: z.int().nullable().meta({ description: 'Usable bytes left on the device after placing this item there' }),
+    capacityLeftBytes: z
+      .int()
+      .nullable()
+      .meta({ description: 'Usable bytes left on the device after placing this item there' }),
     reason: z.string(),
   })
   .meta({ id: 'StorageCandidate' })
@@ -24,8 +33,13 @@ export const StorageRecommendationSchema = z
   .object({
     ...DeviceRef,
     reason: z.string(),
-    capacityLeftBytes: z.int().meta({ description: 'Usable bytes left on the device after this item (and any placed before it)' }),
-    mirror: z.object(DeviceRef).nullable().meta({ description: 'Second copy (redundancy: mirror); the same device = a mirror inside a declared multi-disk pool' }),
+    capacityLeftBytes: z
+      .int()
+      .meta({ description: 'Usable bytes left on the device after this item (and any placed before it)' }),
+    mirror: z.object(DeviceRef).nullable().meta({
+      description:
+        'Second copy (redundancy: mirror); the same device = a mirror inside a declared multi-disk pool',
+    }),
   })
   .meta({ id: 'StorageRecommendation' })
 
@@ -68,7 +82,15 @@ export type EnduranceCost = z.infer<typeof EnduranceCostSchema>
 
 export const StorageWarningSchema = z
   .object({
-    code: z.enum(['host-os-drive', 'redundancy-unmet', 'hba-single-card', 'remote-reader', 'capacity-unknown', 'endurance-unknown', 'endurance-short']),
+    code: z.enum([
+      'host-os-drive',
+      'redundancy-unmet',
+      'hba-single-card',
+      'remote-reader',
+      'capacity-unknown',
+      'endurance-unknown',
+      'endurance-short',
+    ]),
     message: z.string(),
   })
   .meta({ id: 'StorageWarning' })
@@ -82,11 +104,17 @@ export const StorageItemPlanSchema = z
     placementOrder: z.int().meta({ description: '1 = placed first (see `order`)' }),
     verdict: z.enum(['placed', 'does-not-fit']),
     recommended: StorageRecommendationSchema.nullable(),
-    alternatives: z.array(StorageCandidateSchema).meta({ description: 'Every other device, ranked, with the reason' }),
+    alternatives: z
+      .array(StorageCandidateSchema)
+      .meta({ description: 'Every other device, ranked, with the reason' }),
     whyNot: z.string().nullable(),
     loadTimes: z.array(LoadTimeSchema),
-    copyTimes: z.array(CopyTimeSchema).meta({ description: 'Copying the item from its device to each other node' }),
-    endurance: z.array(EnduranceCostSchema).meta({ description: 'One per drive the item writes (two when mirrored)' }),
+    copyTimes: z
+      .array(CopyTimeSchema)
+      .meta({ description: 'Copying the item from its device to each other node' }),
+    endurance: z
+      .array(EnduranceCostSchema)
+      .meta({ description: 'One per drive the item writes (two when mirrored)' }),
     warnings: z.array(StorageWarningSchema),
   })
   .meta({ id: 'StorageItemPlan' })
@@ -111,7 +139,9 @@ export const StoragePlanSchema = z
     items: z.array(StorageItemPlanSchema).meta({ description: 'In request order' }),
     unplaced: z.array(z.object({ name: z.string(), reason: z.string() })),
     devices: z.array(DeviceUsageSchema),
-    tiers: z.array(StorageTierSchema).meta({ description: 'The tiers planned against (declared disks applied)' }),
+    tiers: z
+      .array(StorageTierSchema)
+      .meta({ description: 'The tiers planned against (declared disks applied)' }),
     rules: z.array(TierRuleSchema),
     assumptions: z.array(z.string()),
   })

@@ -18,16 +18,24 @@ import { groupTiers } from './tiers.ts'
 import { requireNode } from '../catalog/lookup.ts'
 
 /** A PCIe lane's rate for answer text, 4 significant digits: 984.6, 1,969. */
-const laneMBps = (generation: number) => PCIE_LANE_MBPS[generation]!.toLocaleString('en-US', { maximumSignificantDigits: 4 })
+const laneMBps = (generation: number) =>
+  PCIE_LANE_MBPS[generation]!.toLocaleString('en-US', { maximumSignificantDigits: 4 })
 
 const ASSUMPTIONS = [
-  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (${FREE_SPACE_RESERVE * 100} % kept free: OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)`,
-  'Rates are datasheet sequential MB/s (decimal) and random IOPS; sustained writes past an SSD\'s SLC cache are slower',
-  `Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); PCIe per lane: Gen 3 ${laneMBps(3)} MB/s, Gen 4 ${laneMBps(4)} MB/s (128b/130b)`,
-  `Copy time = size / min(source read, link Mbps / 8 × ${TCP_EFFICIENCY} TCP efficiency, destination write); unknown rates are left out and listed`,
-  'Endurance: years = TBW × 10^12 / (daily host writes × 365); write amplification not modelled; a mirror writes every byte to both drives',
-  'HBA disks are assumed to be hard disks (the seed calls them mass storage): random or latency-sensitive items rank them last',
-  'Declared HBA disks form one pool: capacity and sequential rates = count × per disk (striped, best case); a mirror inside the pool costs twice the size',
+  `Usable capacity = capacity × ${1 - FREE_SPACE_RESERVE} (${FREE_SPACE_RESERVE * 100} % kept free: ` +
+    'OpenZFS "Workload Tuning → Free Space"; SSDs write-amplify as they fill)',
+  "Rates are datasheet sequential MB/s (decimal) and random IOPS; sustained writes past an SSD's SLC cache " +
+    'are slower',
+  'Load time = size / min(drive read, drive PCIe link, [network,] GPU PCIe link for model files); ' +
+    `PCIe per lane: Gen 3 ${laneMBps(3)} MB/s, Gen 4 ${laneMBps(4)} MB/s (128b/130b)`,
+  `Copy time = size / min(source read, link Mbps / 8 × ${TCP_EFFICIENCY} TCP efficiency, destination write); ` +
+    'unknown rates are left out and listed',
+  'Endurance: years = TBW × 10^12 / (daily host writes × 365); write amplification not modelled; ' +
+    'a mirror writes every byte to both drives',
+  'HBA disks are assumed to be hard disks (the seed calls them mass storage): ' +
+    'random or latency-sensitive items rank them last',
+  'Declared HBA disks form one pool: capacity and sequential rates = count × per disk (striped, best case); ' +
+    'a mirror inside the pool costs twice the size',
 ]
 
 /** Every reader must be a known node; a 404 names the one that is not. */
@@ -38,9 +46,21 @@ function checkReaders(catalog: Catalog, items: readonly StorageItem[]): StorageI
   }))
 }
 
-function itemPlan(catalog: Catalog, item: StorageItem, order: number, placed: Placement | null, ranked: Placement['ranked'], slots: Slot[]): StorageItemPlan {
+function itemPlan(
+  catalog: Catalog,
+  item: StorageItem,
+  order: number,
+  placed: Placement | null,
+  ranked: Placement['ranked'],
+  slots: Slot[],
+): StorageItemPlan {
   const first = placed ? ranked.find((r) => r.slot === placed.slot)! : null
-  const ref = (s: Slot) => ({ node: s.device.node, storageId: s.device.storageId, label: s.device.label, tier: s.device.tier })
+  const ref = (s: Slot) => ({
+    node: s.device.node,
+    storageId: s.device.storageId,
+    label: s.device.label,
+    tier: s.device.tier,
+  })
   const devices = slots.map((s) => s.device)
   return {
     name: item.name,
@@ -49,7 +69,12 @@ function itemPlan(catalog: Catalog, item: StorageItem, order: number, placed: Pl
     placementOrder: order,
     verdict: placed ? 'placed' : 'does-not-fit',
     recommended: placed
-      ? { ...ref(placed.slot), reason: `${first!.candidate.reason}. Why this tier order: ${PURPOSE_RULES[item.purpose].why}`, capacityLeftBytes: placed.slot.usableBytes! - placed.slot.placedBytes, mirror: placed.mirror ? ref(placed.mirror) : null }
+      ? {
+          ...ref(placed.slot),
+          reason: `${first!.candidate.reason}. Why this tier order: ${PURPOSE_RULES[item.purpose].why}`,
+          capacityLeftBytes: placed.slot.usableBytes! - placed.slot.placedBytes,
+          mirror: placed.mirror ? ref(placed.mirror) : null,
+        }
       : null,
     alternatives: ranked.filter((r) => r !== first).map((r, i) => ({ ...r.candidate, rank: i + 1 })),
     whyNot: placed ? null : unplacedReason(item, ranked),
@@ -80,7 +105,13 @@ export function planStorageTier(request: StoragePlanRequest, catalog: Catalog): 
   const declared = collectDeclaredDisks(catalog, request)
   const items = checkReaders(catalog, request.items)
   const devices = resolveDevices(catalog, undefined, declared)
-  const slots: Slot[] = devices.map((device) => ({ device, usableBytes: device.usableBytes, placedBytes: 0, items: [], dailyWritesBytes: 0 }))
+  const slots: Slot[] = devices.map((device) => ({
+    device,
+    usableBytes: device.usableBytes,
+    placedBytes: 0,
+    items: [],
+    dailyWritesBytes: 0,
+  }))
   const results = new Array<StorageItemPlan>(items.length)
   placementOrder(items).forEach((index, n) => {
     const item = items[index]!
@@ -90,7 +121,9 @@ export function planStorageTier(request: StoragePlanRequest, catalog: Catalog): 
   return {
     order: PLACEMENT_ORDER,
     items: results,
-    unplaced: results.filter((r) => r.verdict === 'does-not-fit').map((r) => ({ name: r.name, reason: r.whyNot! })),
+    unplaced: results
+      .filter((r) => r.verdict === 'does-not-fit')
+      .map((r) => ({ name: r.name, reason: r.whyNot! })),
     devices: slots.map(usageOf),
     tiers: groupTiers(devices),
     rules: TIER_RULES,

@@ -60,5 +60,7 @@ export function tierOrder(purpose: Purpose, randomOrLatency: boolean): TierId[] 
 
 /** Purposes that rank a tier first or second: what the tier "suits". */
 export function purposesSuiting(tier: TierId): Purpose[] {
-  return (Object.keys(PURPOSE_RULES) as Purpose[]).filter((p) => PURPOSE_RULES[p].order.slice(0, 2).includes(tier))
+  return (Object.keys(PURPOSE_RULES) as Purpose[]).filter((p) =>
+    PURPOSE_RULES[p].order.slice(0, 2).includes(tier),
+  )
 }

@@ -38,4 +38,3 @@ export function secondsAt(bytes: number, MBps: number): number {
 export function yearsToTbw(enduranceTbw: number, dailyWritesBytes: number): number {
   return (enduranceTbw * 1e12) / (dailyWritesBytes * 365)
 }
-

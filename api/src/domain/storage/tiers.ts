@@ -25,7 +25,10 @@ function slowest(devices: StorageTierDevice[], pick: (d: StorageTierDevice) => n
   return values.some((v) => v === null) ? null : Math.min(...(values as number[]))
 }
 
-function sumKnown(devices: StorageTierDevice[], pick: (d: StorageTierDevice) => number | null): number | null {
+function sumKnown(
+  devices: StorageTierDevice[],
+  pick: (d: StorageTierDevice) => number | null,
+): number | null {
   const known = devices.map(pick).filter((v): v is number => v !== null)
   return known.length === 0 ? null : known.reduce((a, b) => a + b, 0)
 }
@@ -50,7 +53,12 @@ export function summariseTier(id: TierId, devices: StorageTierDevice[]): Storage
 
 /** Tiers from a list of resolved devices; empty tiers are left out. */
 export function groupTiers(devices: StorageTierDevice[]): StorageTier[] {
-  return DISPLAY_ORDER.map((id) => summariseTier(id, devices.filter((d) => d.tier === id))).filter((t) => t.devices.length > 0)
+  return DISPLAY_ORDER.map((id) =>
+    summariseTier(
+      id,
+      devices.filter((d) => d.tier === id),
+    ),
+  ).filter((t) => t.devices.length > 0)
 }
 
 /** Storage tiers of the whole lab, or of one node (`nodeId`, lowercase id). */
@@ -61,7 +69,8 @@ export function deriveStorageTiers(catalog: Catalog, nodeId?: string): StorageTi
   const warnings = nodes.flatMap((n) => {
     const w: string[] = []
     if (n.storage.length === 0) w.push(`${n.name} lists no storage devices`)
-    if (!n.storage.some((s) => s.hostUse.length > 0) && n.storage.length > 0) w.push(`${n.name}: no boot/OS drive is catalogued, so host OS space is not accounted for`)
+    if (!n.storage.some((s) => s.hostUse.length > 0) && n.storage.length > 0)
+      w.push(`${n.name}: no boot/OS drive is catalogued, so host OS space is not accounted for`)
     const hba = n.storage.some((s) => s.attachment === 'hba') ? hbaSingleCardWarning(n) : null
     if (hba) w.push(`${n.name}: ${hba}`)
     return w

@@ -3,7 +3,13 @@ import { z } from 'zod'
 import { TCP_EFFICIENCY } from './rates.ts'
 import { BottleneckSchema } from './schemas.ts'
 
-const LinkEndSchema = z.object({ node: z.string(), interface: z.string(), nicModel: z.string(), nicName: z.string(), speedMbps: z.int() })
+const LinkEndSchema = z.object({
+  node: z.string(),
+  interface: z.string(),
+  nicModel: z.string(),
+  nicName: z.string(),
+  speedMbps: z.int(),
+})
 
 export const LabLinkSchema = z
   .object({
@@ -33,7 +39,9 @@ export const TransferEndSchema = z
     node: z.string(),
     storageId: z.string().nullable(),
     label: z.string().nullable(),
-    chosen: z.enum(['named', 'fastest-known', 'unknown']).meta({ description: 'named in the request, or the node\'s fastest drive of known speed' }),
+    chosen: z
+      .enum(['named', 'fastest-known', 'unknown'])
+      .meta({ description: "named in the request, or the node's fastest drive of known speed" }),
   })
   .meta({ id: 'TransferEnd' })
 
@@ -48,7 +56,10 @@ export const TransferPlanSchema = z
     stages: z.array(BottleneckSchema).meta({ description: 'Every known stage with its rate' }),
     bottleneck: BottleneckSchema.nullable(),
     seconds: z.number().nullable(),
-    rawLinkSeconds: z.number().nullable().meta({ description: 'bytes × 8 / effectiveMbps: the link at its bit rate, before TCP overhead' }),
+    rawLinkSeconds: z
+      .number()
+      .nullable()
+      .meta({ description: 'bytes × 8 / effectiveMbps: the link at its bit rate, before TCP overhead' }),
     unknowns: z.array(z.string()),
     assumptions: z.array(z.string()),
   })

@@ -16,14 +16,23 @@ import type { Bottleneck, StorageTierDevice, TransferRequest } from './schemas.t
 import type { LabLink, NetworkLinksAnswer, TransferPlan } from './transfer-schemas.ts'
 
 const TRANSFER_ASSUMPTIONS = [
-  `Network payload = link Mbps / 8 × ${TCP_EFFICIENCY} (TCP/IPv4 with timestamps at 1500 MTU: 1448 payload bytes per 1538 on the wire)`,
-  'A node named without a drive stands for its fastest drive of known speed (reads for a source, writes for a destination)',
-  'Reads, network and writes overlap (streamed copy), so the slowest stage sets the rate; file-system and small-file overheads are not modelled',
+  `Network payload = link Mbps / 8 × ${TCP_EFFICIENCY} ` +
+    '(TCP/IPv4 with timestamps at 1500 MTU: 1448 payload bytes per 1538 on the wire)',
+  'A node named without a drive stands for its fastest drive of known speed ' +
+    '(reads for a source, writes for a destination)',
+  'Reads, network and writes overlap (streamed copy), so the slowest stage sets the rate; ' +
+    'file-system and small-file overheads are not modelled',
 ]
 
 function endOf(catalog: Catalog, e: LinkEnd) {
   const node = findNode(catalog, e.node)
-  return { node: e.node, interface: e.interface, nicModel: e.nicModel.slug, nicName: `${node?.name ?? e.node} ${e.nicModel.name}`, speedMbps: e.nicModel.speedMbps }
+  return {
+    node: e.node,
+    interface: e.interface,
+    nicModel: e.nicModel.slug,
+    nicName: `${node?.name ?? e.node} ${e.nicModel.name}`,
+    speedMbps: e.nicModel.speedMbps,
+  }
 }
 
 export function toLabLink(catalog: Catalog, l: NodeLink): LabLink {
@@ -42,7 +51,12 @@ export function toLabLink(catalog: Catalog, l: NodeLink): LabLink {
 export function listNetworkLinks(catalog: Catalog, nodeId?: string): NetworkLinksAnswer {
   const id = nodeId === undefined ? undefined : requireNode(catalog, nodeId, '/node').id
   const links = resolveLinks(catalog).filter((l) => id === undefined || l.ends.some((e) => e.node === id))
-  return { node: id ?? null, tcpEfficiency: TCP_EFFICIENCY, links: links.map((l) => toLabLink(catalog, l)), assumptions: TRANSFER_ASSUMPTIONS.slice(0, 1) }
+  return {
+    node: id ?? null,
+    tcpEfficiency: TCP_EFFICIENCY,
+    links: links.map((l) => toLabLink(catalog, l)),
+    assumptions: TRANSFER_ASSUMPTIONS.slice(0, 1),
+  }
 }
 
 export interface TransferEnd {
@@ -53,7 +67,12 @@ export interface TransferEnd {
 }
 
 /** Parses `node` or `node:storageId` into an end; unknown ids are 404s naming the field. */
-export function parseTransferEnd(catalog: Catalog, text: string, pointer: string, devices?: StorageTierDevice[]): TransferEnd {
+export function parseTransferEnd(
+  catalog: Catalog,
+  text: string,
+  pointer: string,
+  devices?: StorageTierDevice[],
+): TransferEnd {
   const [nodeText = '', storageId] = text.toLowerCase().split(':', 2)
   const node = requireNode(catalog, nodeText, pointer)
   const all = (devices ?? resolveDevices(catalog)).filter((d) => d.node === node.id)
@@ -61,7 +80,11 @@ export function parseTransferEnd(catalog: Catalog, text: string, pointer: string
   const device = all.find((d) => d.storageId === storageId)
   if (!device) {
     const known = all.map((d) => `${node.id}:${d.storageId}`)
-    throw new PlanInputError('not-found', pointer, `No storage "${storageId}" on ${node.id}. Known: ${known.join(', ') || 'none'}.`)
+    throw new PlanInputError(
+      'not-found',
+      pointer,
+      `No storage "${storageId}" on ${node.id}. Known: ${known.join(', ') || 'none'}.`,
+    )
   }
   return { node, device, devices: all }
 }
@@ -85,20 +108,35 @@ function endStages(d: StorageTierDevice | null, side: Side): Bottleneck[] {
 function unknownOf(end: TransferEnd, d: StorageTierDevice | null, side: Side): string[] {
   if (d && (side === 'read' ? d.sequentialReadMBps : d.sequentialWriteMBps) !== null) return []
   const what = d ? `${d.node}:${d.storageId}` : `${end.node.name} (no drive of known ${side} rate)`
-  return [`${side === 'read' ? 'Source' : 'Destination'} ${side} rate unknown: ${what}; left out of the minimum, so the time is a lower bound`]
+  const role = side === 'read' ? 'Source' : 'Destination'
+  return [`${role} ${side} rate unknown: ${what}; left out of the minimum, so the time is a lower bound`]
 }
 
 /** Time to move `bytes` between two ends, every stage listed and the slowest named. */
-export function transferBetween(catalog: Catalog, from: TransferEnd, to: TransferEnd, bytes: number): TransferPlan {
+export function transferBetween(
+  catalog: Catalog,
+  from: TransferEnd,
+  to: TransferEnd,
+  bytes: number,
+): TransferPlan {
   const src = pickDevice(from, 'read', to.device)
   const dst = pickDevice(to, 'write', src.device)
   const sameNode = from.node.id === to.node.id
   const link = sameNode ? null : linkBetween(catalog, from.node.id, to.node.id)
   const labLink = link ? toLabLink(catalog, link) : null
-  const stages = [...endStages(src.device, 'read'), ...(labLink ? [networkStage(labLink)] : []), ...endStages(dst.device, 'write')]
+  const stages = [
+    ...endStages(src.device, 'read'),
+    ...(labLink ? [networkStage(labLink)] : []),
+    ...endStages(dst.device, 'write'),
+  ]
   const bottleneck = stages.length > 0 ? slowestStage(stages) : null
   const noLink = !sameNode && !link
-  const end = (e: TransferEnd, p: ReturnType<typeof pickDevice>) => ({ node: e.node.id, storageId: p.device?.storageId ?? null, label: p.device?.label ?? null, chosen: p.chosen })
+  const end = (e: TransferEnd, p: ReturnType<typeof pickDevice>) => ({
+    node: e.node.id,
+    storageId: p.device?.storageId ?? null,
+    label: p.device?.label ?? null,
+    chosen: p.chosen,
+  })
   return {
     from: end(from, src),
     to: end(to, dst),

@@ -1,7 +1,7 @@
 /**
  * Fixed memory a ggml backend takes on each GPU before any tensor: the driver / runtime context,
- * which no compute-buffer or KV formula sees. The planner adds its own margin on top
- * (GPU_MARGIN_BYTES). Metal has no dedicated VRAM: the GPU may wire at most the device's
+ * which no compute-buffer or KV formula sees. The runtime's --fit margin comes on top
+ * (GPU_MARGIN_BYTES here, the rest as the runtime profile's reservedBytes, runtimes.ts). Metal has no dedicated VRAM: the GPU may wire at most the device's
  * recommendedMaxWorkingSetSize of the unified memory.
  */
 import type { GpuBackend } from '../catalog/gpu-schemas.ts'
@@ -62,7 +62,7 @@ export function metalWorkingSetBytes(unifiedMemoryBytes: number): number {
 }
 
 export function backendAssumptions(): Assumption[] {
-  const perBackend = Object.entries(BACKEND_COSTS).map(([backend, c]) => ({ term: `overhead (${backend})`, formula: `${c.formula} + 512 MiB planner margin`, source: c.source }))
+  const perBackend = Object.entries(BACKEND_COSTS).map(([backend, c]) => ({ term: `overhead (${backend})`, formula: `${c.formula} + the runtime's --fit margin (settings.fitMarginBytes)`, source: c.source }))
   return [
     ...perBackend,
     {

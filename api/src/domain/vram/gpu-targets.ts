@@ -129,9 +129,7 @@ export function whatIfGpu(catalog: Catalog, t: WhatIfGpu | InlineGpu, index: num
  */
 export function librarySets(catalog: Catalog, targets: 'library' | LibraryTargets): LabGpu[][] {
   const options = targets === 'library' ? {} : targets.library
-  const cards = filterGpus(catalog.gpuModels, {
-    vendors: options.vendor ?? [], backends: options.backend ?? [], segments: options.segment ?? [], minVramBytes: options.minVramBytes ?? null,
-  })
+  const cards = filterGpus(catalog.gpuModels, options)
   if (cards.length === 0) throw new PlanInputError('invalid', '/targets/library', 'No library card matches these filters (GET /api/v1/gpus takes the same ones).')
   const node = options.node === undefined ? NO_NODE : requireNode(catalog, options.node, '/targets/library/node')
   return cards.map((card) => {

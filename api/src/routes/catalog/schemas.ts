@@ -13,7 +13,14 @@ export const NodeSummarySchema = z
     summary: z.string(),
     deviceCount: z.int(),
     iommuGroupCount: z.int(),
-    gpus: z.array(z.object({ address: z.string().nullable(), label: z.string(), vendorDevice: z.string(), vramBytes: z.int().nullable() })),
+    gpus: z.array(
+      z.object({
+        address: z.string().nullable(),
+        label: z.string(),
+        vendorDevice: z.string(),
+        vramBytes: z.int().nullable(),
+      }),
+    ),
     href: z.string(),
   })
   .meta({ id: 'NodeSummary' })

@@ -12,6 +12,10 @@ export const getGpuRoute = createRoute({
   operationId: 'getGpu',
   tags: ['gpus'],
   summary: 'One library card: specs, backends, passthrough quirks, provenance with a public source per fact',
+  description:
+    'A library card with every fact it has: specs, ggml backends, passthrough behaviour (the AMD reset bug ' +
+    'and its fix), and the provenance of each field with a public https source. The slug is any case; an ' +
+    'unknown one is a 404 naming the nearest slugs.',
   request: { params: GpuParamSchema },
   responses: {
     200: { description: 'The card', content: { 'application/json': { schema: GpuModelSchema } } },

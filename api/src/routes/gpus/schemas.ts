@@ -1,63 +1,48 @@
 /** Query and response shapes of the GPU library operations. */
 import { z } from '@hono/zod-openapi'
-import { GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema, ResetBugSchema } from '../../domain/catalog/gpu-schemas.ts'
+import {
+  GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema, ResetBugSchema,
+} from '../../domain/catalog/gpu-schemas.ts'
 import { GpuModelFieldsSchema, SlugSchema } from '../../domain/catalog/schemas.ts'
+import { MAX_VRAM_BYTES } from '../../domain/vram/target-schemas.ts'
+import { PAGE_PARAMS, filterValues, integerParam, listOf } from '../../http/lists.ts'
 
 /**
- * A filter that takes several values, repeated (`?vendor=amd&vendor=intel`) or comma-separated
- * (`?vendor=amd,intel`); Hono hands a repeated parameter over as an array.
+ * One value of `values` in any case (`amd`, `AMD`), answered as the enum spells it, so that a
+ * hand-typed query need not know that vendors are upper case and backends lower case.
  */
-function anyOf(values: readonly string[], description: string, example: string) {
-  // Any case, spelled out per letter: a JSON Schema pattern has no flags, so /i would not survive.
-  const anyCase = (v: string) => [...v].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join('')
-  const one = values.map(anyCase).join('|')
-  const list = z
-    .string()
-    .regex(new RegExp(`^(?:${one})(?:,(?:${one}))*$`), `expected one or more of ${values.join(', ')}, comma-separated or repeated`)
+function anyCaseOf<T extends string>(values: z.ZodEnum<{ [K in T]: K }>) {
+  // Spelled out per letter: a JSON Schema pattern has no flags, so /i would not survive.
+  const anyCase = (v: string) =>
+    [...v].map((ch) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch)).join('')
+  const pattern = new RegExp(`^(?:${values.options.map(anyCase).join('|')})$`)
+  const canonical = new Map(values.options.map((v) => [v.toLowerCase(), v]))
   return z
-    .union([list, z.array(list)])
-    .optional()
-    .meta({ description: `${description}; several values match any of them`, example })
-}
-
-/** The values of a several-valued filter, lowercased; empty when absent. */
-export function valuesOf(param: string | string[] | undefined): string[] {
-  if (param === undefined) return []
-  return (Array.isArray(param) ? param : [param]).flatMap((p) => p.split(',')).map((v) => v.toLowerCase())
-}
-
-const integer = (description: string, example: number, max: number) =>
-  z
     .string()
-    .regex(/^\d{1,16}$/, 'expected a non-negative integer')
-    .transform(Number)
-    .refine((n) => n <= max, `expected at most ${max}`)
-    .meta({ type: 'integer', description, example })
+    .regex(pattern, `expected one of ${values.options.join(', ')} (any case)`)
+    .transform((v) => canonical.get(v.toLowerCase()) ?? v)
+    .pipe(values)
+}
 
 export const GpuListQuerySchema = z.object({
-  vendor: anyOf(GpuVendorSchema.options, 'Vendor (nvidia, amd, intel; any case)', 'amd,intel'),
-  backend: anyOf(GpuBackendSchema.options, 'A ggml backend the card runs', 'rocm'),
-  segment: anyOf(GpuSegmentSchema.options, 'Market segment', 'datacenter'),
-  minVramBytes: integer('Only cards with at least this much VRAM', 17179869184, Number.MAX_SAFE_INTEGER).optional(),
-  limit: integer('Page size (default 100, at most 1000)', 100, 1000).refine((n) => n >= 1, 'expected at least 1').optional(),
-  offset: integer('Items to skip (default 0)', 0, Number.MAX_SAFE_INTEGER).optional(),
+  vendor: filterValues(anyCaseOf(GpuVendorSchema), 'Vendor: NVIDIA, AMD or Intel, any case')
+    .meta({ example: ['AMD', 'Intel'] }),
+  backend: filterValues(anyCaseOf(GpuBackendSchema), 'A ggml backend the card runs, any case')
+    .meta({ example: ['rocm'] }),
+  segment: filterValues(anyCaseOf(GpuSegmentSchema), 'Market segment, any case').meta({ example: ['datacenter'] }),
+  minVramBytes: integerParam(0, MAX_VRAM_BYTES, 0, 'Only cards with at least this many bytes of VRAM'),
+  ...PAGE_PARAMS,
 })
 
-export const GpuSummarySchema = GpuModelFieldsSchema.pick({
-  slug: true, vendor: true, name: true, architecture: true, segment: true, computeCapability: true, gfxTarget: true,
-  vramBytes: true, memoryBandwidthGBps: true, pcie: true, tdpWatts: true, slotWidth: true, cooling: true, backends: true,
+const GpuSummarySchema = GpuModelFieldsSchema.pick({
+  slug: true, vendor: true, name: true, architecture: true, segment: true, computeCapability: true,
+  gfxTarget: true, vramBytes: true, memoryBandwidthGBps: true, pcie: true, tdpWatts: true, slotWidth: true,
+  cooling: true, backends: true,
 })
   .extend({ resetBug: ResetBugSchema, href: z.string() })
   .meta({ id: 'GpuSummary' })
 
-export const GpuListSchema = z
-  .object({
-    items: z.array(GpuSummarySchema),
-    count: z.int().meta({ description: 'Cards matching the filters, before paging' }),
-    offset: z.int(),
-    limit: z.int(),
-  })
-  .meta({ id: 'GpuList' })
+export const GpuListSchema = listOf(GpuSummarySchema, 'GpuList', 'Library cards matching the filters, by slug')
 
 export const GpuParamSchema = z.object({
   slug: SlugSchema.max(100).meta({ param: { name: 'slug', in: 'path' }, example: 'nvidia-rtx-4090' }),

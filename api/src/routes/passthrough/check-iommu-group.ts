@@ -13,10 +13,11 @@ export const checkIommuGroupRoute = createRoute({
   tags: ['planners'],
   summary: 'Can this IOMMU group be passed through as a whole?',
   description:
-    'Runs every passthrough check (C1-C27 of the research spec) on the group as one VM with the ' +
-    'recommended settings: verdict (clean, shared, blocked), members with roles, what goes along, ' +
-    'what the host loses, and the Proxmox config to apply. A blocked group is a 200 with verdict ' +
-    '"blocked" and no config.',
+    'Runs every passthrough rule (C1-C37; each result names its rule and links its page, docsUrl) on ' +
+    'the group as one VM with the recommended settings: verdict (clean, shared, needs-check, blocked), ' +
+    'members with roles, what goes along, what the host loses, and the config to apply (Proxmox files, ' +
+    'API calls, Terraform, Ansible). A blocked group is a 200 with verdict "blocked" and no config; ' +
+    'needs-check means a blocking rule is unknown: run its command first.',
   request: { params: GroupParamsSchema },
   responses: {
     200: { description: 'The verdict, the checks and the config', content: { 'application/json': { schema: GroupCheckSchema } } },

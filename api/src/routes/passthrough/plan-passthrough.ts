@@ -13,9 +13,10 @@ export const planPassthroughRoute = createRoute({
   summary: 'Plan PCI passthrough for several VMs of one node',
   description:
     'Checks the VMs together (no IOMMU group split between VMs or with the host, at most 16 hostpci ' +
-    'entries per VM, pinned RAM) with every check C1-C27, and returns the hostpci lines, qm set ' +
-    'commands, resource mappings and host files. Blocked plans are a 200 with verdict "blocked" and ' +
-    'no config.',
+    'entries per VM, pinned RAM) with every rule C1-C37, and returns the hostpci lines, qm set commands, ' +
+    'resource mappings, host files, Proxmox API calls with JSON bodies, Terraform (bpg/proxmox) and ' +
+    'Ansible (community.general.proxmox_kvm). Verdicts: ready, review, needs-check (a blocking rule is ' +
+    'unknown), blocked (a 200 with no config).',
   request: { body: { content: { 'application/json': { schema: PassthroughPlanRequestSchema } }, required: true } },
   responses: {
     200: { description: 'The plan, its checks and the config', content: { 'application/json': { schema: PassthroughPlanSchema } } },
