@@ -21,6 +21,9 @@ describe('the seed architecture', () => {
   it('unknown RAM is an unknown finding naming free -b', () => {
     const ram = plan(seed).findings.find((f) => f.source.rule === 'C20')!
     expect(ram).toMatchObject({ severity: 'unknown', command: 'free -b', pointer: `/guests/${AI_DEV}/memoryBytes` })
+    // The passthrough rule keeps its name and its page on this server beside its id.
+    expect(ram.source).toMatchObject({ planner: 'passthrough', rule: 'C20', docsUrl: '/rules/#c20' })
+    expect(ram.source.name).toMatch(/^[a-z-]+$/)
   })
 
   it('counts one CUDA context per Ollama runner and the margin once per GPU', () => {

@@ -1,6 +1,6 @@
 /** The answer of planLab: verdict, findings that say what to change, summaries, config bundle. */
 import { z } from 'zod'
-import { ProxmoxHostConfigSchema } from '../passthrough/schemas.ts'
+import { PlanVerdictSchema, ProxmoxHostConfigSchema } from '../passthrough/schemas.ts'
 import { BottleneckSchema } from '../storage/schemas.ts'
 import { RunSettingsSchema } from '../vram/schemas.ts'
 import { ArchitectureSchema } from './schemas.ts'
@@ -15,7 +15,9 @@ export const FindingSchema = z
     severity: FindingSeveritySchema,
     source: z.object({
       planner: z.enum(['lab', 'passthrough', 'vram', 'storage', 'transfer']),
-      rule: z.string().meta({ description: 'Rule id: C1-C27 for passthrough, a lab rule name otherwise' }),
+      rule: z.string().meta({ description: 'Rule id: the passthrough planner\'s (C19), a lab or planner rule name otherwise' }),
+      name: z.string().optional().meta({ description: 'Passthrough: the rule\'s name beside its id (network-in-use)' }),
+      docsUrl: z.string().optional().meta({ description: 'Passthrough: the rule\'s page on this server (/rules/#c19)' }),
     }),
     pointer: z.string().meta({ description: 'JSON pointer into the architecture document', example: '/services/1/models/0' }),
     message: z.string().meta({ description: 'What is wrong and what to change' }),
@@ -143,7 +145,7 @@ export const NodeSummarySchema = z
     hostReserveBytes: bytes.nullable().meta({ description: 'null while the RAM is unknown and no reserve is given' }),
     guests: z.array(z.string()),
     hostServices: z.array(z.string()),
-    passthroughVerdict: z.string().nullable().meta({ description: 'The passthrough planner\'s verdict for the node\'s VMs; null without passthrough' }),
+    passthroughVerdict: z.union([PlanVerdictSchema, z.null()]).meta({ description: 'The passthrough planner\'s verdict for the node\'s VMs; null without passthrough' }),
     leftOut: z.array(z.object({ seedSaid: z.string(), reason: z.string(), seedFinding: z.string().optional() })),
   })
   .meta({ id: 'LabNodeSummary' })

@@ -50,11 +50,17 @@ export function planNodePassthrough(ctx: LabContext): NodePassthrough[] {
 
 const SEVERITY: Record<CheckResult['severity'], FindingSeverity> = { block: 'block', error: 'block', warn: 'warn', info: 'info' }
 
+/**
+ * The one place a passthrough check becomes a lab finding: an unknown check (the plan's
+ * `needs-check` when it is block-level) is an `unknown` finding with the host command that
+ * settles it; the rule keeps its id, name and page.
+ */
 function findingOf(check: CheckResult, pointer: string): Finding | null {
   if (check.status === 'pass') return null
   const severity = check.status === 'unknown' ? 'unknown' : SEVERITY[check.severity]
   const message = [`${check.title}: ${check.message}`, ...(check.fix ? [check.fix] : [])]
-  return finding(severity, { planner: 'passthrough', rule: check.id }, pointer, message, check.command)
+  const source = { planner: 'passthrough' as const, rule: check.id, name: check.name, docsUrl: check.docsUrl }
+  return finding(severity, source, pointer, message, check.command)
 }
 
 /** Failed and unknown checks as findings: per VM at its guest, node-wide at its first VM. */
