@@ -14,6 +14,7 @@ import { openApiDocument } from '../api/src/http/openapi.ts'
 import { deviceCount } from './generate-catalog.ts'
 import { startDevServer } from './lib/dev-server.ts'
 import { appCall, heapGrowth, rate } from './lib/in-process.ts'
+import { LIGHTHOUSE_MIN_SCORE, lighthouseScores, type PageScores } from './lib/lighthouse.ts'
 import { load, type LoadResult, type LoadTarget } from './lib/load.ts'
 import { groupRss, machine } from './lib/machine.ts'
 import { plannerCalls } from './lib/operations.ts'
@@ -102,6 +103,7 @@ let http: { route: string; result: LoadResult }[] = []
 let soak: LoadResult | undefined
 let rssKiB = { before: 0, after: 0, afterIdle: 0, processes: [] as string[] }
 let staticHeaders: Record<string, string | null> = {}
+let pages: PageScores[] = []
 try {
   await load(server.url, [{ path: '/api/health' }, { path: '/api/v1/catalog' }], 3, CONNECTIONS) // warm-up: JIT, isolate start
   rssKiB.before = rss()
@@ -130,6 +132,8 @@ try {
   await new Promise((r) => setTimeout(r, 10_000))
   rssKiB.afterIdle = rss()
   rssKiB.processes = processes()
+  step(`  lighthouse (mobile, simulated throttling): every category at least ${LIGHTHOUSE_MIN_SCORE}`)
+  pages = await lighthouseScores(server.url, step)
   step(`  workerd RSS ${(rssKiB.after / 1024).toFixed(1)} MiB after the soak, ${(rssKiB.afterIdle / 1024).toFixed(1)} MiB after 10 s idle (${rssKiB.processes.join(', ')})`)
 } finally {
   await server.stop()
@@ -158,12 +162,18 @@ const results = {
   lab: { ...lab, ratios: labRatios },
   heaviest,
   heapAfterGcKiB: heap,
+  lighthouse: { minScore: LIGHTHOUSE_MIN_SCORE, pages },
   skipped,
   scale,
 }
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`)
 printSummary(results)
 step(`wrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+const lowScores = pages.flatMap((p) => Object.entries(p.scores).filter(([, s]) => s < LIGHTHOUSE_MIN_SCORE).map(([c, s]) => `${p.page} ${c} ${s}`))
+if (lowScores.length > 0) {
+  console.error(`bench: Lighthouse below ${LIGHTHOUSE_MIN_SCORE}: ${lowScores.join(', ')}`)
+  process.exitCode = 1
+}
 if (!results.soak.passed) {
   console.error('bench: the soak run had errors, timeouts or non-2xx answers')
   process.exitCode = 1

@@ -10,17 +10,11 @@ import { build } from 'esbuild'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { gzipSync } from 'node:zlib'
+import { WIDGETS } from '../site/src/lib/embed-snippets.ts'
 
 const SRC = 'site/src/widgets'
 const OUT = 'site/dist/widgets'
 const BUDGET_GZIP_BYTES = 15 * 1024
-
-/** Widget entry → custom element and page title. */
-export const WIDGETS = {
-  'vram-fit': { element: 'vram-fit-planner', title: 'VRAM fit planner' },
-  passthrough: { element: 'passthrough-check', title: 'IOMMU group passthrough check' },
-  'storage-tier': { element: 'storage-tier-planner', title: 'Storage tier planner' },
-} as const
 
 function embedPage(name: string, element: string, title: string): string {
   return `<!doctype html>

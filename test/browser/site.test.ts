@@ -13,6 +13,9 @@ import { PROBLEM_TYPES } from '../../api/src/http/problem.ts'
 import { planVramFit } from '../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../api/src/domain/vram/schemas.ts'
 import openapi from '../../openapi/openapi.json' with { type: 'json' }
+import { formatNumber, formatTokens } from '../../site/src/lib/format.ts'
+// Type-only: brings the island into `tsc -p .` (the root tsconfig does not include site/).
+import type {} from '../../site/src/islands/model-fit.ts'
 import { launchChromium, type LaunchedBrowser } from './browser.ts'
 
 const SHOTS = 'test-results/screenshots'
@@ -60,7 +63,8 @@ async function visit(page: Page, path: string): Promise<Visited> {
   await page.screenshot({ path: shotName(path), fullPage: true })
   const found = await page.evaluate(() => ({
     ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
-    links: [...document.querySelectorAll('a[href]')].map((a) => (a as HTMLAnchorElement).href),
+    // getAttribute, not .href: an SVG <a> (the topology's node links) has no string href.
+    links: [...document.querySelectorAll('a[href]')].map((a) => new URL(a.getAttribute('href')!, location.href).href),
   }))
   page.off('console', onConsole)
   page.off('pageerror', onError)
@@ -102,9 +106,13 @@ afterAll(async () => {
 
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
-    const expected = ['/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/rules/']
+    const expected = [
+      '/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/widgets/',
+      '/embed-in-your-wiki/', '/rules/', '/gpus/',
+    ]
+    for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
     expected.push('/architecture/')
-    for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`, `/architecture/${node.id}/`)
+    for (const node of catalog.nodes) expected.push(`/architecture/${node.id}/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
   })
 
@@ -155,9 +163,18 @@ describe('facts rendered from data/', () => {
 
   it('draws the topology with the 1 Gb/s bottleneck, accessibly', async () => {
     await page.goto(`${base}/`)
-    const svg = page.locator('svg.topology[role="img"]')
+    const svg = page.locator('svg.topology-wide[role="group"]')
     await expect(svg.locator('title').textContent()).resolves.toMatch(/topology/i)
     expect(await svg.textContent()).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
+    for (const node of catalog.nodes) expect(await svg.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    // On a phone the stacked drawing replaces the wide one, with the same node links.
+    await page.setViewportSize({ width: 390, height: 844 })
+    expect(await svg.isVisible()).toBe(false)
+    const narrow = page.locator('svg.topology-narrow')
+    expect(await narrow.isVisible()).toBe(true)
+    expect((await narrow.boundingBox())!.width).toBeLessThanOrEqual(390)
+    for (const node of catalog.nodes) expect(await narrow.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    await page.setViewportSize({ width: 1280, height: 900 })
   })
 
   it("shows MERAXES's 24 GiB GPU and the corrected 10de:2203 with its reason", async () => {
@@ -183,7 +200,47 @@ describe('facts rendered from data/', () => {
     const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(header.indexOf(meraxes.target.label) - 1)
     const text = await cell.textContent()
     expect(text).toContain(meraxes.verdict)
-    expect(text).toContain(`${meraxes.tokensPerSecond} tok/s`)
+    expect(text).toContain(`${formatNumber(meraxes.tokensPerSecond!, 1)} tokens/s`)
+  })
+
+  it('filters the model-fit matrix, recomputed at another context, with the state in the URL', async () => {
+    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 32768 }), catalog)
+    const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
+    await page.goto(`${base}/ai-placement/?family=llama&context=32768&target=${encodeURIComponent(meraxes.target.label)}`)
+    await page.locator('#fit-filters').waitFor({ state: 'visible' })
+    const rows = page.locator('table.fit-matrix tbody tr')
+    const llamaRows = catalog.llmModels.filter((m) => m.family === 'llama').length * 3
+    await expect.poll(() => rows.count()).toBe(llamaRows)
+    expect(await page.locator('table.fit-matrix thead th').allTextContents()).toEqual(['Model', 'Preset', 'File size', meraxes.target.label])
+    const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
+    expect(await cell.textContent()).toContain(meraxes.verdict)
+    await page.locator('#fit-filters input[name="fits"]').check()
+    await expect.poll(() => new URL(page.url()).searchParams.get('fits')).toBe('1')
+    expect(new URL(page.url()).searchParams.get('context')).toBe('32768')
+    expect(await page.locator('#fit-status').textContent()).toMatch(/^\d+ of \d+ model × preset rows shown\.$/)
+  })
+
+  it('redraws the model-fit matrix for another runtime, whose own defaults change the numbers', async () => {
+    const plan = (runtime: 'ollama' | 'llama-server') => planVramFit(VramFitRequestSchema.parse({
+      model: 'llama-3.1-8b', quantization: 'Q4_K_M', runtime, contextLength: 8192,
+    }), catalog).results
+    const ollama = plan('ollama')
+    // Only worth something on a target where the runtimes disagree (llama-server: its own margins and slots).
+    const server = plan('llama-server').find((r) => {
+      const same = ollama.find((o) => o.target.label === r.target.label)
+      return same !== undefined && same.maxContextLength !== r.maxContextLength
+    })
+    expect(server).toBeDefined()
+    if (!server) return
+    await page.goto(`${base}/ai-placement/?runtime=llama-server&target=${encodeURIComponent(server.target.label)}`)
+    await page.locator('#fit-filters').waitFor({ state: 'visible' })
+    await expect.poll(() => page.locator('#fit-filters select[name="runtime"]').inputValue()).toBe('llama-server')
+    const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
+    await expect.poll(() => cell.textContent()).toContain(`up to ${formatTokens(server.maxContextLength)}`)
+    await page.locator('#fit-filters select[name="runtime"]').selectOption('ollama')
+    await expect.poll(() => new URL(page.url()).searchParams.get('runtime')).toBeNull()
+    const own = ollama.find((o) => o.target.label === server.target.label)!
+    await expect.poll(() => cell.textContent()).toContain(`up to ${formatTokens(own.maxContextLength)}`)
   })
 
   it('gives every passthrough rule an anchor by id and by name on the rules page', async () => {

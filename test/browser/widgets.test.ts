@@ -12,12 +12,14 @@ import { ADDRESS_HINT } from '../../api/src/domain/catalog/lookup.ts'
 import type { GroupCheck } from '../../api/src/domain/passthrough/schemas.ts'
 import type { StoragePlan } from '../../api/src/domain/storage/plan-schemas.ts'
 import type { VramFitAnswer } from '../../api/src/domain/vram/schemas.ts'
-import { formatBytes, formatCapacity, formatNumber, formatSeconds } from '../../site/src/lib/format.ts'
+import { formatBytes, formatCapacity, formatNumber, formatSeconds, formatTokens } from '../../site/src/lib/format.ts'
 import { proxmoxText } from '../../site/src/widgets/proxmox-text.ts'
 // Type-only: brings the widget sources into `tsc -p .` (the root tsconfig does not include site/).
 import type {} from '../../site/src/widgets/widgets.ts'
 import type {} from '../../site/src/widgets/embed.ts'
 import type {} from '../../site/src/widgets/resize-frames.ts'
+import type {} from '../../site/src/islands/embed-configurator.ts'
+import { LOCAL_ORIGIN } from '../../site/src/lib/site-origin.ts'
 import { launchChromium, type LaunchedBrowser } from './browser.ts'
 import { startHostServer, type HostServer } from './fixtures/host-server.ts'
 
@@ -57,7 +59,7 @@ async function expectVram(widget: Locator, answer: VramFitAnswer): Promise<void>
   for (const [field, bytes] of [['weightsBytes', b.weightsGpuBytes], ['kvBytes', b.kvCacheBytes], ['computeBytes', b.computeBufferBytes], ['overheadBytes', b.overheadBytes], ['freeBytes', b.freeGpuBytes]] as const) {
     expect(await shown(card, field)).toEqual({ text: formatBytes(field === 'freeBytes' ? Math.abs(bytes) : bytes), value: String(bytes) })
   }
-  expect(await shown(card, 'maxContextLength')).toEqual({ text: `${formatNumber(r.maxContextLength!)} tokens`, value: String(r.maxContextLength) })
+  expect(await shown(card, 'maxContextLength')).toEqual({ text: formatTokens(r.maxContextLength), value: String(r.maxContextLength) })
   expect(await shown(card, 'tokensPerSecond')).toEqual({ text: formatNumber(r.tokensPerSecond!, 1), value: String(r.tokensPerSecond) })
   expect(await shown(card, 'loadSeconds')).toEqual({ text: formatSeconds(r.loadSeconds!), value: String(r.loadSeconds) })
 }
@@ -117,8 +119,13 @@ afterAll(async () => {
 describe('widgets on another origin', () => {
   let page: Page
   const errors: string[] = []
+  const nodeLists: string[] = []
   beforeAll(async () => {
     page = await context.newPage()
+    page.on('request', (req) => {
+      // Each iframe is a page of its own; the three web components of the host page share one answer.
+      if (req.frame() === page.mainFrame() && new URL(req.url()).pathname === '/api/v1/nodes') nodeLists.push(req.url())
+    })
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {
       // The one expected refusal: /api/docs must not be framed.
@@ -162,7 +169,7 @@ describe('widgets on another origin', () => {
     await page.keyboard.press('ControlOrMeta+a')
     await page.keyboard.type('32768')
     await page.keyboard.press('Enter')
-    await expect.poll(async () => (await widget.locator('.note').first().textContent()) ?? '').toContain('32,768 tokens')
+    await expect.poll(async () => (await widget.locator('.note').first().textContent()) ?? '').toContain('32K tokens')
     await ready(widget)
     await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', { ...VRAM_PRESET, model: 'qwen2.5-14b', contextLength: 32768 }))
     await page.keyboard.press('Tab') // the next stop is the Plan button, inside the shadow root
@@ -190,6 +197,11 @@ describe('widgets on another origin', () => {
     await expect.poll(async () => (await shown(widget, 'verdict')).value).toBe('does-not-fit')
     await ready(widget)
     await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('dataset', 4000e9, ['meraxes'])))
+  })
+
+  it('fetches each API answer once per page (the node list of three web components)', async () => {
+    await ready(page.locator('#wc-storage'))
+    expect(nodeLists).toHaveLength(1)
   })
 
   it('only /embed/* pages may be framed', async () => {
@@ -242,12 +254,38 @@ describe('the /widgets/ docs page', () => {
     page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(`${base}/widgets/`)
-    await expectPassthrough(await ready(page.locator('passthrough-check')), await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
-    await expectStorage(await ready(page.locator('storage-tier-planner')), await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9, ['meraxes'])))
     await ready(page.frameLocator('iframe[data-homelab-planner]').locator('vram-fit-planner'))
     await expect.poll(async () => (await page.locator('iframe[data-homelab-planner]').boundingBox())?.height ?? 0).toBeGreaterThan(300)
     expect(errors).toEqual([])
     await page.screenshot({ path: `${SHOTS}/widgets-docs-page.png`, fullPage: true })
+    await page.close()
+  })
+})
+
+describe('the embed configurator', () => {
+  it('writes the snippet for the chosen planner and settings, previews it, and the snippet works on another origin', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/widgets/`)
+    const form = page.locator('#embed-config')
+    await form.locator('select[name="widget"]').selectOption('storage-tier')
+    await form.locator('input[name="storage-tier.sizeGB"]').fill('250')
+    await form.locator('input[name="storage-tier.sizeGB"]').press('Enter')
+    await form.locator('input[name="form"][value="component"]').check()
+    await form.locator('select[name="theme"]').selectOption('dark')
+    const snippet = (await page.locator('#embed-snippet').textContent()) ?? ''
+    // The test build has no SITE_ORIGIN: its snippets carry the local default (test/unit/site/origin.test.ts builds one with an origin).
+    expect(snippet).toContain(`<script type="module" src="${LOCAL_ORIGIN}/widgets/storage-tier.js"></script>`)
+    expect(snippet).toContain('<storage-tier-planner purpose="model-store" size-gb="250" node="meraxes" theme="dark"></storage-tier-planner>')
+    expect(await page.locator('#embed-csp').textContent()).toContain(`connect-src ${LOCAL_ORIGIN}`)
+    const preview = await ready(page.locator('#embed-preview storage-tier-planner'))
+    await expectStorage(preview, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
+    await form.locator('input[name="form"][value="iframe"]').check()
+    expect(await page.locator('#embed-snippet').textContent()).toContain('allow="clipboard-write"')
+    // Pasted into a plain page of another origin (the deployed origin here is the test worker's).
+    await page.goto(host.url)
+    await page.setContent(`<!doctype html><title>wiki</title>${snippet.replaceAll(LOCAL_ORIGIN, base)}`)
+    const pasted = await ready(page.locator('storage-tier-planner'))
+    await expectStorage(pasted, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
     await page.close()
   })
 })
@@ -304,6 +342,53 @@ describe('bad preset values', () => {
     expect(await alert.textContent()).toContain('Size (GB): required; the field is empty')
     expect(await widget.locator('[data-field]').count()).toBe(0) // the old numbers are gone, no new ones
     expect(planned).toHaveLength(1) // nothing was sent for the empty field
+    await page.close()
+  })
+
+  it('reports every bad parameter at once, unknown ones included', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/embed/vram-fit?contextLength=abc&node=nowhere&theme=blue&colour=red`)
+    const widget = page.locator('vram-fit-planner')
+    await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
+    const lines = await widget.locator('[role="alert"] li').allTextContents()
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^theme: expected one of light, dark, auto \(got "blue"\)$/),
+      expect.stringMatching(/^node: expected one of .*\(got "nowhere"\)$/),
+      expect.stringMatching(/^contextLength: expected a whole number/),
+      expect.stringMatching(/^colour: not a parameter of this widget/),
+    ]))
+    expect(lines).toHaveLength(4)
+    await page.close()
+  })
+
+  it('takes node ids in any case, as the API does', async () => {
+    const page = await context.newPage()
+    await page.goto(`${base}/embed/passthrough?node=CARAXES&group=31`)
+    await expectPassthrough(await ready(page.locator('passthrough-check')), await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
+    await page.close()
+  })
+
+  it('keeps an embed\'s settings in its URL and follows theme=dark whatever the reader\'s system says', async () => {
+    const page = await context.newPage()
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.goto(`${base}/embed/storage-tier?sizeGB=40&theme=dark`)
+    const widget = await ready(page.locator('storage-tier-planner'))
+    expect(await widget.locator('.planner').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(13, 17, 23)')
+    await widget.locator('select[name="purpose"]').selectOption('dataset')
+    await ready(widget)
+    expect(new URL(page.url()).searchParams.get('purpose')).toBe('dataset')
+    expect(new URL(page.url()).searchParams.get('theme')).toBe('dark')
+    await page.reload()
+    expect(await (await ready(page.locator('storage-tier-planner'))).locator('select[name="purpose"]').inputValue()).toBe('dataset')
+    await page.close()
+  })
+
+  it('names the CSP directive a wiki lacks when it blocks the API', async () => {
+    const page = await context.newPage()
+    await page.goto(`${host.url}strict-csp`)
+    const widget = page.locator('storage-tier-planner')
+    await expect.poll(() => widget.getAttribute('data-state'), { timeout: 20_000 }).toBe('error')
+    expect(await widget.locator('[role="alert"]').textContent()).toContain(`(connect-src): allow ${base}`)
     await page.close()
   })
 

@@ -15,6 +15,14 @@ import { inlineScripts, scriptHash } from '../../bench/csp.ts'
 const WORKER_GZIP_BUDGET = 250 * 1024
 /** A widget is embedded in other people's pages: it must cost less than a small image. */
 const WIDGET_GZIP_BUDGET = 15_000
+/**
+ * The islands (site/src/islands/): the JS a page loads beyond Starlight's. Model-fit filters on
+ * AI placement, the embed configurator on /widgets/ (its widgets.js is a widget, budgeted above).
+ */
+const ISLAND_GZIP_BUDGETS: Record<string, number> = {
+  'site/dist/ai-placement/index.html': 4_000,
+  'site/dist/widgets/index.html': 4_000,
+}
 
 const gzipBytes = (path: string) => gzipSync(readFileSync(path)).length
 
@@ -43,6 +51,24 @@ describe('budgets', () => {
     const sizes = Object.fromEntries(widgets.map((f) => [f, gzipBytes(join(widgetDir, f))]))
     const over = Object.entries(sizes).filter(([, size]) => size > WIDGET_GZIP_BUDGET)
     expect(over, JSON.stringify(sizes)).toEqual([])
+  })
+})
+
+/** The /_astro/*.js module scripts an HTML page loads. */
+function pageScripts(html: string): string[] {
+  return [...html.matchAll(/<script\b[^>]*\bsrc="\/(_astro\/[^"]+\.js)"/g)].map((m) => m[1]!)
+}
+
+describe.each(Object.entries(ISLAND_GZIP_BUDGETS))('island of %s', (page, budget) => {
+  it.skipIf(!existsSync(page))(`keeps the island at most ${budget / 1000} KB gzip`, () => {
+    // Scripts some other page loads too are Starlight's, not the island's.
+    const others = readdirSync('site/dist', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.html') && join('site/dist', f) !== page)
+    const everyPage = new Set(others.flatMap((f) => pageScripts(readFileSync(join('site/dist', f), 'utf8'))))
+    const own = pageScripts(readFileSync(page, 'utf8')).filter((s) => !everyPage.has(s))
+    expect(own.length, 'the island script is missing from the page').toBeGreaterThan(0)
+    const size = own.reduce((sum, s) => sum + gzipBytes(join('site/dist', s)), 0)
+    expect(size, `${own.join(', ')}: ${size} B gzip`).toBeLessThanOrEqual(budget)
   })
 })
 

@@ -1,6 +1,8 @@
 /** The model registry and VRAM-fit routes, requested from the real worker inside workerd. */
 import { describe, expect, it } from 'vitest'
-import { postJson, request } from './request.ts'
+import { postJson, problemOf, request } from './request.ts'
+import { URLS } from '../fixtures/remote-models.ts'
+import { smollm2Q8 } from '../unit/vram/gguf-fixtures.ts'
 
 const post = (body: unknown) => postJson('/api/v1/plan/vram-fit', body)
 
@@ -80,7 +82,69 @@ describe('POST /api/v1/plan/vram-fit: union fields name the real problem', () =>
 
   it('says what a model may be when it is neither', async () => {
     const problem = (await (await post({ model: 5, quantization: 'Q4_K_M', contextLength: 2048 })).json()) as { errors: { detail: string }[] }
-    expect(problem.errors[0]?.detail).toBe('Invalid input: expected string, received number; or expected object, received number')
+    expect(problem.errors[0]?.detail).toBe('Invalid input: expected string, received number; or expected object, received number; or expected object, received number')
+  })
+})
+
+describe('models fetched at the edge (offline fixture server as the network)', () => {
+  it('plans a GGUF URL read with range requests through a redirect to the CDN', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: { url: URLS.smol }, targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    const answer = await res.json() as { model: { weightsBytes: number; quantization: string } }
+    expect(answer.model).toMatchObject({ weightsBytes: 143_025_408, quantization: 'Q8_0' })
+  })
+
+  it('resolves an Ollama tag the registry does not hold through its manifest', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'smollm2:135m', targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+  })
+
+  it.each([
+    ['http://huggingface.co/x.gguf', 422],
+    ['https://127.0.0.1/x.gguf', 422],
+    ['https://169.254.169.254/latest/meta-data/', 422],
+    ['https://example.com/x.gguf', 422],
+    [URLS.toLoopback, 422],
+    [URLS.toOtherHost, 422],
+    [URLS.huge, 422],
+    [URLS.unreachable, 502],
+  ])('refuses %s with %i problem+json', async (url, status) => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: { url }, targets: ['caraxes'] })
+    expect(res.status).toBe(status)
+    const p = await problemOf(res)
+    if (status === 422) expect(p.errors?.[0]?.pointer).toBe('/model/url')
+    else expect(p.type).toBe('/docs/errors/#bad-gateway')
+  })
+
+  it('plans a posted GGUF header and a config.json', async () => {
+    expect((await postJson('/api/v1/plan/vram-fit', { model: { gguf: smollm2Q8() }, targets: ['caraxes'] })).status).toBe(200)
+    const config = { model_type: 'qwen3', num_hidden_layers: 36, hidden_size: 2560, num_attention_heads: 32, num_key_value_heads: 8, head_dim: 128, intermediate_size: 9728, vocab_size: 151936, max_position_embeddings: 40960, tie_word_embeddings: true }
+    expect((await postJson('/api/v1/plan/vram-fit', { model: { config }, targets: ['caraxes'] })).status).toBe(200)
+    const hybrid = await postJson('/api/v1/plan/vram-fit', { model: { config: { ...config, layer_types: ['linear_attention'] } } })
+    expect(hybrid.status).toBe(422)
+    expect((await problemOf(hybrid)).errors?.[0]?.pointer).toBe('/model/config/layer_types/0')
+  })
+})
+
+describe('side models and registry names at the edge', () => {
+  it('resolves hf.co/<user>/<repo>:<quant> through the Hugging Face registry manifest', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'hf.co/test-org/SmolLM2-135M-GGUF:Q8_0', targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    expect((await res.json() as { model: { weightsBytes: number } }).model.weightsBytes).toBe(143_025_408)
+  })
+
+  it('counts the projector layer of an Ollama manifest and a posted draft model on the main GPU', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'smolvlm:256m', draft: { gguf: smollm2Q8() }, contextLength: 4096, targets: ['caraxes'] })
+    expect(res.status).toBe(200)
+    const b = (await res.json() as { results: { breakdown: { projectorBytes: number; draftModelBytes: number } }[] }).results[0]!.breakdown
+    expect(b.projectorBytes).toBe(851_251_104)
+    expect(b.draftModelBytes).toBeGreaterThan(0)
+  })
+
+  it('refuses a draft URL on a host not allowed, naming /draft/url', async () => {
+    const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', draft: { url: 'https://example.com/d.gguf' } })
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors?.[0]?.pointer).toBe('/draft/url')
   })
 })
 
@@ -119,7 +183,9 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [{ model: 'llama-3.1-8b', noKvOffload: true }, 422, '/noKvOffload'],
     [{ model: 'llama-3.1-8b', runtime: 'llama.cpp', tensorSplit: [1, 1], targets: ['meraxes'] }, 422, '/tensorSplit'],
     [{ model: 'llama-3.1-8b', quantization: 'IQ2_XS', imatrix: false }, 422, '/imatrix'],
-    [{ model: 'deepseek-r1:14b' }, 404, '/model'],
+    // A name in a body that names nothing is a 422 at its pointer (api/src/http/plan-input.ts: a 404 is for
+    // paths). Not tag-shaped (name:tag), so the edge does not ask the Ollama registry for it.
+    [{ model: 'deepseek-r1-14b-typo' }, 422, '/model'],
     [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, llamaCppArchitecture: 'mamba' } }, 422, '/model/llamaCppArchitecture'],
     [{ model: { layers: 2, hiddenSize: 64, heads: 4, kvHeads: 4, headDim: 16, ffnSize: 128, vocabSize: 100, tiedEmbeddings: true, contextLength: 512, maxContextLength: 512, moe: { experts: 1, activeExperts: 1, expertFfnSize: 64 } } }, 422, '/model/moe/experts'],
   ])('%o → %i problem+json pointing at %s', async (body, status, pointer) => {

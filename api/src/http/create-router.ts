@@ -110,16 +110,24 @@ function tighter(issue: Issue, kept: Issue): boolean {
 /**
  * zod reports a failed union as one "Invalid input" at the union's path. Name the real field
  * instead: follow the branch that got furthest into the value (the one whose issues sit
- * deepest), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model; between branches as
- * deep, the one with fewer issues fits the value best (`{ "role": "hba" }` is a wrong role, not
- * an address selector missing its address).
+ * deepest), so `model: { kvHeads: 48 }` reports /model/kvHeads, not /model. Between branches as
+ * deep, the one that calls fewer of the value's own keys unknown is the one meant
+ * (`model: { layers: 32 }` is an incomplete architecture, not a model source with a stray key),
+ * then the one with fewer issues (`{ "role": "hba" }` is a wrong role, not an address selector
+ * missing its address).
  */
 function leafIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
   return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path]
     if (issue.code !== 'invalid_union' || !issue.errors?.length) return [{ ...issue, path }]
     const depth = (branch: Issue[]) => Math.max(...branch.map((i) => i.path.length))
-    const better = (a: Issue[], b: Issue[]) => depth(b) > depth(a) || (depth(b) === depth(a) && b.length < a.length)
+    const strays = (branch: Issue[]) => branch.filter((i) => isUnknownKeyParams(i.params)).length
+    const rank = (b: Issue[]) => [-depth(b), strays(b), b.length]
+    const better = (a: Issue[], b: Issue[]) => {
+      const [ra, rb] = [rank(a), rank(b)]
+      const first = ra.findIndex((x, n) => x !== rb[n])
+      return first >= 0 && rb[first]! < ra[first]!
+    }
     const best = issue.errors.reduce((a, b) => (better(a, b) ? b : a))
     if (depth(best) > 0) return leafIssues(best, path)
     const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).join('; or ')

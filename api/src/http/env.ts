@@ -9,6 +9,9 @@ export interface AppEnv {
     /** The rate-limiting binding and the policy it enforces ("300 per 60s", or "off"): rate-limit.ts. */
     API_RATE_LIMITER?: { limit: (options: { key: string }) => Promise<{ success: boolean }> }
     RATE_LIMIT?: string
+    MODEL_FETCH_ALLOWED_HOSTS?: string
+    MODEL_FETCH_MAX_BYTES?: string
+    MODEL_FETCH_TIMEOUT_MS?: string
   }
   Variables: {
     catalog: Catalog

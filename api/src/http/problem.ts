@@ -20,6 +20,7 @@ export const PROBLEM_TYPES = {
   'invalid-request': { status: 422, title: 'The request does not match the schema' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
+  'bad-gateway': { status: 502, title: 'A server the API fetches from failed' },
 } as const
 export type ProblemType = keyof typeof PROBLEM_TYPES
 

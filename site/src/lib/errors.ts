@@ -33,6 +33,10 @@ const PROSE: Record<string, { meaning: string; fix: string }> = {
     meaning: 'The body is JSON but does not match the operation\'s schema (a wrong type, a value out of range, a field the schema does not declare: every object is strict, and the entry names the nearest known field), names something the catalog does not hold (a node, model, GPU or drive), or breaks a rule the schema cannot express (a context longer than the model allows, a quantized KV cache without flash attention). Each entry of errors points at the offending field.',
     fix: 'Fix each field the errors list points at; the request schema is in the API reference.',
   },
+  'bad-gateway': {
+    meaning: 'The request names a model by URL or registry tag, and the server holding it could not be reached, did not answer in time, or answered with a server error.',
+    fix: 'Retry later, or post the GGUF header itself as model.gguf (for example from `npm run vram -- file.gguf --header`).',
+  },
   internal: {
     meaning: 'The server failed to answer. Nothing about the failure is returned; it is logged for the operator.',
     fix: 'Retry later; if it persists, report the request (method, path, body) so it can be reproduced.',

@@ -47,15 +47,35 @@ export function formatSeconds(seconds: number | null): string {
   return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`
 }
 
-/** 131072 → "128K", 20480 → "20K", 1000 → "1000". */
+/**
+ * Contexts as llama.cpp sizes them (K = 1024 tokens): a multiple of 256 in K, anything else
+ * exact. 18944 → "18.5K tokens", 131072 → "128K tokens", 1000 → "1,000 tokens".
+ */
 export function formatTokens(tokens: number | null): string {
   if (tokens === null) return '—'
-  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}K` : String(tokens)
+  const inK = tokens >= 1024 && tokens % 256 === 0
+  return `${inK ? `${trim(tokens / 1024)}K` : formatNumber(tokens)} tokens`
 }
 
 /** Plain counts and rates with thousands separators: "131,072", "161.5". */
 export function formatNumber(value: number, decimals = 0): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+}
+
+/** Drive and link rates: 7300 → "7,300 MB/s", 1117.5 → "1,117.5 MB/s" (a decimal only where there is one). */
+export function formatMBps(mbps: number | null): string {
+  if (mbps === null) return 'unknown'
+  return `${formatNumber(mbps, Number.isInteger(mbps) ? 0 : 1)} MB/s`
+}
+
+/** Memory bandwidth as spec sheets rate it (decimal): 1008 → "1,008 GB/s", 51.2 → "51.2 GB/s". */
+export function formatGBps(gbps: number): string {
+  return `${formatNumber(gbps, Number.isInteger(gbps) ? 0 : 1)} GB/s`
+}
+
+/** A count with its noun: (1, 'drive') → "1 drive", (3, 'drive') → "3 drives", (2, 'copy', 'copies'). */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`
 }
 
 /** A null number of the API ("not computed") reads as a dash, with the API's reason beside it. */

@@ -69,6 +69,23 @@ export function iommuGroups(node: NodeRecord): GroupView[] {
     .map((g) => ({ id: g.id, members: groupMembers(node, g.id), notes: g.notes, provenance: g.provenance }))
 }
 
+/**
+ * What people pass through, first: GPUs, then HBAs, NVMe drives, NICs and USB controllers;
+ * PCIe switch ports (bridges, never a passthrough target) last. Ties keep the group order.
+ */
+const CANDIDATE_RANK: Partial<Record<PciDevice['role'], number>> = {
+  gpu: 0, 'sas-hba': 1, nvme: 2, ethernet: 3, wifi: 3, 'usb-controller': 4, 'pcie-switch-port': 9,
+}
+const OTHER_RANK = 5
+
+function groupRank(g: GroupView): number {
+  return Math.min(OTHER_RANK + 1, ...g.members.map((d) => CANDIDATE_RANK[d.role] ?? OTHER_RANK))
+}
+
+export function candidatesFirst(groups: GroupView[]): GroupView[] {
+  return [...groups].sort((a, b) => groupRank(a) - groupRank(b) || a.id - b.id)
+}
+
 /** Headline numbers for the node's summary line. */
 export function nodeCounts(node: NodeRecord) {
   return {

@@ -38,10 +38,13 @@ export interface GroupVerdictView {
 
 const VERDICT_BADGE: Record<GroupVerdict, string> = { clean: 'ok', shared: 'caution', 'needs-check': 'caution', blocked: 'blocked' }
 
-/** A failed block/error check stops the plan; a failed warn or an unknown needs a look. */
+/**
+ * A failed block/error check stops the plan (red), a failed warn needs a look (amber); an
+ * unknown is neither (neutral), whatever its severity: the catalog cannot tell yet.
+ */
 function checkBadge(c: CheckResult): string {
   if (c.status === 'pass') return 'ok'
-  if (c.status === 'unknown') return 'caution'
+  if (c.status === 'unknown') return 'unknown'
   return c.severity === 'block' || c.severity === 'error' ? 'fail' : 'warning'
 }
 

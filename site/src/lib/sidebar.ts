@@ -31,6 +31,8 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
       label: 'Planning',
       items: [
         { label: 'AI placement', link: '/ai-placement/' },
+        { label: 'VRAM formulas', link: '/research/vram-formulas/' },
+        { label: 'VRAM accuracy', link: '/accuracy/' },
         { label: 'GPU library', link: '/gpus/' },
         { label: 'Storage tiers', link: '/storage/' },
         { label: 'Network', link: '/network/' },

@@ -18,9 +18,9 @@ export interface SampleFile {
   bytes: number
 }
 
-/** The smallest, a middle and the largest registry model, as Q4_K_M GGUF files. */
+/** The smallest, a middle and the largest registry LLM (embedding models aside), as Q4_K_M GGUF files. */
 export function sampleFiles(catalog: Catalog): SampleFile[] {
-  const models = [...catalog.llmModels].sort((a, b) => a.parametersBillions - b.parametersBillions)
+  const models = catalog.llmModels.filter((m) => !m.embeddingModel).sort((a, b) => a.parametersBillions - b.parametersBillions)
   const picks = [...new Set([models[0], models[Math.floor(models.length / 2)], models[models.length - 1]])].filter((m) => m !== undefined)
   const base = VramFitRequestSchema.parse({ model: 'placeholder', targets: 'all' })
   return picks.map((m) => {

@@ -46,8 +46,44 @@ export interface ListPage<T> {
 /** The query of a widget's list calls: a lab's nodes, groups or models fit one page of 1000. */
 export const WHOLE_LIST = '?limit=1000'
 
-/** GET when `body` is undefined, else POST JSON. Never sends cookies: the API needs none. */
-export async function callApi<T>(base: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+/** GET answers of this page, by URL: widgets on one page share them (each fetched once). */
+const gets = new Map<string, Promise<unknown>>()
+
+/**
+ * GET when `body` is undefined (shared by every widget of the page, a failure retried on the
+ * next call), else POST JSON.
+ */
+export function callApi<T>(base: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  if (body !== undefined) return request<T>(base, path, body, signal)
+  const url = base + path
+  let answer = gets.get(url)
+  if (!answer) {
+    answer = request<T>(base, path)
+    answer.catch(() => gets.delete(url))
+    gets.set(url, answer)
+  }
+  return answer as Promise<T>
+}
+
+/** The CSP directive a page broke by loading from the planner (securitypolicyviolation), if any. */
+let blockedBy: string | null = null
+if (typeof document !== 'undefined') {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    blockedBy = e.effectiveDirective
+  })
+}
+
+/** Why the API is out of reach, naming the CSP directive a wiki most often lacks. */
+function unreachable(base: string): ApiProblem {
+  const origin = new URL(base).origin
+  const cause = blockedBy
+    ? `This page's Content-Security-Policy blocked it (${blockedBy}): allow ${origin} there.`
+    : `If this page sets a Content-Security-Policy, its connect-src must allow ${origin}; otherwise the API is down or offline.`
+  return new ApiProblem(0, `Cannot reach the planner API at ${base}. ${cause}`)
+}
+
+/** Never sends cookies: the API needs none. */
+async function request<T>(base: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const init: RequestInit = { credentials: 'omit', signal, headers: { Accept: 'application/json' } }
   if (body !== undefined) {
     init.method = 'POST'
@@ -59,7 +95,9 @@ export async function callApi<T>(base: string, path: string, body?: unknown, sig
     res = await fetch(base + path, init)
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err
-    throw new ApiProblem(0, `Cannot reach the planner API at ${base}.`)
+    // The violation event is queued with the failed fetch: let it land before naming the cause.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    throw unreachable(base)
   }
   const data: unknown = await res.json().catch(() => null)
   if (res.ok) return data as T

@@ -3,9 +3,9 @@
  * element's attributes (checked like API input before anything is sent), a problem box that
  * shows the API's problem+json detail, and a results region announced to screen readers.
  */
-import { ApiProblem, apiBase, callApi, isApiUrl } from './api.ts'
+import { ApiProblem, WHOLE_LIST, apiBase, callApi, isApiUrl, type ListPage } from './api.ts'
 import { h, replace } from './dom.ts'
-import { queryParamOf } from './params.ts'
+import { normalizedValue, queryParamOf, THEMES } from './params.ts'
 import { STYLES } from './styles.ts'
 
 /** Returns what is wrong with a value, or null; each mirrors a rule of the API's zod schema. */
@@ -89,22 +89,52 @@ export abstract class PlannerElement extends HTMLElement {
     return callApi<T>(this.apiOrigin(), path, body, signal)
   }
 
+  /** A list endpoint's items: the one place that knows how the API wraps a list. */
+  protected async list<T>(path: string): Promise<T[]> {
+    return (await this.call<ListPage<T>>(path + WHOLE_LIST)).items
+  }
+
+  /** An attribute as the API would read it (node ids in any case). */
+  private attr(name: string): string | null {
+    const value = this.getAttribute(name)
+    return value === null ? null : normalizedValue(name, value)
+  }
+
   /** The element's preset for a control: its attribute, when the attribute passes its check. */
   protected preset(name: string, fallback: string): string {
-    const value = this.getAttribute(name)
+    const value = this.attr(name)
     return value !== null && this.checks[name]?.(value) === null ? value : fallback
   }
 
+  /** Every bad setting at once: api, theme, each control's preset, unknown query parameters. */
   private attributeProblems(): string[] {
     const problems: string[] = []
     const api = this.getAttribute('api')
     if (api !== null && !isApiUrl(api)) problems.push(`api: expected an http(s) URL (got "${api}")`)
+    const theme = this.getAttribute('theme')
+    if (theme !== null && !(THEMES as readonly string[]).includes(theme)) {
+      problems.push(`theme: expected one of ${THEMES.join(', ')} (got "${theme}")`)
+    }
     for (const [name, check] of Object.entries(this.checks)) {
-      const value = this.getAttribute(name)
+      const value = this.attr(name)
       const problem = value === null ? null : check(value)
-      if (problem) problems.push(`${this.paramName(name)}: ${problem} (got "${value}")`)
+      if (problem) problems.push(`${this.paramName(name)}: ${problem} (got "${this.getAttribute(name)}")`)
+    }
+    const known = ['theme', ...Object.keys(this.checks)].map(queryParamOf)
+    for (const param of this.dataset.unknownParams?.split(' ') ?? []) {
+      problems.push(`${param}: not a parameter of this widget (expected ${known.join(', ')})`)
     }
     return problems
+  }
+
+  /** An embed page keeps its settings in its URL, so a reload or a copied link shows the same plan. */
+  private keepInUrl(values: Record<string, string>): void {
+    if (!this.dataset.embed) return
+    const query = new URLSearchParams()
+    const theme = this.getAttribute('theme')
+    if (theme) query.set('theme', theme)
+    for (const name of Object.keys(this.checks)) if (values[name]) query.set(queryParamOf(name), values[name])
+    history.replaceState(null, '', `${location.pathname}?${query}`)
   }
 
   /** An embed page's values come from the query string: name them as the URL spells them. */
@@ -152,6 +182,7 @@ export abstract class PlannerElement extends HTMLElement {
       this.dataset.state = 'invalid'
       return
     }
+    this.keepInUrl(values)
     this.controller?.abort()
     const controller = new AbortController()
     this.controller = controller

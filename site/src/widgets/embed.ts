@@ -8,12 +8,16 @@
  */
 import { attributeOf } from './params.ts'
 
-const widget = document.querySelector('[data-embed]')
+const widget = document.querySelector<HTMLElement>('[data-embed]')
 if (widget) {
+  const unknown: string[] = []
   for (const [key, value] of new URLSearchParams(location.search)) {
     const attribute = attributeOf(key)
     if (attribute) widget.setAttribute(attribute, value)
+    else unknown.push(key)
   }
+  // The widget names each of them with the other bad values (no parameter is silently ignored).
+  if (unknown.length > 0) widget.dataset.unknownParams = unknown.join(' ')
 }
 
 if (window.parent !== window) {

@@ -14,7 +14,18 @@ export const QUERY_PARAMS: Readonly<Record<string, string>> = {
   device: 'device',
   purpose: 'purpose',
   'size-gb': 'sizeGB',
+  theme: 'theme',
 }
+
+/** Values the API matches without regard to case (node ids: MERAXES = meraxes), lowercased here too. */
+const CASE_INSENSITIVE = new Set(['node'])
+
+export function normalizedValue(attribute: string, value: string): string {
+  return CASE_INSENSITIVE.has(attribute) ? value.toLowerCase() : value
+}
+
+/** The widget palette: light, dark, or auto (the reader's system setting, the default). */
+export const THEMES = ['light', 'dark', 'auto'] as const
 
 /** The query parameter that presets an attribute (the attribute itself for one not in the map). */
 export function queryParamOf(attribute: string): string {

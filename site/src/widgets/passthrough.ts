@@ -4,7 +4,6 @@
  */
 import { ADDRESS_HINT, parseAddress } from '../../../api/src/domain/catalog/lookup.ts'
 import type { CheckResult, GroupCheck } from '../../../api/src/domain/passthrough/schemas.ts'
-import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, copyButton, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, slug } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
@@ -17,6 +16,8 @@ const VERDICTS = {
   clean: ['Clean', 'v-ok'], shared: ['Shared', 'v-warn'], 'needs-check': ['Needs a check', 'v-warn'], blocked: ['Blocked', 'v-bad'],
 } as const
 const SEVERITY_TONE = { block: 'v-bad', error: 'v-bad', warn: 'v-warn', info: 'v-ok' } as const
+/** A check the catalog cannot decide is neither good nor bad news: neutral, whatever its severity. */
+const UNKNOWN_TONE = 'v-unknown'
 
 /** The API's own address parser (lookup.ts, a few hundred bytes): what it rejects, so does the widget. */
 const pci: Check = (v) => (parseAddress(v) ? null : ADDRESS_HINT)
@@ -38,7 +39,7 @@ export class PassthroughCheck extends PlannerElement {
   private groupSelect = h('select', { name: 'group', required: true })
 
   protected async setup(): Promise<void> {
-    const { items: nodes } = await this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`)
+    const nodes = await this.list<NodeSummary>('/api/v1/nodes')
     this.checks.node = (v) => slug(v) ?? oneOf(nodes.map((n) => n.id))(v)
     const node = this.preset('node', nodes[0]?.id ?? '')
     append(this.nodeSelect, nodes.map((n) => option(n.id, n.name, n.id === node)))
@@ -56,8 +57,7 @@ export class PassthroughCheck extends PlannerElement {
   }
 
   private async loadGroups(node: string): Promise<GroupListing[]> {
-    const path = `/api/v1/nodes/${encodeURIComponent(node)}/iommu-groups${WHOLE_LIST}`
-    const { items: groups } = await this.call<ListPage<GroupListing>>(path)
+    const groups = await this.list<GroupListing>(`/api/v1/nodes/${encodeURIComponent(node)}/iommu-groups`)
     this.checks.group = (v) => groupNumber(v) ?? oneOf(groups.map((g) => String(g.id)))(v)
     const sorted = [...groups].sort((a, b) => a.id - b.id)
     replace(this.groupSelect, ...sorted.map((g) =>
@@ -102,7 +102,7 @@ export class PassthroughCheck extends PlannerElement {
 
 /** In its own scrolling box: on a phone the four columns may be wider than the page. */
 function membersTable(a: GroupCheck): HTMLElement {
-  return h('div', { class: 'table-scroll' }, h('table', { 'data-field': 'members', 'data-value': a.members.length },
+  return h('div', { class: 'table-scroll', role: 'region', 'aria-label': 'Group members', tabindex: 0 }, h('table', { 'data-field': 'members', 'data-value': a.members.length },
     h('caption', { class: 'sr' }, `Members of IOMMU group ${a.group}`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Address'), h('th', { scope: 'col' }, 'Device'), h('th', { scope: 'col' }, 'Goes as'), h('th', { scope: 'col' }, 'Host driver'))),
     h('tbody', {}, ...a.members.map((m) => h('tr', {},
@@ -115,7 +115,8 @@ function membersTable(a: GroupCheck): HTMLElement {
 /** `C19 · network-in-use`, linked to the rule's page on the API's server. */
 function checkItem(c: CheckResult, origin: string): HTMLElement {
   return h('li', { 'data-check': c.id },
-    h('span', { class: SEVERITY_TONE[c.severity] }, `${c.status === 'unknown' ? 'unknown' : c.severity}: `),
+    h('span', { class: c.status === 'unknown' ? UNKNOWN_TONE : SEVERITY_TONE[c.severity] },
+      `${c.status === 'unknown' ? 'unknown' : c.severity}: `),
     h('a', { href: new URL(c.docsUrl, origin).href, target: '_blank', rel: 'noopener' }, `${c.id} · ${c.name}`),
     ` ${c.title}. ${c.message}`, c.command ? h('code', {}, ` ${c.command}`) : null)
 }

@@ -4,11 +4,10 @@
  */
 import type { CopyTime, LoadTime, StorageItemPlan, StoragePlan } from '../../../api/src/domain/storage/plan-schemas.ts'
 import type { Purpose } from '../../../api/src/domain/storage/schemas.ts'
-import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { oneOf, positive, slug } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
-import { formatCapacity, formatNumber, formatSeconds, orDash } from '../lib/format.ts'
+import { formatCapacity, formatMBps, formatSeconds, orDash } from '../lib/format.ts'
 
 interface NodeSummary { id: string; name: string }
 
@@ -33,7 +32,7 @@ export class StorageTierPlanner extends PlannerElement {
   }
 
   protected async setup(): Promise<void> {
-    const { items: nodes } = await this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`)
+    const nodes = await this.list<NodeSummary>('/api/v1/nodes')
     this.checks.node = (v) => slug(v) ?? oneOf(nodes.map((n) => n.id))(v)
     const purpose = this.preset('purpose', 'model-store')
     const node = this.preset('node', '')
@@ -81,7 +80,7 @@ function seconds(name: string, value: number | null): HTMLElement {
 }
 
 function limit(b: LoadTime['bottleneck']): string {
-  return b ? `${b.name} (${formatNumber(b.MBps, 1)} MB/s)` : '—'
+  return b ? `${b.name} (${formatMBps(b.MBps)})` : '—'
 }
 
 function loadRow(t: LoadTime): HTMLElement {

@@ -5,11 +5,10 @@
  */
 import type { VramFitAnswer, VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
 import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
-import { WHOLE_LIST, type ListPage } from './api.ts'
 import { PlannerElement, define, type Check, type PlannerCall } from './base.ts'
 import { int, oneOf, slug, text } from './checks.ts'
 import { append, field, h, option, replace } from './dom.ts'
-import { formatBytes, formatNumber, formatSeconds, orDash } from '../lib/format.ts'
+import { formatBytes, formatNumber, formatSeconds, formatTokens, orDash } from '../lib/format.ts'
 
 interface NodeSummary { id: string; name: string; gpus: { label: string; vramBytes: number | null }[] }
 interface QuantizationInfo { quantization: string }
@@ -26,7 +25,7 @@ const VERDICTS = {
 type Breakdown = NonNullable<VramFitResult['breakdown']>
 /** The bar's segments, in the order llama.cpp allocates them. */
 const SEGMENTS: { key: 'weights' | 'kv' | 'compute' | 'overhead' | 'free'; label: string; bytes: (b: Breakdown) => number }[] = [
-  { key: 'weights', label: 'Weights', bytes: (b) => b.weightsGpuBytes },
+  { key: 'weights', label: 'Weights on GPU', bytes: (b) => b.weightsGpuBytes },
   { key: 'kv', label: 'KV cache', bytes: (b) => b.kvCacheBytes },
   { key: 'compute', label: 'Compute buffer', bytes: (b) => b.computeBufferBytes },
   { key: 'overhead', label: 'Overhead', bytes: (b) => b.overheadBytes },
@@ -44,10 +43,10 @@ export class VramFitPlanner extends PlannerElement {
   }
 
   protected async setup(): Promise<void> {
-    const [{ items: nodes }, { items: models }, { items: quants }] = await Promise.all([
-      this.call<ListPage<NodeSummary>>(`/api/v1/nodes${WHOLE_LIST}`),
-      this.call<ListPage<LlmModel>>(`/api/v1/models${WHOLE_LIST}`),
-      this.call<ListPage<QuantizationInfo>>(`/api/v1/quantizations${WHOLE_LIST}`),
+    const [nodes, models, quants] = await Promise.all([
+      this.list<NodeSummary>('/api/v1/nodes'),
+      this.list<LlmModel>('/api/v1/models'),
+      this.list<QuantizationInfo>('/api/v1/quantizations'),
     ])
     const gpuNodes = nodes.filter((n) => n.gpus.length > 0)
     // Known values are now known: an unknown one is named before any plan is asked for.
@@ -84,8 +83,9 @@ export class VramFitPlanner extends PlannerElement {
     const a = answer as VramFitAnswer
     const shown = a.results.slice(0, 4)
     replace(this.results,
-      h('p', { class: 'note' }, `${a.model.name} ${a.model.quantization} on ${a.runtime.name}: ${formatBytes(a.model.weightsBytes)} of weights, `,
-        `${formatNumber(a.settings.contextLength)} tokens of context.`),
+      h('p', { class: 'note' },
+        `${a.model.name} ${a.model.quantization} on ${a.runtime.name}: file size ${formatBytes(a.model.weightsBytes)} `,
+        `(all weights), ${formatTokens(a.settings.contextLength)} of context.`),
       a.recommendation ? h('p', { 'data-field': 'recommendation' }, a.recommendation.reason) : null,
       ...shown.map((r) => resultCard(r)),
       a.results.length > shown.length ? h('p', { class: 'note' }, `${a.results.length - shown.length} more GPU combinations in the API answer.`) : null,
@@ -108,7 +108,7 @@ function resultCard(r: VramFitResult): HTMLElement {
     h('dl', { class: 'stats' },
       stat('GPU layers', 'gpuLayers', r.gpuLayers, r.gpuLayers === null ? '—' : `${r.gpuLayers} / ${r.totalLayers}`),
       r.cpuMoeLayers === null ? null : stat('Experts on CPU', 'cpuMoeLayers', r.cpuMoeLayers, `first ${r.cpuMoeLayers} layers (--n-cpu-moe ${r.cpuMoeLayers})`),
-      stat('Largest context', 'maxContextLength', r.maxContextLength, orDash(r.maxContextLength, (n) => `${formatNumber(n)} tokens`)),
+      stat('Largest context', 'maxContextLength', r.maxContextLength, orDash(r.maxContextLength, formatTokens)),
       stat('Tokens/s', 'tokensPerSecond', r.tokensPerSecond, orDash(r.tokensPerSecond, (n) => formatNumber(n, 1))),
       stat('Tokens/s at full context', 'tokensPerSecondAtFullContext', r.tokensPerSecondAtFullContext, orDash(r.tokensPerSecondAtFullContext, (n) => formatNumber(n, 1))),
       stat('Load time', 'loadSeconds', r.loadSeconds, orDash(r.loadSeconds, formatSeconds))),

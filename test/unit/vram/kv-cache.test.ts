@@ -4,7 +4,7 @@ import { GIB, MIB, model } from './helpers.ts'
 
 const base: KvSettings = { contextLength: 8192, parallel: 1, ubatch: 512, kvCacheType: 'f16' }
 
-describe('KV cache (llama.cpp src/llama-kv-cache.cpp, vram.md §2)', () => {
+describe('KV cache (llama.cpp src/llama-kv-cache.cpp, docs/research/vram-formulas.md#kv-cache)', () => {
   it('Llama-3.1-8B f16 at 8192 context is exactly 1024 MiB (32 layers × 8192 × 2 × 8·128 × 2 B)', () => {
     expect(kvCacheBytes(model('llama-3.1-8b'), base)).toBe(1024 * MIB)
   })
@@ -26,7 +26,8 @@ describe('KV cache (llama.cpp src/llama-kv-cache.cpp, vram.md §2)', () => {
     expect(kvCacheBytes(a, { ...base, parallel: 4 })).toBe(4 * 1024 * MIB)
   })
 
-  // vram.md §11: Gemma-2-9B "336 KiB per token up to ctx 4608; beyond: 168 KiB + 21 × 4608 cells × 8 KiB (756 MiB)".
+  // Gemma-2-9B by hand: 336 KiB per token up to 4608 cells; beyond, 168 KiB + 21 SWA layers × 4608 cells × 8 KiB
+  // (756 MiB). llama.cpp logs the same caches at 8192 tokens: 8192 and 4608 cells (docs/accuracy/llama-cpp-cpu.json).
   it('Gemma-2-9B: SWA layers stop at pad256(4096 + 512) = 4608 cells', () => {
     const a = model('gemma-2-9b')
     expect(layerCells(a, 0, base)).toBe(4608)

@@ -1,24 +1,27 @@
 /**
  * bestPlacement and expertOffloadPlacement start their searches at a memory bound (placement.ts
  * layerBound / expertBound). Whatever placement.ts charges per GPU, the answer must be the one
- * the plain linear searches give: most layers from L + 1 down, smallest --n-cpu-moe K from 1 up.
+ * the plain linear searches over splitLayers give (a split of these GPUs in this order, each
+ * holding something): most layers from L + 1 down, smallest --n-cpu-moe K from 1 up.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fitModel } from '../../../api/src/domain/vram/fit-inference.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
-import { bestPlacement, expertOffloadPlacement, place, type FitModel, type PlacementGpu } from '../../../api/src/domain/vram/placement.ts'
+import {
+  bestPlacement, expertOffloadPlacement, splitLayers, type FitModel, type PlacementGpu,
+} from '../../../api/src/domain/vram/placement.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import { catalog, GIB, MIB } from './helpers.ts'
 
 function linearBest(fm: FitModel, gpus: PlacementGpu[]) {
-  for (let n = fm.layers + 1; n > 0; n--) if (place(fm, gpus, n).fits) return n
+  for (let n = fm.layers + 1; n > 0; n--) if (splitLayers(fm, gpus, n)) return n
   return 0
 }
 
 function linearExperts(fm: FitModel, gpus: PlacementGpu[]) {
   if (!fm.weights.layerExpertBytes.some((b) => b > 0)) return null
-  for (let k = 1; k <= fm.layers; k++) if (place(fm, gpus, fm.layers + 1, k).fits) return k
+  for (let k = 1; k <= fm.layers; k++) if (splitLayers(fm, gpus, fm.layers + 1, k)) return k
   return null
 }
 

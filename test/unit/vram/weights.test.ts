@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import { useMoreBits } from '../../../api/src/domain/vram/quant-rules.ts'
-import { ggmlBytes } from '../../../api/src/domain/vram/ggml-types.ts'
+import { ggmlBytes, type QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
+import { LLAMA_QUANTIZE_LLAMA3_8B_GIB, WEIGHTS_TOLERANCE } from '../../../api/src/domain/vram/accuracy.ts'
 import { GIB, MIB, model } from './helpers.ts'
 
 /** |ours − published| / published. */
 const relErr = (bytes: number, publishedGiB: number) => Math.abs(bytes / GIB - publishedGiB) / publishedGiB
 
-describe('ggml block sizes (ggml src/ggml-common.h, vram.md §1.1)', () => {
+describe('ggml block sizes (ggml src/ggml-common.h, docs/research/vram-formulas.md#weights)', () => {
   it('stores 256 values in the documented bytes per block', () => {
     expect(ggmlBytes('Q4_K', 256)).toBe(144)
     expect(ggmlBytes('Q6_K', 256)).toBe(210)
@@ -26,14 +27,14 @@ describe('use_more_bits (llama.cpp src/llama-quant.cpp)', () => {
   })
 })
 
-// llama-quantize's printed sizes for Llama-3-8B ("G" = GiB), quoted in vram.md §1.2. Llama 3.1 8B has the
-// same tensor shapes, so its emulated file must match them within 0.5 %.
-describe('weights of Llama-3.1-8B against llama-quantize sizes of Llama-3-8B (vram.md §1.2)', () => {
-  const published = { Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58, Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96 } as const
-  for (const [preset, gib] of Object.entries(published)) {
+// llama-quantize's printed sizes for Llama-3-8B (LLAMA_QUANTIZE_LLAMA3_8B_GIB, from QUANT_OPTIONS in
+// tools/quantize/quantize.cpp). Llama 3.1 8B has the same tensor shapes, so its emulated file must match
+// them within 0.5 %.
+describe('weights of Llama-3.1-8B against llama-quantize sizes of Llama-3-8B (tools/quantize/quantize.cpp)', () => {
+  for (const [preset, gib] of Object.entries(LLAMA_QUANTIZE_LLAMA3_8B_GIB)) {
     it(`${preset} is within 0.5 % of ${gib} GiB`, () => {
-      const w = weightLayout(model('llama-3.1-8b'), preset as keyof typeof published)
-      expect(relErr(w.fileBytes, gib)).toBeLessThan(0.005)
+      const w = weightLayout(model('llama-3.1-8b'), preset as QuantPreset)
+      expect(relErr(w.fileBytes, gib)).toBeLessThan(WEIGHTS_TOLERANCE)
     })
   }
 
@@ -50,14 +51,14 @@ describe('weights of other models against published sizes', () => {
     expect(relErr(weightLayout(model('llama-3.1-70b'), 'Q4_0').fileBytes, 37.22)).toBeLessThan(0.005)
   })
 
-  it('Qwen2.5-72B Q4_K_M is 47.4 GB, not ~44: ffn_down (ne[0] = 29568) falls back to Q5_0/Q8_0 (vram.md §1.2)', () => {
+  it('Qwen2.5-72B Q4_K_M is 47.4 GB, not ~44: ffn_down (ne[0] = 29568) falls back to Q5_0/Q8_0 (docs/research/vram-formulas.md#quantization-presets)', () => {
     const w = weightLayout(model('qwen2.5-72b'), 'Q4_K_M')
     expect(w.fileBytes / 1e9).toBeCloseTo(47.41, 1)
     const down = w.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
     expect(new Set(down.map((t) => t.type))).toEqual(new Set(['Q5_0', 'Q8_0']))
   })
 
-  it('gpt-oss-20b MXFP4_MOE is 12.10 GB and its output/token_embd are Q8_0 (vram.md §11)', () => {
+  it('gpt-oss-20b MXFP4_MOE is 12.10 GB and its output/token_embd are Q8_0 (docs/research/vram-formulas.md#model-reference)', () => {
     const w = weightLayout(model('gpt-oss-20b'), 'MXFP4')
     expect(w.fileBytes / 1e9).toBeCloseTo(12.1, 1)
     expect(w.tensors.find((t) => t.name === 'token_embd.weight')?.type).toBe('Q8_0')
@@ -76,7 +77,8 @@ describe('weights of other models against published sizes', () => {
     expect(w.tensors.find((t) => t.name === 'blk.0.attn_v.weight')?.type).toBe('Q6_K')
   })
 
-  // Table of vram.md §11: "Q4_K_M GB (computed)" and "GPU weights at full offload, GiB".
+  // Worked out independently of this code (a per-tensor emulation of llama-quantize's rules, by hand):
+  // file GB and GPU-resident GiB at full offload, docs/research/vram-formulas.md#model-reference.
   it.each([
     ['llama-3.2-3b', 2.01, 1.87], ['qwen2.5-7b', 4.68, 4.07], ['qwen2.5-14b', 8.98, 7.96], ['qwen3-8b', 5.02, 4.35],
     ['mistral-nemo-12b', 7.47, 6.6], ['gemma-2-9b', 5.76, 5.36], ['gemma-3-12b', 7.29, 6.79], ['gemma-3-27b', 16.54, 15.4],
@@ -88,7 +90,7 @@ describe('weights of other models against published sizes', () => {
     expect(Math.abs(gpu / GIB - gpuGib) / gpuGib).toBeLessThan(0.005)
   })
 
-  it('tied embeddings: Gemma-3-27B holds token_embd on the host and a duplicate on the GPU (1.1 GiB each, vram.md §1.3)', () => {
+  it('tied embeddings: Gemma-3-27B holds token_embd on the host and a duplicate on the GPU (1.1 GiB each, docs/research/vram-formulas.md#weights-placement)', () => {
     const w = weightLayout(model('gemma-3-27b'), 'Q4_K_M')
     expect(w.inputBytes / GIB).toBeCloseTo(1.08, 1)
     expect(w.outputBytes).toBeGreaterThan(w.inputBytes)

@@ -8,6 +8,7 @@ import type { GpuBackend } from '../catalog/gpu-schemas.ts'
 import { GIB, MIB } from './ggml-types.ts'
 import { CUDA_CONTEXT_BYTES, GPU_MARGIN_BYTES } from './placement.ts'
 import type { Assumption } from './schemas.ts'
+import { vramFormulasUrl } from './assumptions.ts'
 
 interface BackendCost {
   contextBytes: number
@@ -62,13 +63,17 @@ export function metalWorkingSetBytes(unifiedMemoryBytes: number): number {
 }
 
 export function backendAssumptions(): Assumption[] {
-  const perBackend = Object.entries(BACKEND_COSTS).map(([backend, c]) => ({ term: `overhead (${backend})`, formula: `${c.formula} + the runtime's --fit margin (settings.fitMarginBytes)`, source: c.source }))
+  const perBackend = Object.entries(BACKEND_COSTS).map(([backend, c]) => ({
+    term: `overhead (${backend})`, formula: `${c.formula} + the runtime's --fit margin (settings.fitMarginBytes)`,
+    source: c.source, docsUrl: vramFormulasUrl('overhead'),
+  }))
   return [
     ...perBackend,
     {
       term: 'Metal working set',
       formula: 'usable GPU memory on unified memory = recommendedMaxWorkingSetSize: 2/3 of the memory up to 36 GiB, 3/4 above (observed, undocumented), or metalWorkingSetBytes when given',
       source: 'llama.cpp ggml/src/ggml-metal (ggml_metal_init logs recommendedMaxWorkingSetSize); Apple MTLDevice.recommendedMaxWorkingSetSize (https://developer.apple.com/documentation/metal/mtldevice/recommendedmaxworkingsetsize)',
+      docsUrl: vramFormulasUrl('overhead'),
     },
   ]
 }

@@ -1,7 +1,7 @@
 /**
  * ggml tensor types and their block sizes: bytes(tensor) = n_elements / blockElements × blockBytes.
  * Values from ggml-org/ggml `src/ggml-common.h` (static_asserts on each block struct) and
- * `include/ggml.h`, tabulated in shared/research/vram.md §1.1.
+ * `include/ggml.h`, tabulated in docs/research/vram-formulas.md#weights.
  */
 
 export const GGML_TYPES = {
@@ -28,9 +28,30 @@ export const GGML_TYPES = {
   IQ4_NL: { blockElements: 32, blockBytes: 18 },
   IQ4_XS: { blockElements: 256, blockBytes: 136 },
   MXFP4: { blockElements: 32, blockBytes: 17 },
+  // Types a GGUF file may declare but no emulated preset produces (GGUF inputs, model-from-gguf.ts).
+  Q8_1: { blockElements: 32, blockBytes: 36 },
+  Q8_K: { blockElements: 256, blockBytes: 292 },
+  TQ1_0: { blockElements: 256, blockBytes: 54 },
+  TQ2_0: { blockElements: 256, blockBytes: 66 },
+  I8: { blockElements: 1, blockBytes: 1 },
+  I16: { blockElements: 1, blockBytes: 2 },
+  I32: { blockElements: 1, blockBytes: 4 },
+  I64: { blockElements: 1, blockBytes: 8 },
+  F64: { blockElements: 1, blockBytes: 8 },
 } as const
 
 export type GgmlType = keyof typeof GGML_TYPES
+
+/**
+ * `enum ggml_type` of ggml `include/ggml.h`: the number a GGUF tensor info stores as its type
+ * (ids 4, 5, 31-33, 36-38 are removed or repacked types no current file holds).
+ */
+export const GGML_TYPE_IDS: Readonly<Record<number, GgmlType>> = {
+  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 6: 'Q5_0', 7: 'Q5_1', 8: 'Q8_0', 9: 'Q8_1',
+  10: 'Q2_K', 11: 'Q3_K', 12: 'Q4_K', 13: 'Q5_K', 14: 'Q6_K', 15: 'Q8_K',
+  16: 'IQ2_XXS', 17: 'IQ2_XS', 18: 'IQ3_XXS', 19: 'IQ1_S', 20: 'IQ4_NL', 21: 'IQ3_S', 22: 'IQ2_S', 23: 'IQ4_XS',
+  24: 'I8', 25: 'I16', 26: 'I32', 27: 'I64', 28: 'F64', 29: 'IQ1_M', 30: 'BF16', 34: 'TQ1_0', 35: 'TQ2_0', 39: 'MXFP4',
+}
 
 /** Bytes of `elements` values of `type`; the row length must be a multiple of the block. */
 export function ggmlBytes(type: GgmlType, elements: number): number {
@@ -54,7 +75,7 @@ export type QuantPreset = (typeof QUANT_PRESETS)[number]
 
 /**
  * Default tensor type per preset: llama.cpp `src/llama-quant.cpp` llama_ftype_get_default_type.
- * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (vram.md §1.2).
+ * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (docs/research/vram-formulas.md#quantization-presets).
  */
 export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
   F16: 'F16',
@@ -99,7 +120,7 @@ export const KV_CACHE_TYPES = {
 export type KvCacheType = keyof typeof KV_CACHE_TYPES
 
 /**
- * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, vram.md §1.2): a K-/IQ-quant needs
+ * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, docs/research/vram-formulas.md#quantization-presets): a K-/IQ-quant needs
  * rows that are whole 256-blocks; otherwise the nearest 32-block type is used, and F16 when
  * even that does not divide the row.
  */

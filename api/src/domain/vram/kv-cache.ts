@@ -1,6 +1,6 @@
 /**
  * KV cache bytes, per layer (llama.cpp `src/llama-kv-cache.cpp`, `llama-kv-cache-iswa.cpp`,
- * `llama-context.cpp`; vram.md §2):
+ * `llama-context.cpp`; docs/research/vram-formulas.md#kv-cache):
  *   K_l + V_l = cells_l × 2 × row_size(type, Hkv·Dh),  row_size = n / block × block_bytes
  * Context is padded to 256 cells. Ollama ≥ v0.30 runs llama-server with `-c ctx·np -np np`
  * (non-unified), so each of the `np` streams holds pad256(ctx) cells. Sliding-window layers
@@ -9,6 +9,7 @@
  * K and V may have different types (--cache-type-k / --cache-type-v).
  */
 import { ggmlBytes, KV_CACHE_TYPES, type KvCacheType } from './ggml-types.ts'
+import { kvRowValues, recurrentStateBytes } from './layer-memory.ts'
 import type { Architecture } from './tensors.ts'
 
 export const KV_PAD_CELLS = 256
@@ -44,15 +45,23 @@ export function layerCells(a: Architecture, il: number, s: KvSettings): number {
   return Math.min(cells, pad(a.slidingWindow!.windowTokens * seqs + s.ubatch, KV_PAD_CELLS))
 }
 
-/** K + V bytes of one cell of one layer: a row of Hkv·Dh elements of each cache type. */
-export function kvBytesPerCell(a: Architecture, kvCacheType: KvCacheType, cacheTypeV: KvCacheType = kvCacheType): number {
-  const row = a.kvHeads * a.headDim
-  return ggmlBytes(KV_CACHE_TYPES[kvCacheType], row) + ggmlBytes(KV_CACHE_TYPES[cacheTypeV], row)
+/**
+ * K + V bytes of one cell of layer `il`: a K row of the K type and a V row of the V type
+ * (--cache-type-k / --cache-type-v), as wide as layer-memory.ts says (Hkv·Dh each for plain
+ * attention, one latent K row for MLA, none for recurrent layers and embedding models).
+ */
+export function kvBytesPerCell(
+  a: Architecture, kvCacheType: KvCacheType, cacheTypeV: KvCacheType = kvCacheType, il = 0,
+): number {
+  const { k, v } = kvRowValues(a, il)
+  const kBytes = k > 0 ? ggmlBytes(KV_CACHE_TYPES[kvCacheType], k) : 0
+  return kBytes + (v > 0 ? ggmlBytes(KV_CACHE_TYPES[cacheTypeV], v) : 0)
 }
 
-/** KV bytes of layer `il` over all `parallel` streams. */
+/** KV bytes of layer `il` over all `parallel` streams, plus its fixed recurrent state. */
 export function layerKvBytes(a: Architecture, il: number, s: KvSettings): number {
-  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, s.cacheTypeV)
+  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, s.cacheTypeV, il)
+    + recurrentStateBytes(a, il, s.parallel)
 }
 
 /** KV bytes of each layer, index = block. */

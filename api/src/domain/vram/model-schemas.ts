@@ -1,7 +1,7 @@
 /**
  * The model registry's schema (data/models/<id>.yaml) and the inline architecture a planner
  * request may carry instead of a registry id. Field meanings follow HF config.json and the
- * symbols of shared/research/vram.md (L, E, H, Hkv, Dh, F, V).
+ * symbols of docs/research/vram-formulas.md (L, E, H, Hkv, Dh, F, V).
  */
 import { z } from 'zod'
 import { LLAMA_CPP_ARCHITECTURES, LLAMA_MAX_EXPERTS } from './architectures.ts'
@@ -20,7 +20,7 @@ export const QuantPresetSchema = z
 
 /** Extra tensors some architectures carry; they change the tensor list, hence the file size. */
 export const TensorFeatureSchema = z
-  .enum(['qkv-bias', 'qk-norm', 'fused-qkv', 'fused-gate-up', 'post-norms', 'attn-sinks', 'attn-output-bias', 'expert-bias'])
+  .enum(['qkv-bias', 'qk-norm', 'fused-qkv', 'fused-gate-up', 'post-norms', 'attn-sinks', 'attn-output-bias', 'expert-bias', 'expert-score-bias'])
   .meta({ id: 'TensorFeature' })
 export type TensorFeature = z.infer<typeof TensorFeatureSchema>
 
@@ -42,12 +42,47 @@ export const MoeSchema = z
       .max(LLAMA_MAX_EXPERTS, `llama.cpp loads at most ${LLAMA_MAX_EXPERTS} experts (LLAMA_MAX_EXPERTS)`),
     activeExperts: count(LLAMA_MAX_EXPERTS),
     expertFfnSize: count(262_144),
+    /** Always-active shared experts (DeepSeek, Qwen2-MoE): ffn_{gate,up,down}_shexp of sharedExperts × expertFfnSize. */
+    sharedExperts: z.int().min(0).max(64).default(0),
+    /** The first N blocks have a dense FFN of ffnSize instead of experts (DeepSeek first_k_dense_replace). */
+    leadingDenseLayers: z.int().min(0).max(256).default(0),
   })
   .meta({ id: 'MixtureOfExperts' })
 
 export const LlamaCppArchitectureSchema = z
   .enum(LLAMA_CPP_ARCHITECTURES, { error: `expected a llama.cpp architecture this planner models: ${LLAMA_CPP_ARCHITECTURES.join(', ')}` })
   .meta({ id: 'LlamaCppArchitecture', description: 'general.architecture of the GGUF (llama.cpp src/llama-arch.cpp)' })
+
+/**
+ * Multi-head latent attention (DeepSeek V2/V3, Kimi K2): the cache holds one compressed row of
+ * kvLoraRank + ropeHeadDim values per token and layer, and no V (llama.cpp llama-kv-cache.cpp:
+ * `has_v = !is_mla`; the GGUF says key_length 576, value_length 512, head_count_kv 1).
+ */
+export const MlaSchema = z
+  .object({
+    qLoraRank: z.int().min(1).max(65_536).nullable(),
+    kvLoraRank: count(65_536),
+    ropeHeadDim: count(4096),
+    nopeHeadDim: count(4096),
+    valueHeadDim: count(4096),
+  })
+  .meta({ id: 'MultiHeadLatentAttention' })
+
+/**
+ * Recurrent layers (Mamba/Mamba2, gated delta net, LFM2 short convolutions, RWKV): a fixed F32
+ * state per layer and sequence, whatever the context (llama.cpp llama-memory-recurrent.cpp;
+ * sizes llama_hparams::n_embd_r and n_embd_s in llama-hparams.cpp).
+ */
+export const RecurrentSchema = z
+  .object({
+    /** Blocks that are recurrent; the others are attention (or FFN-only) layers. */
+    layers: z.array(z.int().min(0).max(255)).min(1).max(256),
+    /** n_embd_r: rolling (conv / token-shift) state values per layer and sequence. */
+    rollingStateValues: z.int().min(0).max(1 << 30),
+    /** n_embd_s: SSM / WKV state values per layer and sequence. */
+    stateValues: z.int().min(0).max(1 << 30),
+  })
+  .meta({ id: 'RecurrentLayers' })
 
 /** Fields the planner needs; shared by registry records and inline request models. */
 const architectureFields = {
@@ -71,9 +106,22 @@ const architectureFields = {
   tensorFeatures: z.array(TensorFeatureSchema).max(16).default([]),
   /** The model is published with MXFP4 experts (gpt-oss), so the MXFP4 preset applies. */
   shipsMxfp4: z.boolean().default(false),
+  /** V head size when it differs from headDim (attention.value_length). */
+  valueHeadDim: count(4096).nullable().default(null),
+  /** KV heads of each block when they differ (OpenELM, hybrids); 0 = a block without attention. */
+  kvHeadsByLayer: z.array(z.int().min(0).max(1024)).max(256).nullable().default(null),
+  mla: MlaSchema.nullable().default(null),
+  recurrent: RecurrentSchema.nullable().default(null),
+  /** Embedding model (BERT-style encoder): llama.cpp creates no KV cache and no output head. */
+  embeddingModel: z.boolean().default(false),
 }
 
-type ArchLike = { heads: number; kvHeads: number; contextLength: number; maxContextLength: number; moe: { experts: number; activeExperts: number } | null }
+type ArchLike = {
+  heads: number; kvHeads: number; contextLength: number; maxContextLength: number; layers: number
+  moe: { experts: number; activeExperts: number; leadingDenseLayers: number } | null
+  kvHeadsByLayer: number[] | null
+  recurrent: { layers: number[] } | null
+}
 
 /** Checks a schema alone cannot express field by field; each names its field. */
 function checkArchitecture(a: ArchLike, ctx: z.core.$RefinementCtx) {
@@ -81,6 +129,13 @@ function checkArchitecture(a: ArchLike, ctx: z.core.$RefinementCtx) {
   else if (a.heads % a.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${a.heads}) must be a multiple of kvHeads (${a.kvHeads}) for grouped-query attention` })
   if (a.maxContextLength < a.contextLength) ctx.addIssue({ code: 'custom', path: ['maxContextLength'], message: 'maxContextLength must be at least contextLength' })
   if (a.moe && a.moe.activeExperts > a.moe.experts) ctx.addIssue({ code: 'custom', path: ['moe', 'activeExperts'], message: 'activeExperts cannot exceed experts' })
+  if (a.moe && a.moe.leadingDenseLayers > a.layers) ctx.addIssue({ code: 'custom', path: ['moe', 'leadingDenseLayers'], message: `leadingDenseLayers cannot exceed layers (${a.layers})` })
+  if (a.kvHeadsByLayer && a.kvHeadsByLayer.length !== a.layers) {
+    ctx.addIssue({ code: 'custom', path: ['kvHeadsByLayer'], message: `expected one entry per layer (${a.layers}), got ${a.kvHeadsByLayer.length}` })
+  }
+  a.recurrent?.layers.forEach((il, i) => {
+    if (il >= a.layers) ctx.addIssue({ code: 'custom', path: ['recurrent', 'layers', i], message: `layer ${il} does not exist: the model has ${a.layers}` })
+  })
 }
 
 export const LlmArchitectureSchema = z

@@ -13,12 +13,14 @@ import { hostMemoryOf, withHostMemory } from './host-memory.ts'
 import {
   applyRuntime, checkRuntimeRequest, RUNTIME_PROFILES, toInferenceSettings, type AppliedSettings, type RuntimeProfile,
 } from './runtimes.ts'
-import { checkQuantization, resolveModel, type ResolvedModel } from './resolve-model.ts'
+import { checkQuantization, resolveModel, weightsOf, type ResolvedModel } from './resolve-model.ts'
 import type { VramFitAnswer, VramFitRequest, VramFitResult } from './schemas.ts'
 import { labGpus, resolveTargets, targetLabel, targetOf, type LabGpu } from './targets.ts'
 import { trainingMemory } from './training.ts'
+import { resolveSideModels, type SideModels } from './side-models.ts'
+import { modelAssumptions } from './model-assumptions.ts'
 import { round } from '../catalog/units.ts'
-import { weightLayout, type WeightLayout } from './weights.ts'
+import type { WeightLayout } from './weights.ts'
 
 function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
   const a = r.arch
@@ -152,10 +154,14 @@ function noCrossNodeResult(r: ResolvedModel, set: LabGpu[], runtime: RuntimeProf
 
 function fitWithRuntime(
   catalog: Catalog, r: ResolvedModel, w: WeightLayout, req: VramFitRequest, set: LabGpu[], all: LabGpu[],
+  side: SideModels,
 ): VramFitResult {
+  // Cross-node sets of a runtime without RPC never get here (noCrossNodeResult); the split
+  // search still drops such subsets for it, so the hook and the profile cannot disagree.
+  const opts = { crossNodeSplit: RUNTIME_PROFILES[req.runtime].crossNode, side }
   const largest = (s: AppliedSettings) => {
     const inf = toInferenceSettings(req.runtime, s)
-    const max = maxFullContext(r.arch, w, inf, set)
+    const max = maxFullContext(r.arch, w, inf, set, opts)
     return max === null || s.kvUnified ? max : max * s.parallel
   }
   // A projector is what an Ollama tag's blob holds; llama.cpp loads one only with --mmproj.
@@ -163,7 +169,7 @@ function fitWithRuntime(
   const applied = applyRuntime(req, r.arch, files, set, all, largest)
   checkFlashAttention(applied, req, set)
   const s = toInferenceSettings(req.runtime, applied)
-  const result = { ...fitInference(catalog, r.arch, w, s, set), settings: applied }
+  const result = { ...fitInference(catalog, r.arch, w, s, set, opts), settings: applied }
   const mmap = !(req.runtime === 'ollama' && result.gpuLayers === 0)
   const projectorHostBytes = applied.projector && !applied.projector.onGpu ? applied.projector.bytes : 0
   return withHostMemory(result, hostMemoryOf(result, r.arch, s, set, { mmap, projectorHostBytes }))
@@ -180,8 +186,9 @@ function checkTensorSplit(req: VramFitRequest, sets: LabGpu[][]): void {
 export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswer {
   const r = resolveModel(catalog.llmModels, req.model, req.quantization, req.imatrix)
   checkQuantization(r)
-  const warnings = checkRequest(r, req)
-  const w = weightLayout(r.arch, r.quantization, { imatrix: r.imatrix, nonExpertType: r.nonExpertType })
+  const warnings = [...r.warnings, ...checkRequest(r, req)]
+  const w = weightsOf(r)
+  const side = resolveSideModels(req, catalog, r)
   const runtime = RUNTIME_PROFILES[req.runtime]
   const all = labGpus(catalog)
   let sets = resolveTargets(catalog, req.targets)
@@ -196,7 +203,7 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
     .map((set) => {
       if (req.mode !== 'inference') return withWhatIf(set, fitTraining(r, w, req, set))
       if (isCrossNode(set) && !runtime.crossNode) return noCrossNodeResult(r, set, runtime)
-      return withWhatIf(set, fitWithRuntime(catalog, r, w, req, set, all))
+      return withWhatIf(set, fitWithRuntime(catalog, r, w, req, set, all, side))
     })
     .sort(compareResults)
   const library = libraryWarning(req.targets, results.length)
@@ -206,8 +213,8 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
   const k = first?.cacheTypeK ?? req.cacheTypeK ?? req.kvCacheType ?? 'f16'
   return {
     model: {
-      id: r.id, name: r.name, quantization: r.quantization, imatrix: r.imatrix, weightsBytes: w.fileBytes,
-      parameterCount: w.parameterCount,
+      id: r.id, name: r.name, quantization: r.file ? r.file.fileType : r.quantization, imatrix: r.imatrix,
+      weightsBytes: w.fileBytes, parameterCount: w.parameterCount,
       bitsPerWeight: round((w.fileBytes * 8) / w.parameterCount, 3), bytesByType: w.bytesByType as Record<string, number>,
     },
     runtime: {
@@ -222,6 +229,8 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
     results,
     recommendation: recommend(results),
     warnings,
-    assumptions: req.mode === 'inference' ? [...assumptionsFor(req.mode), ...backendAssumptions()] : assumptionsFor(req.mode),
+    assumptions: [
+      ...assumptionsFor(req.mode), ...(req.mode === 'inference' ? backendAssumptions() : []), ...modelAssumptions(r, side),
+    ],
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Which ggml type each tensor gets under a llama-quantize preset: an emulation of
  * ggml-org/llama.cpp `src/llama-quant.cpp` (llama_tensor_get_type_impl, tensor_type_fallback,
- * tensor_requires_imatrix) for non-Falcon architectures, every preset of QUANT_PRESETS.
+ * tensor_requires_imatrix) for non-Falcon architectures, every preset of QUANT_PRESETS, as
+ * summarised in docs/research/vram-formulas.md#quantization-presets.
  * https://github.com/ggml-org/llama.cpp/blob/master/src/llama-quant.cpp
  */
 import { PRESET_DEFAULT_TYPE, withShapeFallback, fitsBlocks, type GgmlType, type QuantPreset } from './ggml-types.ts'

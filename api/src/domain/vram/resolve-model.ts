@@ -1,6 +1,7 @@
 /**
  * Finds the model a request names: a registry id, an Ollama tag (`llama3.1:8b`,
- * `qwen2.5:14b-instruct-q4_K_M`, which also names the quantization) or an inline architecture.
+ * `qwen2.5:14b-instruct-q4_K_M`, which also names the quantization), a GGUF header, a config.json
+ * or an inline architecture.
  */
 import { nearest } from '../catalog/lookup.ts'
 import { QUANT_PRESETS, type QuantPreset } from './ggml-types.ts'
@@ -8,22 +9,32 @@ import type { LlmArchitecture, LlmModel, OllamaTag } from './model-schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import type { Architecture } from './tensors.ts'
 import { defaultImatrix, requiresImatrix, type NonExpertType } from './quant-rules.ts'
-import { typedTensors } from './weights.ts'
+import { modelFromGguf, type ModelFile } from './model-from-gguf.ts'
+import { modelFromHfConfig } from './model-from-hf-config.ts'
+import type { ModelSource } from './model-source.ts'
+import { layoutOfTensors, typedTensors, weightLayout, type WeightLayout } from './weights.ts'
 
-export interface ResolvedModel {
+interface ResolvedCommon {
   id: string | null
   name: string
   arch: Architecture
-  quantization: QuantPreset
-  /** Where the quantization came from, for the assumptions list. */
-  quantizationSource: 'request' | 'tag' | 'default'
-  /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
-  imatrix: boolean
+  /** What the model's source says about itself (a GGUF file's class, config fields not used). */
+  warnings: string[]
   /** The vision projector Ollama's tag holds (the named tag, else the model's default tag); 0 = none. */
   ollamaProjectorBytes: number
-  /** The tag's own recipe for non-expert matrices, when the quantization came from the tag. */
-  nonExpertType: NonExpertType | undefined
 }
+
+/** Weights emulated per tensor for a preset, or declared by a GGUF file (whose types are read, not emulated). */
+export type ResolvedModel = ResolvedCommon & (
+  | {
+    file: null; quantization: QuantPreset; quantizationSource: 'request' | 'tag' | 'default'
+    /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
+    imatrix: boolean
+    /** The tag's own recipe for non-expert matrices, when the quantization came from the tag. */
+    nonExpertType: NonExpertType | undefined
+  }
+  | { file: ModelFile; quantization: null; quantizationSource: 'file'; imatrix: null; nonExpertType: undefined }
+)
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
 function presetFromTag(part: string): QuantPreset | null {
@@ -82,28 +93,61 @@ export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${suggestions.join(', ')}.`)
 }
 
+function emulated(requested: QuantPreset | undefined, imatrix: boolean | undefined) {
+  const quantization = requested ?? 'Q4_K_M'
+  return {
+    file: null, quantization, quantizationSource: requested ? 'request' : 'default',
+    imatrix: imatrix ?? defaultImatrix(quantization), nonExpertType: undefined,
+  } as const
+}
+
+function resolveSource(source: ModelSource, requested: QuantPreset | undefined, imatrix: boolean | undefined): ResolvedModel {
+  if (source.config) {
+    const m = modelFromHfConfig(source.config, source.name)
+    return { id: null, name: m.name, arch: m.arch, warnings: m.warnings, ollamaProjectorBytes: 0, ...emulated(requested, imatrix) }
+  }
+  if (!source.gguf) {
+    // URLs are read at the edge (api/src/fetch/), which hands the planner the header it read.
+    throw new PlanInputError('invalid', '/model/url', 'A GGUF URL is read by the API worker; pass the header as model.gguf when calling the planner directly.')
+  }
+  if (imatrix !== undefined) {
+    throw new PlanInputError('invalid', '/imatrix', 'A GGUF file fixes the type of every tensor; leave imatrix out.')
+  }
+  if (requested) {
+    throw new PlanInputError('invalid', '/quantization', 'A GGUF file fixes the type of every tensor; leave quantization out (the answer names the file\'s own type).')
+  }
+  const file = modelFromGguf(source.gguf)
+  return {
+    id: null, name: source.name ?? file.name, arch: file.arch, warnings: file.warnings, ollamaProjectorBytes: 0,
+    file, quantization: null, quantizationSource: 'file', imatrix: null, nonExpertType: undefined,
+  }
+}
+
 export function resolveModel(
   models: readonly LlmModel[],
-  model: string | LlmArchitecture,
+  model: string | ModelSource | LlmArchitecture,
   requested: QuantPreset | undefined,
   imatrix?: boolean,
 ): ResolvedModel {
   if (typeof model !== 'string') {
-    const quantization = requested ?? 'Q4_K_M'
-    return {
-      id: null, name: model.name, arch: model, quantization, quantizationSource: requested ? 'request' : 'default',
-      imatrix: imatrix ?? defaultImatrix(quantization), ollamaProjectorBytes: 0, nonExpertType: undefined,
-    }
+    if (!('layers' in model)) return resolveSource(model, requested, imatrix)
+    return { id: null, name: model.name, arch: model, warnings: [], ollamaProjectorBytes: 0, ...emulated(requested, imatrix) }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
   const tag = match.tag ?? match.model.ollamaTags[0]
   return {
-    id: match.model.id, name: match.model.name, arch: match.model, ...q,
+    id: match.model.id, name: match.model.name, arch: match.model, warnings: [], file: null, ...q,
     imatrix: imatrix ?? defaultImatrix(q.quantization), ollamaProjectorBytes: tag?.projectorBytes ?? 0,
     // A recipe belongs to the tag's own download, not to a preset asked for by name.
     nonExpertType: q.quantizationSource === 'tag' ? tag?.nonExpertType : undefined,
   }
+}
+
+/** Weights by tensor: the file's own, or emulated for the preset. */
+export function weightsOf(r: ResolvedModel): WeightLayout {
+  if (r.file) return layoutOfTensors(r.arch, r.file.tensors)
+  return weightLayout(r.arch, r.quantization, { imatrix: r.imatrix, nonExpertType: r.nonExpertType })
 }
 
 /**
@@ -111,6 +155,7 @@ export function resolveModel(
  * the IQ1/IQ2/IQ3_XXS and Q2_K_S mixes without an importance matrix (tensor_requires_imatrix).
  */
 export function checkQuantization(r: ResolvedModel): void {
+  if (r.file) return
   if (r.quantization === 'MXFP4' && !(r.arch.shipsMxfp4 && r.arch.moe)) {
     throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
   }

@@ -8,6 +8,22 @@ import { KV_CACHE_TYPES, type KvCacheType } from './ggml-types.ts'
 import { LlmArchitectureSchema, QuantPresetSchema } from './model-schemas.ts'
 import { RuntimeSchema } from './runtimes.ts'
 import { TargetsSchema } from './target-schemas.ts'
+import { ModelSourceSchema } from './model-source.ts'
+import { GgufHeaderSchema } from './gguf-schemas.ts'
+
+export const ProjectorSchema = z
+  .object({
+    gguf: GgufHeaderSchema.optional().meta({ description: 'The mmproj GGUF header: its tensors are summed' }),
+    url: z.string().min(1).max(2048).optional().meta({ description: 'https URL of the mmproj GGUF on an allowed host' }),
+    weightsBytes: z.int().min(0).max(2 ** 40).optional().meta({ description: 'The projector file size, when known' }),
+    source: z.string().max(200).optional().meta({ description: 'Where weightsBytes comes from (set by the API for a registry manifest)' }),
+    offload: z.boolean().default(true).meta({ description: 'false = llama-server --no-mmproj-offload: the projector stays in host RAM' }),
+  })
+  .superRefine((p, ctx) => {
+    const given = (['gguf', 'url', 'weightsBytes'] as const).filter((k) => p[k] !== undefined)
+    if (given.length !== 1) ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of gguf, url, weightsBytes' })
+  })
+  .meta({ id: 'VisionProjector', description: 'A vision projector (mmproj) loaded on the main GPU next to the model (llama-server --mmproj; Ollama projector layer)' })
 
 export const KvCacheTypeSchema = z
   .enum(Object.keys(KV_CACHE_TYPES) as [KvCacheType, ...KvCacheType[]])
@@ -23,16 +39,30 @@ const fromProfile = (what: string) =>
 export const VramFitRequestSchema = z
   .object({
     model: z
-      .union([z.string().min(1).max(200), LlmArchitectureSchema])
+      .union([z.string().min(1).max(200), ModelSourceSchema, LlmArchitectureSchema])
       .meta({
-        description: 'Registry id (`llama-3.1-8b`), Ollama name or tag (`llama3.1`, `qwen2.5:14b-instruct-q4_K_M`) '
+        description: 'Registry id (`llama-3.1-8b`), Ollama name or tag (`llama3.1`, `qwen2.5:14b-instruct-q4_K_M`, or any '
+          + 'library tag / `hf.co/<user>/<repo>:<quant>`, read from the registry), a GGUF header or URL, a config.json, '
           + 'or an inline architecture',
       }),
-    quantization: QuantPresetSchema.optional().meta({ description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M' }),
+    quantization: QuantPresetSchema.optional().meta({
+      description: 'Defaults to the quantization of the Ollama tag, else Q4_K_M; not allowed with a GGUF file, whose '
+        + 'tensor types fix it',
+    }),
     imatrix: z.boolean().optional().meta({
       description: 'Quantized with an importance matrix (llama-quantize --imatrix); default: yes for IQ presets and '
-        + 'Q2_K_S, no otherwise',
+        + 'Q2_K_S, no otherwise; not allowed with a GGUF file',
     }),
+    projector: ProjectorSchema.optional(),
+    draft: z
+      .union([z.string().min(1).max(200), ModelSourceSchema, LlmArchitectureSchema])
+      .optional()
+      .meta({
+        description: 'Speculative-decoding draft model (llama-server -md), in any form `model` takes; fully offloaded '
+          + 'to the main GPU with its own KV cache',
+      }),
+    draftQuantization: QuantPresetSchema.optional()
+      .meta({ description: 'Preset of an emulated draft model (registry id, config.json); defaults like quantization' }),
     runtime: RuntimeSchema.default('ollama'),
     contextLength: z.int().min(1).max(16_777_216).optional()
       .meta({ description: fromProfile('Ollama: num_ctx per sequence; llama.cpp / llama-server: -c, shared by all slots') }),
@@ -79,7 +109,9 @@ export const InferenceBreakdownSchema = z
       description: 'Backend context (CUDA/ROCm/Vulkan/SYCL 457 MiB, Metal 512 MiB) + the runtime\'s --fit margin '
         + '(settings.fitMarginBytes) per GPU',
     }),
-    totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead' }),
+    projectorBytes: bytes.meta({ description: 'Vision projector (mmproj) weights on the main GPU' }),
+    draftModelBytes: bytes.meta({ description: 'Draft model on the main GPU: weights, its KV cache and compute buffer' }),
+    totalGpuBytes: bytes.meta({ description: 'weightsGpu + kvCache + computeBuffer + overhead + projector + draftModel' }),
     freeGpuBytes: bytes.meta({ description: 'VRAM left after loading; negative = short by that much' }),
   })
   .meta({ id: 'InferenceBreakdown' })
@@ -112,7 +144,9 @@ export const GpuShareSchema = z
     node: z.string(), gpu: z.string(),
     layers: z.object({ first: z.int(), last: z.int() }).nullable().meta({ description: 'Repeating blocks held, inclusive' }),
     holdsOutput: z.boolean(),
-    weightsBytes: bytes, kvCacheBytes: bytes, computeBufferBytes: bytes, overheadBytes: bytes, totalBytes: bytes, freeBytes: bytes,
+    weightsBytes: bytes, kvCacheBytes: bytes, computeBufferBytes: bytes, overheadBytes: bytes,
+    sideModelsBytes: bytes.meta({ description: 'Projector and draft model (main GPU only)' }),
+    totalBytes: bytes, freeBytes: bytes,
   })
   .meta({ id: 'GpuShare' })
 
@@ -173,14 +207,23 @@ export const VramFitResultSchema = z
 export type VramFitResult = z.infer<typeof VramFitResultSchema>
 
 export const AssumptionSchema = z
-  .object({ term: z.string(), formula: z.string(), source: z.string() })
+  .object({
+    term: z.string(),
+    formula: z.string(),
+    source: z.string(),
+    docsUrl: z.string().meta({ description: 'The section of the docs site that derives this formula (docs/research/vram-formulas.md).' }),
+  })
   .meta({ id: 'VramAssumption' })
 export type Assumption = z.infer<typeof AssumptionSchema>
 
 export const VramFitAnswerSchema = z
   .object({
     model: z.object({
-      id: z.string().nullable(), name: z.string(), quantization: QuantPresetSchema, imatrix: z.boolean(),
+      id: z.string().nullable(), name: z.string(),
+      quantization: z.string().meta({
+        description: 'The preset (Q4_K_M), or for a GGUF file its general.file_type (IQ2_XXS, MXFP4_MOE, "mixed")',
+      }),
+      imatrix: z.boolean().nullable().meta({ description: 'null for a GGUF file: its tensor types are read, not emulated' }),
       weightsBytes: bytes.meta({ description: 'All tensor data as the GGUF file holds it' }),
       parameterCount: z.int(), bitsPerWeight: z.number(),
       bytesByType: z.record(z.string(), bytes),

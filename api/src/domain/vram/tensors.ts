@@ -3,7 +3,9 @@
  * convert_hf_to_gguf.py writes them (ne[0] = the row length, the input dimension of a matrix).
  * Types are assigned afterwards by the preset rules (quant-rules.ts).
  */
-import type { TensorFeature } from './model-schemas.ts'
+import type { LlmArchitecture, TensorFeature } from './model-schemas.ts'
+import { mlaAttentionTensors } from './tensors-mla.ts'
+import { bertTensorList } from './tensors-bert.ts'
 
 /** What the tensor list needs to know about a model. */
 export interface Architecture {
@@ -19,9 +21,14 @@ export interface Architecture {
   contextLength: number
   maxContextLength: number
   slidingWindow: { windowTokens: number; pattern: number } | null
-  moe: { experts: number; activeExperts: number; expertFfnSize: number } | null
+  moe: LlmArchitecture['moe']
   tensorFeatures: TensorFeature[]
   shipsMxfp4: boolean
+  valueHeadDim: number | null
+  kvHeadsByLayer: number[] | null
+  mla: LlmArchitecture['mla']
+  recurrent: LlmArchitecture['recurrent']
+  embeddingModel: boolean
 }
 
 export interface TensorSpec {
@@ -63,13 +70,19 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
   const E = a.hiddenSize
   const t = (name: string, shape: number[]): TensorSpec => ({ name: `${blk}.${name}`, layer: il, shape })
   const out: TensorSpec[] = [t('ffn_norm.weight', [E])]
-  if (a.moe) {
-    const { experts: n, expertFfnSize: f } = a.moe
-    // The router (ffn_gate_inp) is kept F32 by convert and never quantized (vram.md §1.2).
+  if (a.moe && il >= a.moe.leadingDenseLayers) {
+    const { experts: n, expertFfnSize: f, sharedExperts } = a.moe
+    // The router (ffn_gate_inp) is kept F32 by convert and never quantized (docs/research/vram-formulas.md#quantization-presets).
     out.push(t('ffn_gate_inp.weight', [E, n]))
     out.push(t('ffn_gate_exps.weight', [E, f, n]), t('ffn_up_exps.weight', [E, f, n]), t('ffn_down_exps.weight', [f, E, n]))
     if (has(a, 'expert-bias')) {
       out.push(t('ffn_gate_inp.bias', [n]), t('ffn_gate_exps.bias', [f, n]), t('ffn_up_exps.bias', [f, n]), t('ffn_down_exps.bias', [E, n]))
+    }
+    // DeepSeek's routing bias (e_score_correction_bias), llama.cpp LLM_TENSOR_FFN_EXP_PROBS_B.
+    if (has(a, 'expert-score-bias')) out.push(t('exp_probs_b.bias', [n]))
+    if (sharedExperts > 0) {
+      const fs = sharedExperts * f
+      out.push(t('ffn_gate_shexp.weight', [E, fs]), t('ffn_up_shexp.weight', [E, fs]), t('ffn_down_shexp.weight', [fs, E]))
     }
   } else if (has(a, 'fused-gate-up')) {
     out.push(t('ffn_up.weight', [E, 2 * a.ffnSize]), t('ffn_down.weight', [a.ffnSize, E]))
@@ -82,10 +95,12 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
 
 /** Every tensor of the file: input embedding, L repeating blocks, output head. */
 export function tensorList(a: Architecture): TensorSpec[] {
+  if (a.embeddingModel) return bertTensorList(a)
   const E = a.hiddenSize
   const list: TensorSpec[] = [{ name: 'token_embd.weight', layer: -1, shape: [E, a.vocabSize] }]
   for (let il = 0; il < a.layers; il++) {
-    list.push(...attentionTensors(a, `blk.${il}`, il), ...ffnTensors(a, `blk.${il}`, il))
+    const attention = a.mla ? mlaAttentionTensors(a, `blk.${il}`, il) : attentionTensors(a, `blk.${il}`, il)
+    list.push(...attention, ...ffnTensors(a, `blk.${il}`, il))
   }
   list.push({ name: 'output_norm.weight', layer: a.layers, shape: [E] })
   // Tied embeddings: no output tensor in the file; llama.cpp duplicates token_embd (§1.3).

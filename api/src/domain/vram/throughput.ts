@@ -1,5 +1,5 @@
 /**
- * Decode speed and load time (vram.md §6). Decode of one sequence is memory-bandwidth bound:
+ * Decode speed and load time (docs/research/vram-formulas.md#tokens-per-second). Decode of one sequence is memory-bandwidth bound:
  *   t_token = Σ_devices bytes_read(d) / (η_d · BW_d),  tokens/s = 1 / t_token
  * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
  *            + KV of the device's layers up to the current position.
@@ -10,7 +10,7 @@
 import { round } from '../catalog/units.ts'
 import type { Architecture } from './tensors.ts'
 import { kvBytesPerCell, layerCells, type KvSettings } from './kv-cache.ts'
-import { layerDevices, type FitModel, type Placement } from './placement.ts'
+import type { FitModel, Placement } from './placement.ts'
 
 /** Calibrated: RTX 2080 Llama-3.1-8B Q4_K_M 71.9 t/s over 4.62 GB at 448 GB/s ⇒ 0.74 (llmfit#773). */
 export const GPU_BANDWIDTH_EFFICIENCY = 0.74
@@ -67,9 +67,10 @@ function layerWeightReadBytes(s: SpeedInput, il: number): number {
   return s.fm.weights.layerBytes[il]! - s.fm.weights.layerExpertBytes[il]! + activeExpertBytes(s, il)
 }
 
-/** Bytes one token reads from a layer's KV cache up to `position`. */
+/** Bytes one token reads from a layer's KV cache up to `position` (none at the first token). */
 function layerKvReadBytes(s: SpeedInput, il: number): number {
-  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV)
+  if (s.position === 0) return 0
+  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV, il)
 }
 
 export interface SpeedResult {
@@ -79,7 +80,7 @@ export interface SpeedResult {
 
 /** Decode tokens per second of one sequence. */
 export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
-  const devices = layerDevices(s.arch.layers, s.placement.gpuLayers, s.gpus)
+  const devices = s.placement.devices
   const bytes = new Array<number>(s.gpus.length).fill(0)
   let hostBytes = 0
   let hostExpertBytes = 0

@@ -1,5 +1,5 @@
 /**
- * Weight bytes per tensor, grouped the way llama.cpp places them (vram.md §1.3): the input
+ * Weight bytes per tensor, grouped the way llama.cpp places them (docs/research/vram-formulas.md#weights-placement): the input
  * embedding on the host, repeating layers where -ngl puts them, the output head on the GPU only
  * when every layer is offloaded (and, for tied embeddings, as a duplicate of token_embd).
  */
@@ -45,7 +45,11 @@ export function typedTensors(a: Architecture, preset: QuantPreset, options: Quan
 
 /** `options`: an importance matrix, a recipe's own non-expert type (see quant-rules.ts). */
 export function weightLayout(a: Architecture, preset: QuantPreset, options: QuantOptions = {}): WeightLayout {
-  const tensors = typedTensors(a, preset, options)
+  return layoutOfTensors(a, typedTensors(a, preset, options))
+}
+
+/** Groups typed tensors (emulated, or declared by a GGUF file) by where llama.cpp places them. */
+export function layoutOfTensors(a: Architecture, tensors: TypedTensor[]): WeightLayout {
   const layerBytes = new Array<number>(a.layers).fill(0)
   const layerExpertBytes = new Array<number>(a.layers).fill(0)
   const layerLargestBytes = new Array<number>(a.layers).fill(0)

@@ -4,6 +4,8 @@ import { VramFitAnswerSchema, VramFitRequestSchema } from '../../domain/vram/sch
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
+import { policyFromVars } from '../../fetch/fetch-policy.ts'
+import { resolveRemoteModel } from '../../fetch/resolve-remote-model.ts'
 
 export const planVramFitRoute = createRoute({
   method: 'post',
@@ -21,11 +23,15 @@ export const planVramFitRoute = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: VramFitRequestSchema } } } },
   responses: {
     200: { description: 'One result per GPU set, best first, with the formulas used', content: { 'application/json': { schema: VramFitAnswerSchema } } },
-    ...problemResponses(400, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422, 502),
   },
 })
 
-export const planVramFitHandler: AppRouteHandler<typeof planVramFitRoute> = (c) => {
-  const plan = answerOrProblem('body', () => planVramFit(c.req.valid('json'), c.get('catalog')))
+export const planVramFitHandler: AppRouteHandler<typeof planVramFitRoute> = async (c) => {
+  const catalog = c.get('catalog')
+  // A model named by URL, hf.co/… or an unknown Ollama tag is fetched here, at the edge.
+  const deps = { policy: policyFromVars(c.env ?? {}), fetch: (url: string, init?: RequestInit) => fetch(url, init) }
+  const req = await resolveRemoteModel(c.req.valid('json'), catalog.llmModels, deps)
+  const plan = answerOrProblem('body', () => planVramFit(req, catalog))
   return c.json(plan, 200)
 }
