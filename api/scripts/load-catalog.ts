@@ -17,6 +17,11 @@ import {
   SeedFindingSchema,
 } from '../src/domain/catalog/schemas.ts'
 import { LlmModelSchema } from '../src/domain/vram/model-schemas.ts'
+import { planLab } from '../src/domain/lab/plan-lab.ts'
+import { locatePointer, mergeArchitectureFiles } from '../src/domain/lab/files.ts'
+import { ArchitectureFileSchema, type Architecture } from '../src/domain/lab/schemas.ts'
+import { strictSchema } from '../src/http/strict.ts'
+import { PlanInputError } from '../src/domain/plan-input-error.ts'
 
 export class CatalogError extends Error {
   readonly problems: string[]
@@ -105,4 +110,30 @@ export function loadCatalog(dataDir = 'data'): Catalog {
   for (const issue of crossCheckLinks(catalog)) problems.push(`data/network-links.yaml: ${formatPath(issue.path.slice(1))}: ${issue.message}`)
   if (problems.length > 0) throw new CatalogError(problems)
   return catalog
+}
+
+/**
+ * Loads data/architecture/*.yaml (one file per node) into one architecture document, validated
+ * by its schema and cross-checked against the catalog: an unknown node, device, drive, guest
+ * or model fails with the file and the field path.
+ */
+export function loadArchitecture(catalog: Catalog, dataDir = 'data', folder = 'architecture'): Architecture {
+  const problems: string[] = []
+  // Strict, as the API and the CLI read an architecture: a misspelt field fails, naming it.
+  const files = readFolder(dataDir, folder, strictSchema(ArchitectureFileSchema), problems)
+  for (const { file, record } of files) {
+    const expected = file.replace(/^.*\//, '').replace(/\.yaml$/, '')
+    if (record.node !== expected) problems.push(`data/${file}: node: expected "${expected}" (the file name), got "${record.node}"`)
+  }
+  if (problems.length > 0) throw new CatalogError(problems)
+  const { architecture, origin } = mergeArchitectureFiles(files)
+  try {
+    // The planner checks every reference (models and runtime settings included) before planning.
+    planLab(architecture, catalog)
+  } catch (err) {
+    if (!(err instanceof PlanInputError)) throw err
+    const at = locatePointer(origin, err.pointer)
+    throw new CatalogError([at ? `data/${at.file}: ${at.path}: ${err.message}` : `data/${folder}: ${err.pointer}: ${err.message}`])
+  }
+  return architecture
 }

@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { methodNotAllowed } from 'hono/method-not-allowed'
 import type { Catalog } from './domain/catalog/catalog.ts'
+import type { Architecture } from './domain/lab/schemas.ts'
 import { createRouter } from './http/create-router.ts'
 import { OPENAPI_PATH, openApiDocument } from './http/openapi.ts'
 import { onError, onNotFound, problem } from './http/problem.ts'
@@ -23,6 +24,7 @@ import { healthRouter } from './routes/meta/health.ts'
 import { gpusRouter } from './routes/gpus/index.ts'
 import { modelsRouter } from './routes/models/index.ts'
 import { plannersRouter } from './routes/planners/index.ts'
+import { labRouter } from './routes/lab/index.ts'
 
 /** Response headers a cross-origin script may read. */
 const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy']
@@ -30,7 +32,7 @@ const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER, 'Retry-After'
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
 
-export function createApp(catalog: Catalog) {
+export function createApp(catalog: Catalog, architecture: Architecture) {
   const app = createRouter()
   app.onError(onError)
   app.notFound(onNotFound)
@@ -54,6 +56,7 @@ export function createApp(catalog: Catalog) {
   app.use('/api/*', rateLimit())
   app.use('/api/*', async (c, next) => {
     c.set('catalog', catalog)
+    c.set('architecture', architecture)
     await next()
     c.header(CATALOG_REVISION_HEADER, await catalogRevision(catalog))
   })
@@ -71,6 +74,7 @@ export function createApp(catalog: Catalog) {
   app.route('/', modelsRouter)
   app.route('/', gpusRouter)
   app.route('/', plannersRouter)
+  app.route('/', labRouter)
   app.route('/', embedRouter)
   // The committed document (with the response examples scripts/openapi-examples.ts makes) is a
   // static asset at this same path (copied at site build); without assets (tests, scripts) it

@@ -3,7 +3,7 @@
  * built over data/). FUZZ_RUNS requests per operation and kind (default 500), FUZZ_SEED,
  * FUZZ_SECONDS (default 300). Exits 1 on any violation, printing each request and response.
  */
-import { loadCatalog } from '../../api/scripts/load-catalog.ts'
+import { loadArchitecture, loadCatalog } from '../../api/scripts/load-catalog.ts'
 import { createApp } from '../../api/src/app.ts'
 import { openApiDocument } from '../../api/src/http/openapi.ts'
 import { fuzzApi } from './openapi-fuzz.ts'
@@ -11,7 +11,8 @@ import { fuzzApi } from './openapi-fuzz.ts'
 const runs = Number(process.env.FUZZ_RUNS ?? 500)
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100_000)
 const seconds = Number(process.env.FUZZ_SECONDS ?? 300)
-const app = createApp(loadCatalog('data'))
+const catalog = loadCatalog('data')
+const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 const doc = openApiDocument(app)
 console.log(`fuzz: ${Object.keys(doc.paths ?? {}).length} paths, ${runs} runs per operation and kind, seed ${seed}, at most ${seconds} s`)
 const started = performance.now()

@@ -5,6 +5,7 @@
  */
 import { createApp } from '../../api/src/app.ts'
 import type { Catalog } from '../../api/src/domain/catalog/catalog.ts'
+import { ArchitectureSchema } from '../../api/src/domain/lab/schemas.ts'
 import { deviceCount, generateCatalog } from '../generate-catalog.ts'
 import { appCall, rate } from './in-process.ts'
 import type { PlannerCall } from './operations.ts'
@@ -22,7 +23,8 @@ export function scaleCatalogs(base: Catalog): Catalog[] {
 }
 
 export async function scaleSeries(catalogs: Catalog[], gets: string[], planners: PlannerCall[], millis: number, progress: (line: string) => void): Promise<ScaleSeries[]> {
-  const apps = catalogs.map((c) => createApp(c))
+  // A generated catalog has no documented architecture: the lab routes see an empty one.
+  const apps = catalogs.map((c) => createApp(c, ArchitectureSchema.parse({})))
   const targets = [...gets.map((path) => ({ call: `GET ${path}`, path, body: undefined as string | undefined })), ...planners.map((p) => ({ call: `POST ${p.path}`, path: p.path, body: p.body }))]
   const series: ScaleSeries[] = []
   for (const target of targets) {

@@ -111,6 +111,8 @@ describe('docs site', () => {
       '/embed-in-your-wiki/', '/rules/', '/gpus/',
     ]
     for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
+    expected.push('/architecture/')
+    for (const node of catalog.nodes) expected.push(`/architecture/${node.id}/`)
     expect([...visited.keys()]).toEqual(expect.arrayContaining(expected))
   })
 

@@ -6,11 +6,12 @@
  * the README cannot drift into prose the test does not read.
  */
 import { describe, expect, it } from 'vitest'
-import { loadCatalog } from '../../api/scripts/load-catalog.ts'
+import { loadArchitecture, loadCatalog } from '../../api/scripts/load-catalog.ts'
 import { createApp } from '../../api/src/app.ts'
 import { readmeCurls, type ReadmeCurl } from '../readme-curls.ts'
 
-const app = createApp(loadCatalog('data'))
+const catalog = loadCatalog('data')
+const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 
 /** `"key":scalar` pairs of the shown text: strings, numbers, booleans, null. */
 function shownPairs(shown: string): { key: string; value: unknown; prefix: boolean }[] {

@@ -1,4 +1,5 @@
 import type { Catalog } from '../domain/catalog/catalog.ts'
+import type { Architecture } from '../domain/lab/schemas.ts'
 
 /** Bindings from wrangler.toml, and what the app puts on every request's context. */
 export interface AppEnv {
@@ -14,5 +15,7 @@ export interface AppEnv {
   }
   Variables: {
     catalog: Catalog
+    /** The documented architecture (data/architecture/), what changes are applied to. */
+    architecture: Architecture
   }
 }

@@ -23,6 +23,7 @@ export const documentConfig = {
   servers: [{ url: '/', description: 'the server that serves this document' }],
   tags: [
     { name: 'catalog', description: 'Nodes, PCI devices, IOMMU groups, drives and NICs, with provenance' },
+    { name: 'lab', description: 'The lab architecture (guests, services, resident models, datasets) and the planner that checks it as a whole' },
     { name: 'models', description: 'The LLM registry and quantization presets' },
     { name: 'gpus', description: 'The GPU reference library: specs, backends and passthrough quirks of cards to plan with' },
     { name: 'planners', description: 'VRAM fit, passthrough and storage planners' },

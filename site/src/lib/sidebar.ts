@@ -11,6 +11,13 @@ export function buildSidebar(catalog: Catalog): (Link | Group)[] {
   return [
     { label: 'Overview', link: '/' },
     {
+      label: 'Architecture',
+      items: [
+        { label: 'The lab as planned', link: '/architecture/' },
+        ...catalog.nodes.map((n) => ({ label: n.name, link: `/architecture/${n.id}/` })),
+      ],
+    },
+    {
       label: 'Nodes',
       items: catalog.nodes.map((n) => ({
         label: n.name,

@@ -5,11 +5,12 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect, it } from 'vitest'
-import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { loadArchitecture, loadCatalog } from '../../../api/scripts/load-catalog.ts'
 import { createApp } from '../../../api/src/app.ts'
 import { readmeCurls } from '../../readme-curls.ts'
 
-const app = createApp(loadCatalog('data'))
+const catalog = loadCatalog('data')
+const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 
 /** The first fenced block of `lang` after `marker` in the README. */
 function blockAfter(readme: string, marker: string, lang: string): string {
