@@ -10,9 +10,17 @@ const MAX_LINE = 120
 export default tseslint.config(
   {
     ignores: [
-      '**/node_modules/**', 'dist/**', '.wrangler/**', 'site/dist/**', 'site/.astro/**',
-      'site/public/vendor/**', 'api/src/generated/**', 'worker-configuration.d.ts',
-      'test-results/**', 'bench/tmp/**', 'validate/**/node_modules/**',
+      '**/node_modules/**',
+      'dist/**',
+      '.wrangler/**',
+      'site/dist/**',
+      'site/.astro/**',
+      'site/public/vendor/**',
+      'api/src/generated/**',
+      'worker-configuration.d.ts',
+      'test-results/**',
+      'bench/tmp/**',
+      'validate/**/node_modules/**',
     ],
   },
   {

@@ -33,7 +33,8 @@ const SOAK_CONNECTIONS = 50
 const IN_PROCESS_MS = env('BENCH_INPROCESS_MS', 1000)
 
 const started = Date.now()
-const step = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
+const step = (line: string) =>
+  console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`)
 
 step(`machine: ${JSON.stringify(machine())}`)
 if (!existsSync('site/dist/index.html')) {
@@ -44,7 +45,9 @@ if (!existsSync('site/dist/index.html')) {
 step('sizes: wrangler deploy --dry-run --minify, gzip in-process')
 const worker = workerBundleSize()
 const widgets = widgetSizes()
-step(`  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzip; ${widgets.length} widget files`)
+step(
+  `  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzip; ${widgets.length} widget files`,
+)
 
 const catalog = loadCatalog('data')
 const architecture = loadArchitecture(catalog, 'data')
@@ -72,11 +75,19 @@ const labRatios = {
   pureToCatalogGet: Math.round((lab.seed.microsPerCall / catalogGet) * 100) / 100,
   routeToCatalogGet: labRoute ? Math.round((labRoute.microsPerCall / catalogGet) * 100) / 100 : null,
 }
-step(`  planLab ${labRatios.pureToCatalogGet}× the catalog GET (pure), POST /api/v1/plan/lab ${labRatios.routeToCatalogGet}× (in-process route)`)
+step(
+  `  planLab ${labRatios.pureToCatalogGet}× the catalog GET (pure), POST /api/v1/plan/lab ${labRatios.routeToCatalogGet}× (in-process route)`,
+)
 const heaviest = await heaviestRates(app, catalog, IN_PROCESS_MS, step)
 const mixedCalls = [appCall(app, '/api/v1/catalog'), ...planners.map((p) => appCall(app, p.path, p.body))]
-const heap = await heapGrowth(async () => { for (const call of mixedCalls) await call() }, 1000)
-step(heap ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB over ${heap.rounds} rounds of every planner + catalog` : '  heap check skipped (run with node --expose-gc)')
+const heap = await heapGrowth(async () => {
+  for (const call of mixedCalls) await call()
+}, 1000)
+step(
+  heap
+    ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB over ${heap.rounds} rounds of every planner + catalog`
+    : '  heap check skipped (run with node --expose-gc)',
+)
 
 step('scale: generated catalogs of 10, 50, 200 nodes (50 devices each)')
 const catalogs = scaleCatalogs(catalog)
@@ -89,7 +100,13 @@ const scale = {
   estimatedWorkerGzipBytesWithBigCatalog: worker.gzipBytes - catalogGzip.current + catalogGzip.big,
   // A generated catalog has no documented architecture for the lab example's patch: the lab
   // planner's scale is measured over generated labs instead (results.lab).
-  series: await scaleSeries(catalogs, ['/api/v1/nodes', '/api/v1/nodes/meraxes', '/api/v1/devices?class=0300', '/api/v1/catalog'], planners.filter((p) => p.operationId !== 'planLab'), IN_PROCESS_MS / 2, step),
+  series: await scaleSeries(
+    catalogs,
+    ['/api/v1/nodes', '/api/v1/nodes/meraxes', '/api/v1/devices?class=0300', '/api/v1/catalog'],
+    planners.filter((p) => p.operationId !== 'planLab'),
+    IN_PROCESS_MS / 2,
+    step,
+  ),
   passthroughNote: planners.some((p) => /passthrough/.test(p.path))
     ? 'passthrough check measured through its route (series above)'
     : 'no passthrough operation in the OpenAPI document yet: not measured',
@@ -109,24 +126,40 @@ try {
   rssKiB.before = rss()
   step(`  ${server.url}, workerd RSS ${(rssKiB.before / 1024).toFixed(1)} MiB`)
   const page = await fetch(`${server.url}/`)
-  staticHeaders = Object.fromEntries(['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options'].map((h) => [h, page.headers.get(h)]))
+  staticHeaders = Object.fromEntries(
+    ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options'].map((h) => [
+      h,
+      page.headers.get(h),
+    ]),
+  )
   const routes: [string, LoadTarget][] = [
     ['GET /api/health (baseline)', { path: '/api/health' }],
     ['GET /api/v1/catalog', { path: '/api/v1/catalog' }],
     ['GET /api/v1/nodes/meraxes', { path: '/api/v1/nodes/meraxes' }],
-    ...planners.map((p) => [`POST ${p.path}`, { method: 'POST', path: p.path, body: p.body }] as [string, LoadTarget]),
+    ...planners.map(
+      (p) => [`POST ${p.path}`, { method: 'POST', path: p.path, body: p.body }] as [string, LoadTarget],
+    ),
     ['GET / (static page)', { path: '/' }],
   ]
   for (const [route, target] of routes) {
     step(`  load ${route}: ${ROUTE_SECONDS} s at ${CONNECTIONS} connections`)
     const result = await load(server.url, [target], ROUTE_SECONDS, CONNECTIONS)
     http.push({ route, result })
-    step(`    ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`)
+    step(
+      `    ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`,
+    )
   }
-  const mixed: LoadTarget[] = [{ path: '/api/v1/catalog' }, { path: '/api/v1/nodes/meraxes' }, { path: '/api/v1/devices?class=0300' }, ...planners.map((p) => ({ method: 'POST' as const, path: p.path, body: p.body }))]
+  const mixed: LoadTarget[] = [
+    { path: '/api/v1/catalog' },
+    { path: '/api/v1/nodes/meraxes' },
+    { path: '/api/v1/devices?class=0300' },
+    ...planners.map((p) => ({ method: 'POST' as const, path: p.path, body: p.body })),
+  ]
   step(`  soak: ${SOAK_SECONDS} s at ${SOAK_CONNECTIONS} connections over ${mixed.length} mixed routes`)
   soak = await load(server.url, mixed, SOAK_SECONDS, SOAK_CONNECTIONS)
-  step(`    ${soak.requests} requests, ${soak.requestsPerSecond} req/s, p99 ${soak.p99Ms} ms, errors ${soak.errors}, timeouts ${soak.timeouts}, non-2xx ${soak.non2xx}`)
+  step(
+    `    ${soak.requests} requests, ${soak.requestsPerSecond} req/s, p99 ${soak.p99Ms} ms, errors ${soak.errors}, timeouts ${soak.timeouts}, non-2xx ${soak.non2xx}`,
+  )
   rssKiB.after = rss()
   // Garbage the soak left behind is collected when idle: the figure that shows a real leak.
   await new Promise((r) => setTimeout(r, 10_000))
@@ -134,7 +167,9 @@ try {
   rssKiB.processes = processes()
   step(`  lighthouse (mobile, simulated throttling): every category at least ${LIGHTHOUSE_MIN_SCORE}`)
   pages = await lighthouseScores(server.url, step)
-  step(`  workerd RSS ${(rssKiB.after / 1024).toFixed(1)} MiB after the soak, ${(rssKiB.afterIdle / 1024).toFixed(1)} MiB after 10 s idle (${rssKiB.processes.join(', ')})`)
+  step(
+    `  workerd RSS ${(rssKiB.after / 1024).toFixed(1)} MiB after the soak, ${(rssKiB.afterIdle / 1024).toFixed(1)} MiB after 10 s idle (${rssKiB.processes.join(', ')})`,
+  )
 } finally {
   await server.stop()
   step('wrangler dev stopped')
@@ -143,7 +178,13 @@ try {
 const baseline = http[0]!.result
 const results = {
   machine: machine(),
-  settings: { routeSeconds: ROUTE_SECONDS, connections: CONNECTIONS, soakSeconds: SOAK_SECONDS, soakConnections: SOAK_CONNECTIONS, inProcessMs: IN_PROCESS_MS },
+  settings: {
+    routeSeconds: ROUTE_SECONDS,
+    connections: CONNECTIONS,
+    soakSeconds: SOAK_SECONDS,
+    soakConnections: SOAK_CONNECTIONS,
+    inProcessMs: IN_PROCESS_MS,
+  },
   sizes: { worker, widgets },
   http: http.map(({ route, result }) => ({
     route,
@@ -169,7 +210,11 @@ const results = {
 writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`)
 printSummary(results)
 step(`wrote bench/results.json in ${((Date.now() - started) / 1000).toFixed(0)} s`)
-const lowScores = pages.flatMap((p) => Object.entries(p.scores).filter(([, s]) => s < LIGHTHOUSE_MIN_SCORE).map(([c, s]) => `${p.page} ${c} ${s}`))
+const lowScores = pages.flatMap((p) =>
+  Object.entries(p.scores)
+    .filter(([, s]) => s < LIGHTHOUSE_MIN_SCORE)
+    .map(([c, s]) => `${p.page} ${c} ${s}`),
+)
 if (lowScores.length > 0) {
   console.error(`bench: Lighthouse below ${LIGHTHOUSE_MIN_SCORE}: ${lowScores.join(', ')}`)
   process.exitCode = 1

@@ -41,7 +41,9 @@ const gzipBytes = (file: string) => gzipSync(readFileSync(file), { level: 9 }).l
 // No stale scripts from an earlier run; keep the rest (the docs' /widgets/ page lives here too).
 if (existsSync(OUT)) for (const f of readdirSync(OUT)) if (f.endsWith('.js')) rmSync(`${OUT}/${f}`)
 const result = await build({
-  entryPoints: [...Object.keys(WIDGETS), 'widgets', 'embed', 'resize-frames'].map((name) => `${SRC}/${name}.ts`),
+  entryPoints: [...Object.keys(WIDGETS), 'widgets', 'embed', 'resize-frames'].map(
+    (name) => `${SRC}/${name}.ts`,
+  ),
   outdir: OUT,
   bundle: true,
   format: 'esm',
@@ -63,7 +65,9 @@ const rows = Object.keys(result.metafile.outputs).map((file) => {
   if (gzip > BUDGET_GZIP_BYTES) over = true
   return `  ${basename(file).padEnd(16)} ${(gzip / 1024).toFixed(1).padStart(5)} KB gzip  ${(statSync(file).size / 1024).toFixed(1).padStart(5)} KB`
 })
-console.log(`widgets → ${OUT} (budget ${BUDGET_GZIP_BYTES / 1024} KB gzip per file; each file is self-contained)\n${rows.join('\n')}`)
+console.log(
+  `widgets → ${OUT} (budget ${BUDGET_GZIP_BYTES / 1024} KB gzip per file; each file is self-contained)\n${rows.join('\n')}`,
+)
 if (over) {
   console.error('A widget is over its size budget.')
   process.exit(1)

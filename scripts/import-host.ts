@@ -63,11 +63,16 @@ function parseArgs(argv: readonly string[]): Args | string {
     } else if (arg.startsWith('--')) return `unknown option ${arg}\n\n${USAGE}`
     else {
       if (arg !== '-' && !existsSync(arg)) return `no such file: ${arg}`
-      args.inputs.push({ format, name: arg === '-' ? 'stdin' : basename(arg), text: readFileSync(arg === '-' ? 0 : arg, 'utf8') })
+      args.inputs.push({
+        format,
+        name: arg === '-' ? 'stdin' : basename(arg),
+        text: readFileSync(arg === '-' ? 0 : arg, 'utf8'),
+      })
       format = undefined
     }
   }
-  if (!SlugSchema.safeParse(args.node).success) return `--node: expected a lowercase node id such as "caraxes"\n\n${USAGE}`
+  if (!SlugSchema.safeParse(args.node).success)
+    return `--node: expected a lowercase node id such as "caraxes"\n\n${USAGE}`
   if (args.inputs.length === 0) return `no input file\n\n${USAGE}`
   return args
 }
@@ -79,16 +84,27 @@ function localPciIds(): PciNames[] {
 
 // Keys whose values data/nodes/*.yaml always quotes: YAML 1.1 readers take 0000:0e:00.0 for a
 // base-60 number, and class codes such as "0300" would read back as integers.
-const QUOTED_KEYS = new Set(['address', 'vendorDevice', 'subsystem', 'classCode', 'reason', 'source', 'seedSaid'])
+const QUOTED_KEYS = new Set([
+  'address',
+  'vendorDevice',
+  'subsystem',
+  'classCode',
+  'reason',
+  'source',
+  'seedSaid',
+])
 
 function quoteIfNeeded(key: unknown, value: unknown) {
-  if (isScalar(value) && typeof value.value === 'string' && QUOTED_KEYS.has(String(key))) value.type = 'QUOTE_DOUBLE'
+  if (isScalar(value) && typeof value.value === 'string' && QUOTED_KEYS.has(String(key)))
+    value.type = 'QUOTE_DOUBLE'
 }
 
 /** The style of data/nodes/*.yaml: provenance facts as one-line maps, IDs quoted. */
 function styleNode(node: Parameters<typeof visit>[0]) {
   visit(node, {
-    Map: (_, map) => { if (map.items.every((p) => isScalar(p.value))) map.flow = true },
+    Map: (_, map) => {
+      if (map.items.every((p) => isScalar(p.value))) map.flow = true
+    },
     Pair: (_, pair) => quoteIfNeeded(isScalar(pair.key) ? pair.key.value : '', pair.value),
   })
 }
@@ -106,7 +122,10 @@ function patchDocument(doc: Document, patches: readonly Patch[]) {
 
 /** yaml pads every flow collection; data/ writes `[a, b]` but `{ k: v }`: unpad the lists. */
 function unpadFlowLists(text: string): string {
-  return text.split('\n').map((line) => (line.trimStart().startsWith('#') ? line : unpadLine(line))).join('\n')
+  return text
+    .split('\n')
+    .map((line) => (line.trimStart().startsWith('#') ? line : unpadLine(line)))
+    .join('\n')
 }
 
 /** Drops the space after `[` and before `]` outside quoted scalars of one line. */
@@ -147,7 +166,11 @@ export function runImport(argv: readonly string[], out = console.log, err = cons
   const today = new Date().toISOString().slice(0, 10)
   try {
     const catalog = loadCatalog(args.dataDir)
-    const prepared = prepareImport(args.node, args.inputs, catalog, { existing: doc ? doc.toJS() : null, names: localPciIds(), sourceSuffix: ` (imported ${today})` })
+    const prepared = prepareImport(args.node, args.inputs, catalog, {
+      existing: doc ? doc.toJS() : null,
+      names: localPciIds(),
+      sourceSuffix: ` (imported ${today})`,
+    })
     let text: string
     if (doc) {
       patchDocument(doc, prepared.patches)
@@ -157,7 +180,11 @@ export function runImport(argv: readonly string[], out = console.log, err = cons
       const fresh = parseDocument(stringify(prepared.patches[0]!.value, { lineWidth: 0 }))
       styleNode(fresh)
       const groups = fresh.get('iommuGroups', true)
-      visit(groups as Parameters<typeof visit>[0], { Map: (_, map) => { map.flow = true } })
+      visit(groups as Parameters<typeof visit>[0], {
+        Map: (_, map) => {
+          map.flow = true
+        },
+      })
       text = header + fresh.toString({ lineWidth: 0 })
     }
     validNode(parseDocument(text).toJS(), 'the YAML to write') // the file written is the document validated

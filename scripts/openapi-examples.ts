@@ -23,13 +23,21 @@ const EXAMPLE_ITEMS = 2
 export async function addResponseExamples(doc: Document, app: ReturnType<typeof createApp>): Promise<void> {
   for (const [path, operations] of Object.entries(doc.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
-      const url = path.replaceAll(/\{(\w+)\}/g, (_, name: string) => String(parameterExample(operation, name)))
+      const url = path.replaceAll(/\{(\w+)\}/g, (_, name: string) =>
+        String(parameterExample(operation, name)),
+      )
       const body = requestExample(doc, operation)
       const res = await app.request(url, {
         method: method.toUpperCase(),
-        ...(body !== undefined && { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+        ...(body !== undefined && {
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        }),
       })
-      if (res.status !== 200) throw new Error(`openapi: the example of ${method.toUpperCase()} ${url} answered ${res.status}: ${await res.text()}`)
+      if (res.status !== 200)
+        throw new Error(
+          `openapi: the example of ${method.toUpperCase()} ${url} answered ${res.status}: ${await res.text()}`,
+        )
       const media = operation.responses['200']?.content?.['application/json']
       if (media) media.example = trimmed(await res.json())
     }

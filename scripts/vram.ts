@@ -38,7 +38,8 @@ interface Args {
 
 function intArg(flag: string, value: string | undefined): number {
   const n = Number(value)
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} expects a positive integer, got ${value ?? 'nothing'}`)
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} expects a positive integer, got ${value ?? 'nothing'}`)
   return n
 }
 
@@ -65,13 +66,21 @@ function parseArgs(argv: string[]): Args {
 
 function summary(answer: VramFitAnswer): string[] {
   const m = answer.model
-  const lines = [`${m.name} (${m.quantization}): ${formatBytes(m.weightsBytes)} of weights, ${formatNumber(m.parameterCount)} parameters, ${m.bitsPerWeight} bits per weight`]
+  const lines = [
+    `${m.name} (${m.quantization}): ${formatBytes(m.weightsBytes)} of weights, ${formatNumber(m.parameterCount)} parameters, ${m.bitsPerWeight} bits per weight`,
+  ]
   for (const r of answer.results) {
     const b = r.breakdown
     const speed = r.tokensPerSecond === null ? '' : `, ~${r.tokensPerSecond} tokens/s`
-    const layers = r.cpuMoeLayers !== null ? `--n-cpu-moe ${r.cpuMoeLayers}` : `-ngl ${r.gpuLayers}/${r.totalLayers}`
-    lines.push(`  ${r.target.label}: ${r.verdict} (${layers})${speed}; max context ${formatTokens(r.maxContextLength)}`)
-    if (b) lines.push(`    GPU ${formatBytes(b.totalGpuBytes)} = weights ${formatBytes(b.weightsGpuBytes)} + KV ${formatBytes(b.kvCacheBytes)} + compute ${formatBytes(b.computeBufferBytes)} + overhead ${formatBytes(b.overheadBytes)}; free ${formatBytes(b.freeGpuBytes)}`)
+    const layers =
+      r.cpuMoeLayers !== null ? `--n-cpu-moe ${r.cpuMoeLayers}` : `-ngl ${r.gpuLayers}/${r.totalLayers}`
+    lines.push(
+      `  ${r.target.label}: ${r.verdict} (${layers})${speed}; max context ${formatTokens(r.maxContextLength)}`,
+    )
+    if (b)
+      lines.push(
+        `    GPU ${formatBytes(b.totalGpuBytes)} = weights ${formatBytes(b.weightsGpuBytes)} + KV ${formatBytes(b.kvCacheBytes)} + compute ${formatBytes(b.computeBufferBytes)} + overhead ${formatBytes(b.overheadBytes)}; free ${formatBytes(b.freeGpuBytes)}`,
+      )
   }
   if (answer.recommendation) lines.push(`Recommendation: ${answer.recommendation.reason}`)
   for (const w of answer.warnings) lines.push(`warning: ${w}`)
@@ -104,7 +113,10 @@ export async function runVram(argv: string[], out = console.log, err = console.e
     return 0
   }
   const parsed = VramFitRequestSchema.safeParse({
-    model: { gguf: header }, contextLength: args.contextLength, parallel: args.parallel, kvCacheType: args.kvCacheType,
+    model: { gguf: header },
+    contextLength: args.contextLength,
+    parallel: args.parallel,
+    kvCacheType: args.kvCacheType,
     targets: args.targets.length > 0 ? args.targets : undefined,
   })
   if (!parsed.success) {

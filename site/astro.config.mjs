@@ -21,7 +21,8 @@ export default defineConfig({
   integrations: [
     starlight({
       title: 'homelab-planner',
-      description: 'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
+      description:
+        'The documented architecture of the CARAXES / MERAXES GPU homelab, generated from the catalog.',
       sidebar: [
         ...buildSidebar(catalog),
         {

@@ -29,7 +29,8 @@ function curlsOf(block: string): ReadmeCurl[] {
     if (!lines[i]!.startsWith('curl ')) continue
     let text = lines[i]!
     // A command goes on while a line ends in `\` or a quote is still open.
-    while ((text.endsWith('\\') || !balanced(text)) && i + 1 < lines.length) text = `${text.replace(/\\$/, '')}\n${lines[++i]}`
+    while ((text.endsWith('\\') || !balanced(text)) && i + 1 < lines.length)
+      text = `${text.replace(/\\$/, '')}\n${lines[++i]}`
     const shown: string[] = []
     while (lines[i + 1]?.startsWith('#')) shown.push(lines[++i]!.replace(/^# ?/, ''))
     curls.push(parse(text, shown))
@@ -89,5 +90,12 @@ function parse(command: string, shown: string[]): ReadmeCurl {
     } else if (arg === '-I') method = 'HEAD'
     else if (!arg.startsWith('-')) url = arg
   }
-  return { command, method, path: url.replace(/^(?:https?:\/\/)?127\.0\.0\.1:8787/, ''), headers, body, shown }
+  return {
+    command,
+    method,
+    path: url.replace(/^(?:https?:\/\/)?127\.0\.0\.1:8787/, ''),
+    headers,
+    body,
+    shown,
+  }
 }

@@ -11,8 +11,22 @@ import type { TypedTensor } from '../api/src/domain/vram/weights.ts'
 
 /** ggml type ids: ggml/include/ggml.h enum ggml_type. */
 const GGML_TYPE_ID: Record<GgmlType, number> = {
-  F32: 0, F16: 1, Q4_0: 2, Q4_1: 3, Q5_0: 6, Q5_1: 7, Q8_0: 8, Q2_K: 10, Q3_K: 11, Q4_K: 12, Q5_K: 13,
-  Q6_K: 14, IQ4_NL: 20, IQ4_XS: 23, BF16: 30, MXFP4: 39,
+  F32: 0,
+  F16: 1,
+  Q4_0: 2,
+  Q4_1: 3,
+  Q5_0: 6,
+  Q5_1: 7,
+  Q8_0: 8,
+  Q2_K: 10,
+  Q3_K: 11,
+  Q4_K: 12,
+  Q5_K: 13,
+  Q6_K: 14,
+  IQ4_NL: 20,
+  IQ4_XS: 23,
+  BF16: 30,
+  MXFP4: 39,
 }
 
 /** GGUF metadata value types (gguf.md, enum gguf_metadata_value_type). */

@@ -46,7 +46,9 @@ const readJson = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as 
 
 const packageDir = join(here, 'node_modules/node-llama-cpp')
 if (!existsSync(packageDir)) {
-  console.error('validate/node_modules is missing: run `npm run validate:llama` (it installs validate/ first).')
+  console.error(
+    'validate/node_modules is missing: run `npm run validate:llama` (it installs validate/ first).',
+  )
   process.exit(2)
 }
 
@@ -62,7 +64,8 @@ function keepBaselineCpuOnly(): string {
   const aside = join(bins, '..', 'not-baseline')
   mkdirSync(aside, { recursive: true })
   for (const f of readdirSync(bins)) {
-    if (/^libggml-cpu-.*\.so$/.test(f) && f !== 'libggml-cpu-x64.so') renameSync(join(bins, f), join(aside, f))
+    if (/^libggml-cpu-.*\.so$/.test(f) && f !== 'libggml-cpu-x64.so')
+      renameSync(join(bins, f), join(aside, f))
   }
   return pkg.version
 }
@@ -93,12 +96,19 @@ const KV_ID = { f16: GGML_F16, q8_0: GGML_Q8_0, q4_0: GGML_Q4_0 } as const
 async function main() {
   const cpuVersion = keepBaselineCpuOnly()
   const { getLlama, LlamaLogLevel } = await import('node-llama-cpp')
-  const info = readJson<{ tag: string; llamaCppGithubRepo: string }>(join(packageDir, 'llama/llama.cpp.info.json'))
+  const info = readJson<{ tag: string; llamaCppGithubRepo: string }>(
+    join(packageDir, 'llama/llama.cpp.info.json'),
+  )
   const nlcVersion = readJson<{ version: string }>(join(packageDir, 'package.json')).version
   let log = ''
   const llama = await getLlama({
-    gpu: false, build: 'never', progressLogs: false, logLevel: LlamaLogLevel.debug,
-    logger: (_level, message) => { log += message.endsWith('\n') ? message : `${message}\n` },
+    gpu: false,
+    build: 'never',
+    progressLogs: false,
+    logLevel: LlamaLogLevel.debug,
+    logger: (_level, message) => {
+      log += message.endsWith('\n') ? message : `${message}\n`
+    },
   })
   // node-llama-cpp's public API always allocates; its own GgufInsights simulator loads models and
   // contexts with no_alloc through these bindings, and so does this recorder.
@@ -111,8 +121,9 @@ async function main() {
 
   const catalog = loadCatalog(join(root, 'data'))
   const wanted = opts.models ? new Set(opts.models.split(',')) : null
-  const models = catalog.llmModels
-    .filter((m) => SUPPORTED.has(m.llamaCppArchitecture) && (!wanted || wanted.has(m.id)))
+  const models = catalog.llmModels.filter(
+    (m) => SUPPORTED.has(m.llamaCppArchitecture) && (!wanted || wanted.has(m.id)),
+  )
   const deadline = Date.now() + Number(opts['time-limit']) * 1000
   const work = join(tmpdir(), `homelab-planner-validate-${process.pid}`)
   mkdirSync(work, { recursive: true })
@@ -126,15 +137,36 @@ async function main() {
       const tensors = weightLayout(m, quantOf(m)).tensors.map((t) => ({ ...t, name: tensorName(m, t.name) }))
       writeSyntheticGguf(file, m, tensors)
       log = ''
-      const model = new bindings.AddonModel(file, { gpuLayers: 0, noAlloc: true, useMmap: true, useMlock: false })
-      if (!(await model.init())) throw new Error(`llama.cpp refused the synthetic ${m.id}:\n${log.slice(-2000)}`)
+      const model = new bindings.AddonModel(file, {
+        gpuLayers: 0,
+        noAlloc: true,
+        useMmap: true,
+        useMlock: false,
+      })
+      if (!(await model.init()))
+        throw new Error(`llama.cpp refused the synthetic ${m.id}:\n${log.slice(-2000)}`)
       await waitForLog(() => log, /file size/)
       const modelLog = log
       for (const s of CASE_GRID) {
-        if (Date.now() > deadline) { stopped = true; break }
+        if (Date.now() > deadline) {
+          stopped = true
+          break
+        }
         done++
         if (s.contextLength > m.maxContextLength) continue
-        cases.push(await measure(bindings, model, m, s, modelLog, () => log, () => { log = '' }))
+        cases.push(
+          await measure(
+            bindings,
+            model,
+            m,
+            s,
+            modelLog,
+            () => log,
+            () => {
+              log = ''
+            },
+          ),
+        )
         const what = `ctx ${s.contextLength} fa ${s.flashAttention} kv ${s.kvCacheType} ub ${s.ubatch} np ${s.parallel}`
         process.stdout.write(`\r[${done}/${total}] ${m.id} ${what}      `)
       }
@@ -147,7 +179,8 @@ async function main() {
   }
   process.stdout.write('\n')
   const out: RecordedFile = {
-    description: 'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
+    description:
+      'Buffer sizes llama.cpp logs for synthetic GGUF files of the registry models (validate/record.ts).',
     llamaCpp: {
       repo: info.llamaCppGithubRepo,
       release: info.tag,
@@ -160,7 +193,9 @@ async function main() {
   }
   mkdirSync(dirname(opts.out!), { recursive: true })
   writeFileSync(opts.out!, `${JSON.stringify(out, null, 1)}\n`)
-  console.log(`${cases.length} cases written to ${opts.out}${stopped ? ' (time limit reached: partial grid)' : ''}`)
+  console.log(
+    `${cases.length} cases written to ${opts.out}${stopped ? ' (time limit reached: partial grid)' : ''}`,
+  )
 }
 
 /** The native logger reaches JS asynchronously: wait (up to 10 s) for the line that ends a step. */
@@ -169,22 +204,39 @@ async function waitForLog(getLog: () => string, last: RegExp): Promise<void> {
   while (!last.test(getLog()) && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
 }
 
-interface NativeModel { init(): Promise<boolean>; dispose(): Promise<void> }
-interface NativeContext { init(): Promise<boolean>; dispose(): Promise<void> }
+interface NativeModel {
+  init(): Promise<boolean>
+  dispose(): Promise<void>
+}
+interface NativeContext {
+  init(): Promise<boolean>
+  dispose(): Promise<void>
+}
 interface Bindings {
   AddonModel: new (path: string, o: object) => NativeModel
   AddonContext: new (model: NativeModel, o: object) => NativeContext
 }
 
 async function measure(
-  b: Bindings, model: NativeModel, m: LlmModel, s: RecordedSettings, modelLog: string, getLog: () => string, reset: () => void,
+  b: Bindings,
+  model: NativeModel,
+  m: LlmModel,
+  s: RecordedSettings,
+  modelLog: string,
+  getLog: () => string,
+  reset: () => void,
 ): Promise<RecordedCase> {
   reset()
   const ctx = new b.AddonContext(model, {
     // `parallel` sequences of contextLength each, one KV stream per sequence (node-llama-cpp sets
     // kv_unified = false), as Ollama runs llama-server with -c ctx·np -np np.
-    contextSize: s.contextLength * s.parallel, batchSize: s.ubatch, sequences: s.parallel, flashAttention: s.flashAttention,
-    kvCacheKeyType: KV_ID[s.kvCacheType], kvCacheValueType: KV_ID[s.kvCacheType], swaFullCache: false,
+    contextSize: s.contextLength * s.parallel,
+    batchSize: s.ubatch,
+    sequences: s.parallel,
+    flashAttention: s.flashAttention,
+    kvCacheKeyType: KV_ID[s.kvCacheType],
+    kvCacheValueType: KV_ID[s.kvCacheType],
+    swaFullCache: false,
   })
   const ok = await ctx.init()
   if (!ok) throw new Error(`context failed for ${m.id} ${JSON.stringify(s)}:\n${getLog().slice(-2000)}`)
@@ -192,7 +244,12 @@ async function measure(
   const log = getLog()
   await ctx.dispose()
   const parsed = parseLog(log)
-  return { model: m.id, quantization: quantOf(m), settings: s, measured: { ...parsed, fileGiB: parseLog(modelLog).fileGiB } }
+  return {
+    model: m.id,
+    quantization: quantOf(m),
+    settings: s,
+    measured: { ...parsed, fileGiB: parseLog(modelLog).fileGiB },
+  }
 }
 
 await main()

@@ -17,7 +17,9 @@ try {
   writeFileSync(ARCHITECTURE_OUT, JSON.stringify(architecture))
   const devices = catalog.nodes.reduce((n, node) => n + node.devices.length, 0)
   console.log(`data: ${catalog.nodes.length} nodes, ${devices} devices → ${OUT}`)
-  console.log(`data: ${architecture.guests.length} guests, ${architecture.services.length} services → ${ARCHITECTURE_OUT}`)
+  console.log(
+    `data: ${architecture.guests.length} guests, ${architecture.services.length} services → ${ARCHITECTURE_OUT}`,
+  )
 } catch (err) {
   if (!(err instanceof CatalogError)) throw err
   console.error(err.message)

@@ -7,7 +7,12 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { crossCheckIds, crossCheckLinks, crossCheckNode, type Catalog } from '../src/domain/catalog/catalog.ts'
+import {
+  crossCheckIds,
+  crossCheckLinks,
+  crossCheckNode,
+  type Catalog,
+} from '../src/domain/catalog/catalog.ts'
 import {
   DriveModelSchema,
   GpuModelSchema,
@@ -40,11 +45,18 @@ interface Loaded<T> {
 function readFolder<S extends z.ZodType>(dataDir: string, folder: string, schema: S, problems: string[]) {
   const dir = join(dataDir, folder)
   if (!existsSync(dir)) return []
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
   return files.flatMap((f) => readRecord(dataDir, join(dir, f), schema, problems))
 }
 
-function readRecord<S extends z.ZodType>(dataDir: string, path: string, schema: S, problems: string[]): Loaded<z.infer<S>>[] {
+function readRecord<S extends z.ZodType>(
+  dataDir: string,
+  path: string,
+  schema: S,
+  problems: string[],
+): Loaded<z.infer<S>>[] {
   const file = relative(dataDir, path)
   let raw: unknown
   try {
@@ -65,11 +77,18 @@ function readRecord<S extends z.ZodType>(dataDir: string, path: string, schema: 
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(whole file)'
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('')
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('')
 }
 
 /** A file holding a YAML list of records. */
-function readList<S extends z.ZodType>(dataDir: string, name: string, item: S, problems: string[]): z.infer<S>[] {
+function readList<S extends z.ZodType>(
+  dataDir: string,
+  name: string,
+  item: S,
+  problems: string[],
+): z.infer<S>[] {
   const path = join(dataDir, name)
   if (!existsSync(path)) return []
   return readRecord(dataDir, path, z.array(item), problems)[0]?.record ?? []
@@ -81,7 +100,8 @@ function checkFileNames(loaded: Loaded<{ slug?: string; id?: string }>[], proble
     const expected = file.replace(/^.*\//, '').replace(/\.yaml$/, '')
     const key = record.slug !== undefined ? 'slug' : 'id'
     const actual = record.slug ?? record.id
-    if (actual !== expected) problems.push(`data/${file}: ${key}: expected "${expected}" (the file name), got "${actual}"`)
+    if (actual !== expected)
+      problems.push(`data/${file}: ${key}: expected "${expected}" (the file name), got "${actual}"`)
   }
 }
 
@@ -104,10 +124,13 @@ export function loadCatalog(dataDir = 'data'): Catalog {
     llmModels: llmModels.map((x) => x.record),
   }
   for (const { file, record } of nodes) {
-    for (const issue of crossCheckNode(record, catalog)) problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
+    for (const issue of crossCheckNode(record, catalog))
+      problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
   }
-  for (const { file, issue } of crossCheckIds(catalog)) problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
-  for (const issue of crossCheckLinks(catalog)) problems.push(`data/network-links.yaml: ${formatPath(issue.path.slice(1))}: ${issue.message}`)
+  for (const { file, issue } of crossCheckIds(catalog))
+    problems.push(`data/${file}: ${formatPath(issue.path)}: ${issue.message}`)
+  for (const issue of crossCheckLinks(catalog))
+    problems.push(`data/network-links.yaml: ${formatPath(issue.path.slice(1))}: ${issue.message}`)
   if (problems.length > 0) throw new CatalogError(problems)
   return catalog
 }
@@ -123,7 +146,8 @@ export function loadArchitecture(catalog: Catalog, dataDir = 'data', folder = 'a
   const files = readFolder(dataDir, folder, strictSchema(ArchitectureFileSchema), problems)
   for (const { file, record } of files) {
     const expected = file.replace(/^.*\//, '').replace(/\.yaml$/, '')
-    if (record.node !== expected) problems.push(`data/${file}: node: expected "${expected}" (the file name), got "${record.node}"`)
+    if (record.node !== expected)
+      problems.push(`data/${file}: node: expected "${expected}" (the file name), got "${record.node}"`)
   }
   if (problems.length > 0) throw new CatalogError(problems)
   const { architecture, origin } = mergeArchitectureFiles(files)
@@ -133,7 +157,9 @@ export function loadArchitecture(catalog: Catalog, dataDir = 'data', folder = 'a
   } catch (err) {
     if (!(err instanceof PlanInputError)) throw err
     const at = locatePointer(origin, err.pointer)
-    throw new CatalogError([at ? `data/${at.file}: ${at.path}: ${err.message}` : `data/${folder}: ${err.pointer}: ${err.message}`])
+    throw new CatalogError([
+      at ? `data/${at.file}: ${at.path}: ${err.message}` : `data/${folder}: ${err.pointer}: ${err.message}`,
+    ])
   }
   return architecture
 }

@@ -27,7 +27,14 @@ import { plannersRouter } from './routes/planners/index.ts'
 import { labRouter } from './routes/lab/index.ts'
 
 /** Response headers a cross-origin script may read. */
-const EXPOSED_HEADERS = ['ETag', 'Allow', CATALOG_REVISION_HEADER, 'Retry-After', 'RateLimit', 'RateLimit-Policy']
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Allow',
+  CATALOG_REVISION_HEADER,
+  'Retry-After',
+  'RateLimit',
+  'RateLimit-Policy',
+]
 
 /** Largest request body accepted, in bytes: planner requests are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -41,17 +48,32 @@ export function createApp(catalog: Catalog, architecture: Architecture) {
   app.use('*', securityHeaders())
   // Middleware below is registered with `use` (method ALL), which methodNotAllowed ignores: only
   // real routes say which methods a path allows.
-  app.use('*', methodNotAllowed({ app, onMethodNotAllowed: (c, methods) =>
-    problem(c, 'method-not-allowed', `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, undefined, { Allow: methods.join(', ') }) }))
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problem(
+          c,
+          'method-not-allowed',
+          `${c.req.method} is not allowed here; use ${methods.join(', ')}.`,
+          undefined,
+          { Allow: methods.join(', ') },
+        ),
+    }),
+  )
   // Widgets on other origins call the API; no credentials are ever needed or allowed. The
   // exposed headers are the ones a client acts on (revalidation, rate limits, catalog revision).
-  app.use('/api/*', cors({
-    origin: '*',
-    allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
-    allowHeaders: ['Content-Type', 'If-None-Match'],
-    exposeHeaders: EXPOSED_HEADERS,
-    maxAge: 86400,
-  }))
+  app.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'If-None-Match'],
+      exposeHeaders: EXPOSED_HEADERS,
+      maxAge: 86400,
+    }),
+  )
   // After CORS, so a 429 is readable cross-origin; before any parsing, so it costs nothing.
   app.use('/api/*', rateLimit())
   app.use('/api/*', async (c, next) => {
@@ -61,7 +83,13 @@ export function createApp(catalog: Catalog, architecture: Architecture) {
     c.header(CATALOG_REVISION_HEADER, await catalogRevision(catalog))
   })
   app.use('/api/*', queryLengthLimit())
-  app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => problem(c, 'payload-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`) }))
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problem(c, 'payload-too-large', `The body exceeds ${MAX_BODY_BYTES} bytes.`),
+    }),
+  )
   app.use('/api/*', jsonBodyOnly())
   app.use('/api/*', jsonDepthLimit())
   app.use('/api/*', cacheableGets())

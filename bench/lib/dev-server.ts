@@ -5,7 +5,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 
-export interface DevServer { url: string; pgid: number; stop: () => Promise<void> }
+export interface DevServer {
+  url: string
+  pgid: number
+  stop: () => Promise<void>
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,18 +25,39 @@ export function freePort(): Promise<number> {
 
 export async function startDevServer(timeoutMs = 120_000): Promise<DevServer> {
   const port = await freePort()
-  const child: ChildProcess = spawn('node_modules/.bin/wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false', '--var', 'RATE_LIMIT:off'], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
-  })
+  const child: ChildProcess = spawn(
+    'node_modules/.bin/wrangler',
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--log-level',
+      'warn',
+      '--show-interactive-dev-session=false',
+      '--var',
+      'RATE_LIMIT:off',
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+    },
+  )
   let output = ''
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString() })
+  child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString()
+  })
   const pgid = child.pid!
   const url = `http://127.0.0.1:${port}`
   let exited = false
-  child.once('exit', () => { exited = true })
+  child.once('exit', () => {
+    exited = true
+  })
 
   const stop = async () => {
     if (exited) return
@@ -42,8 +67,16 @@ export async function startDevServer(timeoutMs = 120_000): Promise<DevServer> {
       return
     }
     const done = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    const killed = await Promise.race([done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))])
-    if (!killed) try { process.kill(-pgid, 'SIGKILL') } catch { /* already gone */ }
+    const killed = await Promise.race([
+      done.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5000)),
+    ])
+    if (!killed)
+      try {
+        process.kill(-pgid, 'SIGKILL')
+      } catch {
+        /* already gone */
+      }
   }
 
   const deadline = Date.now() + timeoutMs

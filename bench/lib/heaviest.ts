@@ -10,18 +10,31 @@ import { appCall, rate, type Rate } from './in-process.ts'
 
 type RequestApp = Parameters<typeof appCall>[0]
 
-export async function heaviestRates(app: RequestApp, catalog: Catalog, millis: number, step: (line: string) => void): Promise<Record<string, Rate>> {
+export async function heaviestRates(
+  app: RequestApp,
+  catalog: Catalog,
+  millis: number,
+  step: (line: string) => void,
+): Promise<Record<string, Rate>> {
   const largest = [...catalog.llmModels].sort((a, b) => b.parametersBillions - a.parametersBillions)[0]!
   const node = catalog.nodes[0]?.id
   const cases: [string, unknown][] = [
     [`targets "library" (${catalog.gpuModels.length} cards, no node)`, 'library'],
-    ...(node ? [[`targets {"library": {"node": "${node}"}}`, { library: { node } }] as [string, unknown]] : []),
+    ...(node
+      ? [[`targets {"library": {"node": "${node}"}}`, { library: { node } }] as [string, unknown]]
+      : []),
   ]
   const out: Record<string, Rate> = {}
   for (const [what, targets] of cases) {
     const body = { model: largest.id, contextLength: 8192, targets }
-    out[`POST vram-fit ${largest.id}, ${what}`] = await rate(appCall(app, '/api/v1/plan/vram-fit', JSON.stringify(body)), millis)
-    out[`planVramFit() ${largest.id}, ${what}`] = await rate(() => planVramFit(VramFitRequestSchema.parse(body), catalog), millis)
+    out[`POST vram-fit ${largest.id}, ${what}`] = await rate(
+      appCall(app, '/api/v1/plan/vram-fit', JSON.stringify(body)),
+      millis,
+    )
+    out[`planVramFit() ${largest.id}, ${what}`] = await rate(
+      () => planVramFit(VramFitRequestSchema.parse(body), catalog),
+      millis,
+    )
   }
   for (const [name, r] of Object.entries(out)) step(`  ${name}: ${r.microsPerCall} µs per call`)
   return out

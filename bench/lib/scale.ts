@@ -10,8 +10,17 @@ import { deviceCount, generateCatalog } from '../generate-catalog.ts'
 import { appCall, rate } from './in-process.ts'
 import type { PlannerCall } from './operations.ts'
 
-export interface ScalePoint { nodes: number; devices: number; microsPerCall: number }
-export interface ScaleSeries { call: string; points: ScalePoint[]; perNodeCostRatio: number; growthExponent: number }
+export interface ScalePoint {
+  nodes: number
+  devices: number
+  microsPerCall: number
+}
+export interface ScaleSeries {
+  call: string
+  points: ScalePoint[]
+  perNodeCostRatio: number
+  growthExponent: number
+}
 
 export const SCALE_SIZES = [10, 50, 200]
 export const DEVICES_PER_NODE = 50
@@ -19,13 +28,24 @@ export const SCALE_SEED = 20_260_801
 const ROUNDS = 3
 
 export function scaleCatalogs(base: Catalog): Catalog[] {
-  return SCALE_SIZES.map((nodes) => generateCatalog(base, { nodes, devicesPerNode: DEVICES_PER_NODE, seed: SCALE_SEED }))
+  return SCALE_SIZES.map((nodes) =>
+    generateCatalog(base, { nodes, devicesPerNode: DEVICES_PER_NODE, seed: SCALE_SEED }),
+  )
 }
 
-export async function scaleSeries(catalogs: Catalog[], gets: string[], planners: PlannerCall[], millis: number, progress: (line: string) => void): Promise<ScaleSeries[]> {
+export async function scaleSeries(
+  catalogs: Catalog[],
+  gets: string[],
+  planners: PlannerCall[],
+  millis: number,
+  progress: (line: string) => void,
+): Promise<ScaleSeries[]> {
   // A generated catalog has no documented architecture: the lab routes see an empty one.
   const apps = catalogs.map((c) => createApp(c, ArchitectureSchema.parse({})))
-  const targets = [...gets.map((path) => ({ call: `GET ${path}`, path, body: undefined as string | undefined })), ...planners.map((p) => ({ call: `POST ${p.path}`, path: p.path, body: p.body }))]
+  const targets = [
+    ...gets.map((path) => ({ call: `GET ${path}`, path, body: undefined as string | undefined })),
+    ...planners.map((p) => ({ call: `POST ${p.path}`, path: p.path, body: p.body })),
+  ]
   const series: ScaleSeries[] = []
   for (const target of targets) {
     const points: ScalePoint[] = []
@@ -38,13 +58,19 @@ export async function scaleSeries(catalogs: Catalog[], gets: string[], planners:
         best[i] = Math.min(best[i]!, r.microsPerCall)
       }
     }
-    catalogs.forEach((catalog, i) => points.push({ nodes: catalog.nodes.length, devices: deviceCount(catalog), microsPerCall: best[i]! }))
+    catalogs.forEach((catalog, i) =>
+      points.push({ nodes: catalog.nodes.length, devices: deviceCount(catalog), microsPerCall: best[i]! }),
+    )
     const first = points[0]!
     const last = points[points.length - 1]!
     const perNodeCostRatio = round(last.microsPerCall / last.nodes / (first.microsPerCall / first.nodes))
-    const growthExponent = round(Math.log(last.microsPerCall / first.microsPerCall) / Math.log(last.nodes / first.nodes))
+    const growthExponent = round(
+      Math.log(last.microsPerCall / first.microsPerCall) / Math.log(last.nodes / first.nodes),
+    )
     series.push({ call: target.call, points, perNodeCostRatio, growthExponent })
-    progress(`  ${target.call}: ${points.map((p) => `${p.nodes} nodes ${p.microsPerCall} µs`).join(', ')} → per-node ratio ${perNodeCostRatio}, exponent ${growthExponent}`)
+    progress(
+      `  ${target.call}: ${points.map((p) => `${p.nodes} nodes ${p.microsPerCall} µs`).join(', ')} → per-node ratio ${perNodeCostRatio}, exponent ${growthExponent}`,
+    )
   }
   return series
 }

@@ -47,16 +47,30 @@ async function sitemapPaths(): Promise<string[]> {
 /** Waits for what a page draws after load: the widgets' answers, Swagger UI's operations. */
 async function settled(path: string): Promise<void> {
   if (path.startsWith('/embed/') || path === '/widgets/') {
-    await page.waitForFunction(() => {
-      const widgets = [...document.querySelectorAll<HTMLElement>('[data-embed], passthrough-check, storage-tier-planner, vram-fit-planner')]
-      return widgets.every((w) => w.dataset.state === 'ready' || w.dataset.state === 'error' || w.dataset.state === 'invalid')
-    }, undefined, { timeout: 20_000 })
+    await page.waitForFunction(
+      () => {
+        const widgets = [
+          ...document.querySelectorAll<HTMLElement>(
+            '[data-embed], passthrough-check, storage-tier-planner, vram-fit-planner',
+          ),
+        ]
+        return widgets.every(
+          (w) => w.dataset.state === 'ready' || w.dataset.state === 'error' || w.dataset.state === 'invalid',
+        )
+      },
+      undefined,
+      { timeout: 20_000 },
+    )
   }
   if (path === '/api/docs') await page.locator('.opblock').first().waitFor({ timeout: 15_000 })
 }
 
 function shotName(path: string, width: number, scheme: string): string {
-  const name = path.replace(/[?&=]/g, '-').replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index'
+  const name =
+    path
+      .replace(/[?&=]/g, '-')
+      .replace(/^\/|\/$/g, '')
+      .replace(/\//g, '_') || 'index'
   return `${SHOTS}/${name}-${width}-${scheme}.png`
 }
 
@@ -69,9 +83,28 @@ async function audit(path: string, width: number, scheme: (typeof SCHEMES)[numbe
   // page.evaluate runs outside the page's CSP, so the strict script-src does not block axe.
   await page.evaluate(AXE_SOURCE)
   const violations = await page.evaluate(async (tags) => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
-    return result.violations.map((v) => ({ rule: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }))
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{
+            violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[]
+          }>
+        }
+      }
+    ).axe
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    })
+    return result.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)),
+    }))
   }, TAGS)
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 }
@@ -83,7 +116,8 @@ beforeAll(async () => {
   paths = [...(await sitemapPaths()), ...EMBEDS, '/api/docs']
   for (const path of paths)
     for (const width of WIDTHS)
-      for (const scheme of SCHEMES) findings.set(`${path} @${width}px ${scheme}`, await audit(path, width, scheme))
+      for (const scheme of SCHEMES)
+        findings.set(`${path} @${width}px ${scheme}`, await audit(path, width, scheme))
 }, 600_000)
 
 afterAll(async () => {
@@ -92,7 +126,9 @@ afterAll(async () => {
 
 describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
   it('audits every page, embed and /api/docs at both widths in both themes', () => {
-    expect(paths).toEqual(expect.arrayContaining(['/', '/ai-placement/', '/widgets/', ...EMBEDS, '/api/docs']))
+    expect(paths).toEqual(
+      expect.arrayContaining(['/', '/ai-placement/', '/widgets/', ...EMBEDS, '/api/docs']),
+    )
     expect(findings.size).toBe(paths.length * WIDTHS.length * SCHEMES.length)
   })
 

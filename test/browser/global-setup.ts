@@ -52,7 +52,9 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
     if (await isHealthy(url)) return
     await new Promise((r) => setTimeout(r, 250))
   }
-  throw new Error(`wrangler dev did not answer ${url}/api/health within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`)
+  throw new Error(
+    `wrangler dev did not answer ${url}/api/health within ${READY_TIMEOUT_MS / 1000} s:\n${output()}`,
+  )
 }
 
 /** Ends wrangler and its children (workerd) as a group: TERM, then KILL after 5 s. */
@@ -76,12 +78,20 @@ export default async function setup(project: TestProject) {
   const port = await freePort(PREFERRED_PORT)
   const url = `http://${HOST}:${port}`
   // This process runs the project's Node 24 (npx); put it first on PATH so wrangler uses it too.
-  const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`, WRANGLER_SEND_METRICS: 'false' }
-  const child = spawn(join('node_modules', '.bin', 'wrangler'), ['dev', '--ip', HOST, '--port', String(port), '--log-level', 'warn', '--var', 'RATE_LIMIT:off'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so teardown can end workerd too
-  })
+  const env = {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+    WRANGLER_SEND_METRICS: 'false',
+  }
+  const child = spawn(
+    join('node_modules', '.bin', 'wrangler'),
+    ['dev', '--ip', HOST, '--port', String(port), '--log-level', 'warn', '--var', 'RATE_LIMIT:off'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so teardown can end workerd too
+    },
+  )
   let log = ''
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4_000)

@@ -34,7 +34,8 @@ const visited = new Map<string, Visited>()
 let browser: LaunchedBrowser
 
 /** Site pages are folders (trailingSlash 'always'); the API and files are checked with fetch. */
-const isPage = (path: string) => path.endsWith('/') && !path.startsWith('/api/') && !path.startsWith('/pagefind/')
+const isPage = (path: string) =>
+  path.endsWith('/') && !path.startsWith('/api/') && !path.startsWith('/pagefind/')
 
 function shotName(path: string, suffix = ''): string {
   return `${SHOTS}/${path.replace(/^\/|\/$/g, '').replace(/\//g, '_') || 'index'}${suffix}.png`
@@ -64,7 +65,9 @@ async function visit(page: Page, path: string): Promise<Visited> {
   const found = await page.evaluate(() => ({
     ids: [...document.querySelectorAll('[id]')].map((e) => e.id),
     // getAttribute, not .href: an SVG <a> (the topology's node links) has no string href.
-    links: [...document.querySelectorAll('a[href]')].map((a) => new URL(a.getAttribute('href')!, location.href).href),
+    links: [...document.querySelectorAll('a[href]')].map(
+      (a) => new URL(a.getAttribute('href')!, location.href).href,
+    ),
   }))
   page.off('console', onConsole)
   page.off('pageerror', onError)
@@ -107,8 +110,17 @@ afterAll(async () => {
 describe('docs site', () => {
   it('has every page the brief names, one per node', () => {
     const expected = [
-      '/', '/findings/', '/api-reference/', '/docs/errors/', '/ai-placement/', '/storage/', '/network/', '/widgets/',
-      '/embed-in-your-wiki/', '/rules/', '/gpus/',
+      '/',
+      '/findings/',
+      '/api-reference/',
+      '/docs/errors/',
+      '/ai-placement/',
+      '/storage/',
+      '/network/',
+      '/widgets/',
+      '/embed-in-your-wiki/',
+      '/rules/',
+      '/gpus/',
     ]
     for (const node of catalog.nodes) expected.push(`/nodes/${node.id}/`, `/nodes/${node.id}/iommu-groups/`)
     expected.push('/architecture/')
@@ -117,7 +129,9 @@ describe('docs site', () => {
   })
 
   it('opens every page with 200 and no console error', () => {
-    const bad = [...visited].filter(([, v]) => v.status !== 200 || v.errors.length > 0).map(([p, v]) => ({ p, status: v.status, errors: v.errors }))
+    const bad = [...visited]
+      .filter(([, v]) => v.status !== 200 || v.errors.length > 0)
+      .map(([p, v]) => ({ p, status: v.status, errors: v.errors }))
     expect(bad).toEqual([])
   })
 
@@ -129,7 +143,8 @@ describe('docs site', () => {
         const url = new URL(href)
         if (url.origin !== base) continue
         const target = visited.get(url.pathname)
-        if (target && url.hash && !target.ids.has(decodeURIComponent(url.hash.slice(1)))) broken.push(`${from} → ${url.pathname}${url.hash}`)
+        if (target && url.hash && !target.ids.has(decodeURIComponent(url.hash.slice(1))))
+          broken.push(`${from} → ${url.pathname}${url.hash}`)
         if (!target) files.add(url.pathname)
       }
     }
@@ -166,14 +181,16 @@ describe('facts rendered from data/', () => {
     const svg = page.locator('svg.topology-wide[role="group"]')
     await expect(svg.locator('title').textContent()).resolves.toMatch(/topology/i)
     expect(await svg.textContent()).toContain('1 Gb/s (CARAXES RTL8168 is the bottleneck)')
-    for (const node of catalog.nodes) expect(await svg.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    for (const node of catalog.nodes)
+      expect(await svg.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
     // On a phone the stacked drawing replaces the wide one, with the same node links.
     await page.setViewportSize({ width: 390, height: 844 })
     expect(await svg.isVisible()).toBe(false)
     const narrow = page.locator('svg.topology-narrow')
     expect(await narrow.isVisible()).toBe(true)
     expect((await narrow.boundingBox())!.width).toBeLessThanOrEqual(390)
-    for (const node of catalog.nodes) expect(await narrow.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
+    for (const node of catalog.nodes)
+      expect(await narrow.locator(`a[href="/nodes/${node.id}/"]`).count()).toBe(1)
     await page.setViewportSize({ width: 1280, height: 900 })
   })
 
@@ -183,7 +200,12 @@ describe('facts rendered from data/', () => {
     const row = page.locator('tr', { hasText: '10de:2203' }).first()
     await expect(row.locator('.badge-corrected').first().isVisible()).resolves.toBe(true)
     await row.locator('details summary').first().click()
-    await expect(row.getByText(/10de:1618 is not a GA102 device ID/).first().isVisible()).resolves.toBe(true)
+    await expect(
+      row
+        .getByText(/10de:1618 is not a GA102 device ID/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true)
   })
 
   it("lists CARAXES's IOMMU group 31 with the RTX 2080 SUPER", async () => {
@@ -193,8 +215,13 @@ describe('facts rendered from data/', () => {
   })
 
   it('shows the VRAM planner answer in the model-fit matrix', async () => {
-    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192 }), catalog)
-    const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
+    const answer = planVramFit(
+      VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192 }),
+      catalog,
+    )
+    const meraxes = answer.results.find(
+      (r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes',
+    )!
     await page.goto(`${base}/ai-placement/`)
     const header = (await page.locator('table.fit-matrix thead th').allTextContents()).map((t) => t.trim())
     const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(header.indexOf(meraxes.target.label) - 1)
@@ -204,26 +231,47 @@ describe('facts rendered from data/', () => {
   })
 
   it('filters the model-fit matrix, recomputed at another context, with the state in the URL', async () => {
-    const answer = planVramFit(VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 32768 }), catalog)
-    const meraxes = answer.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes')!
-    await page.goto(`${base}/ai-placement/?family=llama&context=32768&target=${encodeURIComponent(meraxes.target.label)}`)
+    const answer = planVramFit(
+      VramFitRequestSchema.parse({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 32768 }),
+      catalog,
+    )
+    const meraxes = answer.results.find(
+      (r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === 'meraxes',
+    )!
+    await page.goto(
+      `${base}/ai-placement/?family=llama&context=32768&target=${encodeURIComponent(meraxes.target.label)}`,
+    )
     await page.locator('#fit-filters').waitFor({ state: 'visible' })
     const rows = page.locator('table.fit-matrix tbody tr')
     const llamaRows = catalog.llmModels.filter((m) => m.family === 'llama').length * 3
     await expect.poll(() => rows.count()).toBe(llamaRows)
-    expect(await page.locator('table.fit-matrix thead th').allTextContents()).toEqual(['Model', 'Preset', 'File size', meraxes.target.label])
+    expect(await page.locator('table.fit-matrix thead th').allTextContents()).toEqual([
+      'Model',
+      'Preset',
+      'File size',
+      meraxes.target.label,
+    ])
     const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
     expect(await cell.textContent()).toContain(meraxes.verdict)
     await page.locator('#fit-filters input[name="fits"]').check()
     await expect.poll(() => new URL(page.url()).searchParams.get('fits')).toBe('1')
     expect(new URL(page.url()).searchParams.get('context')).toBe('32768')
-    expect(await page.locator('#fit-status').textContent()).toMatch(/^\d+ of \d+ model × preset rows shown\.$/)
+    expect(await page.locator('#fit-status').textContent()).toMatch(
+      /^\d+ of \d+ model × preset rows shown\.$/,
+    )
   })
 
   it('redraws the model-fit matrix for another runtime, whose own defaults change the numbers', async () => {
-    const plan = (runtime: 'ollama' | 'llama-server') => planVramFit(VramFitRequestSchema.parse({
-      model: 'llama-3.1-8b', quantization: 'Q4_K_M', runtime, contextLength: 8192,
-    }), catalog).results
+    const plan = (runtime: 'ollama' | 'llama-server') =>
+      planVramFit(
+        VramFitRequestSchema.parse({
+          model: 'llama-3.1-8b',
+          quantization: 'Q4_K_M',
+          runtime,
+          contextLength: 8192,
+        }),
+        catalog,
+      ).results
     const ollama = plan('ollama')
     // Only worth something on a target where the runtimes disagree (llama-server: its own margins and slots).
     const server = plan('llama-server').find((r) => {
@@ -232,9 +280,13 @@ describe('facts rendered from data/', () => {
     })
     expect(server).toBeDefined()
     if (!server) return
-    await page.goto(`${base}/ai-placement/?runtime=llama-server&target=${encodeURIComponent(server.target.label)}`)
+    await page.goto(
+      `${base}/ai-placement/?runtime=llama-server&target=${encodeURIComponent(server.target.label)}`,
+    )
     await page.locator('#fit-filters').waitFor({ state: 'visible' })
-    await expect.poll(() => page.locator('#fit-filters select[name="runtime"]').inputValue()).toBe('llama-server')
+    await expect
+      .poll(() => page.locator('#fit-filters select[name="runtime"]').inputValue())
+      .toBe('llama-server')
     const cell = page.locator('#fit-llama-3-1-8b-q4_k_m td').nth(2)
     await expect.poll(() => cell.textContent()).toContain(`up to ${formatTokens(server.maxContextLength)}`)
     await page.locator('#fit-filters select[name="runtime"]').selectOption('ollama')
@@ -258,7 +310,9 @@ describe('facts rendered from data/', () => {
 
   it('lists every operation of openapi.json in the API reference', async () => {
     await page.goto(`${base}/api-reference/`)
-    const ids = Object.values(openapi.paths).flatMap((item) => Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId))
+    const ids = Object.values(openapi.paths).flatMap((item) =>
+      Object.values(item as Record<string, { operationId?: string }>).map((op) => op.operationId),
+    )
     for (const id of ids) expect(await page.locator(`[id="op-${id}"]`).count()).toBe(1)
   })
 
@@ -266,12 +320,20 @@ describe('facts rendered from data/', () => {
     await page.goto(`${base}/`)
     await page.locator('site-search button').first().click()
     await page.locator('.pagefind-ui__search-input').fill('RTL8168')
-    await expect(page.locator('.pagefind-ui__result-link').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
+    await expect(
+      page
+        .locator('.pagefind-ui__result-link')
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true),
+    ).resolves.toBe(true)
   })
 
   it('runs the interactive API reference at /api/docs offline, under the CSP, and tries a request', async () => {
     const errors: string[] = []
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text())
+    })
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(`${base}/api/docs`)
     const op = page.locator('#operations-catalog-getNode')
@@ -279,7 +341,14 @@ describe('facts rendered from data/', () => {
     await op.locator('.opblock-summary').click()
     await page.locator('#operations-catalog-getNode input[placeholder="node"]').fill('meraxes')
     await page.locator('#operations-catalog-getNode .execute').click()
-    await expect(page.locator('#operations-catalog-getNode .live-responses-table').getByText('10de:2203').first().waitFor({ timeout: 10_000 }).then(() => true)).resolves.toBe(true)
+    await expect(
+      page
+        .locator('#operations-catalog-getNode .live-responses-table')
+        .getByText('10de:2203')
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true),
+    ).resolves.toBe(true)
     await page.screenshot({ path: shotName('/api-docs/'), fullPage: false })
     expect(errors, errors.join('\n')).toEqual([])
   })
@@ -287,7 +356,9 @@ describe('facts rendered from data/', () => {
   it('keeps /api/docs working after a reload, when the page comes back as a 304', async () => {
     const errors: string[] = []
     page.on('pageerror', (err) => errors.push(err.message))
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text())
+    })
     await page.goto(`${base}/api/docs`)
     await page.locator('#operations-catalog-getNode').waitFor({ timeout: 15_000 })
     const revalidated = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/docs')

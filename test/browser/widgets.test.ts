@@ -12,7 +12,13 @@ import { ADDRESS_HINT } from '../../api/src/domain/catalog/lookup.ts'
 import type { GroupCheck } from '../../api/src/domain/passthrough/schemas.ts'
 import type { StoragePlan } from '../../api/src/domain/storage/plan-schemas.ts'
 import type { VramFitAnswer } from '../../api/src/domain/vram/schemas.ts'
-import { formatBytes, formatCapacity, formatNumber, formatSeconds, formatTokens } from '../../site/src/lib/format.ts'
+import {
+  formatBytes,
+  formatCapacity,
+  formatNumber,
+  formatSeconds,
+  formatTokens,
+} from '../../site/src/lib/format.ts'
 import { proxmoxText } from '../../site/src/widgets/proxmox-text.ts'
 // Type-only: brings the widget sources into `tsc -p .` (the root tsconfig does not include site/).
 import type {} from '../../site/src/widgets/widgets.ts'
@@ -32,7 +38,10 @@ let browser: LaunchedBrowser
 let context: BrowserContext
 
 async function api<T>(path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+  const init: RequestInit =
+    body === undefined
+      ? {}
+      : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
   const res = await fetch(base + path, init)
   expect(res.status, `${path} answered ${res.status}`).toBe(200)
   return (await res.json()) as T
@@ -56,12 +65,30 @@ async function expectVram(widget: Locator, answer: VramFitAnswer): Promise<void>
   expect(await card.getAttribute('data-target')).toBe(r.target.label)
   expect((await shown(card, 'verdict')).value).toBe(r.verdict)
   const b = r.breakdown!
-  for (const [field, bytes] of [['weightsBytes', b.weightsGpuBytes], ['kvBytes', b.kvCacheBytes], ['computeBytes', b.computeBufferBytes], ['overheadBytes', b.overheadBytes], ['freeBytes', b.freeGpuBytes]] as const) {
-    expect(await shown(card, field)).toEqual({ text: formatBytes(field === 'freeBytes' ? Math.abs(bytes) : bytes), value: String(bytes) })
+  for (const [field, bytes] of [
+    ['weightsBytes', b.weightsGpuBytes],
+    ['kvBytes', b.kvCacheBytes],
+    ['computeBytes', b.computeBufferBytes],
+    ['overheadBytes', b.overheadBytes],
+    ['freeBytes', b.freeGpuBytes],
+  ] as const) {
+    expect(await shown(card, field)).toEqual({
+      text: formatBytes(field === 'freeBytes' ? Math.abs(bytes) : bytes),
+      value: String(bytes),
+    })
   }
-  expect(await shown(card, 'maxContextLength')).toEqual({ text: formatTokens(r.maxContextLength), value: String(r.maxContextLength) })
-  expect(await shown(card, 'tokensPerSecond')).toEqual({ text: formatNumber(r.tokensPerSecond!, 1), value: String(r.tokensPerSecond) })
-  expect(await shown(card, 'loadSeconds')).toEqual({ text: formatSeconds(r.loadSeconds!), value: String(r.loadSeconds) })
+  expect(await shown(card, 'maxContextLength')).toEqual({
+    text: formatTokens(r.maxContextLength),
+    value: String(r.maxContextLength),
+  })
+  expect(await shown(card, 'tokensPerSecond')).toEqual({
+    text: formatNumber(r.tokensPerSecond!, 1),
+    value: String(r.tokensPerSecond),
+  })
+  expect(await shown(card, 'loadSeconds')).toEqual({
+    text: formatSeconds(r.loadSeconds!),
+    value: String(r.loadSeconds),
+  })
 }
 
 async function expectPassthrough(widget: Locator, answer: GroupCheck): Promise<void> {
@@ -75,12 +102,14 @@ async function expectPassthrough(widget: Locator, answer: GroupCheck): Promise<v
   const open = answer.checks.filter((c) => c.status !== 'pass')
   const links = widget.locator('[data-check] a')
   expect(await links.count()).toBe(open.length)
-  if (open.length > 0) expect((await links.first().getAttribute('href'))?.endsWith(open[0]!.docsUrl)).toBe(true)
+  if (open.length > 0)
+    expect((await links.first().getAttribute('href'))?.endsWith(open[0]!.docsUrl)).toBe(true)
 }
 
 /** What the storage widget sends for purpose + size (GB) + reader. */
-const storageItem = (purpose: string, sizeBytes: number, readers: string[] = []) =>
-  ({ items: [{ name: 'widget', purpose, sizeBytes, readers }] })
+const storageItem = (purpose: string, sizeBytes: number, readers: string[] = []) => ({
+  items: [{ name: 'widget', purpose, sizeBytes, readers }],
+})
 
 async function expectStorage(widget: Locator, answer: StoragePlan): Promise<void> {
   const item = answer.items[0]!
@@ -92,9 +121,17 @@ async function expectStorage(widget: Locator, answer: StoragePlan): Promise<void
   }
   expect((await shown(widget, 'tier')).value).toBe(r.tier)
   expect((await shown(widget, 'device')).value).toBe(`${r.node}:${r.storageId}`)
-  expect(await shown(widget, 'capacityLeftBytes')).toEqual({ text: formatCapacity(r.capacityLeftBytes), value: String(r.capacityLeftBytes) })
-  const times = async (field: string) => Promise.all((await widget.locator(`[data-field="${field}"]`).all())
-    .map(async (el) => ({ text: (await el.textContent())?.trim(), value: await el.getAttribute('data-value') })))
+  expect(await shown(widget, 'capacityLeftBytes')).toEqual({
+    text: formatCapacity(r.capacityLeftBytes),
+    value: String(r.capacityLeftBytes),
+  })
+  const times = async (field: string) =>
+    Promise.all(
+      (await widget.locator(`[data-field="${field}"]`).all()).map(async (el) => ({
+        text: (await el.textContent())?.trim(),
+        value: await el.getAttribute('data-value'),
+      })),
+    )
   const expected = (list: { seconds: number | null }[]) =>
     list.map((t) => ({ text: t.seconds === null ? '—' : formatSeconds(t.seconds), value: String(t.seconds) }))
   expect(await times('loadSeconds')).toEqual(expected(item.loadTimes))
@@ -102,7 +139,12 @@ async function expectStorage(widget: Locator, answer: StoragePlan): Promise<void
   expect(item.loadTimes.length + item.copyTimes.length).toBeGreaterThan(0)
 }
 
-const VRAM_PRESET = { model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] }
+const VRAM_PRESET = {
+  model: 'llama-3.1-8b',
+  quantization: 'Q4_K_M',
+  contextLength: 8192,
+  targets: ['meraxes'],
+}
 
 beforeAll(async () => {
   host = await startHostServer(base)
@@ -124,7 +166,8 @@ describe('widgets on another origin', () => {
     page = await context.newPage()
     page.on('request', (req) => {
       // Each iframe is a page of its own; the three web components of the host page share one answer.
-      if (req.frame() === page.mainFrame() && new URL(req.url()).pathname === '/api/v1/nodes') nodeLists.push(req.url())
+      if (req.frame() === page.mainFrame() && new URL(req.url()).pathname === '/api/v1/nodes')
+        nodeLists.push(req.url())
     })
     page.on('pageerror', (err) => errors.push(err.message))
     page.on('console', (msg) => {
@@ -143,11 +186,15 @@ describe('widgets on another origin', () => {
     const widget = await ready(frame.locator('vram-fit-planner'))
     await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', VRAM_PRESET))
     // The parent applied the height the frame reported: its whole content, not the default 150px.
-    await expect.poll(async () => {
-      const iframe = await page.locator('#if-vram').boundingBox()
-      const inner = await frame.locator('html').evaluate((el) => Math.ceil(el.getBoundingClientRect().height))
-      return Math.abs((iframe?.height ?? 0) - inner) <= 2 && inner > 300
-    }).toBe(true)
+    await expect
+      .poll(async () => {
+        const iframe = await page.locator('#if-vram').boundingBox()
+        const inner = await frame
+          .locator('html')
+          .evaluate((el) => Math.ceil(el.getBoundingClientRect().height))
+        return Math.abs((iframe?.height ?? 0) - inner) <= 2 && inner > 300
+      })
+      .toBe(true)
   })
 
   it('iframe: the IOMMU group check shows the API verdict, members and config', async () => {
@@ -157,7 +204,10 @@ describe('widgets on another origin', () => {
 
   it('iframe: the storage tier planner shows the API numbers', async () => {
     const widget = await ready(page.frameLocator('#if-storage').locator('storage-tier-planner'))
-    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)))
+    await expectStorage(
+      widget,
+      await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)),
+    )
   })
 
   it('web component: VRAM planner follows input changes made with the keyboard', async () => {
@@ -169,9 +219,18 @@ describe('widgets on another origin', () => {
     await page.keyboard.press('ControlOrMeta+a')
     await page.keyboard.type('32768')
     await page.keyboard.press('Enter')
-    await expect.poll(async () => (await widget.locator('.note').first().textContent()) ?? '').toContain('32K tokens')
+    await expect
+      .poll(async () => (await widget.locator('.note').first().textContent()) ?? '')
+      .toContain('32K tokens')
     await ready(widget)
-    await expectVram(widget, await api<VramFitAnswer>('/api/v1/plan/vram-fit', { ...VRAM_PRESET, model: 'qwen2.5-14b', contextLength: 32768 }))
+    await expectVram(
+      widget,
+      await api<VramFitAnswer>('/api/v1/plan/vram-fit', {
+        ...VRAM_PRESET,
+        model: 'qwen2.5-14b',
+        contextLength: 32768,
+      }),
+    )
     await page.keyboard.press('Tab') // the next stop is the Plan button, inside the shadow root
     expect(await widget.evaluate((el) => el.shadowRoot?.activeElement?.textContent)).toBe('Plan')
   })
@@ -184,19 +243,28 @@ describe('widgets on another origin', () => {
     await expect.poll(() => widget.locator('strong').nth(1).textContent()).toContain('meraxes')
     await ready(widget)
     const group = await widget.locator('select[name="group"]').inputValue()
-    await expectPassthrough(widget, await api<GroupCheck>(`/api/v1/nodes/meraxes/iommu-groups/${group}/check`))
+    await expectPassthrough(
+      widget,
+      await api<GroupCheck>(`/api/v1/nodes/meraxes/iommu-groups/${group}/check`),
+    )
   })
 
   it('web component: the storage tier planner follows purpose, size and reader', async () => {
     const widget = await ready(page.locator('#wc-storage'))
-    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)))
+    await expectStorage(
+      widget,
+      await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 40e9)),
+    )
     await widget.locator('select[name="node"]').selectOption('meraxes')
     await widget.locator('select[name="purpose"]').selectOption('dataset')
     await widget.locator('input[name="size-gb"]').fill('4000')
     await widget.locator('input[name="size-gb"]').press('Enter')
     await expect.poll(async () => (await shown(widget, 'verdict')).value).toBe('does-not-fit')
     await ready(widget)
-    await expectStorage(widget, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('dataset', 4000e9, ['meraxes'])))
+    await expectStorage(
+      widget,
+      await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('dataset', 4000e9, ['meraxes'])),
+    )
   })
 
   it('fetches each API answer once per page (the node list of three web components)', async () => {
@@ -223,7 +291,12 @@ describe('widgets on another origin', () => {
 
   it('the API answers other origins without credentials', async () => {
     const res = await fetch(`${base}/api/v1/plan/vram-fit`, {
-      method: 'OPTIONS', headers: { Origin: host.url.slice(0, -1), 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      method: 'OPTIONS',
+      headers: {
+        Origin: host.url.slice(0, -1),
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
     })
     expect(res.headers.get('access-control-allow-origin')).toBe('*')
     expect(res.headers.get('access-control-allow-credentials')).toBeNull()
@@ -234,7 +307,14 @@ describe('widgets on another origin', () => {
     await page.setViewportSize({ width: 1100, height: 2000 })
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
-      for (const id of ['if-vram', 'if-passthrough', 'if-storage', 'wc-vram', 'wc-passthrough', 'wc-storage']) {
+      for (const id of [
+        'if-vram',
+        'if-passthrough',
+        'if-storage',
+        'wc-vram',
+        'wc-passthrough',
+        'wc-storage',
+      ]) {
         const embed = page.locator(`#${id}`)
         await embed.scrollIntoViewIfNeeded()
         await embed.screenshot({ path: `${SHOTS}/widgets-${id}-${scheme}.png` })
@@ -251,11 +331,15 @@ describe('the /widgets/ docs page', () => {
   it('runs its live demos under the site CSP and resizes its iframe', async () => {
     const page = await context.newPage()
     const errors: string[] = []
-    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()) })
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text())
+    })
     page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(`${base}/widgets/`)
     await ready(page.frameLocator('iframe[data-homelab-planner]').locator('vram-fit-planner'))
-    await expect.poll(async () => (await page.locator('iframe[data-homelab-planner]').boundingBox())?.height ?? 0).toBeGreaterThan(300)
+    await expect
+      .poll(async () => (await page.locator('iframe[data-homelab-planner]').boundingBox())?.height ?? 0)
+      .toBeGreaterThan(300)
     expect(errors).toEqual([])
     await page.screenshot({ path: `${SHOTS}/widgets-docs-page.png`, fullPage: true })
     await page.close()
@@ -275,17 +359,25 @@ describe('the embed configurator', () => {
     const snippet = (await page.locator('#embed-snippet').textContent()) ?? ''
     // The test build has no SITE_ORIGIN: its snippets carry the local default (test/unit/site/origin.test.ts builds one with an origin).
     expect(snippet).toContain(`<script type="module" src="${LOCAL_ORIGIN}/widgets/storage-tier.js"></script>`)
-    expect(snippet).toContain('<storage-tier-planner purpose="model-store" size-gb="250" node="meraxes" theme="dark"></storage-tier-planner>')
+    expect(snippet).toContain(
+      '<storage-tier-planner purpose="model-store" size-gb="250" node="meraxes" theme="dark"></storage-tier-planner>',
+    )
     expect(await page.locator('#embed-csp').textContent()).toContain(`connect-src ${LOCAL_ORIGIN}`)
     const preview = await ready(page.locator('#embed-preview storage-tier-planner'))
-    await expectStorage(preview, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
+    await expectStorage(
+      preview,
+      await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])),
+    )
     await form.locator('input[name="form"][value="iframe"]').check()
     expect(await page.locator('#embed-snippet').textContent()).toContain('allow="clipboard-write"')
     // Pasted into a plain page of another origin (the deployed origin here is the test worker's).
     await page.goto(host.url)
     await page.setContent(`<!doctype html><title>wiki</title>${snippet.replaceAll(LOCAL_ORIGIN, base)}`)
     const pasted = await ready(page.locator('storage-tier-planner'))
-    await expectStorage(pasted, await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])))
+    await expectStorage(
+      pasted,
+      await api<StoragePlan>('/api/v1/plan/storage-tier', storageItem('model-store', 250e9, ['meraxes'])),
+    )
     await page.close()
   })
 })
@@ -299,7 +391,9 @@ describe('bad preset values', () => {
     await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
     const alert = widget.locator('[role="alert"]')
     expect(await alert.isVisible()).toBe(true)
-    expect(await alert.textContent()).toContain('contextLength: expected a whole number from 1 to 16777216 (got "abc")')
+    expect(await alert.textContent()).toContain(
+      'contextLength: expected a whole number from 1 to 16777216 (got "abc")',
+    )
     expect(await widget.locator('select[name="model"]').inputValue()).toBe(evil)
     expect(await widget.evaluate((el) => el.shadowRoot!.querySelectorAll('img').length)).toBe(0)
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined()
@@ -314,7 +408,9 @@ describe('bad preset values', () => {
     await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
     const alert = widget.locator('[role="alert"]')
     expect(await alert.isVisible()).toBe(true)
-    expect(await alert.textContent()).toContain('sizeGB: expected a number above 0, at most 1000000 (got "-5")')
+    expect(await alert.textContent()).toContain(
+      'sizeGB: expected a number above 0, at most 1000000 (got "-5")',
+    )
     await page.close()
   })
 
@@ -323,17 +419,23 @@ describe('bad preset values', () => {
     await page.goto(`${base}/embed/passthrough?node=caraxes&device=0e:20.0`)
     const widget = page.locator('passthrough-check')
     await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
-    expect(await widget.locator('[role="alert"]').textContent()).toContain(`device: ${ADDRESS_HINT} (got "0e:20.0")`)
+    expect(await widget.locator('[role="alert"]').textContent()).toContain(
+      `device: ${ADDRESS_HINT} (got "0e:20.0")`,
+    )
     await page.close()
   })
 
   it('says which required field is empty instead of planning a default', async () => {
     const page = await context.newPage()
     const planned: string[] = []
-    page.on('request', (req) => { if (req.url().includes('/plan/')) planned.push(req.postData() ?? '') })
+    page.on('request', (req) => {
+      if (req.url().includes('/plan/')) planned.push(req.postData() ?? '')
+    })
     await page.goto(`${base}/embed/storage-tier?sizeGB=250`)
     const widget = await ready(page.locator('storage-tier-planner'))
-    expect(planned.map((b) => (JSON.parse(b) as { items: { sizeBytes: number }[] }).items[0]!.sizeBytes)).toEqual([250e9])
+    expect(
+      planned.map((b) => (JSON.parse(b) as { items: { sizeBytes: number }[] }).items[0]!.sizeBytes),
+    ).toEqual([250e9])
     await widget.locator('input[name="size-gb"]').fill('')
     await widget.locator('input[name="size-gb"]').press('Enter')
     await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
@@ -351,12 +453,14 @@ describe('bad preset values', () => {
     const widget = page.locator('vram-fit-planner')
     await expect.poll(() => widget.getAttribute('data-state')).toBe('invalid')
     const lines = await widget.locator('[role="alert"] li').allTextContents()
-    expect(lines).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^theme: expected one of light, dark, auto \(got "blue"\)$/),
-      expect.stringMatching(/^node: expected one of .*\(got "nowhere"\)$/),
-      expect.stringMatching(/^contextLength: expected a whole number/),
-      expect.stringMatching(/^colour: not a parameter of this widget/),
-    ]))
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^theme: expected one of light, dark, auto \(got "blue"\)$/),
+        expect.stringMatching(/^node: expected one of .*\(got "nowhere"\)$/),
+        expect.stringMatching(/^contextLength: expected a whole number/),
+        expect.stringMatching(/^colour: not a parameter of this widget/),
+      ]),
+    )
     expect(lines).toHaveLength(4)
     await page.close()
   })
@@ -364,22 +468,33 @@ describe('bad preset values', () => {
   it('takes node ids in any case, as the API does', async () => {
     const page = await context.newPage()
     await page.goto(`${base}/embed/passthrough?node=CARAXES&group=31`)
-    await expectPassthrough(await ready(page.locator('passthrough-check')), await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'))
+    await expectPassthrough(
+      await ready(page.locator('passthrough-check')),
+      await api<GroupCheck>('/api/v1/nodes/caraxes/iommu-groups/31/check'),
+    )
     await page.close()
   })
 
-  it('keeps an embed\'s settings in its URL and follows theme=dark whatever the reader\'s system says', async () => {
+  it("keeps an embed's settings in its URL and follows theme=dark whatever the reader's system says", async () => {
     const page = await context.newPage()
     await page.emulateMedia({ colorScheme: 'light' })
     await page.goto(`${base}/embed/storage-tier?sizeGB=40&theme=dark`)
     const widget = await ready(page.locator('storage-tier-planner'))
-    expect(await widget.locator('.planner').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(13, 17, 23)')
+    expect(await widget.locator('.planner').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+      'rgb(13, 17, 23)',
+    )
     await widget.locator('select[name="purpose"]').selectOption('dataset')
     await ready(widget)
     expect(new URL(page.url()).searchParams.get('purpose')).toBe('dataset')
     expect(new URL(page.url()).searchParams.get('theme')).toBe('dark')
     await page.reload()
-    expect(await (await ready(page.locator('storage-tier-planner'))).locator('select[name="purpose"]').inputValue()).toBe('dataset')
+    expect(
+      await (
+        await ready(page.locator('storage-tier-planner'))
+      )
+        .locator('select[name="purpose"]')
+        .inputValue(),
+    ).toBe('dataset')
     await page.close()
   })
 
@@ -397,7 +512,11 @@ describe('bad preset values', () => {
     await page.goto(`${base}/embed/vram-fit?model=llama-9.9-999b`)
     const widget = page.locator('vram-fit-planner')
     await expect.poll(() => widget.getAttribute('data-state')).toBe('error')
-    const res = await fetch(`${base}/api/v1/plan/vram-fit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }) })
+    const res = await fetch(`${base}/api/v1/plan/vram-fit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }),
+    })
     const problem = (await res.json()) as { detail: string }
     expect(res.status).toBe(422)
     expect(await widget.locator('[role="alert"] p').textContent()).toBe(problem.detail)

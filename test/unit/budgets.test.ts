@@ -34,7 +34,10 @@ const gzipBytes = (path: string) => gzipSync(readFileSync(path)).length
 function workerBundle(): { path: string; cleanup: () => void } {
   if (existsSync('dist/worker/index.js')) return { path: 'dist/worker/index.js', cleanup: () => {} }
   const dir = mkdtempSync(join(tmpdir(), 'worker-bundle-'))
-  execFileSync('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--outdir', dir, '--minify'], { stdio: 'ignore', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } })
+  execFileSync('node_modules/.bin/wrangler', ['deploy', '--dry-run', '--outdir', dir, '--minify'], {
+    stdio: 'ignore',
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  })
   return { path: join(dir, 'index.js'), cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
@@ -67,8 +70,9 @@ function pageScripts(html: string): string[] {
 describe.each(Object.entries(ISLAND_GZIP_BUDGETS))('island of %s', (page, budget) => {
   it.skipIf(!existsSync(page))(`keeps the island at most ${budget / 1000} KB gzip`, () => {
     // Scripts some other page loads too are Starlight's, not the island's.
-    const others = readdirSync('site/dist', { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.html') && join('site/dist', f) !== page)
+    const others = readdirSync('site/dist', { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.html') && join('site/dist', f) !== page,
+    )
     const everyPage = new Set(others.flatMap((f) => pageScripts(readFileSync(join('site/dist', f), 'utf8'))))
     const own = pageScripts(readFileSync(page, 'utf8')).filter((s) => !everyPage.has(s))
     expect(own.length, 'the island script is missing from the page').toBeGreaterThan(0)
@@ -81,12 +85,18 @@ describe('static pages CSP', () => {
   const htmlFiles = existsSync('site/dist')
     ? readdirSync('site/dist', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.html'))
     : []
-  it.skipIf(htmlFiles.length === 0)('allows every inline script of the built site by its hash (else run `npx node bench/csp.ts`)', () => {
-    const headers = readFileSync('site/public/_headers', 'utf8')
-    const missing = htmlFiles.flatMap((f) =>
-      inlineScripts(readFileSync(join('site/dist', f), 'utf8')).map(scriptHash).filter((h) => !headers.includes(h)).map((h) => `${f}: ${h}`)
-    )
-    expect(missing).toEqual([])
-    expect(headers).toMatch(/frame-ancestors 'none'/)
-  })
+  it.skipIf(htmlFiles.length === 0)(
+    'allows every inline script of the built site by its hash (else run `npx node bench/csp.ts`)',
+    () => {
+      const headers = readFileSync('site/public/_headers', 'utf8')
+      const missing = htmlFiles.flatMap((f) =>
+        inlineScripts(readFileSync(join('site/dist', f), 'utf8'))
+          .map(scriptHash)
+          .filter((h) => !headers.includes(h))
+          .map((h) => `${f}: ${h}`),
+      )
+      expect(missing).toEqual([])
+      expect(headers).toMatch(/frame-ancestors 'none'/)
+    },
+  )
 })

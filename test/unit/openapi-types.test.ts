@@ -34,29 +34,53 @@ it('openapi-typescript types (default options) accept every documented example a
   const doc = JSON.parse(readFileSync('openapi/openapi.json', 'utf8')) as Doc
   const lines: string[] = [HELPERS]
   let n = 0
-  const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op: op as Operation })))
+  const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ path, method, op: op as Operation })),
+  )
   for (const { path, method, op } of operations) {
     const body = requestExample(doc, op)
-    if (body !== undefined) lines.push(`export const request${n++}: Body<'${path}', '${method}'> = ${JSON.stringify(body)}`)
+    if (body !== undefined)
+      lines.push(`export const request${n++}: Body<'${path}', '${method}'> = ${JSON.stringify(body)}`)
     const example = op.responses['200']?.content?.['application/json']?.example
-    if (example !== undefined) lines.push(`export const response${n++}: Ok<'${path}', '${method}'> = ${JSON.stringify(example)}`)
+    if (example !== undefined)
+      lines.push(`export const response${n++}: Ok<'${path}', '${method}'> = ${JSON.stringify(example)}`)
   }
   // Bodies the README shows being refused (`422: …`) are wrong on purpose.
-  const readmeBodies = readmeCurls().filter((c) => c.body?.trimStart().startsWith('{') && !/^4\d\d:/.test(c.shown[0] ?? ''))
+  const readmeBodies = readmeCurls().filter(
+    (c) => c.body?.trimStart().startsWith('{') && !/^4\d\d:/.test(c.shown[0] ?? ''),
+  )
   expect(readmeBodies.length).toBeGreaterThanOrEqual(5)
   for (const curl of readmeBodies) {
     const template = templateOf(doc, curl.path)
     expect(template, curl.command).toBeDefined()
-    lines.push(`// README: ${curl.method} ${curl.path}`, `export const readme${n++}: Body<'${template}', '${curl.method.toLowerCase()}'> = ${curl.body}`)
+    lines.push(
+      `// README: ${curl.method} ${curl.path}`,
+      `export const readme${n++}: Body<'${template}', '${curl.method.toLowerCase()}'> = ${curl.body}`,
+    )
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'hp-openapi-ts-'))
   try {
-    writeFileSync(join(dir, 'api.ts'), astToString(await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0])))
+    writeFileSync(
+      join(dir, 'api.ts'),
+      astToString(await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0])),
+    )
     writeFileSync(join(dir, 'examples.ts'), lines.join('\n'))
     const tsc = resolve('node_modules/typescript/bin/tsc')
-    const args = [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler',
-      '--allowImportingTsExtensions', '--skipLibCheck', join(dir, 'examples.ts')]
+    const args = [
+      tsc,
+      '--strict',
+      '--noEmit',
+      '--target',
+      'es2022',
+      '--module',
+      'esnext',
+      '--moduleResolution',
+      'bundler',
+      '--allowImportingTsExtensions',
+      '--skipLibCheck',
+      join(dir, 'examples.ts'),
+    ]
     let output = ''
     try {
       execFileSync(process.execPath, args, { encoding: 'utf8' })

@@ -25,7 +25,9 @@ describe('every operation', () => {
     paths: Record<string, Record<string, Operation>>
     components: { schemas: Defs }
   }
-  const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, method, op })))
+  const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, method, op })),
+  )
   const defs = doc.components.schemas
 
   it.each(operations)('$name has a description, and a 200 example its schema accepts', ({ op }) => {
@@ -36,16 +38,23 @@ describe('every operation', () => {
     expect(result.error?.issues ?? []).toEqual([])
   })
 
-  it.each(operations.filter((o) => o.op.requestBody))('$name has a request example its schema accepts', ({ op }) => {
-    const schema = op.requestBody!.content['application/json']!.schema
-    const component = defs[String(schema.$ref).split('/').pop()!]!
-    expect(component.example).toBeDefined()
-    expect(validatorFor(schema, defs).safeParse(component.example).error?.issues ?? []).toEqual([])
-  })
+  it.each(operations.filter((o) => o.op.requestBody))(
+    '$name has a request example its schema accepts',
+    ({ op }) => {
+      const schema = op.requestBody!.content['application/json']!.schema
+      const component = defs[String(schema.$ref).split('/').pop()!]!
+      expect(component.example).toBeDefined()
+      expect(validatorFor(schema, defs).safeParse(component.example).error?.issues ?? []).toEqual([])
+    },
+  )
 
-  it.each(operations)('$name documents 405 with Allow, 500, and (GET) 304 with the 200\'s headers', ({ method, op }) => {
-    expect(op.responses['405']?.headers).toHaveProperty('Allow')
-    expect(op.responses['500']).toBeDefined()
-    if (method === 'get' && op.responses['200']!.headers?.ETag) expect(op.responses['304']?.headers).toEqual(op.responses['200']!.headers)
-  })
+  it.each(operations)(
+    "$name documents 405 with Allow, 500, and (GET) 304 with the 200's headers",
+    ({ method, op }) => {
+      expect(op.responses['405']?.headers).toHaveProperty('Allow')
+      expect(op.responses['500']).toBeDefined()
+      if (method === 'get' && op.responses['200']!.headers?.ETag)
+        expect(op.responses['304']?.headers).toEqual(op.responses['200']!.headers)
+    },
+  )
 })

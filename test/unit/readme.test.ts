@@ -15,7 +15,9 @@ const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 
 /** `"key":scalar` pairs of the shown text: strings, numbers, booleans, null. */
 function shownPairs(shown: string): { key: string; value: unknown; prefix: boolean }[] {
-  const pairs = [...shown.matchAll(/"(\w+)":\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:e\d+)?|true|false|null)/g)]
+  const pairs = [
+    ...shown.matchAll(/"(\w+)":\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:e\d+)?|true|false|null)/g),
+  ]
   return pairs.map(([, key, raw]) => {
     const value = JSON.parse(raw!) as unknown
     const prefix = typeof value === 'string' && value.endsWith('...')
@@ -44,10 +46,17 @@ const curls = all.filter((c) => !fetchesModel(c))
 describe('README curl examples', () => {
   it('has examples to run', () => expect(curls.length).toBeGreaterThanOrEqual(15))
 
-  it.skip.each(all.filter(fetchesModel).map((c) => [c.command.split('\n')[0]!] as const))('%s (fetches a model: needs the internet)', () => {})
+  it.skip.each(all.filter(fetchesModel).map((c) => [c.command.split('\n')[0]!] as const))(
+    '%s (fetches a model: needs the internet)',
+    () => {},
+  )
 
   it.each(curls.map((c) => [c.command.split('\n')[0]!, c] as const))('%s', async (_, curl) => {
-    const res = await app.request(curl.path, { method: curl.method, headers: curl.headers, ...(curl.body !== undefined && { body: curl.body }) })
+    const res = await app.request(curl.path, {
+      method: curl.method,
+      headers: curl.headers,
+      ...(curl.body !== undefined && { body: curl.body }),
+    })
     const shown = curl.shown.join('\n')
     const status = shown.match(/^(\d{3}):/)?.[1]
     expect(res.status, await res.clone().text()).toBe(status ? Number(status) : 200)
@@ -57,11 +66,19 @@ describe('README curl examples', () => {
     // `404: text` shows the detail; `400: {...}` shows the body.
     const detail = shown.match(/^\d{3}: ([^{].*)$/s)?.[1]
     if (detail) expect((json as { detail: string }).detail).toContain(detail.replace(/\s+/g, ' ').trim())
-    expect(pairs.length + (detail ? 1 : 0), `nothing checkable in the output shown for ${curl.command}`).toBeGreaterThan(0)
+    expect(
+      pairs.length + (detail ? 1 : 0),
+      `nothing checkable in the output shown for ${curl.command}`,
+    ).toBeGreaterThan(0)
     for (const { key, value, prefix } of pairs) {
       const found = valuesOf(json, key)
-      const match = found.some((v) => (prefix ? typeof v === 'string' && v.startsWith(value as string) : v === value))
-      expect(match, `"${key}":${JSON.stringify(value)} not in the answer (it has ${JSON.stringify(found).slice(0, 300)})`).toBe(true)
+      const match = found.some((v) =>
+        prefix ? typeof v === 'string' && v.startsWith(value as string) : v === value,
+      )
+      expect(
+        match,
+        `"${key}":${JSON.stringify(value)} not in the answer (it has ${JSON.stringify(found).slice(0, 300)})`,
+      ).toBe(true)
     }
   })
 })

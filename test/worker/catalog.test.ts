@@ -2,10 +2,18 @@ import { describe, expect, it } from 'vitest'
 import { jsonOf, postJson, problemOf, request } from './request.ts'
 
 describe('GET /api/v1/nodes/{node}', () => {
-  it('shows MERAXES\'s RTX 3090 Ti with its corrected device ID in group 30', async () => {
+  it("shows MERAXES's RTX 3090 Ti with its corrected device ID in group 30", async () => {
     const res = await request('/api/v1/nodes/meraxes')
     expect(res.status).toBe(200)
-    const node = await jsonOf<{ devices: { address: string; vendorDevice: string; subsystem: string; iommuGroup: number; provenance: { fields: Record<string, { status: string }> } }[] }>(res)
+    const node = await jsonOf<{
+      devices: {
+        address: string
+        vendorDevice: string
+        subsystem: string
+        iommuGroup: number
+        provenance: { fields: Record<string, { status: string }> }
+      }[]
+    }>(res)
     const gpu = node.devices.find((d) => d.address === '0000:0d:00.0')!
     expect(gpu).toMatchObject({ vendorDevice: '10de:2203', subsystem: '10de:1618', iommuGroup: 30 })
     expect(gpu.provenance.fields.vendorDevice?.status).toBe('corrected')
@@ -27,17 +35,31 @@ describe('GET /api/v1/nodes/{node}', () => {
 })
 
 describe('GET /api/v1/nodes/{node}/devices/{address}', () => {
-  it.each(['0e:00', '0000:0e:00', '0E:00'])('expands the slot %s to every function of the 2080 SUPER', async (address) => {
-    const res = await request(`/api/v1/nodes/caraxes/devices/${address}`)
-    const body = await jsonOf<{ address: string; allFunctions: boolean; devices: { address: string; iommuGroup: number }[] }>(res)
-    expect(body.address).toBe('0000:0e:00')
-    expect(body.allFunctions).toBe(true)
-    expect(body.devices.map((d) => d.address)).toEqual(['0000:0e:00.0', '0000:0e:00.1', '0000:0e:00.2', '0000:0e:00.3'])
-    expect(new Set(body.devices.map((d) => d.iommuGroup))).toEqual(new Set([31]))
-  })
+  it.each(['0e:00', '0000:0e:00', '0E:00'])(
+    'expands the slot %s to every function of the 2080 SUPER',
+    async (address) => {
+      const res = await request(`/api/v1/nodes/caraxes/devices/${address}`)
+      const body = await jsonOf<{
+        address: string
+        allFunctions: boolean
+        devices: { address: string; iommuGroup: number }[]
+      }>(res)
+      expect(body.address).toBe('0000:0e:00')
+      expect(body.allFunctions).toBe(true)
+      expect(body.devices.map((d) => d.address)).toEqual([
+        '0000:0e:00.0',
+        '0000:0e:00.1',
+        '0000:0e:00.2',
+        '0000:0e:00.3',
+      ])
+      expect(new Set(body.devices.map((d) => d.iommuGroup))).toEqual(new Set([31]))
+    },
+  )
 
   it.each(['0e:00.0', '0000:0e:00.0'])('normalises %s to one function', async (address) => {
-    const body = await jsonOf<{ address: string; devices: unknown[] }>((await request(`/api/v1/nodes/caraxes/devices/${address}`)))
+    const body = await jsonOf<{ address: string; devices: unknown[] }>(
+      await request(`/api/v1/nodes/caraxes/devices/${address}`),
+    )
     expect(body.address).toBe('0000:0e:00.0')
     expect(body.devices).toHaveLength(1)
   })
@@ -58,37 +80,57 @@ describe('GET /api/v1/nodes/{node}/devices/{address}', () => {
 
 describe('GET /api/v1/devices', () => {
   it('filters by class, node and vendor:device', async () => {
-    const gpus = await jsonOf<{ items: { node: string; vendorDevice: string }[]; count: number }>((await request('/api/v1/devices?class=0300')))
-    expect(gpus.items.map((d) => `${d.node} ${d.vendorDevice}`)).toEqual(['caraxes 10de:1e81', 'meraxes 10de:2203'])
+    const gpus = await jsonOf<{ items: { node: string; vendorDevice: string }[]; count: number }>(
+      await request('/api/v1/devices?class=0300'),
+    )
+    expect(gpus.items.map((d) => `${d.node} ${d.vendorDevice}`)).toEqual([
+      'caraxes 10de:1e81',
+      'meraxes 10de:2203',
+    ])
     expect(gpus.count).toBe(2)
-    const group = await jsonOf<{ items: unknown[] }>((await request('/api/v1/devices?node=caraxes&iommuGroup=31')))
+    const group = await jsonOf<{ items: unknown[] }>(
+      await request('/api/v1/devices?node=caraxes&iommuGroup=31'),
+    )
     expect(group.items).toHaveLength(4)
-    const byId = await jsonOf<{ items: unknown[] }>((await request('/api/v1/devices?vendorDevice=1022:149c')))
+    const byId = await jsonOf<{ items: unknown[] }>(await request('/api/v1/devices?vendorDevice=1022:149c'))
     expect(byId.items).toHaveLength(3)
   })
 
-  it.each(['class=0300&class=0108', 'class=0300,0108'])('takes several values of a filter (%s), matching any', async (query) => {
-    const both = await jsonOf<{ items: { classCode: string }[] }>(request(`/api/v1/devices?${query}`))
-    const gpus = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0300'))
-    const nvme = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0108'))
-    expect(both.items.length).toBe(gpus.count + nvme.count)
-    expect(new Set(both.items.map((d) => d.classCode))).toEqual(new Set(['0300', '0108']))
-  })
+  it.each(['class=0300&class=0108', 'class=0300,0108'])(
+    'takes several values of a filter (%s), matching any',
+    async (query) => {
+      const both = await jsonOf<{ items: { classCode: string }[] }>(request(`/api/v1/devices?${query}`))
+      const gpus = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0300'))
+      const nvme = await jsonOf<{ count: number }>(request('/api/v1/devices?class=0108'))
+      expect(both.items.length).toBe(gpus.count + nvme.count)
+      expect(new Set(both.items.map((d) => d.classCode))).toEqual(new Set(['0300', '0108']))
+    },
+  )
 
   it('pages with limit and offset; count is the total before paging', async () => {
-    const all = await jsonOf<{ items: { address: string }[]; count: number; offset: number; limit: number }>(request('/api/v1/devices'))
+    const all = await jsonOf<{ items: { address: string }[]; count: number; offset: number; limit: number }>(
+      request('/api/v1/devices'),
+    )
     expect(all).toMatchObject({ offset: 0, limit: 100 })
     expect(all.count).toBe(all.items.length)
-    const second = await jsonOf<{ items: { address: string }[]; count: number; offset: number; limit: number }>(request('/api/v1/devices?limit=2&offset=2'))
+    const second = await jsonOf<{
+      items: { address: string }[]
+      count: number
+      offset: number
+      limit: number
+    }>(request('/api/v1/devices?limit=2&offset=2'))
     expect(second).toMatchObject({ count: all.count, offset: 2, limit: 2 })
     expect(second.items).toEqual(all.items.slice(2, 4))
   })
 
-  it.each(['limit=0', 'limit=1001', 'offset=-1', 'limit=ten'])('rejects the paging parameter %s with a 400', async (query) => {
-    const problem = await problemOf(await request(`/api/v1/devices?${query}`))
-    expect(problem.status).toBe(400)
-    expect(problem.errors?.[0]?.pointer).toBe(`/${query.split('=')[0]}`)
-  })
+  it.each(['limit=0', 'limit=1001', 'offset=-1', 'limit=ten'])(
+    'rejects the paging parameter %s with a 400',
+    async (query) => {
+      const problem = await problemOf(await request(`/api/v1/devices?${query}`))
+      expect(problem.status).toBe(400)
+      expect(problem.errors?.[0]?.pointer).toBe(`/${query.split('=')[0]}`)
+    },
+  )
 
   it.each([
     ['class=VGA', '/class/0'],
@@ -103,18 +145,27 @@ describe('GET /api/v1/devices', () => {
 })
 
 describe('IOMMU groups', () => {
-  it('lists CARAXES\'s group 31 with the four GPU functions', async () => {
-    const group = await jsonOf<{ members: { vendorDevice: string }[] }>((await request('/api/v1/nodes/caraxes/iommu-groups/31')))
-    expect(group.members.map((m) => m.vendorDevice)).toEqual(['10de:1e81', '10de:10f8', '10de:1ad8', '10de:1ad9'])
+  it("lists CARAXES's group 31 with the four GPU functions", async () => {
+    const group = await jsonOf<{ members: { vendorDevice: string }[] }>(
+      await request('/api/v1/nodes/caraxes/iommu-groups/31'),
+    )
+    expect(group.members.map((m) => m.vendorDevice)).toEqual([
+      '10de:1e81',
+      '10de:10f8',
+      '10de:1ad8',
+      '10de:1ad9',
+    ])
   })
 
-  it('lists a node\'s groups as an envelope, sorted by number', async () => {
-    const list = await jsonOf<{ items: { id: number }[]; count: number }>(request('/api/v1/nodes/caraxes/iommu-groups'))
+  it("lists a node's groups as an envelope, sorted by number", async () => {
+    const list = await jsonOf<{ items: { id: number }[]; count: number }>(
+      request('/api/v1/nodes/caraxes/iommu-groups'),
+    )
     expect(list.count).toBe(list.items.length)
     expect(list.items.map((g) => g.id)).toEqual([...list.items.map((g) => g.id)].sort((x, y) => x - y))
   })
 
-  it('answers an unknown group with a 404 listing the node\'s groups', async () => {
+  it("answers an unknown group with a 404 listing the node's groups", async () => {
     const problem = await problemOf(await request('/api/v1/nodes/caraxes/iommu-groups/99'))
     expect(problem.status).toBe(404)
     expect(problem.detail).toContain('22, 23, 24, 25, 26, 27, 29, 30, 31, 38')
@@ -148,7 +199,11 @@ describe('HTTP behaviour', () => {
   })
 
   it('answers a non-JSON POST with 415', async () => {
-    const res = await request('/api/v1/nodes', { method: 'POST', body: 'x', headers: { 'Content-Type': 'text/plain' } })
+    const res = await request('/api/v1/nodes', {
+      method: 'POST',
+      body: 'x',
+      headers: { 'Content-Type': 'text/plain' },
+    })
     expect(res.status).toBe(415)
   })
 
@@ -159,7 +214,9 @@ describe('HTTP behaviour', () => {
   })
 
   it('serves the OpenAPI 3.1 document', async () => {
-    const doc = await jsonOf<{ openapi: string; paths: Record<string, unknown> }>((await request('/api/openapi.json')))
+    const doc = await jsonOf<{ openapi: string; paths: Record<string, unknown> }>(
+      await request('/api/openapi.json'),
+    )
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths)).toContain('/api/v1/nodes/{node}/devices/{address}')
   })

@@ -39,9 +39,13 @@ describe('strict inputs', () => {
 
 describe('one error per field', () => {
   it('gives contextLength 2^53 + 1 one error, the tightest bound', async () => {
-    const problem = await problemOf(await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', contextLength: 9007199254740993 }))
+    const problem = await problemOf(
+      await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', contextLength: 9007199254740993 }),
+    )
     expect(problem.status).toBe(422)
-    expect(problem.errors).toEqual([{ in: 'body', pointer: '/contextLength', detail: expect.stringContaining('16777216') }])
+    expect(problem.errors).toEqual([
+      { in: 'body', pointer: '/contextLength', detail: expect.stringContaining('16777216') },
+    ])
   })
 })
 
@@ -61,7 +65,10 @@ describe('ids where automation acts on a value', () => {
   it('gives the recommended GPU set as an id beside its label', async () => {
     const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets: 'all' })
     const body = (await res.json()) as { recommendation: { targetId: string; target: string } }
-    expect(body.recommendation).toMatchObject({ targetId: 'meraxes/nvidia-rtx-3090-ti', target: expect.stringContaining('MERAXES') })
+    expect(body.recommendation).toMatchObject({
+      targetId: 'meraxes/nvidia-rtx-3090-ti',
+      target: expect.stringContaining('MERAXES'),
+    })
   })
 })
 
@@ -71,24 +78,30 @@ function headersOf(res: Response): Record<string, string> {
 }
 
 describe('HTTP caching', () => {
-  it.each(['/api/v1/nodes', '/api/v1/catalog', '/api/docs', '/api/openapi.json'])('HEAD %s carries the headers of GET, with no body', async (path) => {
-    const get = await request(path)
-    const head = await request(path, { method: 'HEAD' })
-    expect(head.status).toBe(200)
-    expect(await head.text()).toBe('')
-    expect(headersOf(head)).toEqual(headersOf(get))
-    expect(Number(get.headers.get('content-length'))).toBe((await get.arrayBuffer()).byteLength)
-  })
+  it.each(['/api/v1/nodes', '/api/v1/catalog', '/api/docs', '/api/openapi.json'])(
+    'HEAD %s carries the headers of GET, with no body',
+    async (path) => {
+      const get = await request(path)
+      const head = await request(path, { method: 'HEAD' })
+      expect(head.status).toBe(200)
+      expect(await head.text()).toBe('')
+      expect(headersOf(head)).toEqual(headersOf(get))
+      expect(Number(get.headers.get('content-length'))).toBe((await get.arrayBuffer()).byteLength)
+    },
+  )
 
-  it.each(['/api/v1/nodes', '/api/docs'])('a 304 for %s carries exactly the headers of its 200 (CSP included)', async (path) => {
-    const ok = await request(path)
-    const tag = ok.headers.get('etag')!
-    for (const method of ['GET', 'HEAD']) {
-      const notModified = await request(path, { method, headers: { 'If-None-Match': `"other", ${tag}` } })
-      expect(notModified.status).toBe(304)
-      expect(headersOf(notModified)).toEqual(headersOf(ok))
-    }
-  })
+  it.each(['/api/v1/nodes', '/api/docs'])(
+    'a 304 for %s carries exactly the headers of its 200 (CSP included)',
+    async (path) => {
+      const ok = await request(path)
+      const tag = ok.headers.get('etag')!
+      for (const method of ['GET', 'HEAD']) {
+        const notModified = await request(path, { method, headers: { 'If-None-Match': `"other", ${tag}` } })
+        expect(notModified.status).toBe(304)
+        expect(headersOf(notModified)).toEqual(headersOf(ok))
+      }
+    },
+  )
 
   it('exposes ETag and the catalog revision to cross-origin scripts', async () => {
     const res = await request('/api/v1/nodes', { headers: { Origin: 'https://wiki.example' } })
@@ -119,7 +132,14 @@ describe('GET /api/openapi.json', () => {
     const res = await request('/api/openapi.json')
     expect(res.headers.get('content-type')).toContain('application/json')
     expect(res.headers.get('etag')).toBeTruthy()
-    const doc = (await res.json()) as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>> }
-    expect(doc.paths['/api/v1/nodes']!.get!.responses['200']!.content!['application/json']!.example).toMatchObject({ count: 2 })
+    const doc = (await res.json()) as {
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>
+      >
+    }
+    expect(
+      doc.paths['/api/v1/nodes']!.get!.responses['200']!.content!['application/json']!.example,
+    ).toMatchObject({ count: 2 })
   })
 })

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { jsonOf, problemOf, request } from './request.ts'
 
 interface GpuList {
-  items: { slug: string; vendor: string; vramBytes: number; backends: string[]; segment: string; resetBug: string; href: string }[]
+  items: {
+    slug: string
+    vendor: string
+    vramBytes: number
+    backends: string[]
+    segment: string
+    resetBug: string
+    href: string
+  }[]
   count: number
   offset: number
   limit: number
@@ -16,7 +24,11 @@ describe('GET /api/v1/gpus', () => {
     expect(list.items).toHaveLength(Math.min(list.count, 100))
     const slugs = list.items.map((g) => g.slug)
     expect(slugs).toEqual([...slugs].sort())
-    expect(list.items.find((g) => g.slug === 'nvidia-rtx-4090')).toMatchObject({ vendor: 'NVIDIA', vramBytes: 24 * 2 ** 30, href: '/api/v1/gpus/nvidia-rtx-4090' })
+    expect(list.items.find((g) => g.slug === 'nvidia-rtx-4090')).toMatchObject({
+      vendor: 'NVIDIA',
+      vramBytes: 24 * 2 ** 30,
+      href: '/api/v1/gpus/nvidia-rtx-4090',
+    })
   })
 
   it.each(['vendor=amd&vendor=intel', 'vendor=AMD,Intel'])('takes several vendors: %s', async (query) => {
@@ -26,8 +38,14 @@ describe('GET /api/v1/gpus', () => {
   })
 
   it('combines backend, segment and minVramBytes filters', async () => {
-    const list = await jsonOf<GpuList>(request(`/api/v1/gpus?backend=rocm&segment=datacenter&minVramBytes=${32 * 2 ** 30}`))
-    expect(list.items.map((g) => g.slug)).toEqual(['amd-instinct-mi100', 'amd-instinct-mi50-32gb', 'amd-instinct-mi60'])
+    const list = await jsonOf<GpuList>(
+      request(`/api/v1/gpus?backend=rocm&segment=datacenter&minVramBytes=${32 * 2 ** 30}`),
+    )
+    expect(list.items.map((g) => g.slug)).toEqual([
+      'amd-instinct-mi100',
+      'amd-instinct-mi50-32gb',
+      'amd-instinct-mi60',
+    ])
     expect(list.items.every((g) => g.backends.includes('rocm') && g.vramBytes >= 32 * 2 ** 30)).toBe(true)
   })
 
@@ -66,7 +84,11 @@ describe('GET /api/v1/gpus', () => {
 
 describe('GET /api/v1/gpus/{slug}', () => {
   it('returns the full card with provenance and public sources', async () => {
-    const gpu = await jsonOf<{ gfxTarget: string; passthrough: { resetBug: string; resetFix: string }; sources: string[] }>(request('/api/v1/gpus/amd-radeon-vii'))
+    const gpu = await jsonOf<{
+      gfxTarget: string
+      passthrough: { resetBug: string; resetFix: string }
+      sources: string[]
+    }>(request('/api/v1/gpus/amd-radeon-vii'))
     expect(gpu.gfxTarget).toBe('gfx906')
     expect(gpu.passthrough.resetBug).toBe('affected')
     expect(gpu.passthrough.resetFix).toContain('vendor-reset')

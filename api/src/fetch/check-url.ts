@@ -16,7 +16,8 @@ function ipv4Private(host: string): string | null {
   const [a, b] = [Number(m[1]), Number(m[2])]
   if (a === 127) return 'a loopback address'
   if (a === 0) return 'an unspecified (0.0.0.0/8) address'
-  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'a private (RFC 1918) address'
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+    return 'a private (RFC 1918) address'
   if (a === 100 && b >= 64 && b <= 127) return 'a carrier-grade NAT (RFC 6598) address'
   if (a === 169 && b === 254) return 'a link-local address (cloud metadata lives here)'
   if (a >= 224) return 'a multicast or reserved address'
@@ -51,14 +52,19 @@ export function checkUrl(raw: string, policy: FetchPolicy, pointer: string, cont
     return refuseAt(pointer, `${context}"${raw.slice(0, 100)}" is not an absolute URL.`)
   }
   const refuse = (p: string, detail: string) => refuseAt(p, context + detail)
-  if (url.protocol !== 'https:') refuse(pointer, `Only https URLs are fetched; got ${url.protocol.replace(':', '')}.`)
+  if (url.protocol !== 'https:')
+    refuse(pointer, `Only https URLs are fetched; got ${url.protocol.replace(':', '')}.`)
   if (url.username || url.password) refuse(pointer, 'URLs with credentials (user:password@) are not fetched.')
-  if (url.port && url.port !== '443') refuse(pointer, `Only the default https port is fetched; got port ${url.port}.`)
+  if (url.port && url.port !== '443')
+    refuse(pointer, `Only the default https port is fetched; got port ${url.port}.`)
   const host = url.hostname.toLowerCase()
   const local = ipv4Private(host) ?? ipv6Private(host) ?? localName(host)
   if (local) refuse(pointer, `${host} is ${local}; the worker fetches only from allowed public hosts.`)
   if (!hostAllowed(host, policy)) {
-    refuse(pointer, `${host} is not an allowed host (${policy.allowedHosts.join(', ')}); operators add hosts with MODEL_FETCH_ALLOWED_HOSTS in wrangler.toml.`)
+    refuse(
+      pointer,
+      `${host} is not an allowed host (${policy.allowedHosts.join(', ')}); operators add hosts with MODEL_FETCH_ALLOWED_HOSTS in wrangler.toml.`,
+    )
   }
   return url
 }

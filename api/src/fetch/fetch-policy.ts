@@ -19,8 +19,12 @@ export interface FetchPolicy {
  * and the Ollama registry with the R2 bucket its blob URLs redirect to.
  */
 export const DEFAULT_ALLOWED_HOSTS = [
-  'huggingface.co', '*.huggingface.co', 'hf.co', '*.hf.co',
-  'registry.ollama.ai', 'dd20bb891979d25aebc8bec07b2b3bbc.r2.cloudflarestorage.com',
+  'huggingface.co',
+  '*.huggingface.co',
+  'hf.co',
+  '*.hf.co',
+  'registry.ollama.ai',
+  'dd20bb891979d25aebc8bec07b2b3bbc.r2.cloudflarestorage.com',
 ]
 
 /**
@@ -41,12 +45,15 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   if (value === undefined || value.trim() === '') return fallback
   const n = Number(value)
   // A misconfigured worker must fail loudly, not fetch with a limit nobody chose.
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`wrangler.toml [vars] ${name} must be a positive integer, got "${value}"`)
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`wrangler.toml [vars] ${name} must be a positive integer, got "${value}"`)
   return n
 }
 
 export function policyFromVars(vars: FetchVars): FetchPolicy {
-  const hosts = vars.MODEL_FETCH_ALLOWED_HOSTS?.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)
+  const hosts = vars.MODEL_FETCH_ALLOWED_HOSTS?.split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean)
   return {
     allowedHosts: hosts && hosts.length > 0 ? hosts : DEFAULT_ALLOWED_HOSTS,
     maxBytes: positiveInt('MODEL_FETCH_MAX_BYTES', vars.MODEL_FETCH_MAX_BYTES, DEFAULT_MAX_BYTES),
@@ -57,6 +64,8 @@ export function policyFromVars(vars: FetchVars): FetchPolicy {
 
 export function hostAllowed(host: string, policy: FetchPolicy): boolean {
   return policy.allowedHosts.some((pattern) =>
-    pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1 : host === pattern
+    pattern.startsWith('*.')
+      ? host.endsWith(pattern.slice(1)) && host.length > pattern.length - 1
+      : host === pattern,
   )
 }

@@ -14,7 +14,8 @@ const CACHE_ENTRIES = 32
 const cache = new Map<string, { etag: string; header: GgufHeader }>()
 
 /** A uint64 as JSON: a number while exact, a decimal string beyond 2^53. */
-const jsonInt = (v: bigint | number) => (typeof v === 'number' || v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString())
+const jsonInt = (v: bigint | number) =>
+  typeof v === 'number' || v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()
 
 type MetadataJson = GgufHeader['metadata'][string]
 
@@ -35,7 +36,13 @@ export function headerToJson(shards: Pick<GGUFParseOutput, 'metadata' | 'tensorI
       .map(([k, v]) => [k, jsonValue(v)]),
   )
   const tensorInfos = shards.flatMap((s) =>
-    s.tensorInfos.map((t) => ({ name: t.name, n_dims: t.n_dims, shape: t.shape.map(jsonInt), dtype: t.dtype, offset: jsonInt(t.offset) }))
+    s.tensorInfos.map((t) => ({
+      name: t.name,
+      n_dims: t.n_dims,
+      shape: t.shape.map(jsonInt),
+      dtype: t.dtype,
+      offset: jsonInt(t.offset),
+    })),
   )
   return { metadata, tensorInfos }
 }
@@ -55,8 +62,13 @@ export async function readGgufHeader(url: string, g: GuardedFetch): Promise<Gguf
   } catch (err) {
     if (err instanceof ProblemError) throw err
     // The Hub's /blob/ URL is the HTML page of a file; /resolve/ is the file itself.
-    const hint = /huggingface\.co\/.+\/blob\//.test(url) ? ` This is the file's web page: use ${url.replace('/blob/', '/resolve/')}` : ''
-    return refuseAt(g.pointer, `${new URL(url).host} did not answer with a GGUF header: ${err instanceof Error ? err.message : String(err)}.${hint}`)
+    const hint = /huggingface\.co\/.+\/blob\//.test(url)
+      ? ` This is the file's web page: use ${url.replace('/blob/', '/resolve/')}`
+      : ''
+    return refuseAt(
+      g.pointer,
+      `${new URL(url).host} did not answer with a GGUF header: ${err instanceof Error ? err.message : String(err)}.${hint}`,
+    )
   }
   const header = headerToJson(shards)
   if (etag) {

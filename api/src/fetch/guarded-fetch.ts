@@ -39,16 +39,31 @@ export class GuardedFetch {
       await res.body?.cancel()
       const location = res.headers.get('location')
       if (!location) upstream(`${url.host} answered ${res.status} without a Location header.`)
-      if (hop >= this.policy.maxRedirects) refuseAt(this.pointer, `More than ${this.policy.maxRedirects} redirects from ${url.host}; not followed.`)
-      url = checkUrl(new URL(location, url).toString(), this.policy, this.pointer, `${url.host} redirected to ${location.slice(0, 200)}: `)
+      if (hop >= this.policy.maxRedirects)
+        refuseAt(
+          this.pointer,
+          `More than ${this.policy.maxRedirects} redirects from ${url.host}; not followed.`,
+        )
+      url = checkUrl(
+        new URL(location, url).toString(),
+        this.policy,
+        this.pointer,
+        `${url.host} redirected to ${location.slice(0, 200)}: `,
+      )
     }
   }
 
   private async send(url: URL, init: RequestInit | undefined): Promise<Response> {
     try {
-      return await this.base(url.toString(), { ...init, method: 'GET', redirect: 'manual', signal: this.signal })
+      return await this.base(url.toString(), {
+        ...init,
+        method: 'GET',
+        redirect: 'manual',
+        signal: this.signal,
+      })
     } catch (err) {
-      if (this.signal.aborted) upstream(`${url.host} did not answer within ${this.policy.timeoutMs / 1000} s.`)
+      if (this.signal.aborted)
+        upstream(`${url.host} did not answer within ${this.policy.timeoutMs / 1000} s.`)
       return upstream(`${url.host} is unreachable: ${err instanceof Error ? err.message : String(err)}.`)
     }
   }
@@ -56,7 +71,10 @@ export class GuardedFetch {
   private async answer(url: URL, res: Response): Promise<Response> {
     if (res.status === 401 || res.status === 403 || res.status === 404 || res.status === 410) {
       await res.body?.cancel()
-      const why = res.status === 404 || res.status === 410 ? 'has no file at this URL' : 'refused access (gated or private files are not fetched)'
+      const why =
+        res.status === 404 || res.status === 410
+          ? 'has no file at this URL'
+          : 'refused access (gated or private files are not fetched)'
       refuseAt(this.pointer, `${url.host} ${why}: HTTP ${res.status}.`)
     }
     if (!res.ok) {
@@ -68,7 +86,10 @@ export class GuardedFetch {
   }
 
   private tooLarge(url: URL): never {
-    return refuseAt(this.pointer, `${url.host} sent more than the ${this.policy.maxBytes} bytes one request may read (MODEL_FETCH_MAX_BYTES); a GGUF header is a few MB.`)
+    return refuseAt(
+      this.pointer,
+      `${url.host} sent more than the ${this.policy.maxBytes} bytes one request may read (MODEL_FETCH_MAX_BYTES); a GGUF header is a few MB.`,
+    )
   }
 
   private async readBody(url: URL, res: Response): Promise<Uint8Array<ArrayBuffer>> {
@@ -91,7 +112,11 @@ export class GuardedFetch {
       }
     } catch (err) {
       if (err instanceof ProblemError) throw err
-      upstream(this.signal.aborted ? `${url.host} did not finish within ${this.policy.timeoutMs / 1000} s.` : `${url.host} broke off the answer.`)
+      upstream(
+        this.signal.aborted
+          ? `${url.host} did not finish within ${this.policy.timeoutMs / 1000} s.`
+          : `${url.host} broke off the answer.`,
+      )
     }
     const out = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0))
     let at = 0

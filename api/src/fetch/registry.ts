@@ -29,7 +29,15 @@ export function registryRef(name: string): RegistryRef | null {
 }
 
 const ManifestSchema = z.object({
-  layers: z.array(z.object({ mediaType: z.string(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/), size: z.int().min(0) })).max(64),
+  layers: z
+    .array(
+      z.object({
+        mediaType: z.string(),
+        digest: z.string().regex(/^sha256:[a-f0-9]{64}$/),
+        size: z.int().min(0),
+      }),
+    )
+    .max(64),
 })
 
 interface RegistryModel {
@@ -40,15 +48,24 @@ interface RegistryModel {
 }
 
 export async function resolveRegistryModel(ref: RegistryRef, g: GuardedFetch): Promise<RegistryModel> {
-  const res = await g.fetch(ref.manifestUrl, { headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' } })
+  const res = await g.fetch(ref.manifestUrl, {
+    headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+  })
   let manifest: z.infer<typeof ManifestSchema>
   try {
     manifest = ManifestSchema.parse(JSON.parse(await res.text()))
   } catch {
-    return refuseAt(g.pointer, `${new URL(ref.manifestUrl).host} answered something that is not a model manifest.`)
+    return refuseAt(
+      g.pointer,
+      `${new URL(ref.manifestUrl).host} answered something that is not a model manifest.`,
+    )
   }
   const model = manifest.layers.find((l) => l.mediaType === 'application/vnd.ollama.image.model')
-  if (!model) return refuseAt(g.pointer, 'The registry manifest lists no GGUF model layer (application/vnd.ollama.image.model).')
+  if (!model)
+    return refuseAt(
+      g.pointer,
+      'The registry manifest lists no GGUF model layer (application/vnd.ollama.image.model).',
+    )
   const projector = manifest.layers.find((l) => l.mediaType === 'application/vnd.ollama.image.projector')
   return { url: ref.blobBase + model.digest, projectorBytes: projector?.size ?? null }
 }

@@ -36,7 +36,12 @@ interface Fetched {
 }
 
 /** One model field (`/model` or `/draft`): fetched when it names a URL or a registry tag we lack. */
-async function fetchModel(m: ModelField, models: readonly LlmModel[], deps: RemoteDeps, pointer: string): Promise<Fetched> {
+async function fetchModel(
+  m: ModelField,
+  models: readonly LlmModel[],
+  deps: RemoteDeps,
+  pointer: string,
+): Promise<Fetched> {
   if (typeof m === 'object' && !('layers' in m) && m.url !== undefined) {
     const gguf = await readGgufHeader(m.url, new GuardedFetch(deps.policy, deps.fetch, `${pointer}/url`))
     return { model: { gguf, ...(m.name ? { name: m.name } : {}) }, projectorBytes: null }
@@ -46,21 +51,42 @@ async function fetchModel(m: ModelField, models: readonly LlmModel[], deps: Remo
   if (!ref) return { model: m, projectorBytes: null }
   const g = new GuardedFetch(deps.policy, deps.fetch, pointer)
   const blob = await resolveRegistryModel(ref, g)
-  return { model: { gguf: await readGgufHeader(blob.url, g), name: m as string }, projectorBytes: blob.projectorBytes }
+  return {
+    model: { gguf: await readGgufHeader(blob.url, g), name: m as string },
+    projectorBytes: blob.projectorBytes,
+  }
 }
 
-async function fetchProjector(req: VramFitRequest, deps: RemoteDeps, fromManifest: number | null): Promise<VramFitRequest['projector']> {
+async function fetchProjector(
+  req: VramFitRequest,
+  deps: RemoteDeps,
+  fromManifest: number | null,
+): Promise<VramFitRequest['projector']> {
   const p = req.projector
-  if (p?.url !== undefined) return { gguf: await readGgufHeader(p.url, new GuardedFetch(deps.policy, deps.fetch, '/projector/url')), offload: p.offload }
+  if (p?.url !== undefined)
+    return {
+      gguf: await readGgufHeader(p.url, new GuardedFetch(deps.policy, deps.fetch, '/projector/url')),
+      offload: p.offload,
+    }
   if (p || fromManifest === null) return p
   // Ollama loads a model's projector layer with it: count it as the runtime does.
   return { weightsBytes: fromManifest, source: 'the projector layer of the registry manifest', offload: true }
 }
 
-export async function resolveRemoteModel(req: VramFitRequest, models: readonly LlmModel[], deps: RemoteDeps): Promise<VramFitRequest> {
+export async function resolveRemoteModel(
+  req: VramFitRequest,
+  models: readonly LlmModel[],
+  deps: RemoteDeps,
+): Promise<VramFitRequest> {
   const model = await fetchModel(req.model, models, deps, '/model')
-  const draft = req.draft === undefined ? undefined : (await fetchModel(req.draft, models, deps, '/draft')).model
+  const draft =
+    req.draft === undefined ? undefined : (await fetchModel(req.draft, models, deps, '/draft')).model
   const projector = await fetchProjector(req, deps, model.projectorBytes)
   if (model.model === req.model && draft === req.draft && projector === req.projector) return req
-  return { ...req, model: model.model, ...(draft === undefined ? {} : { draft }), ...(projector === undefined ? {} : { projector }) }
+  return {
+    ...req,
+    model: model.model,
+    ...(draft === undefined ? {} : { draft }),
+    ...(projector === undefined ? {} : { projector }),
+  }
 }

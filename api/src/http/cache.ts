@@ -28,7 +28,9 @@ export function cacheableGets(): MiddlewareHandler<AppEnv> {
     headers.set('Content-Length', String(body.byteLength))
     const fresh = matches(c.req.header('If-None-Match'), tag)
     // Assigning c.res merges the old response's headers into the new one; the same ones here.
-    c.res = fresh ? new Response(null, { status: 304, headers }) : new Response(body, { status: 200, headers })
+    c.res = fresh
+      ? new Response(null, { status: 304, headers })
+      : new Response(body, { status: 200, headers })
   }
 }
 

@@ -4,7 +4,12 @@ import type { AppEnv } from './env.ts'
 import { problem, toPointer, type FieldError } from './problem.ts'
 import { isUnknownKeyParams, strictSchema } from './strict.ts'
 
-const TARGET_TO_IN: Record<string, FieldError['in']> = { json: 'body', query: 'query', param: 'path', header: 'header' }
+const TARGET_TO_IN: Record<string, FieldError['in']> = {
+  json: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+}
 
 /**
  * Every router validates with the same hook: a bad body is a 422, a bad parameter a 400, each
@@ -47,7 +52,9 @@ const NO_QUERY = z.object({})
 function strictRequest(request: RouteConfig['request'] = {}): RouteConfig['request'] {
   const body = request.body && {
     ...request.body,
-    content: Object.fromEntries(Object.entries(request.body.content).map(([type, media]) => [type, strictMedia(media)])),
+    content: Object.fromEntries(
+      Object.entries(request.body.content).map(([type, media]) => [type, strictMedia(media)]),
+    ),
   }
   return {
     ...request,
@@ -58,7 +65,9 @@ function strictRequest(request: RouteConfig['request'] = {}): RouteConfig['reque
 }
 
 type Media = NonNullable<RouteConfig['request']>['body'] extends infer B
-  ? B extends { content: Record<string, infer M> } ? M : never
+  ? B extends { content: Record<string, infer M> }
+    ? M
+    : never
   : never
 
 function strictMedia(media: Media): Media {
@@ -130,7 +139,9 @@ function leafIssues(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue
     }
     const best = issue.errors.reduce((a, b) => (better(a, b) ? b : a))
     if (depth(best) > 0) return leafIssues(best, path)
-    const alternatives = issue.errors.map((branch) => branch[0]?.message.replace(/^Invalid input: /, '')).join('; or ')
+    const alternatives = issue.errors
+      .map((branch) => branch[0]?.message.replace(/^Invalid input: /, ''))
+      .join('; or ')
     return [{ ...issue, path, message: `Invalid input: ${alternatives}` }]
   })
 }

@@ -39,11 +39,18 @@ export const PAGE_PARAMS = {
  */
 export function filterValues<T extends z.ZodType<unknown, string>>(one: T, description: string) {
   const values = z.array(one).min(1).max(MAX_FILTER_VALUES)
-  return z
-    // Only strings are split: anything else (never sent by a query) fails the array check.
-    .preprocess((v) => (typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v.flatMap(splitString) : v), values)
-    .optional()
-    .meta({ description: `${description}. Several values (repeated, or comma-separated) match any of them.` })
+  return (
+    z
+      // Only strings are split: anything else (never sent by a query) fails the array check.
+      .preprocess(
+        (v) => (typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v.flatMap(splitString) : v),
+        values,
+      )
+      .optional()
+      .meta({
+        description: `${description}. Several values (repeated, or comma-separated) match any of them.`,
+      })
+  )
 }
 
 function splitString(v: unknown): unknown[] {
@@ -54,7 +61,7 @@ function splitString(v: unknown): unknown[] {
 export function listOf<T extends z.ZodType>(item: T, id: string, description: string) {
   return z
     .object({
-      items: z.array(item).meta({ description: 'This page, in the list\'s order' }),
+      items: z.array(item).meta({ description: "This page, in the list's order" }),
       count: z.int().min(0).meta({ description: 'How many items match, before paging' }),
       offset: z.int().min(0),
       limit: z.int().min(1),
@@ -70,7 +77,10 @@ export interface Page<T> {
 }
 
 /** One page of `all`, as a list operation answers it. */
-export function page<T>(all: readonly T[], query: { limit?: number | undefined; offset?: number | undefined }): Page<T> {
+export function page<T>(
+  all: readonly T[],
+  query: { limit?: number | undefined; offset?: number | undefined },
+): Page<T> {
   const limit = query.limit ?? DEFAULT_LIMIT
   const offset = query.offset ?? 0
   return { items: all.slice(offset, offset + limit), count: all.length, offset, limit }

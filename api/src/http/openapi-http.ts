@@ -14,8 +14,15 @@ interface Operation {
 
 const header = (name: string) => ({ $ref: `#/components/headers/${name}` })
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } }
-const TITLES = Object.fromEntries(Object.values(PROBLEM_TYPES).map((p) => [p.status, p.title])) as Record<number, string>
-const problem = (status: number, extra: Json = {}) => ({ description: TITLES[status], ...extra, content: problemContent })
+const TITLES = Object.fromEntries(Object.values(PROBLEM_TYPES).map((p) => [p.status, p.title])) as Record<
+  number,
+  string
+>
+const problem = (status: number, extra: Json = {}) => ({
+  description: TITLES[status],
+  ...extra,
+  content: problemContent,
+})
 
 export const HEADER_COMPONENTS = {
   ETag: {
@@ -43,7 +50,8 @@ export const HEADER_COMPONENTS = {
     schema: { type: 'string' as const, example: '"per-ip";r=0;t=60' },
   },
   'RateLimit-Policy': {
-    description: 'The limit per client IP: q requests per w seconds. Sent on every answer while rate limiting is on.',
+    description:
+      'The limit per client IP: q requests per w seconds. Sent on every answer while rate limiting is on.',
     schema: { type: 'string' as const, example: '"per-ip";q=300;w=60' },
   },
 }

@@ -91,7 +91,10 @@ function mapRefs(value: unknown, map: (ref: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => mapRefs(v, map))
   if (value === null || typeof value !== 'object') return value
   return Object.fromEntries(
-    Object.entries(value).map(([key, v]) => [key, key === '$ref' && typeof v === 'string' ? map(v) : mapRefs(v, map)])
+    Object.entries(value).map(([key, v]) => [
+      key,
+      key === '$ref' && typeof v === 'string' ? map(v) : mapRefs(v, map),
+    ]),
   )
 }
 
@@ -109,7 +112,10 @@ function refsOf(value: unknown): string[] {
  * `additionalProperties: false` on every request object: the router validates with strict
  * copies (strict.ts), so an undeclared field is refused. (Output mode says it already.)
  */
-function closeRequestObject(ctx: { zodSchema: core.$ZodType; jsonSchema: core.JSONSchema.BaseSchema }, io: Io) {
+function closeRequestObject(
+  ctx: { zodSchema: core.$ZodType; jsonSchema: core.JSONSchema.BaseSchema },
+  io: Io,
+) {
   const def = ctx.zodSchema._zod.def as core.$ZodTypeDef & { catchall?: unknown }
   if (io === 'input' && def.type === 'object' && !def.catchall) ctx.jsonSchema.additionalProperties = false
 }
@@ -138,7 +144,14 @@ function annotate(schema: Json, io: Io) {
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas'])
 const SCHEMA_LISTS = new Set(['anyOf', 'oneOf', 'allOf', 'prefixItems'])
 const SCHEMA_VALUES = new Set([
-  'items', 'additionalProperties', 'not', 'contains', 'propertyNames', 'if', 'then', 'else',
+  'items',
+  'additionalProperties',
+  'not',
+  'contains',
+  'propertyNames',
+  'if',
+  'then',
+  'else',
 ])
 
 /** Calls `visit` on every subschema (not on `properties` maps, `enum` or `example` values). */
@@ -146,7 +159,8 @@ function walkSchemas(schema: Json, visit: (schema: Json) => void) {
   visit(schema)
   for (const [key, value] of Object.entries(schema)) {
     if (value === null || typeof value !== 'object') continue
-    if (SCHEMA_MAPS.has(key)) Object.values(value as Record<string, Json>).forEach((v) => walkSchemas(v, visit))
+    if (SCHEMA_MAPS.has(key))
+      Object.values(value as Record<string, Json>).forEach((v) => walkSchemas(v, visit))
     else if (SCHEMA_LISTS.has(key)) (value as Json[]).forEach((v) => walkSchemas(v, visit))
     else if (SCHEMA_VALUES.has(key) && !Array.isArray(value)) walkSchemas(value as Json, visit)
   }

@@ -23,9 +23,16 @@ export const documentConfig = {
   servers: [{ url: '/', description: 'the server that serves this document' }],
   tags: [
     { name: 'catalog', description: 'Nodes, PCI devices, IOMMU groups, drives and NICs, with provenance' },
-    { name: 'lab', description: 'The lab architecture (guests, services, resident models, datasets) and the planner that checks it as a whole' },
+    {
+      name: 'lab',
+      description:
+        'The lab architecture (guests, services, resident models, datasets) and the planner that checks it as a whole',
+    },
     { name: 'models', description: 'The LLM registry and quantization presets' },
-    { name: 'gpus', description: 'The GPU reference library: specs, backends and passthrough quirks of cards to plan with' },
+    {
+      name: 'gpus',
+      description: 'The GPU reference library: specs, backends and passthrough quirks of cards to plan with',
+    },
     { name: 'planners', description: 'VRAM fit, passthrough and storage planners' },
     { name: 'meta', description: 'Health and the API description itself' },
   ],
@@ -67,7 +74,11 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Document {
   const previous = (doc.components?.schemas ?? {}) as Record<string, unknown>
   for (const name of missingRefs(paths, schemas)) schemas[name] = previous[name] as Record<string, unknown>
   documentHttp(paths as Parameters<typeof documentHttp>[0])
-  return { ...doc, paths, components: { ...doc.components, schemas: sortedKeys(schemas), headers: HEADER_COMPONENTS } }
+  return {
+    ...doc,
+    paths,
+    components: { ...doc.components, schemas: sortedKeys(schemas), headers: HEADER_COMPONENTS },
+  }
 }
 
 function zodOf(media: unknown): z.ZodType | undefined {

@@ -57,9 +57,21 @@ export class ProblemError extends Error {
   }
 }
 
-export function problem(c: Context, type: ProblemType, detail: string, errors?: FieldError[], headers?: Record<string, string>) {
+export function problem(
+  c: Context,
+  type: ProblemType,
+  detail: string,
+  errors?: FieldError[],
+  headers?: Record<string, string>,
+) {
   const { status, title } = PROBLEM_TYPES[type]
-  const body: Problem = { type: TYPE_BASE + type, title, status, detail, instance: new URL(c.req.url).pathname }
+  const body: Problem = {
+    type: TYPE_BASE + type,
+    title,
+    status,
+    detail,
+    instance: new URL(c.req.url).pathname,
+  }
   if (errors && errors.length > 0) body.errors = errors
   return c.json(body, status, { 'Content-Type': 'application/problem+json', ...headers })
 }
@@ -84,7 +96,11 @@ export const onError: ErrorHandler = (err, c) => {
 }
 
 export const onNotFound: NotFoundHandler = (c) =>
-  problem(c, 'not-found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}. The API is described at /api/openapi.json.`)
+  problem(
+    c,
+    'not-found',
+    `No route for ${c.req.method} ${new URL(c.req.url).pathname}. The API is described at /api/openapi.json.`,
+  )
 
 /** Turns a zod issue path into a JSON pointer (RFC 6901 escaping). */
 export function toPointer(path: readonly PropertyKey[]): string {
@@ -98,6 +114,6 @@ export function problemResponses(...statuses: ContentfulStatusCode[]) {
     byStatus.map((p) => [
       p.status,
       { description: p.title, content: { 'application/problem+json': { schema: ProblemSchema } } },
-    ])
+    ]),
   )
 }

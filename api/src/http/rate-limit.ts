@@ -36,9 +36,12 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     }
     // The binding says only "over"; the window resets within one period, so that is the wait.
     const wait = String(policy.periodSeconds)
-    return problem(c, 'too-many-requests',
+    return problem(
+      c,
+      'too-many-requests',
       `More than ${policy.limit} requests in ${policy.periodSeconds} s from this client; retry after ${wait} s.`,
       undefined,
-      { 'Retry-After': wait, RateLimit: `"per-ip";r=0;t=${wait}`, 'RateLimit-Policy': policyHeader(policy) })
+      { 'Retry-After': wait, RateLimit: `"per-ip";r=0;t=${wait}`, 'RateLimit-Policy': policyHeader(policy) },
+    )
   }
 }

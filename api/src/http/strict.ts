@@ -15,7 +15,9 @@ export interface UnknownKeyParams {
 }
 
 export function isUnknownKeyParams(params: unknown): params is UnknownKeyParams {
-  return typeof params === 'object' && params !== null && (params as Partial<UnknownKeyParams>).unknownKey === true
+  return (
+    typeof params === 'object' && params !== null && (params as Partial<UnknownKeyParams>).unknownKey === true
+  )
 }
 
 /**
@@ -50,7 +52,9 @@ function copyOf(schema: z.ZodType): z.ZodType {
       const shape = def.shape as Record<string, z.ZodType>
       // A declared catchall (a map-like object) already says what extra keys may hold.
       if (def.catchall) return schema
-      const strictShape = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, strictCopy(field)]))
+      const strictShape = Object.fromEntries(
+        Object.entries(shape).map(([key, field]) => [key, strictCopy(field)]),
+      )
       return schema.clone(withChildren(def, { shape: strictShape, catchall: unknownKey(Object.keys(shape)) }))
     }
     case 'array':
@@ -85,9 +89,13 @@ function copyOf(schema: z.ZodType): z.ZodType {
 }
 
 /** A copy with new children, or the schema itself when no child changed. */
-function rebuilt(schema: z.ZodType, def: core.$ZodTypeDef & Record<string, unknown>, children: Record<string, unknown>) {
+function rebuilt(
+  schema: z.ZodType,
+  def: core.$ZodTypeDef & Record<string, unknown>,
+  children: Record<string, unknown>,
+) {
   const same = Object.entries(children).every(([key, value]) =>
-    Array.isArray(value) ? value.every((v, i) => v === (def[key] as unknown[])[i]) : value === def[key]
+    Array.isArray(value) ? value.every((v, i) => v === (def[key] as unknown[])[i]) : value === def[key],
   )
   return same ? schema : schema.clone(withChildren(def, children))
 }

@@ -4,7 +4,16 @@
  * lines a wiki needs. The page shows the default snippet without it. Budget:
  * test/unit/budgets.test.ts.
  */
-import { cspLines, embedPath, snippet, WIDGETS, type EmbedChoice, type EmbedForm, type Theme, type WidgetName } from '../lib/embed-snippets.ts'
+import {
+  cspLines,
+  embedPath,
+  snippet,
+  WIDGETS,
+  type EmbedChoice,
+  type EmbedForm,
+  type Theme,
+  type WidgetName,
+} from '../lib/embed-snippets.ts'
 import { h, replace } from '../widgets/dom.ts'
 
 const form = document.querySelector<HTMLFormElement>('#embed-config')
@@ -14,17 +23,26 @@ function choiceOf(f: HTMLFormElement): { choice: EmbedChoice; form: EmbedForm } 
   const widget = String(data.get('widget')) as WidgetName
   const params: Record<string, string> = {}
   for (const p of WIDGETS[widget].params) params[p.query] = String(data.get(`${widget}.${p.query}`) ?? '')
-  return { choice: { widget, params, theme: String(data.get('theme')) as Theme }, form: String(data.get('form')) as EmbedForm }
+  return {
+    choice: { widget, params, theme: String(data.get('theme')) as Theme },
+    form: String(data.get('form')) as EmbedForm,
+  }
 }
 
 /** The live preview: the same embed, from this site (relative URLs), as the snippet describes it. */
 function preview(box: HTMLElement, choice: EmbedChoice, embedForm: EmbedForm): void {
   const w = WIDGETS[choice.widget]
   if (embedForm === 'iframe') {
-    replace(box, h('iframe', {
-      'data-homelab-planner': '', title: `${w.title} (preview)`, allow: 'clipboard-write', src: embedPath(choice),
-      style: 'width:100%;border:0;min-height:200px',
-    }))
+    replace(
+      box,
+      h('iframe', {
+        'data-homelab-planner': '',
+        title: `${w.title} (preview)`,
+        allow: 'clipboard-write',
+        src: embedPath(choice),
+        style: 'width:100%;border:0;min-height:200px',
+      }),
+    )
     return
   }
   const element = document.createElement(w.element)
@@ -44,7 +62,8 @@ function start(f: HTMLFormElement): void {
   const status = document.querySelector<HTMLElement>('#embed-copied')
   const update = () => {
     const { choice, form: embedForm } = choiceOf(f)
-    for (const set of f.querySelectorAll<HTMLFieldSetElement>('fieldset[data-widget]')) set.hidden = set.dataset.widget !== choice.widget
+    for (const set of f.querySelectorAll<HTMLFieldSetElement>('fieldset[data-widget]'))
+      set.hidden = set.dataset.widget !== choice.widget
     if (code) code.textContent = snippet(origin, choice, embedForm)
     if (csp) replace(csp, ...cspLines(origin, embedForm).map((line) => h('li', {}, h('code', {}, line))))
     if (box) preview(box, choice, embedForm)

@@ -29,7 +29,8 @@ function applyUrl(f: HTMLFormElement): void {
     const control = f.elements.namedItem(name)
     if (value === null) continue
     if (control instanceof HTMLInputElement) control.checked = value === '1'
-    else if (control instanceof HTMLSelectElement && [...control.options].some((o) => o.value === value)) control.value = value
+    else if (control instanceof HTMLSelectElement && [...control.options].some((o) => o.value === value))
+      control.value = value
   }
 }
 
@@ -41,13 +42,19 @@ function writeUrl(filters: Filters, defaults: Filters): void {
 }
 
 function cell(c: FitCellText, label: string): HTMLElement {
-  const td = h('td', { class: 'fit-cell', 'data-label': label }, h('span', { class: `badge badge-${c.verdict}` }, c.verdict))
+  const td = h(
+    'td',
+    { class: 'fit-cell', 'data-label': label },
+    h('span', { class: `badge badge-${c.verdict}` }, c.verdict),
+  )
   for (const line of c.lines) append(td, [h('br'), line])
   return td
 }
 
 function render(t: HTMLTableElement, data: FitMatrixData, filters: Filters): number {
-  const shown = data.targets.map((_, i) => i).filter((i) => filters.target === '' || data.targets[i] === filters.target)
+  const shown = data.targets
+    .map((_, i) => i)
+    .filter((i) => filters.target === '' || data.targets[i] === filters.target)
   const cells = data.cells[filters.runtime]?.[filters.context] ?? []
   const head = ['Model', 'Preset', 'File size', ...shown.map((i) => data.targets[i]!)]
   if (t.tHead) replace(t.tHead, h('tr', {}, ...head.map((name) => h('th', { scope: 'col' }, name))))
@@ -56,11 +63,16 @@ function render(t: HTMLTableElement, data: FitMatrixData, filters: Filters): num
     if (filters.quantization !== '' && r.quantization !== filters.quantization) return []
     if (filters.family !== '' && r.family !== filters.family) return []
     if (filters.fits === '1' && !shown.some((i) => row[i]?.verdict === 'fits')) return []
-    return [h('tr', { id: r.anchor },
-      h('th', { scope: 'row' }, r.name, h('br'), h('span', { class: 'muted mono' }, r.id)),
-      h('td', { class: 'mono', 'data-label': 'Preset' }, r.quantization),
-      h('td', { class: 'fit-cell', 'data-label': 'File size' }, r.weights),
-      ...shown.map((i) => cell(row[i] ?? { verdict: 'not-applicable', lines: [] }, data.targets[i]!)))]
+    return [
+      h(
+        'tr',
+        { id: r.anchor },
+        h('th', { scope: 'row' }, r.name, h('br'), h('span', { class: 'muted mono' }, r.id)),
+        h('td', { class: 'mono', 'data-label': 'Preset' }, r.quantization),
+        h('td', { class: 'fit-cell', 'data-label': 'File size' }, r.weights),
+        ...shown.map((i) => cell(row[i] ?? { verdict: 'not-applicable', lines: [] }, data.targets[i]!)),
+      ),
+    ]
   })
   const body = t.tBodies[0]
   if (body) replace(body, ...rows)

@@ -56,11 +56,24 @@ export interface OperationView {
   path: string
   summary: string
   description: string | null
-  parameters: { name: string; in: string; required: boolean; type: TypeParts; constraints: string[]; description: string }[]
+  parameters: {
+    name: string
+    in: string
+    required: boolean
+    type: TypeParts
+    constraints: string[]
+    description: string
+  }[]
   requestBody: TypeParts | null
   /** The request body's example: the document's, else its schema's. */
   requestExample: string | null
-  responses: { status: string; description: string; mediaType: string | null; schema: TypeParts | null; example: string | null }[]
+  responses: {
+    status: string
+    description: string
+    mediaType: string | null
+    schema: TypeParts | null
+    example: string | null
+  }[]
 }
 
 /** A type as text with the component names in it, so a page can link each to its schema. */
@@ -105,16 +118,25 @@ function typeParts(schema: SchemaRef | undefined): TypeParts {
   const types = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'object']
   return types.flatMap((t, i) => {
     const sep = i > 0 ? [{ text: ' | ', ref: null }] : []
-    return t === 'array' ? [...sep, ...typeParts(schema.items), { text: '[]', ref: null }] : [...sep, { text: t, ref: null }]
+    return t === 'array'
+      ? [...sep, ...typeParts(schema.items), { text: '[]', ref: null }]
+      : [...sep, { text: t, ref: null }]
   })
 }
 
 const CONSTRAINTS: [string, (v: unknown) => string][] = [
-  ['minimum', (v) => `≥ ${v}`], ['exclusiveMinimum', (v) => `> ${v}`], ['maximum', (v) => `≤ ${v}`],
-  ['exclusiveMaximum', (v) => `< ${v}`], ['minLength', (v) => `at least ${v} characters`],
-  ['maxLength', (v) => `at most ${v} characters`], ['minItems', (v) => `at least ${v} items`],
-  ['maxItems', (v) => `at most ${v} items`], ['pattern', (v) => `matches ${v}`], ['format', (v) => `format ${v}`],
-  ['default', (v) => `default ${JSON.stringify(v)}`], ['const', (v) => `always ${JSON.stringify(v)}`],
+  ['minimum', (v) => `≥ ${v}`],
+  ['exclusiveMinimum', (v) => `> ${v}`],
+  ['maximum', (v) => `≤ ${v}`],
+  ['exclusiveMaximum', (v) => `< ${v}`],
+  ['minLength', (v) => `at least ${v} characters`],
+  ['maxLength', (v) => `at most ${v} characters`],
+  ['minItems', (v) => `at least ${v} items`],
+  ['maxItems', (v) => `at most ${v} items`],
+  ['pattern', (v) => `matches ${v}`],
+  ['format', (v) => `format ${v}`],
+  ['default', (v) => `default ${JSON.stringify(v)}`],
+  ['const', (v) => `always ${JSON.stringify(v)}`],
 ]
 
 export function constraintsOf(schema: SchemaRef): string[] {
@@ -128,8 +150,11 @@ function fieldsOf(schema: SchemaRef, prefix = '', depth = 0): FieldView[] {
   const required = new Set(schema.required ?? [])
   return Object.entries(schema.properties ?? {}).flatMap(([name, field]) => {
     const own: FieldView = {
-      name: `${prefix}${name}`, type: typeParts(field), required: required.has(name),
-      constraints: constraintsOf(field), description: field.description ?? '',
+      name: `${prefix}${name}`,
+      type: typeParts(field),
+      required: required.has(name),
+      constraints: constraintsOf(field),
+      description: field.description ?? '',
     }
     if (depth >= 3) return [own]
     if (isInlineObject(field)) return [own, ...fieldsOf(field, `${prefix}${name}.`, depth + 1)]
@@ -145,9 +170,12 @@ export function schemaViews(doc: OpenApiDocument): SchemaView[] {
   return Object.entries(doc.components?.schemas ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, schema]) => ({
-      name, description: schema.description ?? '', fields: fieldsOf(schema),
+      name,
+      description: schema.description ?? '',
+      fields: fieldsOf(schema),
       type: schema.properties ? [{ text: 'object', ref: null }] : typeParts(schema),
-      constraints: constraintsOf(schema), example: schema.example === undefined ? null : json(schema.example),
+      constraints: constraintsOf(schema),
+      example: schema.example === undefined ? null : json(schema.example),
     }))
 }
 
@@ -165,7 +193,11 @@ function exampleOf(doc: OpenApiDocument, media: MediaType | undefined): string |
 function firstContent(doc: OpenApiDocument, content: Record<string, MediaType> | undefined) {
   const entry = content ? Object.entries(content)[0] : undefined
   return entry
-    ? { mediaType: entry[0], schema: entry[1].schema ? typeParts(entry[1].schema) : null, example: exampleOf(doc, entry[1]) }
+    ? {
+        mediaType: entry[0],
+        schema: entry[1].schema ? typeParts(entry[1].schema) : null,
+        example: exampleOf(doc, entry[1]),
+      }
     : { mediaType: null, schema: null, example: null }
 }
 
@@ -178,30 +210,49 @@ function operationView(doc: OpenApiDocument, path: string, method: string, op: O
     summary: op.summary ?? '',
     description: op.description ?? null,
     parameters: (op.parameters ?? []).map((p) => ({
-      name: p.name, in: p.in, required: p.required ?? false, type: typeParts(p.schema),
-      constraints: p.schema ? constraintsOf(p.schema) : [], description: p.description ?? p.schema?.description ?? '',
+      name: p.name,
+      in: p.in,
+      required: p.required ?? false,
+      type: typeParts(p.schema),
+      constraints: p.schema ? constraintsOf(p.schema) : [],
+      description: p.description ?? p.schema?.description ?? '',
     })),
     requestBody: body.schema,
     requestExample: body.example,
-    responses: Object.entries(op.responses ?? {}).map(([status, r]) => ({ status, description: r.description ?? '', ...firstContent(doc, r.content) })),
+    responses: Object.entries(op.responses ?? {}).map(([status, r]) => ({
+      status,
+      description: r.description ?? '',
+      ...firstContent(doc, r.content),
+    })),
   }
 }
 
 /** Operations by tag, in the document's tag order; untagged ones last under "other". */
 export function operationsByTag(doc: OpenApiDocument): TagView[] {
   const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((m) => ({ tag: item[m]!.tags?.[0] ?? 'other', view: operationView(doc, path, m, item[m]!) }))
+    METHODS.filter((m) => item[m]).map((m) => ({
+      tag: item[m]!.tags?.[0] ?? 'other',
+      view: operationView(doc, path, m, item[m]!),
+    })),
   )
   const tags = [...(doc.tags ?? []), { name: 'other', description: 'Untagged operations' }]
   return tags
-    .map((t) => ({ name: t.name, description: t.description ?? '', operations: ops.filter((o) => o.tag === t.name).map((o) => o.view) }))
+    .map((t) => ({
+      name: t.name,
+      description: t.description ?? '',
+      operations: ops.filter((o) => o.tag === t.name).map((o) => o.view),
+    }))
     .filter((t) => t.operations.length > 0)
 }
 
 /** "POST /api/v1/plan/vram-fit" for an operationId, so pages name routes as openapi.json does. */
-export function operationRef(doc: OpenApiDocument, operationId: string): { method: string; path: string } | null {
+export function operationRef(
+  doc: OpenApiDocument,
+  operationId: string,
+): { method: string; path: string } | null {
   for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of METHODS) if (item[method]?.operationId === operationId) return { method: method.toUpperCase(), path }
+    for (const method of METHODS)
+      if (item[method]?.operationId === operationId) return { method: method.toUpperCase(), path }
   }
   return null
 }

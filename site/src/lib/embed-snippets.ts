@@ -22,29 +22,59 @@ export interface WidgetInfo {
 
 export const WIDGETS = {
   'vram-fit': {
-    element: 'vram-fit-planner', title: 'VRAM fit planner', api: 'POST /api/v1/plan/vram-fit',
+    element: 'vram-fit-planner',
+    title: 'VRAM fit planner',
+    api: 'POST /api/v1/plan/vram-fit',
     params: [
-      { attribute: 'node', query: 'node', meaning: 'Node id, any case (its GPUs); absent = every GPU and GPU combination of the lab' },
+      {
+        attribute: 'node',
+        query: 'node',
+        meaning: 'Node id, any case (its GPUs); absent = every GPU and GPU combination of the lab',
+      },
       { attribute: 'model', query: 'model', meaning: 'Registry id (llama-3.1-8b) or Ollama tag' },
-      { attribute: 'quantization', query: 'quantization', meaning: 'llama-quantize preset, e.g. Q4_K_M; absent = the model default' },
-      { attribute: 'runtime', query: 'runtime', meaning: 'ollama (default), llama-server or llama.cpp: whose defaults and limits apply' },
-      { attribute: 'context-length', query: 'contextLength', meaning: 'Tokens of context, 1 to 16777216 (default 8192)' },
+      {
+        attribute: 'quantization',
+        query: 'quantization',
+        meaning: 'llama-quantize preset, e.g. Q4_K_M; absent = the model default',
+      },
+      {
+        attribute: 'runtime',
+        query: 'runtime',
+        meaning: 'ollama (default), llama-server or llama.cpp: whose defaults and limits apply',
+      },
+      {
+        attribute: 'context-length',
+        query: 'contextLength',
+        meaning: 'Tokens of context, 1 to 16777216 (default 8192)',
+      },
     ],
     example: { node: 'meraxes', model: 'llama-3.1-8b', quantization: 'Q4_K_M' },
   },
   passthrough: {
-    element: 'passthrough-check', title: 'IOMMU group passthrough check', api: 'GET /api/v1/nodes/{node}/iommu-groups/{group}/check',
+    element: 'passthrough-check',
+    title: 'IOMMU group passthrough check',
+    api: 'GET /api/v1/nodes/{node}/iommu-groups/{group}/check',
     params: [
       { attribute: 'node', query: 'node', meaning: 'Node id, any case' },
       { attribute: 'group', query: 'group', meaning: 'IOMMU group number; absent = the GPU’s group' },
-      { attribute: 'device', query: 'device', meaning: 'PCI address (0e:00.0, 0000:0e:00.0, 0e:00): picks the group holding it' },
+      {
+        attribute: 'device',
+        query: 'device',
+        meaning: 'PCI address (0e:00.0, 0000:0e:00.0, 0e:00): picks the group holding it',
+      },
     ],
     example: { node: 'caraxes', group: '31' },
   },
   'storage-tier': {
-    element: 'storage-tier-planner', title: 'Storage tier planner', api: 'POST /api/v1/plan/storage-tier',
+    element: 'storage-tier-planner',
+    title: 'Storage tier planner',
+    api: 'POST /api/v1/plan/storage-tier',
     params: [
-      { attribute: 'purpose', query: 'purpose', meaning: 'model-store, model-cache, dataset, vm-disk, scratch or backup' },
+      {
+        attribute: 'purpose',
+        query: 'purpose',
+        meaning: 'model-store, model-cache, dataset, vm-disk, scratch or backup',
+      },
       { attribute: 'size-gb', query: 'sizeGB', meaning: 'Size in GB (10⁹ bytes), sent as sizeBytes' },
       { attribute: 'node', query: 'node', meaning: 'The node that reads it (load times); absent = any node' },
     ],
@@ -94,7 +124,9 @@ export function iframeSnippet(origin: string, choice: EmbedChoice): string {
 
 export function componentSnippet(origin: string, choice: EmbedChoice): string {
   const w = WIDGETS[choice.widget]
-  const attrs = given(choice).map(([p, v]) => ` ${p.attribute}="${attr(v)}"`).join('')
+  const attrs = given(choice)
+    .map(([p, v]) => ` ${p.attribute}="${attr(v)}"`)
+    .join('')
   const theme = choice.theme === 'auto' ? '' : ` theme="${choice.theme}"`
   return `<script type="module" src="${origin}/widgets/${choice.widget}.js"></script>
 <${w.element}${attrs}${theme}></${w.element}>`

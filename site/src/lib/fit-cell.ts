@@ -24,8 +24,10 @@ interface CellFacts {
 
 export function fitCellText(c: CellFacts): FitCellText {
   const lines: string[] = []
-  if (c.verdict === 'fits' && c.maxContextLength !== null) lines.push(`up to ${formatTokens(c.maxContextLength)}`)
-  if (c.cpuMoeLayers !== null) lines.push(`experts of ${c.cpuMoeLayers} layers in host RAM (--n-cpu-moe ${c.cpuMoeLayers})`)
+  if (c.verdict === 'fits' && c.maxContextLength !== null)
+    lines.push(`up to ${formatTokens(c.maxContextLength)}`)
+  if (c.cpuMoeLayers !== null)
+    lines.push(`experts of ${c.cpuMoeLayers} layers in host RAM (--n-cpu-moe ${c.cpuMoeLayers})`)
   else if (c.verdict === 'partial-offload') lines.push(`${c.gpuLayers} of ${c.totalLayers} layers on the GPU`)
   if (c.tokensPerSecond !== null) lines.push(`${formatNumber(c.tokensPerSecond, 1)} tokens/s`)
   if (c.verdict === 'not-applicable' && c.reason) lines.push(c.reason)

@@ -8,5 +8,8 @@ export interface TextPart {
 }
 
 export function inlineCode(text: string): TextPart[] {
-  return text.split(/`([^`]+)`/).map((part, i) => ({ code: i % 2 === 1, text: part })).filter((p) => p.text !== '')
+  return text
+    .split(/`([^`]+)`/)
+    .map((part, i) => ({ code: i % 2 === 1, text: part }))
+    .filter((p) => p.text !== '')
 }

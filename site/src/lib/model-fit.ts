@@ -9,7 +9,11 @@ import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import type { LlmModel } from '../../../api/src/domain/vram/model-schemas.ts'
 import { planVramFit } from '../../../api/src/domain/vram/plan-vram-fit.ts'
-import { VramFitRequestSchema, type Assumption, type VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
+import {
+  VramFitRequestSchema,
+  type Assumption,
+  type VramFitResult,
+} from '../../../api/src/domain/vram/schemas.ts'
 import { RUNTIMES, type Runtime } from '../../../api/src/domain/vram/runtimes.ts'
 import { labGpus, resolveTargets, targetLabel } from '../../../api/src/domain/vram/targets.ts'
 import { fitCellText, fitRowAnchor, type FitCellText } from './fit-cell.ts'
@@ -58,10 +62,26 @@ export function presetsFor(model: LlmModel): QuantPreset[] {
 }
 
 function cellOf(result: VramFitResult | undefined): FitCell {
-  if (!result) return { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, cpuMoeLayers: null, totalLayers: null, loadSeconds: null, reason: 'not evaluated' }
+  if (!result)
+    return {
+      verdict: 'not-applicable',
+      maxContextLength: null,
+      tokensPerSecond: null,
+      gpuLayers: null,
+      cpuMoeLayers: null,
+      totalLayers: null,
+      loadSeconds: null,
+      reason: 'not evaluated',
+    }
   return {
-    verdict: result.verdict, maxContextLength: result.maxContextLength, tokensPerSecond: result.tokensPerSecond,
-    gpuLayers: result.gpuLayers, cpuMoeLayers: result.cpuMoeLayers, totalLayers: result.totalLayers, loadSeconds: result.loadSeconds, reason: null,
+    verdict: result.verdict,
+    maxContextLength: result.maxContextLength,
+    tokensPerSecond: result.tokensPerSecond,
+    gpuLayers: result.gpuLayers,
+    cpuMoeLayers: result.cpuMoeLayers,
+    totalLayers: result.totalLayers,
+    loadSeconds: result.loadSeconds,
+    reason: null,
   }
 }
 
@@ -84,13 +104,27 @@ export function modelFitMatrix(
         assumptions = answer.assumptions
         runtimeName = answer.runtime.name
         const byLabel = new Map(answer.results.map((r) => [r.target.label, r]))
-        return { model, quantization, weightsBytes: answer.model.weightsBytes, cells: targets.map((t) => cellOf(byLabel.get(t))) }
+        return {
+          model,
+          quantization,
+          weightsBytes: answer.model.weightsBytes,
+          cells: targets.map((t) => cellOf(byLabel.get(t))),
+        }
       } catch (err) {
         const reason = (err as Error).message
-        const cell: FitCell = { verdict: 'not-applicable', maxContextLength: null, tokensPerSecond: null, gpuLayers: null, cpuMoeLayers: null, totalLayers: null, loadSeconds: null, reason }
+        const cell: FitCell = {
+          verdict: 'not-applicable',
+          maxContextLength: null,
+          tokensPerSecond: null,
+          gpuLayers: null,
+          cpuMoeLayers: null,
+          totalLayers: null,
+          loadSeconds: null,
+          reason,
+        }
         return { model, quantization, weightsBytes: null, cells: targets.map(() => cell) }
       }
-    })
+    }),
   )
   return { targets, runtime: runtimeName, contextLength, rows, assumptions }
 }
@@ -111,18 +145,30 @@ const built = new WeakMap<Catalog, FitMatrixData>()
 export function fitMatrixData(catalog: Catalog): FitMatrixData {
   const cached = built.get(catalog)
   if (cached) return cached
-  const byRuntime = RUNTIMES.map((rt) => MATRIX_CONTEXTS.map((ctx) => modelFitMatrix(catalog, presetsFor, ctx, rt)))
+  const byRuntime = RUNTIMES.map((rt) =>
+    MATRIX_CONTEXTS.map((ctx) => modelFitMatrix(catalog, presetsFor, ctx, rt)),
+  )
   const first = byRuntime[0]![0]!
   const data: FitMatrixData = {
     targets: first.targets,
     runtimes: RUNTIMES,
     contexts: MATRIX_CONTEXTS,
     rows: first.rows.map((r) => ({
-      id: r.model.id, anchor: fitRowAnchor(r), name: r.model.name, family: r.model.family, quantization: r.quantization,
+      id: r.model.id,
+      anchor: fitRowAnchor(r),
+      name: r.model.name,
+      family: r.model.family,
+      quantization: r.quantization,
       weights: r.weightsBytes === null ? '—' : formatGiB(r.weightsBytes),
     })),
-    cells: Object.fromEntries(RUNTIMES.map((rt, i) => [rt, Object.fromEntries(byRuntime[i]!.map((m) =>
-      [String(m.contextLength), m.rows.map((r) => r.cells.map(fitCellText))]))])),
+    cells: Object.fromEntries(
+      RUNTIMES.map((rt, i) => [
+        rt,
+        Object.fromEntries(
+          byRuntime[i]!.map((m) => [String(m.contextLength), m.rows.map((r) => r.cells.map(fitCellText))]),
+        ),
+      ]),
+    ),
   }
   built.set(catalog, data)
   return data

@@ -41,9 +41,16 @@ export function storageRows(node: NodeRecord, catalog: Catalog): StorageRow[] {
   return node.storage.map((s) => {
     const model = catalog.driveModels.find((m) => m.slug === s.driveModel)
     return {
-      id: s.id, label: s.label, controller: s.controller, attachment: s.attachment,
-      capacity: formatCapacity(s.capacityBytes), drive: model?.name ?? 'unknown',
-      readMBps: model?.sequentialReadMBps ?? null, hostUse: s.hostUse, notes: s.notes, provenance: s.provenance,
+      id: s.id,
+      label: s.label,
+      controller: s.controller,
+      attachment: s.attachment,
+      capacity: formatCapacity(s.capacityBytes),
+      drive: model?.name ?? 'unknown',
+      readMBps: model?.sequentialReadMBps ?? null,
+      hostUse: s.hostUse,
+      notes: s.notes,
+      provenance: s.provenance,
     }
   })
 }
@@ -51,7 +58,12 @@ export function storageRows(node: NodeRecord, catalog: Catalog): StorageRow[] {
 export function nicRows(node: NodeRecord, catalog: Catalog) {
   return node.networkInterfaces.map((n) => {
     const model = catalog.nicModels.find((m) => m.slug === n.nicModel)
-    return { ...n, model: model?.name ?? n.nicModel, medium: model?.medium ?? 'unknown', speed: model ? formatMbps(model.speedMbps) : 'unknown' }
+    return {
+      ...n,
+      model: model?.name ?? n.nicModel,
+      medium: model?.medium ?? 'unknown',
+      speed: model ? formatMbps(model.speedMbps) : 'unknown',
+    }
   })
 }
 
@@ -74,7 +86,13 @@ export function iommuGroups(node: NodeRecord): GroupView[] {
  * PCIe switch ports (bridges, never a passthrough target) last. Ties keep the group order.
  */
 const CANDIDATE_RANK: Partial<Record<PciDevice['role'], number>> = {
-  gpu: 0, 'sas-hba': 1, nvme: 2, ethernet: 3, wifi: 3, 'usb-controller': 4, 'pcie-switch-port': 9,
+  gpu: 0,
+  'sas-hba': 1,
+  nvme: 2,
+  ethernet: 3,
+  wifi: 3,
+  'usb-controller': 4,
+  'pcie-switch-port': 9,
 }
 const OTHER_RANK = 5
 

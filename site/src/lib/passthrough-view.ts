@@ -36,7 +36,12 @@ export interface GroupVerdictView {
   assumptions: string[]
 }
 
-const VERDICT_BADGE: Record<GroupVerdict, string> = { clean: 'ok', shared: 'caution', 'needs-check': 'caution', blocked: 'blocked' }
+const VERDICT_BADGE: Record<GroupVerdict, string> = {
+  clean: 'ok',
+  shared: 'caution',
+  'needs-check': 'caution',
+  blocked: 'blocked',
+}
 
 /**
  * A failed block/error check stops the plan (red), a failed warn needs a look (amber); an
@@ -60,7 +65,15 @@ export function groupVerdict(node: NodeRecord, groupId: number, catalog: Catalog
     badge: VERDICT_BADGE[check.verdict],
     summary: check.summary,
     checks: check.checks.map((c) => ({
-      id: c.id, name: c.name, docsUrl: c.docsUrl, title: c.title, status: c.status, badge: checkBadge(c), message: c.message, command: c.command, source: c.source,
+      id: c.id,
+      name: c.name,
+      docsUrl: c.docsUrl,
+      title: c.title,
+      status: c.status,
+      badge: checkBadge(c),
+      message: c.message,
+      command: c.command,
+      source: c.source,
     })),
     config: configSections(check.proxmox),
     notes: check.proxmox.notes,

@@ -30,7 +30,9 @@ const describe = (d: PciDevice) => `${d.label} · ${d.name} [${d.vendorDevice}]`
 
 export function pcieTree(node: NodeRecord): TreeLine[] {
   const parsed = node.devices.map(parse).filter((p): p is Parsed => p !== null)
-  const buses: { title: string; children: { text: string; group: number }[] }[] = [...new Set(parsed.map((p) => p.bus))]
+  const buses: { title: string; children: { text: string; group: number }[] }[] = [
+    ...new Set(parsed.map((p) => p.bus)),
+  ]
     .sort()
     .map((bus) => ({
       title: `[${bus}]`,
@@ -41,13 +43,19 @@ export function pcieTree(node: NodeRecord): TreeLine[] {
     }))
   const unaddressed = node.devices.filter((d) => parse(d) === null)
   if (unaddressed.length > 0) {
-    buses.push({ title: '[address unknown]', children: unaddressed.map((d) => ({ text: describe(d), group: d.iommuGroup })) })
+    buses.push({
+      title: '[address unknown]',
+      children: unaddressed.map((d) => ({ text: describe(d), group: d.iommuGroup })),
+    })
   }
   return buses.flatMap((bus, bi) => {
     const last = bi === buses.length - 1
     return [
       { prefix: last ? '└─' : '├─', text: bus.title, group: null },
-      ...bus.children.map((c, i) => ({ prefix: `${last ? '   ' : '│  '}${i === bus.children.length - 1 ? '└─' : '├─'}`, ...c })),
+      ...bus.children.map((c, i) => ({
+        prefix: `${last ? '   ' : '│  '}${i === bus.children.length - 1 ? '└─' : '├─'}`,
+        ...c,
+      })),
     ]
   })
 }

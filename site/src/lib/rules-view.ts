@@ -40,7 +40,10 @@ function tripsByRule(catalog: Catalog): Map<string, RuleTrip[]> {
       if (!node.devices.some((d) => d.iommuGroup === group.id)) continue
       for (const c of checkIommuGroup(node, group.id, catalog).checks) {
         if (c.status === 'pass' || c.severity === 'info') continue
-        trips.set(c.id, [...(trips.get(c.id) ?? []), { node: node.id, group: group.id, status: c.status, devices: c.devices }])
+        trips.set(c.id, [
+          ...(trips.get(c.id) ?? []),
+          { node: node.id, group: group.id, status: c.status, devices: c.devices },
+        ])
       }
     }
   }

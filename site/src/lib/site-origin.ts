@@ -11,7 +11,8 @@ function wranglerVar(toml: string, name: string): string | null {
   return new RegExp(`^\\s*${name}\\s*=\\s*"([^"]*)"`, 'm').exec(toml)?.[1] ?? null
 }
 
-const isLoopback = (origin: string) => /^https?:\/\/(?:localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?$/.test(origin)
+const isLoopback = (origin: string) =>
+  /^https?:\/\/(?:localhost|127(?:\.\d+){3}|\[::1\])(?::\d+)?$/.test(origin)
 
 export function siteOrigin(env: Record<string, string | undefined>, wranglerToml: string): string {
   const configured = env.SITE_ORIGIN || wranglerVar(wranglerToml, 'SITE_ORIGIN')
@@ -19,12 +20,16 @@ export function siteOrigin(env: Record<string, string | undefined>, wranglerToml
   if (configured) {
     const url = URL.parse(configured)
     if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      throw new Error(`SITE_ORIGIN: expected an http(s) origin such as https://planner.example.org (got "${configured}")`)
+      throw new Error(
+        `SITE_ORIGIN: expected an http(s) origin such as https://planner.example.org (got "${configured}")`,
+      )
     }
     origin = url.origin
   }
   if (env.HP_DEPLOY && isLoopback(origin)) {
-    throw new Error(`SITE_ORIGIN: a deploy build needs the public origin (got ${origin}); set it in wrangler.toml [vars] or the environment`)
+    throw new Error(
+      `SITE_ORIGIN: a deploy build needs the public origin (got ${origin}); set it in wrangler.toml [vars] or the environment`,
+    )
   }
   return origin
 }

@@ -20,15 +20,18 @@ export interface SampleFile {
 
 /** The smallest, a middle and the largest registry LLM (embedding models aside), as Q4_K_M GGUF files. */
 export function sampleFiles(catalog: Catalog): SampleFile[] {
-  const models = catalog.llmModels.filter((m) => !m.embeddingModel).sort((a, b) => a.parametersBillions - b.parametersBillions)
-  const picks = [...new Set([models[0], models[Math.floor(models.length / 2)], models[models.length - 1]])].filter((m) => m !== undefined)
+  const models = catalog.llmModels
+    .filter((m) => !m.embeddingModel)
+    .sort((a, b) => a.parametersBillions - b.parametersBillions)
+  const picks = [
+    ...new Set([models[0], models[Math.floor(models.length / 2)], models[models.length - 1]]),
+  ].filter((m) => m !== undefined)
   const base = VramFitRequestSchema.parse({ model: 'placeholder', targets: 'all' })
   return picks.map((m) => {
     const bytes = planVramFit({ ...base, model: m.id, quantization: 'Q4_K_M' }, catalog).model.weightsBytes
     return { label: `${m.name} Q4_K_M (${formatCapacity(bytes)})`, bytes }
   })
 }
-
 
 export interface LoadRow {
   device: StorageTierDevice
@@ -44,7 +47,9 @@ export function loadRows(catalog: Catalog, files: SampleFile[]): LoadRow[] {
     const gpu = nodeGpu(catalog, node)
     const times = files.map((f) => {
       const load = loadFromDevice(device, f.bytes, gpu)
-      return load ? { time: formatSeconds(load.seconds), bottleneck: load.bottleneck.name } : { time: 'unknown', bottleneck: 'read rate unknown (no drive model)' }
+      return load
+        ? { time: formatSeconds(load.seconds), bottleneck: load.bottleneck.name }
+        : { time: 'unknown', bottleneck: 'read rate unknown (no drive model)' }
     })
     return { device, sink: gpu ? gpu.name : 'host memory', times }
   })
@@ -65,8 +70,17 @@ export function transferRows(catalog: Catalog, files: SampleFile[]): TransferRow
     files.map((f) => {
       const plan = planTransfer({ from: from.id, to: to.id, bytes: f.bytes }, catalog)
       const ends = `${from.name}${plan.from.label ? ` (${plan.from.label})` : ''} → ${to.name}${plan.to.label ? ` (${plan.to.label})` : ''}`
-      const time = plan.seconds === null ? 'unknown' : `${plan.unknowns.length > 0 ? '≥ ' : ''}${formatSeconds(plan.seconds)}`
-      return { what: f.label, route: ends, time, bottleneck: plan.bottleneck?.name ?? plan.verdict, unknowns: plan.unknowns }
-    })
+      const time =
+        plan.seconds === null
+          ? 'unknown'
+          : `${plan.unknowns.length > 0 ? '≥ ' : ''}${formatSeconds(plan.seconds)}`
+      return {
+        what: f.label,
+        route: ends,
+        time,
+        bottleneck: plan.bottleneck?.name ?? plan.verdict,
+        unknowns: plan.unknowns,
+      }
+    }),
   )
 }

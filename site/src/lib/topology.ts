@@ -29,7 +29,12 @@ const NARROW_W = 358
 const BOLD_RATIO = 0.9
 
 type Role = NetworkInterface['role']
-const ROLE_TEXT: Record<Role, string> = { management: 'management', data: 'data', unused: 'unused', unknown: 'role unknown' }
+const ROLE_TEXT: Record<Role, string> = {
+  management: 'management',
+  data: 'data',
+  unused: 'unused',
+  unknown: 'role unknown',
+}
 
 interface Row {
   kind: 'section' | 'item'
@@ -51,9 +56,13 @@ export function nodeRows(node: NodeRecord, catalog: Catalog): Row[] {
     const m = gpuModelOf(catalog, d)
     return m ? [`${m.name} · ${formatGiB(m.vramBytes)} VRAM`] : []
   })
-  const storage = node.storage.map((s) => `${s.label} · ${s.capacityBytes === null ? 'capacity unknown' : formatCapacity(s.capacityBytes)}`)
+  const storage = node.storage.map(
+    (s) => `${s.label} · ${s.capacityBytes === null ? 'capacity unknown' : formatCapacity(s.capacityBytes)}`,
+  )
   const section = (title: string, items: string[]): Row[] =>
-    items.length === 0 ? [] : [{ kind: 'section', text: title }, ...items.map((text) => ({ kind: 'item' as const, text }))]
+    items.length === 0
+      ? []
+      : [{ kind: 'section', text: title }, ...items.map((text) => ({ kind: 'item' as const, text }))]
   return [...section('GPUs', gpus), ...section('Storage', storage)]
 }
 
@@ -108,7 +117,9 @@ function layout(catalog: Catalog): Layout[] {
     const x = PAD + i * (BOX_W + GAP)
     const rows = nodeRows(node, catalog)
     return {
-      node, x, ports: portsOf(node, catalog, x),
+      node,
+      x,
+      ports: portsOf(node, catalog, x),
       rows: rows.map((r) => (r.kind === 'section' ? [r.text] : wrap(r.text, BOX_W - 36))),
       kinds: rows.map((r) => r.kind),
     }
@@ -120,8 +131,11 @@ const portLabelHeight = (l: Layout) => Math.max(0, ...l.ports.map((p) => p.label
 
 function nodeBox(l: Layout, height: number, bottleneckPorts: Set<string>): string {
   const parts = [`<rect x="${l.x}" y="${PAD}" width="${BOX_W}" height="${height}" rx="8" class="topo-node"/>`]
-  parts.push(`<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">`
-    + text(l.x + 12, PAD + 26, 'topo-title', l.node.name) + '</a>')
+  parts.push(
+    `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
+      text(l.x + 12, PAD + 26, 'topo-title', l.node.name) +
+      '</a>',
+  )
   let y = PAD + HEAD_H + 4
   l.rows.forEach((lines, r) => {
     const cls = l.kinds[r] === 'section' ? 'topo-section' : 'topo-item'
@@ -132,7 +146,9 @@ function nodeBox(l: Layout, height: number, bottleneckPorts: Set<string>): strin
   const bottom = PAD + height
   for (const p of l.ports) {
     const cls = `topo-port topo-role-${p.nic.role}${bottleneckPorts.has(p.nic.id) ? ' topo-bottleneck' : ''}`
-    parts.push(`<rect x="${p.x - 9}" y="${bottom - PORT_H / 2}" width="18" height="${PORT_H}" rx="2" class="${cls}"/>`)
+    parts.push(
+      `<rect x="${p.x - 9}" y="${bottom - PORT_H / 2}" width="18" height="${PORT_H}" rx="2" class="${cls}"/>`,
+    )
     const top = bottom - PORT_H - p.label.length * LINE_H + 6
     p.label.forEach((line, k) => parts.push(text(p.x, top + k * LINE_H, 'topo-port-label', line, 'middle')))
   }
@@ -145,57 +161,89 @@ function networkRole(link: NodeLink, ports: Map<string, Port>): string {
   return roles.map((r) => ROLE_TEXT[r]).join(', ')
 }
 
-function network(link: NodeLink, y: number, ports: Map<string, Port>, boxBottom: number, width: number): string {
+function network(
+  link: NodeLink,
+  y: number,
+  ports: Map<string, Port>,
+  boxBottom: number,
+  width: number,
+): string {
   const xs = link.ends.map((e) => ports.get(e.interface)?.x ?? PAD)
-  const drops = xs.map((x) => `<line x1="${x}" y1="${boxBottom + PORT_H / 2}" x2="${x}" y2="${y}" class="topo-drop"/><circle cx="${x}" cy="${y}" r="4" class="topo-joint"/>`)
+  const drops = xs.map(
+    (x) =>
+      `<line x1="${x}" y1="${boxBottom + PORT_H / 2}" x2="${x}" y2="${y}" class="topo-drop"/><circle cx="${x}" cy="${y}" r="4" class="topo-joint"/>`,
+  )
   const label = `${link.link.label} · ${linkSpeedLabel(link)} · ${networkRole(link, ports)}`
-  return `<g class="topo-network">${drops.join('')}<line x1="${Math.min(...xs)}" y1="${y}" x2="${Math.max(...xs)}" y2="${y}" class="topo-link"/>`
-    + wrap(label, width - 2 * PAD).map((line, k) => text(PAD, y + 20 + k * LINE_H, 'topo-link-label', line)).join('') + '</g>'
+  return (
+    `<g class="topo-network">${drops.join('')}<line x1="${Math.min(...xs)}" y1="${y}" x2="${Math.max(...xs)}" y2="${y}" class="topo-link"/>` +
+    wrap(label, width - 2 * PAD)
+      .map((line, k) => text(PAD, y + 20 + k * LINE_H, 'topo-link-label', line))
+      .join('') +
+    '</g>'
+  )
 }
 
 const LEGEND: [string, string][] = [
-  ['topo-port topo-role-management', 'management port'], ['topo-port topo-role-data', 'data port'],
-  ['topo-port topo-role-unknown', 'unused or role unknown'], ['topo-port topo-role-data topo-bottleneck', 'limits its network'],
+  ['topo-port topo-role-management', 'management port'],
+  ['topo-port topo-role-data', 'data port'],
+  ['topo-port topo-role-unknown', 'unused or role unknown'],
+  ['topo-port topo-role-data topo-bottleneck', 'limits its network'],
 ]
 
 function legend(y: number): string {
   const items = LEGEND
   let x = PAD
-  return `<g class="topo-legend">${items.map(([cls, label]) => {
-    const at = x
-    x += 26 + label.length * CHAR_W + 24
-    return `<rect x="${at}" y="${y - 11}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(at + 26, y, 'topo-port-label', label)}`
-  }).join('')}</g>`
+  return `<g class="topo-legend">${items
+    .map(([cls, label]) => {
+      const at = x
+      x += 26 + label.length * CHAR_W + 24
+      return `<rect x="${at}" y="${y - 11}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(at + 26, y, 'topo-port-label', label)}`
+    })
+    .join('')}</g>`
 }
 
 /** One sentence per node and network: the diagram's text alternative (<desc>). */
 export function topologyDescription(catalog: Catalog): string {
   const nodes = layout(catalog).map((l) => {
-    const items = nodeRows(l.node, catalog).filter((r) => r.kind === 'item').map((r) => r.text)
+    const items = nodeRows(l.node, catalog)
+      .filter((r) => r.kind === 'item')
+      .map((r) => r.text)
     const ports = l.ports.map((p) => p.label.join(' '))
     return `${l.node.name}: ${[...items, ...ports.map((p) => `port ${p}`)].join('; ')}.`
   })
-  const links = resolveLinks(catalog).map((l) => `${l.link.label} joins ${l.ends.map((e) => `${e.node.toUpperCase()} ${shortModel(e.nicModel.slug, e.nicModel.vendor)}`).join(' and ')} at ${linkSpeedLabel(l)}.`)
+  const links = resolveLinks(catalog).map(
+    (l) =>
+      `${l.link.label} joins ${l.ends.map((e) => `${e.node.toUpperCase()} ${shortModel(e.nicModel.slug, e.nicModel.vendor)}`).join(' and ')} at ${linkSpeedLabel(l)}.`,
+  )
   return [...nodes, ...links].join(' ')
 }
 
 export function topologySvg(catalog: Catalog): string {
   const links = resolveLinks(catalog)
   const boxes = layout(catalog)
-  const boxH = HEAD_H + Math.max(0, ...boxes.map(rowsHeight)) + 16 + Math.max(0, ...boxes.map(portLabelHeight)) + PORT_H
+  const boxH =
+    HEAD_H + Math.max(0, ...boxes.map(rowsHeight)) + 16 + Math.max(0, ...boxes.map(portLabelHeight)) + PORT_H
   const boxBottom = PAD + boxH
   const width = Math.max(PAD * 2 + boxes.length * BOX_W + Math.max(0, boxes.length - 1) * GAP, LEGEND_W)
   const ports = new Map(boxes.flatMap((b) => b.ports.map((p): [string, Port] => [p.nic.id, p])))
-  const bottlenecks = new Set(links.filter((l) => l.ends.some((e) => e.nicModel.speedMbps !== l.effectiveMbps)).map((l) => l.bottleneck.interface))
+  const bottlenecks = new Set(
+    links
+      .filter((l) => l.ends.some((e) => e.nicModel.speedMbps !== l.effectiveMbps))
+      .map((l) => l.bottleneck.interface),
+  )
   const nets = links.map((l, i) => network(l, boxBottom + 36 + i * (NET_H + LINE_H), ports, boxBottom, width))
   const legendY = boxBottom + 36 + links.length * (NET_H + LINE_H) + 8
   const height = legendY + 16
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="topo-title" aria-describedby="topo-desc" class="topology topology-wide">`
-    + `<title id="topo-title">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>`
-    + `<desc id="topo-desc">${escapeXml(topologyDescription(catalog))}</desc>`
-    + boxes.map((b) => nodeBox(b, boxH, bottlenecks)).join('') + nets.join('') + legend(legendY) + '</svg>'
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="group" aria-labelledby="topo-title" aria-describedby="topo-desc" class="topology topology-wide">` +
+    `<title id="topo-title">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>` +
+    `<desc id="topo-desc">${escapeXml(topologyDescription(catalog))}</desc>` +
+    boxes.map((b) => nodeBox(b, boxH, bottlenecks)).join('') +
+    nets.join('') +
+    legend(legendY) +
+    '</svg>'
+  )
 }
-
 
 /**
  * The same facts for a phone, drawn to fit 358 px: nodes stacked, each port a row (its role
@@ -204,7 +252,11 @@ export function topologySvg(catalog: Catalog): string {
  */
 export function narrowTopologySvg(catalog: Catalog): string {
   const links = resolveLinks(catalog)
-  const bottlenecks = new Set(links.filter((l) => l.ends.some((e) => e.nicModel.speedMbps !== l.effectiveMbps)).map((l) => l.bottleneck.interface))
+  const bottlenecks = new Set(
+    links
+      .filter((l) => l.ends.some((e) => e.nicModel.speedMbps !== l.effectiveMbps))
+      .map((l) => l.bottleneck.interface),
+  )
   // The page already pads the figure: the drawing starts at x = 0.
   const inner = NARROW_W
   const X = 0
@@ -213,9 +265,15 @@ export function narrowTopologySvg(catalog: Catalog): string {
   for (const l of layout(catalog)) {
     const rows: string[] = []
     let h = HEAD_H + 6
-    for (const [r, lines] of nodeRows(l.node, catalog).map((row) => [row, row.kind === 'section' ? [row.text] : wrap(row.text, inner - 36)] as const)) {
+    for (const [r, lines] of nodeRows(l.node, catalog).map(
+      (row) => [row, row.kind === 'section' ? [row.text] : wrap(row.text, inner - 36)] as const,
+    )) {
       const cls = r.kind === 'section' ? 'topo-section' : 'topo-item'
-      lines.forEach((line, k) => rows.push(text(X + (r.kind === 'section' ? 12 : 20) + (k > 0 ? 12 : 0), y + h + k * LINE_H, cls, line)))
+      lines.forEach((line, k) =>
+        rows.push(
+          text(X + (r.kind === 'section' ? 12 : 20) + (k > 0 ? 12 : 0), y + h + k * LINE_H, cls, line),
+        ),
+      )
       h += lines.length * LINE_H
     }
     rows.push(text(X + 12, y + h, 'topo-section', 'Ports'))
@@ -224,31 +282,44 @@ export function narrowTopologySvg(catalog: Catalog): string {
       const nets = links.filter((k) => k.ends.some((e) => e.interface === p.nic.id)).map((k) => k.link.label)
       const cls = `topo-port topo-role-${p.nic.role}${bottlenecks.has(p.nic.id) ? ' topo-bottleneck' : ''}`
       rows.push(`<rect x="${X + 14}" y="${y + h - 11}" width="18" height="${PORT_H}" rx="2" class="${cls}"/>`)
-      const lines = [...wrap(p.label.join(' · '), inner - 56), ...(nets.length ? wrap(`on ${nets.join(', ')}`, inner - 56) : [])]
+      const lines = [
+        ...wrap(p.label.join(' · '), inner - 56),
+        ...(nets.length ? wrap(`on ${nets.join(', ')}`, inner - 56) : []),
+      ]
       lines.forEach((line, k) => rows.push(text(X + 40, y + h + k * LINE_H, 'topo-item', line)))
       h += lines.length * LINE_H + 6
     }
-    parts.push(`<g class="topo-box"><rect x="${X}" y="${y}" width="${inner}" height="${h}" rx="8" class="topo-node"/>`
-      + `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">`
-      + text(X + 12, y + 26, 'topo-title', l.node.name) + `</a>${rows.join('')}</g>`)
+    parts.push(
+      `<g class="topo-box"><rect x="${X}" y="${y}" width="${inner}" height="${h}" rx="8" class="topo-node"/>` +
+        `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
+        text(X + 12, y + 26, 'topo-title', l.node.name) +
+        `</a>${rows.join('')}</g>`,
+    )
     y += h + 16
   }
   parts.push(text(X, y + 10, 'topo-section', 'Networks'))
   y += 10 + LINE_H
   for (const link of links) {
     const ports = new Map(layout(catalog).flatMap((b) => b.ports.map((p): [string, Port] => [p.nic.id, p])))
-    for (const line of wrap(`${link.link.label} · ${linkSpeedLabel(link)} · ${networkRole(link, ports)}`, inner * BOLD_RATIO)) {
+    for (const line of wrap(
+      `${link.link.label} · ${linkSpeedLabel(link)} · ${networkRole(link, ports)}`,
+      inner * BOLD_RATIO,
+    )) {
       parts.push(text(X, y + 4, 'topo-link-label', line))
       y += LINE_H
     }
     y += 6
   }
   for (const [cls, label] of LEGEND) {
-    parts.push(`<rect x="${X}" y="${y - 3}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(X + 26, y + 8, 'topo-port-label', label)}`)
+    parts.push(
+      `<rect x="${X}" y="${y - 3}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(X + 26, y + 8, 'topo-port-label', label)}`,
+    )
     y += LINE_H + 2
   }
   const height = y + 8
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${NARROW_W} ${height}" width="${NARROW_W}" height="${height}" role="group" aria-labelledby="topo-title-narrow" aria-describedby="topo-desc-narrow" class="topology topology-narrow">`
-    + `<title id="topo-title-narrow">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>`
-    + `<desc id="topo-desc-narrow">${escapeXml(topologyDescription(catalog))}</desc>${parts.join('')}</svg>`
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${NARROW_W} ${height}" width="${NARROW_W}" height="${height}" role="group" aria-labelledby="topo-title-narrow" aria-describedby="topo-desc-narrow" class="topology topology-narrow">` +
+    `<title id="topo-title-narrow">Lab topology: ${catalog.nodes.length} nodes, ${links.length} networks</title>` +
+    `<desc id="topo-desc-narrow">${escapeXml(topologyDescription(catalog))}</desc>${parts.join('')}</svg>`
+  )
 }

@@ -3,4 +3,5 @@ import type { APIRoute } from 'astro'
 import { catalog } from '../lib/catalog.ts'
 import { fitMatrixData } from '../lib/model-fit.ts'
 
-export const GET: APIRoute = () => new Response(JSON.stringify(fitMatrixData(catalog)), { headers: { 'content-type': 'application/json' } })
+export const GET: APIRoute = () =>
+  new Response(JSON.stringify(fitMatrixData(catalog)), { headers: { 'content-type': 'application/json' } })

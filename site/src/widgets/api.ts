@@ -102,7 +102,10 @@ async function request<T>(base: string, path: string, body?: unknown, signal?: A
   const data: unknown = await res.json().catch(() => null)
   if (res.ok) return data as T
   const p = (data ?? {}) as { detail?: unknown; title?: unknown; errors?: unknown }
-  const detail = typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`
-  const errors = Array.isArray(p.errors) ? (p.errors as FieldProblem[]).filter((e) => typeof e?.detail === 'string') : []
+  const detail =
+    typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${res.status}`
+  const errors = Array.isArray(p.errors)
+    ? (p.errors as FieldProblem[]).filter((e) => typeof e?.detail === 'string')
+    : []
   throw new ApiProblem(res.status, detail, errors)
 }

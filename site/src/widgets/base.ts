@@ -64,12 +64,30 @@ export abstract class PlannerElement extends HTMLElement {
     this.started = true
     const titleId = `t-${this.localName}`
     this.root.append(
-      h('section', { class: 'planner', 'aria-labelledby': titleId },
+      h(
+        'section',
+        { class: 'planner', 'aria-labelledby': titleId },
         h('strong', { class: 'title', id: titleId }, this.heading),
-        this.form, this.problemBox, this.results,
-        h('p', { class: 'foot' }, 'Computed by the ', h('a', { href: `${this.apiOrigin()}/api/docs`, target: '_blank', rel: 'noopener' }, 'homelab-planner API'), '.')),
+        this.form,
+        this.problemBox,
+        this.results,
+        h(
+          'p',
+          { class: 'foot' },
+          'Computed by the ',
+          h(
+            'a',
+            { href: `${this.apiOrigin()}/api/docs`, target: '_blank', rel: 'noopener' },
+            'homelab-planner API',
+          ),
+          '.',
+        ),
+      ),
     )
-    this.form.addEventListener('submit', (e) => { e.preventDefault(); void this.update() })
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      void this.update()
+    })
     this.form.addEventListener('change', (e) => void this.changed(e.target))
     void this.start()
   }
@@ -149,7 +167,8 @@ export abstract class PlannerElement extends HTMLElement {
     const label = (input?.labels?.[0]?.textContent ?? '') || name
     // A number input that cannot parse its text reports "" (HTML's value sanitization); say why.
     if (input instanceof HTMLInputElement && input.validity.badInput) return `${label}: expected a number`
-    if (value === undefined || value === '') return input?.required ? `${label}: required; the field is empty` : null
+    if (value === undefined || value === '')
+      return input?.required ? `${label}: required; the field is empty` : null
     const problem = check(value)
     return problem ? `${label}: ${problem} (got "${value}")` : null
   }
@@ -164,7 +183,10 @@ export abstract class PlannerElement extends HTMLElement {
     }
     const problems = this.attributeProblems()
     if (problems.length > 0) {
-      this.showProblem('This widget was given invalid settings; fix them in the form or the embed code:', problems)
+      this.showProblem(
+        'This widget was given invalid settings; fix them in the form or the embed code:',
+        problems,
+      )
       this.dataset.state = 'invalid'
       return
     }
@@ -175,7 +197,9 @@ export abstract class PlannerElement extends HTMLElement {
   protected async update(): Promise<void> {
     const values: Record<string, string> = {}
     for (const [name, value] of new FormData(this.form)) values[name] = String(value)
-    const problems = Object.entries(this.checks).flatMap(([name, check]) => this.fieldProblem(name, values[name], check) ?? [])
+    const problems = Object.entries(this.checks).flatMap(
+      ([name, check]) => this.fieldProblem(name, values[name], check) ?? [],
+    )
     if (problems.length > 0) {
       this.showProblem('Fix these fields:', problems)
       replace(this.results) // no numbers for other input than the form shows
@@ -204,7 +228,10 @@ export abstract class PlannerElement extends HTMLElement {
 
   private fail(err: unknown): void {
     if (err instanceof ApiProblem) {
-      this.showProblem(err.message, err.errors.map((e) => `${e.pointer}: ${e.detail}`))
+      this.showProblem(
+        err.message,
+        err.errors.map((e) => `${e.pointer}: ${e.detail}`),
+      )
     } else {
       this.showProblem(`The widget failed: ${(err as Error).message}`, [])
     }
@@ -213,7 +240,11 @@ export abstract class PlannerElement extends HTMLElement {
   }
 
   protected showProblem(message: string, lines: string[]): void {
-    replace(this.problemBox, h('p', {}, message), lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null)
+    replace(
+      this.problemBox,
+      h('p', {}, message),
+      lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null,
+    )
     this.problemBox.hidden = false
   }
 

@@ -35,16 +35,38 @@ describe('GPU reference library', () => {
 
   it('covers every family the library promises', () => {
     const has = (arch: string) => gpus.some((g) => g.architecture.startsWith(arch))
-    for (const arch of ['Pascal', 'Turing', 'Ampere', 'Ada Lovelace', 'Blackwell', 'Volta', 'RDNA 2', 'RDNA 3', 'RDNA 4', 'CDNA 1']) {
+    for (const arch of [
+      'Pascal',
+      'Turing',
+      'Ampere',
+      'Ada Lovelace',
+      'Blackwell',
+      'Volta',
+      'RDNA 2',
+      'RDNA 3',
+      'RDNA 4',
+      'CDNA 1',
+    ]) {
       expect(has(arch), arch).toBe(true)
     }
-    for (const slug of ['nvidia-tesla-p40', 'nvidia-tesla-p100-16gb', 'nvidia-tesla-v100-16gb', 'nvidia-tesla-t4', 'nvidia-a100-80gb-pcie', 'amd-instinct-mi50-16gb', 'amd-instinct-mi60', 'amd-instinct-mi100', 'intel-arc-a770-16gb', 'nvidia-rtx-4090']) {
+    for (const slug of [
+      'nvidia-tesla-p40',
+      'nvidia-tesla-p100-16gb',
+      'nvidia-tesla-v100-16gb',
+      'nvidia-tesla-t4',
+      'nvidia-a100-80gb-pcie',
+      'amd-instinct-mi50-16gb',
+      'amd-instinct-mi60',
+      'amd-instinct-mi100',
+      'intel-arc-a770-16gb',
+      'nvidia-rtx-4090',
+    ]) {
       expect(gpus.map((g) => g.slug)).toContain(slug)
     }
     expect(gpus.filter((g) => g.segment === 'workstation' && g.vendor === 'AMD').length).toBeGreaterThan(0)
   })
 
-  it('lists every provenance source among the card\'s https sources', () => {
+  it("lists every provenance source among the card's https sources", () => {
     for (const g of gpus) {
       const cited = [g.provenance.default, ...Object.values(g.provenance.fields)].map((f) => f.source)
       for (const source of cited) expect(g.sources, `${g.slug}: ${source}`).toContain(source)
@@ -53,7 +75,8 @@ describe('GPU reference library', () => {
   })
 
   it('names the toolchain target of each vendor', () => {
-    for (const g of gpus.filter((x) => x.vendor === 'NVIDIA')) expect(g.computeCapability, g.slug).toMatch(/^\d+\.\d$/)
+    for (const g of gpus.filter((x) => x.vendor === 'NVIDIA'))
+      expect(g.computeCapability, g.slug).toMatch(/^\d+\.\d$/)
     for (const g of gpus.filter((x) => x.vendor === 'AMD')) expect(g.gfxTarget, g.slug).toMatch(/^gfx/)
   })
 
@@ -62,7 +85,9 @@ describe('GPU reference library', () => {
     const resetFamily = /^gfx(803|900|906|101[0-2])$/
     for (const g of gpus.filter((x) => x.vendor === 'AMD')) {
       const affected = resetFamily.test(g.gfxTarget!)
-      expect(g.passthrough.resetBug, g.slug).toBe(affected ? 'affected' : g.architecture === 'RDNA 2' ? 'not-affected' : 'unknown')
+      expect(g.passthrough.resetBug, g.slug).toBe(
+        affected ? 'affected' : g.architecture === 'RDNA 2' ? 'not-affected' : 'unknown',
+      )
       if (affected) expect(g.passthrough.resetFix, g.slug).toMatch(/vendor-reset/)
     }
   })
@@ -78,13 +103,16 @@ describe('GPU reference library', () => {
   it.each([
     {
       what: 'a citation of a private note',
-      edit: (t: string) => t.replace('source: "https://developer.nvidia.com/cuda-gpus"', 'source: "shared/research/vram.md"'),
-      expected: 'data/hardware/gpus/nvidia-rtx-4090.yaml: provenance.fields.computeCapability.source: expected a public https URL',
+      edit: (t: string) =>
+        t.replace('source: "https://developer.nvidia.com/cuda-gpus"', 'source: "shared/research/vram.md"'),
+      expected:
+        'data/hardware/gpus/nvidia-rtx-4090.yaml: provenance.fields.computeCapability.source: expected a public https URL',
     },
     {
       what: 'an NVIDIA card without its compute capability',
       edit: (t: string) => t.replace('computeCapability: "8.9"', 'computeCapability: null'),
-      expected: 'data/hardware/gpus/nvidia-rtx-4090.yaml: computeCapability: an NVIDIA card needs its CUDA compute capability',
+      expected:
+        'data/hardware/gpus/nvidia-rtx-4090.yaml: computeCapability: an NVIDIA card needs its CUDA compute capability',
     },
     {
       what: 'an unknown backend',
@@ -93,6 +121,9 @@ describe('GPU reference library', () => {
     },
   ])('fails on $what, naming the file and field', ({ edit, expected }) => {
     const problems = problemsWith('nvidia-rtx-4090.yaml', edit)
-    expect(problems.some((p) => p.startsWith(expected)), problems.join('\n')).toBe(true)
+    expect(
+      problems.some((p) => p.startsWith(expected)),
+      problems.join('\n'),
+    ).toBe(true)
   })
 })

@@ -38,19 +38,22 @@ describe('loadCatalog', () => {
       what: 'a duplicate PCI address on a node',
       file: 'nodes/caraxes.yaml',
       edit: (t: string) => t.replace('address: "0000:0e:00.1"', 'address: "0000:0e:00.0"'),
-      expected: 'data/nodes/caraxes.yaml: devices[1].address: duplicate PCI address 0000:0e:00.0 (also devices[0])',
+      expected:
+        'data/nodes/caraxes.yaml: devices[1].address: duplicate PCI address 0000:0e:00.0 (also devices[0])',
     },
     {
       what: 'a device in an unknown IOMMU group',
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace('iommuGroup: 15', 'iommuGroup: 99'),
-      expected: 'data/nodes/meraxes.yaml: devices[2].iommuGroup: unknown IOMMU group 99: add it to iommuGroups',
+      expected:
+        'data/nodes/meraxes.yaml: devices[2].iommuGroup: unknown IOMMU group 99: add it to iommuGroups',
     },
     {
       what: 'a malformed vendor:device ID',
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace('vendorDevice: "10de:2203"', 'vendorDevice: "10DE-2203"'),
-      expected: 'data/nodes/meraxes.yaml: devices[0].vendorDevice: expected vendor:device as 4+4 lowercase hex digits',
+      expected:
+        'data/nodes/meraxes.yaml: devices[0].vendorDevice: expected vendor:device as 4+4 lowercase hex digits',
     },
     {
       what: 'a negative capacity',
@@ -68,7 +71,8 @@ describe('loadCatalog', () => {
       what: 'a corrected fact without its reason',
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace(/\n\s*reason: "10de:1618 is not a GA102 device ID[^\n]*/, ''),
-      expected: 'data/nodes/meraxes.yaml: devices[0].provenance.fields.vendorDevice: a corrected fact needs seedSaid, reason and source',
+      expected:
+        'data/nodes/meraxes.yaml: devices[0].provenance.fields.vendorDevice: a corrected fact needs seedSaid, reason and source',
     },
     {
       what: 'a node whose id is not its file name',
@@ -80,13 +84,15 @@ describe('loadCatalog', () => {
       what: 'a link to an interface the node lacks',
       file: 'network-links.yaml',
       edit: (t: string) => t.replace('interface: meraxes-rtl8125', 'interface: meraxes-x710'),
-      expected: 'data/network-links.yaml: [0].endpoints[1].interface: node meraxes has no interface "meraxes-x710"',
+      expected:
+        'data/network-links.yaml: [0].endpoints[1].interface: node meraxes has no interface "meraxes-x710"',
     },
     {
       what: 'a storage id used on two nodes',
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace('id: meraxes-pm9b1-1tb', 'id: caraxes-hba-disks'),
-      expected: 'data/nodes/meraxes.yaml: storage[2].id: id "caraxes-hba-disks" is already used on caraxes: ids are unique lab-wide',
+      expected:
+        'data/nodes/meraxes.yaml: storage[2].id: id "caraxes-hba-disks" is already used on caraxes: ids are unique lab-wide',
     },
     {
       what: 'a file that is not YAML',
@@ -96,6 +102,9 @@ describe('loadCatalog', () => {
     },
   ])('names the file and field of $what', ({ file, edit, expected }) => {
     const problems = problemsOf(brokenData(file, edit))
-    expect(problems.some((p) => p.startsWith(expected)), problems.join('\n')).toBe(true)
+    expect(
+      problems.some((p) => p.startsWith(expected)),
+      problems.join('\n'),
+    ).toBe(true)
   })
 })

@@ -3,7 +3,11 @@
  * the fixture server of test/fixtures/remote-models.ts injected as the network.
  */
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_ALLOWED_HOSTS, policyFromVars, type FetchPolicy } from '../../../api/src/fetch/fetch-policy.ts'
+import {
+  DEFAULT_ALLOWED_HOSTS,
+  policyFromVars,
+  type FetchPolicy,
+} from '../../../api/src/fetch/fetch-policy.ts'
 import { GuardedFetch } from '../../../api/src/fetch/guarded-fetch.ts'
 import { readGgufHeader } from '../../../api/src/fetch/gguf-header.ts'
 import { resolveRemoteModel } from '../../../api/src/fetch/resolve-remote-model.ts'
@@ -30,7 +34,10 @@ async function planOf(model: unknown) {
 }
 
 /** The problem a request is refused with: HTTP status and the field it names. */
-async function refusal(model: unknown, p: FetchPolicy = policy): Promise<{ status: number; pointer?: string; detail: string }> {
+async function refusal(
+  model: unknown,
+  p: FetchPolicy = policy,
+): Promise<{ status: number; pointer?: string; detail: string }> {
   const req = VramFitRequestSchema.parse({ model })
   try {
     await resolveRemoteModel(req, catalog.llmModels, { ...network().deps, policy: p })
@@ -62,7 +69,9 @@ describe('a GGUF URL read with range requests', () => {
 
   it('resolves an Ollama tag not in the registry, and hf.co/<user>/<repo>:<quant>, through the manifest', async () => {
     expect((await planOf('smollm2:135m')).model.weightsBytes).toBe(143_025_408)
-    expect((await planOf('hf.co/test-org/SmolLM2-135M-GGUF:Q8_0')).model.name).toBe('hf.co/test-org/SmolLM2-135M-GGUF:Q8_0')
+    expect((await planOf('hf.co/test-org/SmolLM2-135M-GGUF:Q8_0')).model.name).toBe(
+      'hf.co/test-org/SmolLM2-135M-GGUF:Q8_0',
+    )
     expect(await refusal('nosuch:1b')).toMatchObject({ status: 422, pointer: '/model' })
   })
 
@@ -122,7 +131,12 @@ describe('the fetch boundary refuses', () => {
 
   it.each([
     ['not a GGUF file', URLS.notGguf, 422, /did not answer with a GGUF header/],
-    ['the Hub\'s web page of a file', URLS.blobPage, 422, /use https:\/\/huggingface\.co\/.*\/resolve\/main\/SmolLM2/],
+    [
+      "the Hub's web page of a file",
+      URLS.blobPage,
+      422,
+      /use https:\/\/huggingface\.co\/.*\/resolve\/main\/SmolLM2/,
+    ],
     ['a gated file', URLS.gated, 422, /refused access/],
     ['a missing file', URLS.missing, 422, /no file at this URL/],
     ['a server error', URLS.serverError, 502, /HTTP 500/],
@@ -136,8 +150,9 @@ describe('the fetch boundary refuses', () => {
 
   it('uses the allow-list from wrangler.toml [vars], and refuses a malformed budget loudly', () => {
     expect(policyFromVars({}).allowedHosts).toEqual(DEFAULT_ALLOWED_HOSTS)
-    expect(policyFromVars({ MODEL_FETCH_ALLOWED_HOSTS: 'models.example.org, *.cdn.example.org' }).allowedHosts)
-      .toEqual(['models.example.org', '*.cdn.example.org'])
+    expect(
+      policyFromVars({ MODEL_FETCH_ALLOWED_HOSTS: 'models.example.org, *.cdn.example.org' }).allowedHosts,
+    ).toEqual(['models.example.org', '*.cdn.example.org'])
     expect(() => policyFromVars({ MODEL_FETCH_MAX_BYTES: '-1' })).toThrow(/MODEL_FETCH_MAX_BYTES/)
   })
 })

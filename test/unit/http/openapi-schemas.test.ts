@@ -8,7 +8,9 @@ function at(json: unknown, ...keys: string[]): unknown {
 }
 
 describe('BodySchemas', () => {
-  const Shared = z.object({ n: z.int().min(1).default(1), bytes: z.int(), small: z.int().max(100) }).meta({ id: 'TestShared' })
+  const Shared = z
+    .object({ n: z.int().min(1).default(1), bytes: z.int(), small: z.int().max(100) })
+    .meta({ id: 'TestShared' })
   const bodies = new BodySchemas()
   const request = bodies.convert(z.object({ shared: Shared }), 'input')
   const response = bodies.convert(Shared, 'output')

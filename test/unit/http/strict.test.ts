@@ -10,13 +10,21 @@ describe('strictSchema', () => {
   const Request = z.object({
     items: z.array(z.union([z.string(), Inner])).default([]),
     options: z.object({ fast: z.boolean() }).optional(),
-    text: z.string().transform((s) => s.length).optional(),
+    text: z
+      .string()
+      .transform((s) => s.length)
+      .optional(),
   })
   const strict = strictSchema(Request)
 
   it('refuses an undeclared key at any depth (inside arrays, unions, optionals), one issue per key at its path', () => {
-    expect(unknownAt(strict.safeParse({ items: [{ name: 'a', sise: 2 }], options: { fast: true, fsat: 1 } }))).toEqual(['items/0/sise', 'options/fsat'])
-    expect(strict.safeParse({ extra: 1 }).error?.issues[0]).toMatchObject({ path: ['extra'], params: { knownKeys: ['items', 'options', 'text'] } })
+    expect(
+      unknownAt(strict.safeParse({ items: [{ name: 'a', sise: 2 }], options: { fast: true, fsat: 1 } })),
+    ).toEqual(['items/0/sise', 'options/fsat'])
+    expect(strict.safeParse({ extra: 1 }).error?.issues[0]).toMatchObject({
+      path: ['extra'],
+      params: { knownKeys: ['items', 'options', 'text'] },
+    })
   })
 
   it('parses what the original parses, defaults and transforms included', () => {

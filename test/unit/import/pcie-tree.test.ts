@@ -24,7 +24,7 @@ const TREE = [
 ].join('\n')
 
 describe('lspci -PP', () => {
-  it('reads each device\'s upstream bridge from its path', () => {
+  it("reads each device's upstream bridge from its path", () => {
     const { devices, unparsed } = parseInput({ text: TREE, name: 'tree.txt' }, 0)
     expect(unparsed).toEqual([])
     expect(devices.map((d) => [d.address, d.upstreamBridge ?? null])).toEqual([
@@ -37,15 +37,22 @@ describe('lspci -PP', () => {
   })
 
   it('names lspci -P (no bus numbers in the path) as unreadable', () => {
-    const { unparsed } = parseInput({ text: `${TREE}\n00:01.2/00.0 PCI bridge [0604]: x [1022:43c7]`, name: 'p.txt' }, 0)
+    const { unparsed } = parseInput(
+      { text: `${TREE}\n00:01.2/00.0 PCI bridge [0604]: x [1022:43c7]`, name: 'p.txt' },
+      0,
+    )
     expect(unparsed.map((u) => u.reason)).toEqual(['lspci -P paths lack bus numbers: run lspci -PP -nnk'])
   })
 
-  it('imports the bridges into the catalog, and C7 then blocks the Wi-Fi behind the NIC\'s port', () => {
+  it("imports the bridges into the catalog, and C7 then blocks the Wi-Fi behind the NIC's port", () => {
     const catalog = loadCatalog('data')
     const { node, diff } = prepareImport('caraxes', [{ text: TREE, name: 'tree.txt' }], catalog)
     expect(node.devices.find((d) => d.address === '0000:0d:00.0')!.upstreamBridge).toBe('0000:02:04.0')
-    expect(diff.devices.changed.find((d) => d.address === '0000:0c:00.0')!.changes).toContainEqual({ field: 'upstreamBridge', catalog: null, host: '0000:02:04.0' })
+    expect(diff.devices.changed.find((d) => d.address === '0000:0c:00.0')!.changes).toContainEqual({
+      field: 'upstreamBridge',
+      catalog: null,
+      host: '0000:02:04.0',
+    })
     const imported = { ...catalog, nodes: catalog.nodes.map((n) => (n.id === 'caraxes' ? node : n)) }
     const c7 = checkIommuGroup('caraxes', 29, imported).checks.find((c) => c.id === 'C7')!
     expect(c7).toMatchObject({ status: 'fail', severity: 'block', devices: ['0000:0c:00.0'] })

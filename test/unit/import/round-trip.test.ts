@@ -11,12 +11,32 @@ const catalog = loadCatalog('data')
 
 // What each format carries (docs/research/host-formats.md).
 const FORMATS: { name: string; render: (n: NodeRecord) => string; fields: ComparedField[] }[] = [
-  { name: 'pvesh-json', render: renderPvesh, fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup'] },
-  { name: 'lspci-vmm', render: renderVmm, fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'] },
-  { name: 'lspci-nnk', render: (n) => renderNnk(n), fields: ['vendorDevice', 'subsystem', 'classCode', 'driver'] },
-  { name: 'lspci-nnk -D -v', render: (n) => renderNnk(n, { domain: true, verbose: true }), fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'] },
+  {
+    name: 'pvesh-json',
+    render: renderPvesh,
+    fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup'],
+  },
+  {
+    name: 'lspci-vmm',
+    render: renderVmm,
+    fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'],
+  },
+  {
+    name: 'lspci-nnk',
+    render: (n) => renderNnk(n),
+    fields: ['vendorDevice', 'subsystem', 'classCode', 'driver'],
+  },
+  {
+    name: 'lspci-nnk -D -v',
+    render: (n) => renderNnk(n, { domain: true, verbose: true }),
+    fields: ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver'],
+  },
   { name: 'iommu-loop', render: (n) => renderLoop(n), fields: ['vendorDevice', 'classCode', 'iommuGroup'] },
-  { name: 'iommu-loop one-line', render: (n) => renderLoop(n, true), fields: ['vendorDevice', 'classCode', 'iommuGroup'] },
+  {
+    name: 'iommu-loop one-line',
+    render: (n) => renderLoop(n, true),
+    fields: ['vendorDevice', 'classCode', 'iommuGroup'],
+  },
   { name: 'sysfs-find', render: renderSysfs, fields: ['iommuGroup'] },
 ]
 
@@ -44,14 +64,25 @@ describe.each(catalog.nodes.map((n) => [n.id, n] as const))('%s rendered in each
     expect(diff.devices.added).toEqual([])
     expect(patches).toEqual([])
     // Only the devices without an address (CARAXES's PLX ports) are missing from the host's text.
-    expect(diff.devices.removedFromHost.map((d) => d.address)).toEqual(node.devices.filter((d) => d.address === null).map(() => null))
+    expect(diff.devices.removedFromHost.map((d) => d.address)).toEqual(
+      node.devices.filter((d) => d.address === null).map(() => null),
+    )
   })
 
   it('lspci -nnk plus the sysfs listing, imported as a new node, reproduces every addressed device', () => {
-    const { node: fresh, diff } = prepareImport('new-node', [{ text: renderNnk(node) }, { text: renderSysfs(node) }], catalog)
+    const { node: fresh, diff } = prepareImport(
+      'new-node',
+      [{ text: renderNnk(node) }, { text: renderSysfs(node) }],
+      catalog,
+    )
     const all: ComparedField[] = ['vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver']
     expect(diff.nodeAdded).toBe(true)
     expect(catalogView(fresh, all)).toEqual(catalogView(node, all))
-    expect(fresh.devices.map((d) => d.role)).toEqual(node.devices.filter((d) => d.address !== null).sort((a, b) => a.address!.localeCompare(b.address!)).map((d) => d.role))
+    expect(fresh.devices.map((d) => d.role)).toEqual(
+      node.devices
+        .filter((d) => d.address !== null)
+        .sort((a, b) => a.address!.localeCompare(b.address!))
+        .map((d) => d.role),
+    )
   })
 })

@@ -13,7 +13,8 @@ export function fixture(edit: (c: Catalog) => void): Catalog {
 }
 
 export const nodeOf = (c: Catalog, id: string): NodeRecord => c.nodes.find((n) => n.id === id)!
-export const deviceAt = (c: Catalog, node: string, address: string): PciDevice => nodeOf(c, node).devices.find((d) => d.address === address)!
+export const deviceAt = (c: Catalog, node: string, address: string): PciDevice =>
+  nodeOf(c, node).devices.find((d) => d.address === address)!
 
 export function check(checks: readonly CheckResult[], id: CheckId): CheckResult {
   const found = checks.filter((c) => c.id === id)

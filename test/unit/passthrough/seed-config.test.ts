@@ -10,8 +10,10 @@ const SECTION_7 = {
   caraxes: {
     group: 31,
     hostpci: ['hostpci0: 0000:0e:00,pcie=1'],
-    qmSet: 'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0e:00,pcie=1',
-    mappingCfg: 'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104), all functions\n\tmap id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081',
+    qmSet:
+      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0e:00,pcie=1',
+    mappingCfg:
+      'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104), all functions\n\tmap id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081',
     mappingCommands: [
       'pvesh create /cluster/mapping/pci --id caraxes-rtx2080s \\\n  --description "EVGA RTX 2080 SUPER (TU104), all functions" \\\n  --map node=caraxes,path=0000:0e:00,id=10de:1e81,subsystem-id=3842:3081,iommugroup=31',
       'qm set <vmid> --hostpci0 mapping=caraxes-rtx2080s,pcie=1',
@@ -29,8 +31,10 @@ const SECTION_7 = {
   meraxes: {
     group: 30,
     hostpci: ['hostpci0: 0000:0d:00,pcie=1'],
-    qmSet: 'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0d:00,pcie=1',
-    mappingCfg: 'meraxes-rtx3090ti\n\tdescription RTX 3090 Ti (GA102), all functions\n\tmap id=10de:2203,iommugroup=30,node=meraxes,path=0000:0d:00,subsystem-id=10de:1618',
+    qmSet:
+      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0d:00,pcie=1',
+    mappingCfg:
+      'meraxes-rtx3090ti\n\tdescription RTX 3090 Ti (GA102), all functions\n\tmap id=10de:2203,iommugroup=30,node=meraxes,path=0000:0d:00,subsystem-id=10de:1618',
     mappingCommands: [
       'pvesh create /cluster/mapping/pci --id meraxes-rtx3090ti \\\n  --description "RTX 3090 Ti (GA102), all functions" \\\n  --map node=meraxes,path=0000:0d:00,id=10de:2203,subsystem-id=10de:1618,iommugroup=30',
       'qm set <vmid> --hostpci0 mapping=meraxes-rtx3090ti,pcie=1',
@@ -63,28 +67,42 @@ describe('checkIommuGroup on the seed GPUs', () => {
     expect(result.proxmox.notes[1]).toContain('never add amd_iommu=on')
   })
 
-  it('lists the 2080 SUPER\'s functions as what goes with it', () => {
+  it("lists the 2080 SUPER's functions as what goes with it", () => {
     const result = checkIommuGroup('caraxes', 31, SEED)
     expect(result.mustPassWith).toEqual(['0000:0e:00.1', '0000:0e:00.2', '0000:0e:00.3'])
-    expect(result.members.map((m) => m.role)).toEqual(['target', 'sibling-function', 'sibling-function', 'sibling-function'])
-    expect(result.hostLoses.map((d) => d.hostDriver)).toEqual(['nvidia', 'snd_hda_intel', 'xhci_hcd', 'nvidia-gpu'])
+    expect(result.members.map((m) => m.role)).toEqual([
+      'target',
+      'sibling-function',
+      'sibling-function',
+      'sibling-function',
+    ])
+    expect(result.hostLoses.map((d) => d.hostDriver)).toEqual([
+      'nvidia',
+      'snd_hda_intel',
+      'xhci_hcd',
+      'nvidia-gpu',
+    ])
   })
 
-  it('says the 3090 Ti mapping\'s subsystem is the seed\'s claim, to confirm in sysfs', () => {
+  it("says the 3090 Ti mapping's subsystem is the seed's claim, to confirm in sysfs", () => {
     const c22 = check(checkIommuGroup('meraxes', 30, SEED).checks, 'C22')
     expect(c22).toMatchObject({ status: 'unknown', command: 'lspci -nnv -s 0000:0d:00.0' })
   })
 })
 
 describe('every device of the catalog gets a verdict with reasons', () => {
-  const devices = SEED.nodes.flatMap((n) => n.devices.filter((d) => d.address !== null).map((d) => [n.id, d.address!, d.iommuGroup] as const))
+  const devices = SEED.nodes.flatMap((n) =>
+    n.devices.filter((d) => d.address !== null).map((d) => [n.id, d.address!, d.iommuGroup] as const),
+  )
 
   it.each(devices)('%s %s', (node, _address, group) => {
     const result = checkIommuGroup(node, group, SEED)
     expect(['clean', 'shared', 'needs-check', 'blocked']).toContain(result.verdict)
     expect(result.summary).toContain(result.verdict)
     // A block/error rule left unknown never gives clean or shared.
-    const unsettled = result.checks.some((c) => c.status === 'unknown' && ['block', 'error'].includes(c.severity))
+    const unsettled = result.checks.some(
+      (c) => c.status === 'unknown' && ['block', 'error'].includes(c.severity),
+    )
     const failed = result.checks.some((c) => c.status === 'fail' && ['block', 'error'].includes(c.severity))
     expect(result.verdict).toBe(failed ? 'blocked' : unsettled ? 'needs-check' : result.verdict)
     if (unsettled) expect(['needs-check', 'blocked']).toContain(result.verdict)
@@ -103,11 +121,15 @@ describe('every device of the catalog gets a verdict with reasons', () => {
   ] as const)('blocks %s group %i on %j', (node, group, ids) => {
     const result = checkIommuGroup(node, group, SEED)
     expect(result.verdict).toBe('blocked')
-    expect(result.checks.filter((c) => c.status === 'fail' && (c.severity === 'block' || c.severity === 'error')).map((c) => c.id)).toEqual(ids)
+    expect(
+      result.checks
+        .filter((c) => c.status === 'fail' && (c.severity === 'block' || c.severity === 'error'))
+        .map((c) => c.id),
+    ).toEqual(ids)
     expect(result.proxmox.notes[0]).toContain('No config')
   })
 
-  it('blocks CARAXES\'s only wired NIC with the reason', () => {
+  it("blocks CARAXES's only wired NIC with the reason", () => {
     const c19 = check(checkIommuGroup('caraxes', 30, SEED).checks, 'C19')
     expect(c19).toMatchObject({ status: 'fail', severity: 'block', devices: ['0000:0d:00.0'] })
     expect(c19.message).toContain('only wired NIC')
@@ -127,12 +149,14 @@ describe('function vs slot addressing (CARAXES group 38)', () => {
     expect(result.proxmox.qmSet).toContain('--hostpci0 0000:10:00.3,pcie=1')
     expect(result.proxmox.mappingCfg).toContain('path=0000:10:00.3,')
     expect(result.proxmox.mappingCommands[0]).toContain('path=0000:10:00.3,')
-    expect(result.proxmox.afterwards).toContain('lspci -nnk -s 0000:10:00.3   # expect "Kernel driver in use: vfio-pci"')
+    expect(result.proxmox.afterwards).toContain(
+      'lspci -nnk -s 0000:10:00.3   # expect "Kernel driver in use: vfio-pci"',
+    )
     expect(JSON.stringify(result.proxmox)).not.toMatch(/0000:10:00[^.]/)
     expect(result.summary).toContain('0000:10:00.3 (')
   })
 
-  it('names the slot\'s other functions as needs-check with the lspci command', () => {
+  it("names the slot's other functions as needs-check with the lspci command", () => {
     const c28 = check(result.checks, 'C28')
     expect(c28).toMatchObject({ status: 'unknown', severity: 'block', command: 'lspci -s 10:00 -nn' })
     expect(c28.devices).toEqual(['0000:10:00.0', '0000:10:00.1', '0000:10:00.4'])
@@ -141,13 +165,27 @@ describe('function vs slot addressing (CARAXES group 38)', () => {
   })
 
   it('plans a role the same way as the group check addresses it', () => {
-    const plan = planPassthrough(PassthroughPlanRequestSchema.parse({ node: 'caraxes', vms: [{ name: 'dock', devices: [{ role: 'usb-controller' }] }], existing: [] }), SEED)
+    const plan = planPassthrough(
+      PassthroughPlanRequestSchema.parse({
+        node: 'caraxes',
+        vms: [{ name: 'dock', devices: [{ role: 'usb-controller' }] }],
+        existing: [],
+      }),
+      SEED,
+    )
     expect(plan.vms[0]!.proxmox.hostpci).toEqual(result.proxmox.hostpci)
     expect(plan.vms[0]!.entries[0]).toMatchObject({ address: '0000:10:00.3', allFunctions: false })
   })
 
   it('flags an explicit slot address whose functions the catalog does not know', () => {
-    const plan = planPassthrough(PassthroughPlanRequestSchema.parse({ node: 'caraxes', vms: [{ name: 'dock', devices: ['10:00'] }], existing: [] }), SEED)
+    const plan = planPassthrough(
+      PassthroughPlanRequestSchema.parse({
+        node: 'caraxes',
+        vms: [{ name: 'dock', devices: ['10:00'] }],
+        existing: [],
+      }),
+      SEED,
+    )
     const c28 = check(plan.vms[0]!.checks, 'C28')
     expect(c28.status).toBe('unknown')
     expect(c28.message).toContain('names the whole slot')
@@ -162,12 +200,15 @@ describe('verdicts never promise more than was checked', () => {
     const node = nodeOf(c, 'meraxes')
     node.platform.hostMemoryBytes = 64 * 1024 ** 3
     node.devices.find((d) => d.address === '0000:0d:00.0')!.resizableBar = 'disabled'
-    for (const d of node.devices.filter((x) => x.iommuGroup === 30)) d.provenance = { default: { status: 'imported', source: 'pvesh' }, fields: {} }
+    for (const d of node.devices.filter((x) => x.iommuGroup === 30))
+      d.provenance = { default: { status: 'imported', source: 'pvesh' }, fields: {} }
   })
 
   it('is clean once the catalog answers every block/error rule, and names its warnings', () => {
     const result = checkIommuGroup('meraxes', 30, imported)
-    expect(result.checks.filter((c) => c.status === 'unknown' && ['block', 'error'].includes(c.severity))).toEqual([])
+    expect(
+      result.checks.filter((c) => c.status === 'unknown' && ['block', 'error'].includes(c.severity)),
+    ).toEqual([])
     expect(result.verdict).toBe('clean')
     // C24 and C32: the 3090 Ti is the host console and the boot GPU (warnings).
     expect(result.summary).toMatch(/is clean, with 2 warnings to acknowledge: /)

@@ -27,16 +27,24 @@ const OUTSIDE = /\bshared\/|\.\.\/|(?<!docs\/)research\/[\w-]+\.md|(?<![\w/.-])[
 const OUTSIDE_IN_CODE = /\bshared\/(?:research|seed)|(?<!docs\/)research\/[\w-]+\.md|(?<![\w/.-])[\w-]+\.md §/
 
 function files(dir: string, ext: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(ext)).map((f) => join(dir, f))
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join(dir, f))
 }
 
 /** Every string under a `source` or `sources` key, with its place. */
-function sources(value: unknown, at: string, out: { at: string; text: string }[] = []): { at: string; text: string }[] {
+function sources(
+  value: unknown,
+  at: string,
+  out: { at: string; text: string }[] = [],
+): { at: string; text: string }[] {
   if (Array.isArray(value)) value.forEach((v, i) => sources(v, `${at}/${i}`, out))
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if ((k === 'source' || k === 'sources') && typeof v === 'string') out.push({ at: `${at}/${k}`, text: v })
-      else if (k === 'sources' && Array.isArray(v)) v.forEach((s, i) => typeof s === 'string' && out.push({ at: `${at}/${k}/${i}`, text: s }))
+      if ((k === 'source' || k === 'sources') && typeof v === 'string')
+        out.push({ at: `${at}/${k}`, text: v })
+      else if (k === 'sources' && Array.isArray(v))
+        v.forEach((s, i) => typeof s === 'string' && out.push({ at: `${at}/${k}/${i}`, text: s }))
       else sources(v, `${at}/${k}`, out)
     }
   }
@@ -51,7 +59,8 @@ function problems(text: string): string[] {
   for (const m of withoutUrls.matchAll(REPO_PATH)) {
     const path = m[1]!
     // Upstream files named with their repository ("proxmox/pve-kernel patches/…") are not ours.
-    if (!existsSync(path) && /^(?:data|docs|api|site|scripts|test|openapi|bench)\//.test(path)) found.push(`names ${path}, which is not in the repository`)
+    if (!existsSync(path) && /^(?:data|docs|api|site|scripts|test|openapi|bench)\//.test(path))
+      found.push(`names ${path}, which is not in the repository`)
   }
   return found
 }
@@ -60,7 +69,11 @@ describe('citations', () => {
   it('data/: every source is a public link or a file of this repository', () => {
     const bad = files('data', '.yaml')
       .filter((f) => !PENDING_ELSEWHERE.some((p) => f.startsWith(p)))
-      .flatMap((f) => sources(parse(readFileSync(f, 'utf8')), f).flatMap((s) => problems(s.text).map((p) => `${s.at}: ${p}`)))
+      .flatMap((f) =>
+        sources(parse(readFileSync(f, 'utf8')), f).flatMap((s) =>
+          problems(s.text).map((p) => `${s.at}: ${p}`),
+        ),
+      )
     expect(bad).toEqual([])
   })
 
@@ -74,7 +87,11 @@ describe('citations', () => {
   it('site/src: pages, components, widgets and their code cite nothing outside the repository', () => {
     const bad = ['.astro', '.ts', '.css']
       .flatMap((ext) => files('site/src', ext))
-      .flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((line, i) => (OUTSIDE_IN_CODE.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])))
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (OUTSIDE_IN_CODE.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+      )
     expect(bad).toEqual([])
   })
 
@@ -82,8 +99,14 @@ describe('citations', () => {
     expect(problems('shared/research/passthrough.md §6')).toHaveLength(1)
     expect(problems('vram.md §3')).toHaveLength(1)
     expect(problems('data/no-such-file.yaml#x')).toHaveLength(1)
-    expect(problems('data/seed-findings.yaml#spp-is-not-usb; https://pci-ids.ucw.cz/read/PC/1022/1485')).toEqual([])
-    expect(problems('proxmox/pve-kernel patches/kernel/0004-x.patch; https://pve.proxmox.com/wiki/PCI_Passthrough')).toEqual([])
+    expect(
+      problems('data/seed-findings.yaml#spp-is-not-usb; https://pci-ids.ucw.cz/read/PC/1022/1485'),
+    ).toEqual([])
+    expect(
+      problems(
+        'proxmox/pve-kernel patches/kernel/0004-x.patch; https://pve.proxmox.com/wiki/PCI_Passthrough',
+      ),
+    ).toEqual([])
     expect(problems('pci.ids 2023.04.11; docs/research/passthrough-rules.md §10.4')).toEqual([])
     expect(problems('docs/research/no-such-notes.md §2')).toHaveLength(1)
   })

@@ -5,26 +5,42 @@
  */
 import { describe, expect, it } from 'vitest'
 import { QUERY_PARAMS } from '../../../site/src/widgets/params.ts'
-import { componentSnippet, cspLines, embedPath, iframeSnippet, WIDGETS } from '../../../site/src/lib/embed-snippets.ts'
+import {
+  componentSnippet,
+  cspLines,
+  embedPath,
+  iframeSnippet,
+  WIDGETS,
+} from '../../../site/src/lib/embed-snippets.ts'
 
 const ORIGIN = 'https://planner.example.org'
 
 describe('embed snippets', () => {
   it('writes the iframe with the origin, allow="clipboard-write" and the resize script', () => {
-    const snippet = iframeSnippet(ORIGIN, { widget: 'passthrough', params: { node: 'CARAXES', group: '31', device: '' }, theme: 'dark' })
+    const snippet = iframeSnippet(ORIGIN, {
+      widget: 'passthrough',
+      params: { node: 'CARAXES', group: '31', device: '' },
+      theme: 'dark',
+    })
     expect(snippet).toContain('allow="clipboard-write"')
     expect(snippet).toContain(`src="${ORIGIN}/embed/passthrough/?node=CARAXES&group=31&theme=dark"`)
     expect(snippet).toContain(`<script type="module" src="${ORIGIN}/widgets/resize-frames.js"></script>`)
   })
 
   it('writes the web component with its attributes, escaping what would end one', () => {
-    const snippet = componentSnippet(ORIGIN, { widget: 'vram-fit', params: { model: 'a"<b', contextLength: '16384' }, theme: 'auto' })
+    const snippet = componentSnippet(ORIGIN, {
+      widget: 'vram-fit',
+      params: { model: 'a"<b', contextLength: '16384' },
+      theme: 'auto',
+    })
     expect(snippet).toBe(`<script type="module" src="${ORIGIN}/widgets/vram-fit.js"></script>
 <vram-fit-planner model="a&quot;&lt;b" context-length="16384"></vram-fit-planner>`)
   })
 
   it('percent-encodes parameter values in the embed URL and leaves empty ones out', () => {
-    expect(embedPath({ widget: 'vram-fit', params: { model: 'qwen3:8b', node: '' }, theme: 'auto' })).toBe('/embed/vram-fit/?model=qwen3%3A8b')
+    expect(embedPath({ widget: 'vram-fit', params: { model: 'qwen3:8b', node: '' }, theme: 'auto' })).toBe(
+      '/embed/vram-fit/?model=qwen3%3A8b',
+    )
   })
 
   it('names the CSP directives each form needs', () => {

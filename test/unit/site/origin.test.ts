@@ -22,7 +22,9 @@ describe('siteOrigin', () => {
 
   it('refuses a deploy build on a loopback origin, and a value that is no http(s) origin', () => {
     expect(() => siteOrigin({ HP_DEPLOY: '1' }, TOML_WITHOUT)).toThrow(/deploy build needs the public origin/)
-    expect(() => siteOrigin({ HP_DEPLOY: '1', SITE_ORIGIN: 'http://localhost:8787' }, '')).toThrow(/deploy build/)
+    expect(() => siteOrigin({ HP_DEPLOY: '1', SITE_ORIGIN: 'http://localhost:8787' }, '')).toThrow(
+      /deploy build/,
+    )
     expect(siteOrigin({ HP_DEPLOY: '1' }, TOML_WITH)).toBe('https://from-toml.example.org')
     expect(() => siteOrigin({ SITE_ORIGIN: 'ftp://x' }, '')).toThrow(/expected an http\(s\) origin/)
   })

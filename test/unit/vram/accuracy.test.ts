@@ -7,15 +7,26 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
-  COMPUTE_TOLERANCE, computeWithinTolerance, kvExact, replayCase, summarize, WEIGHTS_TOLERANCE,
-  type RecordedFile, type ReplayedCase,
+  COMPUTE_TOLERANCE,
+  computeWithinTolerance,
+  kvExact,
+  replayCase,
+  summarize,
+  WEIGHTS_TOLERANCE,
+  type RecordedFile,
+  type ReplayedCase,
 } from '../../../api/src/domain/vram/accuracy.ts'
 import { model } from './helpers.ts'
 
 const dir = 'docs/accuracy'
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
-const recorded = files.map((f) => ({ file: f, data: JSON.parse(readFileSync(join(dir, f), 'utf8')) as RecordedFile }))
-const replayed: ReplayedCase[] = recorded.flatMap(({ data }) => data.cases.flatMap((c) => replayCase(c, model(c.model)) ?? []))
+const recorded = files.map((f) => ({
+  file: f,
+  data: JSON.parse(readFileSync(join(dir, f), 'utf8')) as RecordedFile,
+}))
+const replayed: ReplayedCase[] = recorded.flatMap(({ data }) =>
+  data.cases.flatMap((c) => replayCase(c, model(c.model)) ?? []),
+)
 
 const key = (r: { model: string; settings: ReplayedCase['settings'] }) => {
   const s = r.settings
@@ -85,7 +96,9 @@ describe('accuracy against recorded llama.cpp runs (docs/accuracy)', () => {
   })
 
   it('weights: the file llama.cpp loads is the size the planner computes, within 0.5 %, in every case', () => {
-    const off = replayed.filter((r) => r.weightsError === null || Math.abs(r.weightsError) > WEIGHTS_TOLERANCE)
+    const off = replayed.filter(
+      (r) => r.weightsError === null || Math.abs(r.weightsError) > WEIGHTS_TOLERANCE,
+    )
     expect(off.map((r) => `${key(r)}: ${r.weightsError}`)).toEqual([])
   })
 

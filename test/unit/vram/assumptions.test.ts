@@ -8,7 +8,13 @@ const anchors = new Set(
   readFileSync('docs/research/vram-formulas.md', 'utf8')
     .split('\n')
     .filter((l) => /^#{2,4} /.test(l))
-    .map((l) => l.replace(/^#+ /, '').toLowerCase().replace(/[^\p{L}\p{N}\s-]/gu, '').replace(/\s/g, '-')),
+    .map((l) =>
+      l
+        .replace(/^#+ /, '')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s-]/gu, '')
+        .replace(/\s/g, '-'),
+    ),
 )
 
 describe('assumptions link to the formula that derives them', () => {

@@ -17,7 +17,11 @@ afterAll(() => rmSync(dir, { recursive: true }))
 async function run(...argv: string[]) {
   const out: string[] = []
   const err: string[] = []
-  const code = await runVram(argv, (l) => out.push(l), (l) => err.push(l))
+  const code = await runVram(
+    argv,
+    (l) => out.push(l),
+    (l) => err.push(l),
+  )
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 

@@ -8,9 +8,15 @@ import { catalog, GIB, model, plan } from './helpers.ts'
 
 /** The lab with MERAXES's RAM recorded, as `free -b` would give it. */
 function withRam(bytes: number): Catalog {
-  return { ...catalog, nodes: catalog.nodes.map((n) => (n.id === 'meraxes' ? { ...n, platform: { ...n.platform, hostMemoryBytes: bytes } } : n)) }
+  return {
+    ...catalog,
+    nodes: catalog.nodes.map((n) =>
+      n.id === 'meraxes' ? { ...n, platform: { ...n.platform, hostMemoryBytes: bytes } } : n,
+    ),
+  }
 }
-const planOn = (c: Catalog, input: VramFitRequestInput) => planVramFit(VramFitRequestSchema.parse(input), c).results[0]!
+const planOn = (c: Catalog, input: VramFitRequestInput) =>
+  planVramFit(VramFitRequestSchema.parse(input), c).results[0]!
 
 describe('host memory', () => {
   it('every inference answer states it; unknown RAM says so and names free -b', () => {
@@ -26,8 +32,13 @@ describe('host memory', () => {
     expect(r.notes.join(' ')).toContain('host memory')
   })
 
-  it('a partial offload counts the CPU layers and their KV; beyond the node\'s RAM it does not fit', () => {
-    const input: VramFitRequestInput = { model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 32768, targets: ['meraxes'] }
+  it("a partial offload counts the CPU layers and their KV; beyond the node's RAM it does not fit", () => {
+    const input: VramFitRequestInput = {
+      model: 'llama-3.1-70b',
+      runtime: 'llama.cpp',
+      contextLength: 32768,
+      targets: ['meraxes'],
+    }
     const big = planOn(withRam(128 * GIB), input)
     expect(big.verdict).toBe('partial-offload')
     const h = big.hostMemory!

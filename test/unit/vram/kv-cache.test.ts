@@ -17,8 +17,12 @@ describe('KV cache (llama.cpp src/llama-kv-cache.cpp, docs/research/vram-formula
 
   it('pads the context to 256 cells', () => {
     const a = model('llama-3.1-8b')
-    expect(kvCacheBytes(a, { ...base, contextLength: 8000 })).toBe(kvCacheBytes(a, { ...base, contextLength: 8192 }))
-    expect(kvCacheBytes(a, { ...base, contextLength: 8193 })).toBe(kvCacheBytes(a, { ...base, contextLength: 8448 }))
+    expect(kvCacheBytes(a, { ...base, contextLength: 8000 })).toBe(
+      kvCacheBytes(a, { ...base, contextLength: 8192 }),
+    )
+    expect(kvCacheBytes(a, { ...base, contextLength: 8193 })).toBe(
+      kvCacheBytes(a, { ...base, contextLength: 8448 }),
+    )
   })
 
   it('multiplies by parallel sequences (each of np streams holds the context)', () => {

@@ -9,7 +9,12 @@ import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { deepseekV3, qwen3Next, smollm2Q8, Q8_0 } from './gguf-fixtures.ts'
 import { plan } from './helpers.ts'
 
-const kv = (ctx: number, parallel = 1, kvCacheType: 'f16' | 'q8_0' = 'f16') => ({ contextLength: ctx, parallel, ubatch: 512, kvCacheType })
+const kv = (ctx: number, parallel = 1, kvCacheType: 'f16' | 'q8_0' = 'f16') => ({
+  contextLength: ctx,
+  parallel,
+  ubatch: 512,
+  kvCacheType,
+})
 
 function pointerOf(run: () => unknown): string {
   try {
@@ -77,7 +82,9 @@ describe('a GGUF header not in the registry (SmolLM2-135M Q8_0)', () => {
   })
 
   it('refuses a quantization for a file, whose tensor types fix it', () => {
-    expect(pointerOf(() => plan({ model: { gguf: smollm2Q8() }, quantization: 'Q4_K_M' }))).toBe('/quantization')
+    expect(pointerOf(() => plan({ model: { gguf: smollm2Q8() }, quantization: 'Q4_K_M' }))).toBe(
+      '/quantization',
+    )
   })
 
   it('refuses one shard of a split file', () => {
@@ -106,7 +113,13 @@ describe('multi-head latent attention (DeepSeek V3 GGUF)', () => {
   })
 
   it('caches one latent row of kv_lora_rank + rope = 576 values per token and no V (llama-kv-cache.cpp has_v = !is_mla)', () => {
-    expect(file.arch.mla).toEqual({ qLoraRank: 1536, kvLoraRank: 512, ropeHeadDim: 64, nopeHeadDim: 128, valueHeadDim: 128 })
+    expect(file.arch.mla).toEqual({
+      qLoraRank: 1536,
+      kvLoraRank: 512,
+      ropeHeadDim: 64,
+      nopeHeadDim: 128,
+      valueHeadDim: 128,
+    })
     // f16: 61 layers × 8192 cells × 576 × 2 bytes = 575,668,224 (549 MiB); q8_0: 576/32 × 34 = 612 bytes a row
     expect(kvCacheBytes(file.arch, kv(8192))).toBe(575_668_224)
     expect(kvCacheBytes(file.arch, kv(8192, 1, 'q8_0'))).toBe(61 * 8192 * 612)
@@ -153,7 +166,9 @@ describe('per-layer KV heads and embedding models', () => {
 
   it('gives a BERT-style encoder no KV cache (llama_model::create_memory returns none)', () => {
     const h = smollm2Q8()
-    h.metadata = Object.fromEntries(Object.entries(h.metadata).map(([k, v]) => [k.replace(/^llama\./, 'bert.'), v]))
+    h.metadata = Object.fromEntries(
+      Object.entries(h.metadata).map(([k, v]) => [k.replace(/^llama\./, 'bert.'), v]),
+    )
     h.metadata['general.architecture'] = 'bert'
     const answer = plan({ model: { gguf: h }, contextLength: 512, targets: ['caraxes'] })
     expect(answer.results[0]!.breakdown!.kvCacheBytes).toBe(0)

@@ -4,7 +4,19 @@ import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { LlmArchitectureSchema } from '../../../api/src/domain/vram/model-schemas.ts'
 import { plan } from './helpers.ts'
 
-const tiny = { name: 'tiny', layers: 4, hiddenSize: 512, heads: 8, kvHeads: 8, headDim: 64, ffnSize: 1024, vocabSize: 32000, tiedEmbeddings: true, contextLength: 2048, maxContextLength: 2048 }
+const tiny = {
+  name: 'tiny',
+  layers: 4,
+  hiddenSize: 512,
+  heads: 8,
+  kvHeads: 8,
+  headDim: 64,
+  ffnSize: 1024,
+  vocabSize: 32000,
+  tiedEmbeddings: true,
+  contextLength: 2048,
+  maxContextLength: 2048,
+}
 // The request's model is a union (id | architecture); the HTTP layer points into the architecture (worker tests).
 const issues = (model: unknown) => LlmArchitectureSchema.safeParse(model).error?.issues ?? []
 const paths = (model: unknown) => issues(model).map((i) => i.path.join('/'))
@@ -27,10 +39,18 @@ describe('strict inline architectures', () => {
   })
 
   it('refuses a one-expert MoE and more experts than llama.cpp loads (LLAMA_MAX_EXPERTS 512)', () => {
-    expect(paths({ ...tiny, moe: { experts: 1, activeExperts: 1, expertFfnSize: 256 } })).toEqual(['moe/experts'])
-    expect(issues({ ...tiny, moe: { experts: 1, activeExperts: 1, expertFfnSize: 256 } })[0]!.message).toContain('set moe null')
-    expect(paths({ ...tiny, moe: { experts: 1024, activeExperts: 8, expertFfnSize: 256 } })).toEqual(['moe/experts'])
-    expect(paths({ ...tiny, moe: { experts: 8, activeExperts: 9, expertFfnSize: 256 } })).toEqual(['moe/activeExperts'])
+    expect(paths({ ...tiny, moe: { experts: 1, activeExperts: 1, expertFfnSize: 256 } })).toEqual([
+      'moe/experts',
+    ])
+    expect(
+      issues({ ...tiny, moe: { experts: 1, activeExperts: 1, expertFfnSize: 256 } })[0]!.message,
+    ).toContain('set moe null')
+    expect(paths({ ...tiny, moe: { experts: 1024, activeExperts: 8, expertFfnSize: 256 } })).toEqual([
+      'moe/experts',
+    ])
+    expect(paths({ ...tiny, moe: { experts: 8, activeExperts: 9, expertFfnSize: 256 } })).toEqual([
+      'moe/activeExperts',
+    ])
   })
 
   it('refuses dimensions llama.cpp cannot run: odd head size (RoPE pairs), kvHeads not dividing heads', () => {
@@ -48,7 +68,9 @@ describe('model names users type', () => {
   it('deepseek-r1:8b and deepseek-r1 are DeepSeek-R1-0528-Qwen3-8B; :32b the Qwen 2.5 distill', () => {
     expect(plan({ model: 'deepseek-r1:8b', targets: ['caraxes'] }).model.id).toBe('deepseek-r1-0528-qwen3-8b')
     expect(plan({ model: 'deepseek-r1', targets: ['caraxes'] }).model.id).toBe('deepseek-r1-0528-qwen3-8b')
-    expect(plan({ model: 'deepseek-r1:32b', targets: ['caraxes'] }).model.id).toBe('deepseek-r1-distill-qwen-32b')
+    expect(plan({ model: 'deepseek-r1:32b', targets: ['caraxes'] }).model.id).toBe(
+      'deepseek-r1-distill-qwen-32b',
+    )
   })
 
   it('a tag with a quantization suffix sets the quantization', () => {

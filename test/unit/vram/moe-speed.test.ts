@@ -15,11 +15,26 @@ const GB = 1e9
 /** Decode t/s of `id` at an empty context with the experts of layers 0 … k−1 on a host of `hostGBps`. */
 function speed(id: string, q: QuantPreset, gpuGBps: number, hostGBps: number, k: number): number {
   const a = model(id)
-  const s = { contextLength: 4096, kvCacheType: 'f16' as const, flashAttention: true, parallel: 1, ubatch: 512 }
+  const s = {
+    contextLength: 4096,
+    kvCacheType: 'f16' as const,
+    flashAttention: true,
+    parallel: 1,
+    ubatch: 512,
+  }
   const fm = fitModel(a, weightLayout(a, q), s)
   const gpus = [{ vramBytes: 48 * GB, bandwidthGBps: gpuGBps, node: 'bench' }]
   const placement = place(fm, gpus, a.layers + 1, k)
-  return decodeTokensPerSecond({ arch: a, fm, placement, gpus, hostBandwidthGBps: hostGBps, kv: s, position: 0, linkMbps: null }).tokensPerSecond!
+  return decodeTokensPerSecond({
+    arch: a,
+    fm,
+    placement,
+    gpus,
+    hostBandwidthGBps: hostGBps,
+    kv: s,
+    position: 0,
+    linkMbps: null,
+  }).tokensPerSecond!
 }
 
 const within = (value: number, published: number) => Math.abs(value - published) / published
@@ -39,10 +54,25 @@ describe('MoE decode speed', () => {
 
   it('a dense model gets no MoE term: Llama 3.1 8B Q4_K_M on an RTX 2080 stays at 71.9 t/s ± 3 % (llmfit#773)', () => {
     const a = model('llama-3.1-8b')
-    const s = { contextLength: 4096, kvCacheType: 'f16' as const, flashAttention: true, parallel: 1, ubatch: 512 }
+    const s = {
+      contextLength: 4096,
+      kvCacheType: 'f16' as const,
+      flashAttention: true,
+      parallel: 1,
+      ubatch: 512,
+    }
     const fm = fitModel(a, weightLayout(a, 'Q4_K_M'), s)
     const gpus = [{ vramBytes: 48 * GB, bandwidthGBps: 448, node: 'bench' }]
-    const t = decodeTokensPerSecond({ arch: a, fm, placement: place(fm, gpus, a.layers + 1), gpus, hostBandwidthGBps: 60, kv: s, position: 0, linkMbps: null })
+    const t = decodeTokensPerSecond({
+      arch: a,
+      fm,
+      placement: place(fm, gpus, a.layers + 1),
+      gpus,
+      hostBandwidthGBps: 60,
+      kv: s,
+      position: 0,
+      linkMbps: null,
+    })
     expect(within(t.tokensPerSecond!, 71.9)).toBeLessThan(0.03)
   })
 })

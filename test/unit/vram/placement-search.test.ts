@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest'
 import { fitModel } from '../../../api/src/domain/vram/fit-inference.ts'
 import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import {
-  bestPlacement, expertOffloadPlacement, splitLayers, type FitModel, type PlacementGpu,
+  bestPlacement,
+  expertOffloadPlacement,
+  splitLayers,
+  type FitModel,
+  type PlacementGpu,
 } from '../../../api/src/domain/vram/placement.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
 import { catalog, GIB, MIB } from './helpers.ts'
@@ -25,7 +29,10 @@ function linearExperts(fm: FitModel, gpus: PlacementGpu[]) {
   return null
 }
 
-const gpuArb = fc.record({ vramBytes: fc.integer({ min: 2, max: 96 }).map((g) => g * GIB), overheadBytes: fc.constantFrom(969 * MIB, 1024 * MIB) })
+const gpuArb = fc.record({
+  vramBytes: fc.integer({ min: 2, max: 96 }).map((g) => g * GIB),
+  overheadBytes: fc.constantFrom(969 * MIB, 1024 * MIB),
+})
 const caseArb = fc.record({
   model: fc.constantFrom(...catalog.llmModels),
   quant: fc.constantFrom<QuantPreset>('Q2_K', 'Q4_K_M', 'Q8_0'),
@@ -37,7 +44,13 @@ describe('placement searches', () => {
   it('give the same -ngl and --n-cpu-moe as the linear searches', () => {
     fc.assert(
       fc.property(caseArb, ({ model, quant, contextLength, gpus }) => {
-        const settings = { contextLength: Math.min(contextLength, model.maxContextLength), kvCacheType: 'f16' as const, flashAttention: true, parallel: 1, ubatch: 512 }
+        const settings = {
+          contextLength: Math.min(contextLength, model.maxContextLength),
+          kvCacheType: 'f16' as const,
+          flashAttention: true,
+          parallel: 1,
+          ubatch: 512,
+        }
         const fm = fitModel(model, weightLayout(model, quant), settings)
         expect(bestPlacement(fm, gpus).gpuLayers).toBe(linearBest(fm, gpus))
         expect(expertOffloadPlacement(fm, gpus)?.cpuMoeLayers ?? null).toBe(linearExperts(fm, gpus))

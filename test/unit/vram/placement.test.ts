@@ -24,7 +24,12 @@ const settingsArb = fc.record({
 const modelArb = fc.constantFrom(...catalog.llmModels)
 type Settings = InferenceSettings
 
-function fit(m: (typeof catalog.llmModels)[number], q: QuantPreset, s: Settings, set: LabGpu[]): VramFitResult {
+function fit(
+  m: (typeof catalog.llmModels)[number],
+  q: QuantPreset,
+  s: Settings,
+  set: LabGpu[],
+): VramFitResult {
   const settings = { ...s, contextLength: Math.min(s.contextLength, m.maxContextLength) }
   return fitInference(catalog, m, weightLayout(m, q), settings, set)
 }
@@ -59,24 +64,36 @@ describe('placement never gets worse with more hardware or a smaller quantizatio
 
   it('more VRAM on the same GPU never lowers the layers held or the tokens/s', () => {
     fc.assert(
-      fc.property(modelArb, fc.constantFrom(...ORDER), settingsArb, fc.integer({ min: 1, max: 16 }), (m, q, s, extraGib) => {
-        const bigger = withVram(caraxes, caraxes.model.vramBytes + extraGib * GIB)
-        expectNoWorse(fit(m, q, s, [bigger]), fit(m, q, s, [caraxes]))
-      }),
+      fc.property(
+        modelArb,
+        fc.constantFrom(...ORDER),
+        settingsArb,
+        fc.integer({ min: 1, max: 16 }),
+        (m, q, s, extraGib) => {
+          const bigger = withVram(caraxes, caraxes.model.vramBytes + extraGib * GIB)
+          expectNoWorse(fit(m, q, s, [bigger]), fit(m, q, s, [caraxes]))
+        },
+      ),
       { numRuns: 60 },
     )
   })
 
   it('a smaller quantization never lowers the layers held or the tokens/s', () => {
     fc.assert(
-      fc.property(modelArb, fc.integer({ min: 0, max: ORDER.length - 2 }), settingsArb, fc.constantFrom(meraxes, caraxes), (m, i, s, g) => {
-        // "Smaller" tensor by tensor: shape fallbacks can make a lower preset bigger somewhere
-        // (gpt-oss's 2880-wide experts turn Q4_K into Q5_0 but Q5_K into Q5_1), which is no smaller quantization.
-        const small = weightLayout(m, ORDER[i]!)
-        const big = weightLayout(m, ORDER[i + 1]!)
-        fc.pre(small.tensors.every((t, k) => t.bytes <= big.tensors[k]!.bytes))
-        expectNoWorse(fit(m, ORDER[i]!, s, [g]), fit(m, ORDER[i + 1]!, s, [g]))
-      }),
+      fc.property(
+        modelArb,
+        fc.integer({ min: 0, max: ORDER.length - 2 }),
+        settingsArb,
+        fc.constantFrom(meraxes, caraxes),
+        (m, i, s, g) => {
+          // "Smaller" tensor by tensor: shape fallbacks can make a lower preset bigger somewhere
+          // (gpt-oss's 2880-wide experts turn Q4_K into Q5_0 but Q5_K into Q5_1), which is no smaller quantization.
+          const small = weightLayout(m, ORDER[i]!)
+          const big = weightLayout(m, ORDER[i + 1]!)
+          fc.pre(small.tensors.every((t, k) => t.bytes <= big.tensors[k]!.bytes))
+          expectNoWorse(fit(m, ORDER[i]!, s, [g]), fit(m, ORDER[i + 1]!, s, [g]))
+        },
+      ),
       { numRuns: 60 },
     )
   })
@@ -97,7 +114,13 @@ describe('placement never gets worse with more hardware or a smaller quantizatio
 })
 
 describe('splits', () => {
-  const s = { contextLength: 4096, kvCacheType: 'f16' as const, flashAttention: true, parallel: 1, ubatch: 512 }
+  const s = {
+    contextLength: 4096,
+    kvCacheType: 'f16' as const,
+    flashAttention: true,
+    parallel: 1,
+    ubatch: 512,
+  }
 
   it('Gemma 3 27B F16 on MERAXES + CARAXES holds at least the layers MERAXES holds alone (issue #13: 21 vs 25 before)', () => {
     const alone = fit(model('gemma-3-27b'), 'F16', s, [meraxes])
@@ -128,12 +151,16 @@ describe('splits', () => {
     const first = r.perGpu.find((g) => !g.holdsOutput)!
     const last = r.perGpu.find((g) => g.holdsOutput)!
     expect(first.computeBufferBytes).toBe(Math.max(p.attentionBytes, p.ffnBytes) + 3 * p.inputCopyBytes)
-    expect(last.computeBufferBytes).toBe(Math.max(p.attentionBytes, p.ffnBytes, p.logitsBytes) + 3 * p.inputCopyBytes)
+    expect(last.computeBufferBytes).toBe(
+      Math.max(p.attentionBytes, p.ffnBytes, p.logitsBytes) + 3 * p.inputCopyBytes,
+    )
   })
 
   it('a runtime without RPC (crossNodeSplit false) plans a cross-node set on one node', () => {
     const m = model('gemma-3-27b')
-    const r = fitInference(catalog, m, weightLayout(m, 'F16'), s, [meraxes, caraxes], { crossNodeSplit: false })
+    const r = fitInference(catalog, m, weightLayout(m, 'F16'), s, [meraxes, caraxes], {
+      crossNodeSplit: false,
+    })
     expect(r.perGpu).toHaveLength(1)
     expect(r.gpuLayers).toBe(25)
     expect(r.notes.some((n) => n.includes('cannot split across nodes'))).toBe(true)
@@ -142,7 +169,11 @@ describe('splits', () => {
   it('plans the lab sets through the public planner the same way', () => {
     // runtime llama.cpp: the default Ollama profile has no RPC and answers a cross-node set with why not.
     const r = plan({
-      model: 'gemma-3-27b', quantization: 'F16', ...s, runtime: 'llama.cpp', targets: ['meraxes', 'caraxes'],
+      model: 'gemma-3-27b',
+      quantization: 'F16',
+      ...s,
+      runtime: 'llama.cpp',
+      targets: ['meraxes', 'caraxes'],
     }).results[0]!
     expect(r.gpuLayers).toBeGreaterThan(25)
   })

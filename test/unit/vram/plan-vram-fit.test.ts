@@ -20,7 +20,9 @@ function planError(input: Parameters<typeof plan>[0]): PlanInputError {
 
 describe('planVramFit: inference', () => {
   it('Llama-3.1-8B Q4_K_M on the GPU is the file minus token_embd: log "CUDA0 buffer 4403.49 MiB, CPU 281.81 MiB" (docs/research/vram-formulas.md#overview)', () => {
-    const r = only(plan({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] }))
+    const r = only(
+      plan({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] }),
+    )
     expect(r.verdict).toBe('fits')
     expect(r.gpuLayers).toBe(33)
     expect(r.breakdown!.weightsGpuBytes / MIB).toBeCloseTo(4403.49, 0)
@@ -37,7 +39,8 @@ describe('planVramFit: inference', () => {
 
   it('decodes Llama-3.1-8B Q4_K_M at ≈ 79 t/s on the 2080 SUPER and ≈ 162 t/s on the 3090 Ti (η = 0.74, docs/research/vram-formulas.md#gpu-facts)', () => {
     const a = plan({ model: 'llama-3.1-8b', contextLength: 4096, targets: 'all' })
-    const single = (node: string) => a.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === node)!
+    const single = (node: string) =>
+      a.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === node)!
     expect(single('caraxes').tokensPerSecond!).toBeGreaterThan(75)
     expect(single('caraxes').tokensPerSecond!).toBeLessThan(83)
     expect(single('meraxes').tokensPerSecond!).toBeGreaterThan(155)
@@ -60,16 +63,23 @@ describe('planVramFit: inference', () => {
   })
 
   it('prices a cross-node split over the 1 Gb/s link and needs fewer host layers for a 70B', () => {
-    const a = plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 8192, targets: ['meraxes', 'caraxes'] })
+    const a = plan({
+      model: 'llama-3.1-70b',
+      runtime: 'llama.cpp',
+      contextLength: 8192,
+      targets: ['meraxes', 'caraxes'],
+    })
     const r = only(a)
     expect(r.target.crossNode).toBe(true)
     expect(r.perGpu.map((g) => g.node)).toEqual(['meraxes', 'caraxes'])
     expect(r.notes.join(' ')).toContain('1000 Mb/s')
-    const single = only(plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 8192, targets: ['meraxes'] }))
+    const single = only(
+      plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 8192, targets: ['meraxes'] }),
+    )
     expect(r.gpuLayers!).toBeGreaterThan(single.gpuLayers!)
   })
 
-  it('loads from MERAXES\'s fastest drive (SN850X 7300 MB/s) for a full file read', () => {
+  it("loads from MERAXES's fastest drive (SN850X 7300 MB/s) for a full file read", () => {
     const a = plan({ model: 'llama-3.1-70b', contextLength: 8192, targets: ['meraxes'] })
     expect(only(a).loadSeconds!).toBeCloseTo(a.model.weightsBytes / 7.3e9, 0)
   })
@@ -80,8 +90,12 @@ describe('planVramFit: inference', () => {
     expect(max % 256).toBe(0)
     // 18688 with a 512 MiB margin; llama.cpp --fit keeps 1024 MiB free: 512 MiB of f16 KV at 128 KiB a token = 4096 less.
     expect(max).toBeGreaterThanOrEqual(14336)
-    expect(only(plan({ model: 'llama-3.1-8b', contextLength: max, targets: ['caraxes'] })).verdict).toBe('fits')
-    expect(only(plan({ model: 'llama-3.1-8b', contextLength: max + 256, targets: ['caraxes'] })).verdict).not.toBe('fits')
+    expect(only(plan({ model: 'llama-3.1-8b', contextLength: max, targets: ['caraxes'] })).verdict).toBe(
+      'fits',
+    )
+    expect(
+      only(plan({ model: 'llama-3.1-8b', contextLength: max + 256, targets: ['caraxes'] })).verdict,
+    ).not.toBe('fits')
   })
 
   it('warns beyond the trained context but within RoPE scaling', () => {
@@ -90,7 +104,23 @@ describe('planVramFit: inference', () => {
   })
 
   it('accepts an inline architecture', () => {
-    const a = plan({ model: { name: 'tiny', layers: 4, hiddenSize: 512, heads: 8, kvHeads: 8, headDim: 64, ffnSize: 1024, vocabSize: 32000, tiedEmbeddings: true, contextLength: 2048, maxContextLength: 2048 }, contextLength: 2048, targets: ['caraxes'] })
+    const a = plan({
+      model: {
+        name: 'tiny',
+        layers: 4,
+        hiddenSize: 512,
+        heads: 8,
+        kvHeads: 8,
+        headDim: 64,
+        ffnSize: 1024,
+        vocabSize: 32000,
+        tiedEmbeddings: true,
+        contextLength: 2048,
+        maxContextLength: 2048,
+      },
+      contextLength: 2048,
+      targets: ['caraxes'],
+    })
     expect(only(a).verdict).toBe('fits')
     expect(a.model.id).toBeNull()
   })
@@ -100,7 +130,12 @@ describe('planVramFit: MoE expert offload (--n-cpu-moe, docs/research/vram-formu
   it('Qwen3-30B-A3B Q4_K_M on CARAXES keeps the experts of the first K layers on the CPU, K and speed near the published run', () => {
     // Published: RTX 2080 (8 GB, 448 GB/s) on an i9-10900X host, --n-cpu-moe 36, 36.7 t/s (AlexsJones/llmfit#755).
     // CARAXES differs: 2080 SUPER (8 GiB, 496 GB/s) and a catalogued 40 GB/s host, so only a band is checked.
-    const a = plan({ model: 'qwen3-30b-a3b', quantization: 'Q4_K_M', contextLength: 4096, targets: ['caraxes'] })
+    const a = plan({
+      model: 'qwen3-30b-a3b',
+      quantization: 'Q4_K_M',
+      contextLength: 4096,
+      targets: ['caraxes'],
+    })
     const r = only(a)
     expect(r.verdict).toBe('partial-offload')
     expect(r.gpuLayers).toBe(49)
@@ -120,11 +155,15 @@ describe('planVramFit: MoE expert offload (--n-cpu-moe, docs/research/vram-formu
   })
 
   it('gpt-oss-20b MXFP4 on CARAXES runs with expert offload, not plain -ngl; on MERAXES it fits and needs none', () => {
-    const r = only(plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['caraxes'] }))
+    const r = only(
+      plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['caraxes'] }),
+    )
     expect(r.verdict).toBe('partial-offload')
     expect(r.cpuMoeLayers).toBeGreaterThan(0)
     expect(r.gpuLayers).toBe(r.totalLayers)
-    const big = only(plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['meraxes'] }))
+    const big = only(
+      plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', contextLength: 4096, targets: ['meraxes'] }),
+    )
     expect(big.verdict).toBe('fits')
     expect(big.cpuMoeLayers).toBeNull()
   })
@@ -142,7 +181,14 @@ describe('planVramFit: fine-tuning (docs/research/vram-formulas.md#training)', (
     const t = only(a).trainingBreakdown!
     expect(only(a).verdict).toBe('fits')
     expect(t.trainableParameters).toBe(41_943_040)
-    expect(t.weightsBytes + t.gradientsBytes + t.optimizerBytes + t.activationsBytes + t.logitsBytes + t.overheadBytes).toBe(t.totalGpuBytes)
+    expect(
+      t.weightsBytes +
+        t.gradientsBytes +
+        t.optimizerBytes +
+        t.activationsBytes +
+        t.logitsBytes +
+        t.overheadBytes,
+    ).toBe(t.totalGpuBytes)
     expect(t.logitsBytes / GIB).toBeCloseTo(2.45, 1) // 10·s·b·V, Llama-3 at s=2048: 2.4 GiB
   })
 
@@ -151,7 +197,11 @@ describe('planVramFit: fine-tuning (docs/research/vram-formulas.md#training)', (
     const r = only(a)
     expect(r.verdict).toBe('does-not-fit')
     const params = a.model.parameterCount
-    expect(r.trainingBreakdown!.weightsBytes + r.trainingBreakdown!.gradientsBytes + r.trainingBreakdown!.optimizerBytes).toBe(16 * params)
+    expect(
+      r.trainingBreakdown!.weightsBytes +
+        r.trainingBreakdown!.gradientsBytes +
+        r.trainingBreakdown!.optimizerBytes,
+    ).toBe(16 * params)
     expect(r.notes.join(' ')).toContain('FlashAttention-2')
     expect(r.notes.join(' ')).toContain('BF16')
   })
@@ -165,7 +215,7 @@ describe('planVramFit: bad input', () => {
     expect(e.message).toContain('llama-3.1-8b')
   })
 
-  it('404s an unknown target naming the lab\'s nodes and GPUs', () => {
+  it("404s an unknown target naming the lab's nodes and GPUs", () => {
     const e = planError({ model: 'llama-3.1-8b', targets: ['meraxes', 'balerion'] })
     expect(e).toMatchObject({ kind: 'not-found', pointer: '/targets/1' })
     expect(e.message).toContain('caraxes')
@@ -173,15 +223,24 @@ describe('planVramFit: bad input', () => {
   })
 
   it('rejects a context beyond the RoPE-scaled maximum', () => {
-    expect(planError({ model: 'gemma-2-9b', contextLength: 16384 })).toMatchObject({ kind: 'invalid', pointer: '/contextLength' })
+    expect(planError({ model: 'gemma-2-9b', contextLength: 16384 })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/contextLength',
+    })
   })
 
   it('rejects a quantized KV cache without flash attention, naming kvCacheType', () => {
-    expect(planError({ model: 'llama-3.1-8b', kvCacheType: 'q8_0', flashAttention: false })).toMatchObject({ kind: 'invalid', pointer: '/kvCacheType' })
+    expect(planError({ model: 'llama-3.1-8b', kvCacheType: 'q8_0', flashAttention: false })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/kvCacheType',
+    })
   })
 
   it('rejects MXFP4 for a model that does not ship it', () => {
-    expect(planError({ model: 'llama-3.1-8b', quantization: 'MXFP4' })).toMatchObject({ kind: 'invalid', pointer: '/quantization' })
+    expect(planError({ model: 'llama-3.1-8b', quantization: 'MXFP4' })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/quantization',
+    })
   })
 
   it.each([
@@ -198,9 +257,22 @@ describe('planVramFit: bad input', () => {
   })
 
   it('the architecture schema rejects heads not divisible by kvHeads and kvHeads above heads', () => {
-    const arch = { layers: 4, hiddenSize: 512, heads: 8, kvHeads: 3, headDim: 64, ffnSize: 1024, vocabSize: 32000, tiedEmbeddings: true, contextLength: 2048, maxContextLength: 2048 }
+    const arch = {
+      layers: 4,
+      hiddenSize: 512,
+      heads: 8,
+      kvHeads: 3,
+      headDim: 64,
+      ffnSize: 1024,
+      vocabSize: 32000,
+      tiedEmbeddings: true,
+      contextLength: 2048,
+      maxContextLength: 2048,
+    }
     expect(LlmArchitectureSchema.safeParse(arch).error!.issues[0]!.path).toEqual(['kvHeads'])
-    expect(LlmArchitectureSchema.safeParse({ ...arch, kvHeads: 16 }).error!.issues[0]!.message).toContain('cannot exceed')
+    expect(LlmArchitectureSchema.safeParse({ ...arch, kvHeads: 16 }).error!.issues[0]!.message).toContain(
+      'cannot exceed',
+    )
   })
 })
 
@@ -210,7 +282,12 @@ describe('planVramFit: every registry model × preset × lab GPU set answers', (
     for (const m of catalog.llmModels) {
       for (const q of QUANT_PRESETS) {
         if (q === 'MXFP4' && !m.shipsMxfp4) continue
-        const a = plan({ model: m.id, quantization: q, contextLength: Math.min(4096, m.maxContextLength), targets: 'all' })
+        const a = plan({
+          model: m.id,
+          quantization: q,
+          contextLength: Math.min(4096, m.maxContextLength),
+          targets: 'all',
+        })
         for (const r of a.results) expect(['fits', 'partial-offload', 'does-not-fit']).toContain(r.verdict)
         answers += a.results.length
       }

@@ -38,7 +38,14 @@ describe('registry models match their published configs', () => {
     const answer = plan({ model: 'deepseek-v3:671b', contextLength: 8192, targets: ['meraxes'] })
     expect(answer.model.weightsBytes / 1e9).toBeCloseTo(404.5, 0)
     // 61 layers × 8192 cells × (512 + 64) latent values × 2 bytes (f16)
-    expect(kvCacheBytes(model('deepseek-v3'), { contextLength: 8192, parallel: 1, ubatch: 512, kvCacheType: 'f16' })).toBe(61 * 8192 * 576 * 2)
+    expect(
+      kvCacheBytes(model('deepseek-v3'), {
+        contextLength: 8192,
+        parallel: 1,
+        ubatch: 512,
+        kvCacheType: 'f16',
+      }),
+    ).toBe(61 * 8192 * 576 * 2)
     expect(answer.assumptions.map((a) => a.term)).toContain('kvCache (MLA)')
   })
 
@@ -50,7 +57,12 @@ describe('registry models match their published configs', () => {
 
   it('cites a published config.json for every model, never a private note', () => {
     for (const m of catalog.llmModels) {
-      expect(m.sources.some((s) => /^https:\/\/huggingface\.co\/[\w.-]+\/[\w.-]+\/blob\/main\/config\.json/.test(s)), m.id).toBe(true)
+      expect(
+        m.sources.some((s) =>
+          /^https:\/\/huggingface\.co\/[\w.-]+\/[\w.-]+\/blob\/main\/config\.json/.test(s),
+        ),
+        m.id,
+      ).toBe(true)
       expect(m.sources.join(' ') + m.notes.join(' '), m.id).not.toMatch(/shared\/|vram\.md/)
     }
   })

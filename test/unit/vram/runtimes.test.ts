@@ -11,7 +11,8 @@ import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { catalog, GIB, MIB, plan } from './helpers.ts'
 
 const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
-const applied = (r: ReturnType<typeof only>) => Object.fromEntries(r.settings!.fromProfile.map((f) => [f.field, f.value]))
+const applied = (r: ReturnType<typeof only>) =>
+  Object.fromEntries(r.settings!.fromProfile.map((f) => [f.field, f.value]))
 
 function planError(input: Parameters<typeof plan>[0]): PlanInputError {
   try {
@@ -29,9 +30,19 @@ describe('runtime ollama (the default)', () => {
     expect(a.runtime.id).toBe('ollama')
     const r = only(a)
     // 8 GiB < 23 GiB ⇒ 4096 (routes.go); 4096 tokens ≤ 4096 ⇒ batch 512 (sched.go generationBatchForContext).
-    expect(r.settings).toMatchObject({ contextLength: 4096, ubatch: 512, parallel: 1, kvUnified: false, flashAttention: true, cacheTypeK: 'f16', cacheTypeV: 'f16' })
+    expect(r.settings).toMatchObject({
+      contextLength: 4096,
+      ubatch: 512,
+      parallel: 1,
+      kvUnified: false,
+      flashAttention: true,
+      cacheTypeK: 'f16',
+      cacheTypeV: 'f16',
+    })
     expect(applied(r)).toMatchObject({ contextLength: 4096, ubatch: 512, parallel: 1 })
-    expect(r.settings!.fromProfile.find((f) => f.field === 'contextLength')!.rule).toContain('8 GiB of VRAM on caraxes')
+    expect(r.settings!.fromProfile.find((f) => f.field === 'contextLength')!.rule).toContain(
+      '8 GiB of VRAM on caraxes',
+    )
     expect(a.settings).toMatchObject({ contextLength: 4096, ubatch: 512 })
     expect(plan({ model: 'qwen2.5:14b', targets: ['caraxes'] }).runtime.id).toBe('ollama')
   })
@@ -52,7 +63,10 @@ describe('runtime ollama (the default)', () => {
     expect(only(a).settings!.contextLength).toBe(32768)
     expect(applied(only(a)).contextLength).toBe(32768)
     expect(a.warnings.join(' ')).toContain('Ollama caps num_ctx at 32768')
-    expect(only(plan({ model: 'qwen2.5-7b', runtime: 'llama.cpp', contextLength: 65536, targets: ['meraxes'] })).settings!.contextLength).toBe(65536)
+    expect(
+      only(plan({ model: 'qwen2.5-7b', runtime: 'llama.cpp', contextLength: 65536, targets: ['meraxes'] }))
+        .settings!.contextLength,
+    ).toBe(65536)
   })
 
   it('the default context tiers at 23 and 47 GiB', () => {
@@ -76,7 +90,7 @@ describe('runtime ollama (the default)', () => {
     expect(two.breakdown!.kvCacheBytes).toBe(2 * one.breakdown!.kvCacheBytes)
   })
 
-  it('keeps llama.cpp --fit\'s 1024 MiB per GPU free on top of the 457 MiB CUDA context', () => {
+  it("keeps llama.cpp --fit's 1024 MiB per GPU free on top of the 457 MiB CUDA context", () => {
     const r = only(plan({ model: 'llama-3.1-8b', contextLength: 4096, targets: ['caraxes'] }))
     expect(r.perGpu[0]!.overheadBytes).toBe((457 + 1024) * MIB)
     expect(r.settings!.fitMarginBytes).toBe(1024 * MIB)
@@ -98,10 +112,22 @@ describe('runtime ollama (the default)', () => {
   })
 
   it('refuses what Ollama cannot be told, naming the field', () => {
-    expect(planError({ model: 'llama-3.1-8b', cacheTypeK: 'q8_0', cacheTypeV: 'f16' })).toMatchObject({ kind: 'invalid', pointer: '/cacheTypeV' })
-    expect(planError({ model: 'llama-3.1-8b', kvCacheType: 'q5_1' })).toMatchObject({ kind: 'invalid', pointer: '/kvCacheType' })
-    expect(planError({ model: 'llama-3.1-8b', noKvOffload: true })).toMatchObject({ kind: 'invalid', pointer: '/noKvOffload' })
-    expect(planError({ model: 'llama-3.1-8b', tensorSplit: [1], targets: ['meraxes'] })).toMatchObject({ kind: 'invalid', pointer: '/tensorSplit' })
+    expect(planError({ model: 'llama-3.1-8b', cacheTypeK: 'q8_0', cacheTypeV: 'f16' })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/cacheTypeV',
+    })
+    expect(planError({ model: 'llama-3.1-8b', kvCacheType: 'q5_1' })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/kvCacheType',
+    })
+    expect(planError({ model: 'llama-3.1-8b', noKvOffload: true })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/noKvOffload',
+    })
+    expect(planError({ model: 'llama-3.1-8b', tensorSplit: [1], targets: ['meraxes'] })).toMatchObject({
+      kind: 'invalid',
+      pointer: '/tensorSplit',
+    })
   })
 })
 
@@ -115,7 +141,7 @@ describe('runtime ollama: what its tags hold', () => {
     expect(applied(r).fitMarginBytes).toBe((805 + 1024) * MIB)
   })
 
-  it('gpt-oss:20b is Ollama\'s recipe (MXFP4 experts, BF16 rest: ≈ 14 GB as ollama.com lists it); the registry id is MXFP4_MOE', () => {
+  it("gpt-oss:20b is Ollama's recipe (MXFP4 experts, BF16 rest: ≈ 14 GB as ollama.com lists it); the registry id is MXFP4_MOE", () => {
     const tag = plan({ model: 'gpt-oss:20b', targets: ['meraxes'] })
     expect(tag.model.bytesByType.Q8_0 ?? 0).toBe(0)
     expect(tag.model.bytesByType.BF16).toBeGreaterThan(0)
@@ -126,7 +152,10 @@ describe('runtime ollama: what its tags hold', () => {
   })
 
   it('llama.cpp loads no projector unless told (--mmproj), and a text-only tag has none', () => {
-    expect(only(plan({ model: 'gemma3:12b', runtime: 'llama.cpp', contextLength: 4096, targets: ['meraxes'] })).settings!.projector).toBeNull()
+    expect(
+      only(plan({ model: 'gemma3:12b', runtime: 'llama.cpp', contextLength: 4096, targets: ['meraxes'] }))
+        .settings!.projector,
+    ).toBeNull()
     expect(only(plan({ model: 'qwen2.5:14b', targets: ['meraxes'] })).settings!.projector).toBeNull()
   })
 })
@@ -143,7 +172,14 @@ describe('runtime llama-server', () => {
     expect(applied(r).contextLength).toBe(s.contextLength)
     // One unified stream: the KV is that of -c cells, not 4 × -c (f16 Llama 3.1 8B: 128 KiB a cell).
     expect(r.breakdown!.kvCacheBytes).toBe(s.contextLength * 128 * 1024)
-    const more = only(plan({ model: 'llama-3.1-8b', runtime: 'llama-server', contextLength: s.contextLength + 512, targets: ['caraxes'] }))
+    const more = only(
+      plan({
+        model: 'llama-3.1-8b',
+        runtime: 'llama-server',
+        contextLength: s.contextLength + 512,
+        targets: ['caraxes'],
+      }),
+    )
     expect(more.verdict).not.toBe('fits')
   })
 
@@ -153,34 +189,78 @@ describe('runtime llama-server', () => {
   })
 
   it('with -np N and no unified cache, each slot gets -c / N cells', () => {
-    const r = only(plan({ model: 'llama-3.1-8b', runtime: 'llama-server', contextLength: 8192, parallel: 2, targets: ['meraxes'] }))
+    const r = only(
+      plan({
+        model: 'llama-3.1-8b',
+        runtime: 'llama-server',
+        contextLength: 8192,
+        parallel: 2,
+        targets: ['meraxes'],
+      }),
+    )
     expect(r.settings).toMatchObject({ parallel: 2, kvUnified: false })
     expect(r.breakdown!.kvCacheBytes).toBe(8192 * 128 * 1024)
   })
 
   it('a unified cache widens sliding windows by the slots (llama-kv-cache-iswa.cpp n_swa·n_seq_max + n_ubatch)', () => {
-    const unified = only(plan({ model: 'gemma-3-12b', runtime: 'llama-server', contextLength: 32768, targets: ['meraxes'] }))
-    const single = only(plan({ model: 'gemma-3-12b', runtime: 'llama.cpp', contextLength: 32768, targets: ['meraxes'] }))
+    const unified = only(
+      plan({ model: 'gemma-3-12b', runtime: 'llama-server', contextLength: 32768, targets: ['meraxes'] }),
+    )
+    const single = only(
+      plan({ model: 'gemma-3-12b', runtime: 'llama.cpp', contextLength: 32768, targets: ['meraxes'] }),
+    )
     // 40 window layers × (pad256(1024·4 + 512) − pad256(1024 + 512)) cells × 8 KiB (Hkv 8 × Dh 256 × 2 × 2 B).
-    expect(unified.breakdown!.kvCacheBytes - single.breakdown!.kvCacheBytes).toBe(40 * (4608 - 1536) * 8 * 1024)
+    expect(unified.breakdown!.kvCacheBytes - single.breakdown!.kvCacheBytes).toBe(
+      40 * (4608 - 1536) * 8 * 1024,
+    )
   })
 })
 
 describe('runtime llama.cpp: separate K and V types, -ts, -nkvo', () => {
   it('sizes K and V by their own types', () => {
-    const r = only(plan({ model: 'llama-3.1-8b', runtime: 'llama.cpp', contextLength: 8192, cacheTypeK: 'q8_0', cacheTypeV: 'q4_0', targets: ['meraxes'] }))
+    const r = only(
+      plan({
+        model: 'llama-3.1-8b',
+        runtime: 'llama.cpp',
+        contextLength: 8192,
+        cacheTypeK: 'q8_0',
+        cacheTypeV: 'q4_0',
+        targets: ['meraxes'],
+      }),
+    )
     // 32 layers × 8192 cells × 1024 values × (34/32 + 18/32) B.
     expect(r.breakdown!.kvCacheBytes).toBe((32 * 8192 * 1024 * (34 + 18)) / 32)
     expect(r.settings).toMatchObject({ cacheTypeK: 'q8_0', cacheTypeV: 'q4_0' })
   })
 
   it('a quantized V needs flash attention; a quantized K alone does not', () => {
-    expect(planError({ model: 'llama-3.1-8b', runtime: 'llama.cpp', cacheTypeV: 'q8_0', flashAttention: false })).toMatchObject({ pointer: '/cacheTypeV' })
-    expect(only(plan({ model: 'llama-3.1-8b', runtime: 'llama.cpp', contextLength: 4096, cacheTypeK: 'q8_0', flashAttention: false, targets: ['meraxes'] })).verdict).toBe('fits')
+    expect(
+      planError({ model: 'llama-3.1-8b', runtime: 'llama.cpp', cacheTypeV: 'q8_0', flashAttention: false }),
+    ).toMatchObject({ pointer: '/cacheTypeV' })
+    expect(
+      only(
+        plan({
+          model: 'llama-3.1-8b',
+          runtime: 'llama.cpp',
+          contextLength: 4096,
+          cacheTypeK: 'q8_0',
+          flashAttention: false,
+          targets: ['meraxes'],
+        }),
+      ).verdict,
+    ).toBe('fits')
   })
 
   it('-nkvo keeps the whole KV cache in host memory and off the GPU', () => {
-    const r = only(plan({ model: 'llama-3.1-8b', runtime: 'llama.cpp', contextLength: 65536, noKvOffload: true, targets: ['caraxes'] }))
+    const r = only(
+      plan({
+        model: 'llama-3.1-8b',
+        runtime: 'llama.cpp',
+        contextLength: 65536,
+        noKvOffload: true,
+        targets: ['caraxes'],
+      }),
+    )
     expect(r.breakdown!.kvCacheBytes).toBe(0)
     expect(r.hostMemory!.kvCacheBytes).toBe(8 * GIB) // 65536 cells × 128 KiB
     expect(r.verdict).toBe('fits')
@@ -189,10 +269,20 @@ describe('runtime llama.cpp: separate K and V types, -ts, -nkvo', () => {
   })
 
   it('-ts sets the layer shares of a split', () => {
-    const even = only(plan({ model: 'llama-3.1-70b', runtime: 'llama.cpp', contextLength: 4096, targets: ['meraxes', 'caraxes'], tensorSplit: [1, 1] }))
+    const even = only(
+      plan({
+        model: 'llama-3.1-70b',
+        runtime: 'llama.cpp',
+        contextLength: 4096,
+        targets: ['meraxes', 'caraxes'],
+        tensorSplit: [1, 1],
+      }),
+    )
     const [m, c] = even.perGpu
     const held = (g: typeof m) => (g!.layers ? g!.layers.last - g!.layers.first + 1 : 0)
     expect(Math.abs(held(m) - held(c))).toBeLessThanOrEqual(1)
-    expect(planError({ model: 'llama-3.1-70b', runtime: 'llama.cpp', targets: ['meraxes'], tensorSplit: [1, 1] })).toMatchObject({ pointer: '/tensorSplit' })
+    expect(
+      planError({ model: 'llama-3.1-70b', runtime: 'llama.cpp', targets: ['meraxes'], tensorSplit: [1, 1] }),
+    ).toMatchObject({ pointer: '/tensorSplit' })
   })
 })

@@ -11,8 +11,15 @@ import { catalog, plan } from './helpers.ts'
 
 /** https://huggingface.co/HuggingFaceTB/SmolLM2-1.7B/blob/main/config.json */
 const smollm2_17b = {
-  model_type: 'llama', num_hidden_layers: 24, hidden_size: 2048, num_attention_heads: 32, num_key_value_heads: 32,
-  intermediate_size: 8192, vocab_size: 49152, max_position_embeddings: 8192, tie_word_embeddings: true,
+  model_type: 'llama',
+  num_hidden_layers: 24,
+  hidden_size: 2048,
+  num_attention_heads: 32,
+  num_key_value_heads: 32,
+  intermediate_size: 8192,
+  vocab_size: 49152,
+  max_position_embeddings: 8192,
+  tie_word_embeddings: true,
 }
 
 function pointerOf(run: () => unknown): string {
@@ -26,8 +33,14 @@ function pointerOf(run: () => unknown): string {
 }
 
 describe('a speculative-decoding draft model', () => {
-  it('puts the draft\'s weights, KV cache and compute buffer on the main GPU', () => {
-    const answer = plan({ model: { config: smollm2_17b }, quantization: 'Q4_K_M', draft: { gguf: smollm2Q8() }, contextLength: 4096, targets: ['caraxes'] })
+  it("puts the draft's weights, KV cache and compute buffer on the main GPU", () => {
+    const answer = plan({
+      model: { config: smollm2_17b },
+      quantization: 'Q4_K_M',
+      draft: { gguf: smollm2Q8() },
+      contextLength: 4096,
+      targets: ['caraxes'],
+    })
     // SmolLM2-135M Q8_0 (tied): 30 blocks 112,942,080 + output_norm 2,304 + token_embd duplicated as output 30,081,024
     //   + KV 30 × 4096 × (3·64 + 3·64) × 2 B = 94,371,840
     //   + compute (FA on, compute-buffer.ts phases, B = 512, C = 4096): attention 2·B·C + 4·B·(3·576 + 3·576 + 2·192)
@@ -36,11 +49,18 @@ describe('a speculative-decoding draft model', () => {
     const b = answer.results[0]!.breakdown!
     expect(b.draftModelBytes).toBe(143_025_408 + 94_371_840 + 103_022_592)
     expect(answer.results[0]!.perGpu[0]!.sideModelsBytes).toBe(b.draftModelBytes)
-    expect(b.totalGpuBytes).toBe(b.weightsGpuBytes + b.kvCacheBytes + b.computeBufferBytes + b.overheadBytes + b.draftModelBytes)
+    expect(b.totalGpuBytes).toBe(
+      b.weightsGpuBytes + b.kvCacheBytes + b.computeBufferBytes + b.overheadBytes + b.draftModelBytes,
+    )
   })
 
   it('over a split, only the main GPU (the first of the split) holds the draft, and pays it before its layers', () => {
-    const base = { model: 'llama-3.1-70b', runtime: 'llama.cpp' as const, contextLength: 4096, targets: ['meraxes', 'caraxes'] }
+    const base = {
+      model: 'llama-3.1-70b',
+      runtime: 'llama.cpp' as const,
+      contextLength: 4096,
+      targets: ['meraxes', 'caraxes'],
+    }
     const alone = plan(base).results[0]!
     const withDraft = plan({ ...base, draft: 'llama-3.2-1b' }).results[0]!
     expect(withDraft.perGpu.length).toBeGreaterThan(1)
@@ -55,7 +75,9 @@ describe('a speculative-decoding draft model', () => {
   it('refuses a draft whose vocabulary differs by more than 128 tokens (llama.cpp speculative.cpp)', () => {
     expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: { gguf: smollm2Q8() } }))).toBe('/draft')
     expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: 'no-such-model' }))).toBe('/draft')
-    expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: 'llama-3.2-3b', mode: 'lora' }))).toBe('/draft')
+    expect(pointerOf(() => plan({ model: 'llama-3.1-8b', draft: 'llama-3.2-3b', mode: 'lora' }))).toBe(
+      '/draft',
+    )
   })
 })
 
@@ -71,7 +93,11 @@ describe('a vision projector (mmproj)', () => {
     const answer = plan({ model: 'gemma-3-12b', projector: { gguf: mmproj }, targets: ['meraxes'] })
     // 2 × 1152 × 1152 × 2 bytes (F16)
     expect(answer.results[0]!.breakdown!.projectorBytes).toBe(5_308_416)
-    const host = plan({ model: 'gemma-3-12b', projector: { gguf: mmproj, offload: false }, targets: ['meraxes'] })
+    const host = plan({
+      model: 'gemma-3-12b',
+      projector: { gguf: mmproj, offload: false },
+      targets: ['meraxes'],
+    })
     expect(host.results[0]!.breakdown!.projectorBytes).toBe(0)
     expect(host.assumptions.find((a) => a.term === 'projector')!.formula).toMatch(/host RAM/)
   })
@@ -79,7 +105,10 @@ describe('a vision projector (mmproj)', () => {
   it('counts the projector layer of an Ollama manifest, as Ollama loads it', async () => {
     const fetch = (url: string, init?: RequestInit) => fixtureFetch(new Request(url, init))
     const req = VramFitRequestSchema.parse({ model: 'smolvlm:256m', targets: ['caraxes'] })
-    const answer = planVramFit(await resolveRemoteModel(req, catalog.llmModels, { policy: policyFromVars({}), fetch }), catalog)
+    const answer = planVramFit(
+      await resolveRemoteModel(req, catalog.llmModels, { policy: policyFromVars({}), fetch }),
+      catalog,
+    )
     expect(answer.results[0]!.breakdown!.projectorBytes).toBe(851_251_104)
   })
 })

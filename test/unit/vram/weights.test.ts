@@ -20,7 +20,7 @@ describe('ggml block sizes (ggml src/ggml-common.h, docs/research/vram-formulas.
 })
 
 describe('use_more_bits (llama.cpp src/llama-quant.cpp)', () => {
-  it('picks the first and last eighth and every third layer between: 16 of Llama-3-8B\'s 32 layers', () => {
+  it("picks the first and last eighth and every third layer between: 16 of Llama-3-8B's 32 layers", () => {
     const picked = Array.from({ length: 32 }, (_, i) => i).filter((i) => useMoreBits(i, 32))
     expect(picked.slice(0, 6)).toEqual([0, 1, 2, 3, 6, 9])
     expect(picked.length).toBe(16)
@@ -80,9 +80,17 @@ describe('weights of other models against published sizes', () => {
   // Worked out independently of this code (a per-tensor emulation of llama-quantize's rules, by hand):
   // file GB and GPU-resident GiB at full offload, docs/research/vram-formulas.md#model-reference.
   it.each([
-    ['llama-3.2-3b', 2.01, 1.87], ['qwen2.5-7b', 4.68, 4.07], ['qwen2.5-14b', 8.98, 7.96], ['qwen3-8b', 5.02, 4.35],
-    ['mistral-nemo-12b', 7.47, 6.6], ['gemma-2-9b', 5.76, 5.36], ['gemma-3-12b', 7.29, 6.79], ['gemma-3-27b', 16.54, 15.4],
-    ['phi-4', 9.06, 8.16], ['qwen3-30b-a3b', 18.55, 17.11], ['mixtral-8x7b', 28.45, 26.43],
+    ['llama-3.2-3b', 2.01, 1.87],
+    ['qwen2.5-7b', 4.68, 4.07],
+    ['qwen2.5-14b', 8.98, 7.96],
+    ['qwen3-8b', 5.02, 4.35],
+    ['mistral-nemo-12b', 7.47, 6.6],
+    ['gemma-2-9b', 5.76, 5.36],
+    ['gemma-3-12b', 7.29, 6.79],
+    ['gemma-3-27b', 16.54, 15.4],
+    ['phi-4', 9.06, 8.16],
+    ['qwen3-30b-a3b', 18.55, 17.11],
+    ['mixtral-8x7b', 28.45, 26.43],
   ])('%s Q4_K_M is %s GB with %s GiB on the GPU at full offload', (id, gb, gpuGib) => {
     const w = weightLayout(model(id), 'Q4_K_M')
     expect(Math.abs(w.fileBytes / 1e9 - gb) / gb).toBeLessThan(0.005)
@@ -105,7 +113,9 @@ describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)',
   const llamaQuantize = { Q3_K_S: 3.41, Q3_K_L: 4.03, Q4_1: 4.78, Q5_0: 5.21, Q5_1: 5.65 } as const
   for (const [preset, gib] of Object.entries(llamaQuantize)) {
     it(`Llama 3.1 8B ${preset} is within 0.5 % of llama-quantize's ${gib} GiB`, () => {
-      expect(relErr(weightLayout(model('llama-3.1-8b'), preset as keyof typeof llamaQuantize).fileBytes, gib)).toBeLessThan(0.005)
+      expect(
+        relErr(weightLayout(model('llama-3.1-8b'), preset as keyof typeof llamaQuantize).fileBytes, gib),
+      ).toBeLessThan(0.005)
     })
   }
 
@@ -114,7 +124,9 @@ describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)',
   const bartowski70b = { IQ4_XS: 37.9, Q3_K_L: 37.14, IQ3_M: 31.94 } as const
   for (const [preset, gb] of Object.entries(bartowski70b)) {
     it(`Llama 3.1 70B ${preset} with an imatrix is within 0.5 % of the published ${gb} GB`, () => {
-      const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, { imatrix: true }).fileBytes
+      const bytes = weightLayout(model('llama-3.1-70b'), preset as keyof typeof bartowski70b, {
+        imatrix: true,
+      }).fileBytes
       expect(Math.abs(bytes / 1e9 - gb) / gb).toBeLessThan(0.005)
     })
   }

@@ -10,12 +10,15 @@ export function requireLibraryGpu(catalog: Catalog, slug: string, pointer: strin
   const wanted = slug.trim().toLowerCase()
   const gpu = catalog.gpuModels.find((g) => g.slug === wanted)
   if (gpu) return gpu
-  const close = nearest(wanted, catalog.gpuModels.map((g) => g.slug))
+  const close = nearest(
+    wanted,
+    catalog.gpuModels.map((g) => g.slug),
+  )
   const count = catalog.gpuModels.length
   throw new PlanInputError(
     'not-found',
     pointer,
-    `No GPU "${slug}" in the library (GET /api/v1/gpus lists ${count}). Nearest: ${close.join(', ')}.`
+    `No GPU "${slug}" in the library (GET /api/v1/gpus lists ${count}). Nearest: ${close.join(', ')}.`,
   )
 }
 

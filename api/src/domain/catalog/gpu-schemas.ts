@@ -7,9 +7,10 @@ import { z } from 'zod'
 import { ProvenanceStatusSchema } from './provenance.ts'
 
 /** ggml backends llama.cpp builds (docs/build.md): the runtime a card can plan under. */
-export const GpuBackendSchema = z
-  .enum(['cuda', 'rocm', 'vulkan', 'sycl', 'metal'])
-  .meta({ id: 'GpuBackend', description: 'ggml backend: cuda (NVIDIA), rocm (HIP), vulkan, sycl (Intel oneAPI), metal (Apple)' })
+export const GpuBackendSchema = z.enum(['cuda', 'rocm', 'vulkan', 'sycl', 'metal']).meta({
+  id: 'GpuBackend',
+  description: 'ggml backend: cuda (NVIDIA), rocm (HIP), vulkan, sycl (Intel oneAPI), metal (Apple)',
+})
 export type GpuBackend = z.infer<typeof GpuBackendSchema>
 
 export const GpuVendorSchema = z.enum(['NVIDIA', 'AMD', 'Intel']).meta({ id: 'GpuVendor' })
@@ -18,8 +19,10 @@ export const GpuSegmentSchema = z.enum(['consumer', 'workstation', 'datacenter']
 export type GpuSegment = z.infer<typeof GpuSegmentSchema>
 
 /** Readers of the data have no private notes: a GPU fact cites a public https page. */
-export const PublicSourceSchema = z
-  .url({ protocol: /^https$/, error: 'expected a public https URL (vendor page, Wikipedia, llama.cpp source)' })
+export const PublicSourceSchema = z.url({
+  protocol: /^https$/,
+  error: 'expected a public https URL (vendor page, Wikipedia, llama.cpp source)',
+})
 
 /** A FactProvenance whose source is required and public; the library has no seed to correct. */
 const GpuFactProvenanceSchema = z
@@ -45,9 +48,7 @@ export const GpuProvenanceSchema = z
  * Navi 10/12/14), fixed by the gnif/vendor-reset kernel module. `not-affected` says so with
  * a source; `unknown` when no public source settles it.
  */
-export const ResetBugSchema = z
-  .enum(['affected', 'not-affected', 'unknown'])
-  .meta({ id: 'GpuResetBug' })
+export const ResetBugSchema = z.enum(['affected', 'not-affected', 'unknown']).meta({ id: 'GpuResetBug' })
 
 export const GpuPassthroughSchema = z
   .object({

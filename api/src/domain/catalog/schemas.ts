@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { GpuBackendSchema, GpuPassthroughSchema, GpuProvenanceSchema, GpuSegmentSchema, GpuVendorSchema, PublicSourceSchema } from './gpu-schemas.ts'
+import {
+  GpuBackendSchema,
+  GpuPassthroughSchema,
+  GpuProvenanceSchema,
+  GpuSegmentSchema,
+  GpuVendorSchema,
+  PublicSourceSchema,
+} from './gpu-schemas.ts'
 import { ProvenanceSchema } from './provenance.ts'
 
 /** Lowercase slug: `meraxes`, `nvidia-rtx-3090-ti`. */
@@ -55,9 +62,15 @@ export const GpuModelFieldsSchema = z.object({
   architecture: z.string(),
   segment: GpuSegmentSchema,
   /** CUDA compute capability, e.g. "7.5" (Turing); null for AMD and Intel cards. */
-  computeCapability: z.string().regex(/^\d+\.\d+$/).nullable(),
+  computeCapability: z
+    .string()
+    .regex(/^\d+\.\d+$/)
+    .nullable(),
   /** LLVM AMDGPU processor (ROCm's target), e.g. "gfx1100"; null for NVIDIA and Intel cards. */
-  gfxTarget: z.string().regex(/^gfx[0-9a-f]{3,4}$/, 'expected an LLVM AMDGPU target such as "gfx1100"').nullable(),
+  gfxTarget: z
+    .string()
+    .regex(/^gfx[0-9a-f]{3,4}$/, 'expected an LLVM AMDGPU target such as "gfx1100"')
+    .nullable(),
   /** null when no pci.ids entry was checked for this card. */
   pciId: z.union([PciIdSchema, z.null()]),
   vramBytes: z.int().positive(),
@@ -82,17 +95,19 @@ export const GpuModelFieldsSchema = z.object({
   sources: z.array(PublicSourceSchema).min(1),
 })
 
-export const GpuModelSchema = GpuModelFieldsSchema
-  .superRefine((gpu, ctx) => {
-    // Each vendor's own identifier is required so a card always names the toolchain target.
-    if (gpu.vendor === 'NVIDIA' && gpu.computeCapability === null) {
-      ctx.addIssue({ code: 'custom', path: ['computeCapability'], message: 'an NVIDIA card needs its CUDA compute capability' })
-    }
-    if (gpu.vendor === 'AMD' && gpu.gfxTarget === null) {
-      ctx.addIssue({ code: 'custom', path: ['gfxTarget'], message: 'an AMD card needs its LLVM gfx target' })
-    }
-  })
-  .meta({ id: 'GpuModel' })
+export const GpuModelSchema = GpuModelFieldsSchema.superRefine((gpu, ctx) => {
+  // Each vendor's own identifier is required so a card always names the toolchain target.
+  if (gpu.vendor === 'NVIDIA' && gpu.computeCapability === null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['computeCapability'],
+      message: 'an NVIDIA card needs its CUDA compute capability',
+    })
+  }
+  if (gpu.vendor === 'AMD' && gpu.gfxTarget === null) {
+    ctx.addIssue({ code: 'custom', path: ['gfxTarget'], message: 'an AMD card needs its LLVM gfx target' })
+  }
+}).meta({ id: 'GpuModel' })
 export type GpuModel = z.infer<typeof GpuModelSchema>
 
 export const DriveModelSchema = z
@@ -179,7 +194,10 @@ export const PciDeviceSchema = z
      */
     upstreamBridge: PciAddressSchema.nullable().default(null),
     /** sysfs `reset_method` (`flr`, `pm`, `bus` …), from the host; null = not read. */
-    resetMethods: z.array(z.string().regex(/^[a-z_]+$/)).nullable().default(null),
+    resetMethods: z
+      .array(z.string().regex(/^[a-z_]+$/))
+      .nullable()
+      .default(null),
     /** sysfs `boot_vga`: the firmware initialised this GPU; null = not read. */
     bootVga: z.boolean().nullable().default(null),
     /** Resizable BAR as the host configured it (`lspci -vv`: "Resizable BAR"); null = not read. */
@@ -260,9 +278,7 @@ export const NetworkLinkSchema = z
     id: SlugSchema,
     label: z.string(),
     /** Interfaces joined by this link (through a switch the catalog does not model). */
-    endpoints: z
-      .array(z.object({ node: SlugSchema, interface: SlugSchema }))
-      .min(2),
+    endpoints: z.array(z.object({ node: SlugSchema, interface: SlugSchema })).min(2),
     notes: z.array(z.string()).default([]),
     provenance: ProvenanceSchema,
   })

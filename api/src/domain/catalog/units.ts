@@ -9,7 +9,15 @@ import type { PcieLink } from './schemas.ts'
  * (2.5/5 GT/s × 0.8 / 8), Gen 3+ 128b/130b (8 GT/s × 128/130 / 8 = 984.6 MB/s), doubling per
  * generation; Gen 6-7 PAM4 FLIT figures. PCI-SIG quotes 4.0 x16 as 31.5 GB/s per direction.
  */
-export const PCIE_LANE_MBPS: Record<number, number> = { 1: 250, 2: 500, 3: 984.6, 4: 1969.2, 5: 3938.5, 6: 7563, 7: 15125 }
+export const PCIE_LANE_MBPS: Record<number, number> = {
+  1: 250,
+  2: 500,
+  3: 984.6,
+  4: 1969.2,
+  5: 3938.5,
+  6: 7563,
+  7: 15125,
+}
 
 export function pcieMBps(link: PcieLink): number {
   return (PCIE_LANE_MBPS[link.generation] ?? 250) * link.lanes

@@ -32,7 +32,8 @@ export function diffHost(node: NodeRecord | null, host: readonly HostDevice[]): 
     else devices.changed.push({ address: h.address, label: record.label, changes })
   }
   node.devices.forEach((d, i) => {
-    if (!matchedRecords.has(i)) devices.removedFromHost.push({ address: d.address, label: d.label, vendorDevice: d.vendorDevice })
+    if (!matchedRecords.has(i))
+      devices.removedFromHost.push({ address: d.address, label: d.label, vendorDevice: d.vendorDevice })
   })
   return { nodeAdded: false, devices, groups: diffGroups(node, matches, hostGroups) }
 }
@@ -43,17 +44,24 @@ export function fieldChanges(record: NodeRecord['devices'][number], h: HostDevic
   if (record.address === null) changes.push({ field: 'address', catalog: null, host: h.address })
   for (const field of COMPARED_FIELDS) {
     const value = h[field]
-    if (value !== undefined && value !== record[field]) changes.push({ field, catalog: record[field], host: value })
+    if (value !== undefined && value !== record[field])
+      changes.push({ field, catalog: record[field], host: value })
   }
   return changes
 }
 
-function diffGroups(node: NodeRecord, matches: Map<string, number>, hostGroups: Map<number, string[]>): ImportDiff['groups'] {
+function diffGroups(
+  node: NodeRecord,
+  matches: Map<string, number>,
+  hostGroups: Map<number, string[]>,
+): ImportDiff['groups'] {
   const groups: ImportDiff['groups'] = { added: [], removedFromHost: [], changed: [] }
   // A host output without groups (lspci -nnk alone) says nothing about them.
   if (hostGroups.size === 0) return groups
   const hostAddressOf = new Map([...matches].map(([address, i]) => [i, address]))
-  const catalogGroups = groupsOf(node.devices.map((d, i) => [d.address ?? hostAddressOf.get(i) ?? `(${d.label})`, d.iommuGroup]))
+  const catalogGroups = groupsOf(
+    node.devices.map((d, i) => [d.address ?? hostAddressOf.get(i) ?? `(${d.label})`, d.iommuGroup]),
+  )
   for (const id of [...hostGroups.keys()].sort((a, b) => a - b)) {
     if (!node.iommuGroups.some((g) => g.id === id)) groups.added.push(id)
   }
@@ -61,7 +69,8 @@ function diffGroups(node: NodeRecord, matches: Map<string, number>, hostGroups: 
     const hostMembers = hostGroups.get(id)
     const catalogMembers = catalogGroups.get(id) ?? []
     if (hostMembers === undefined) groups.removedFromHost.push(id)
-    else if (hostMembers.join() !== catalogMembers.join()) groups.changed.push({ id, catalogMembers, hostMembers })
+    else if (hostMembers.join() !== catalogMembers.join())
+      groups.changed.push({ id, catalogMembers, hostMembers })
   }
   return groups
 }

@@ -3,12 +3,23 @@
  * drivers (lspci -nnk): each field is taken from the most trusted input that reports it, in
  * docs/research/host-formats.md's order of preference; a disagreement is reported.
  */
-import { COMPARED_FIELDS, IMPORT_FORMATS, type HostDevice, type ImportConflict, type ParsedInput } from './schemas.ts'
+import {
+  COMPARED_FIELDS,
+  IMPORT_FORMATS,
+  type HostDevice,
+  type ImportConflict,
+  type ParsedInput,
+} from './schemas.ts'
 
 const NAME_FIELDS = ['vendorName', 'deviceName', 'description'] as const
 
-export function mergeInputs(inputs: readonly ParsedInput[]): { devices: HostDevice[]; conflicts: ImportConflict[] } {
-  const ranked = [...inputs].sort((a, b) => IMPORT_FORMATS.indexOf(a.format) - IMPORT_FORMATS.indexOf(b.format))
+export function mergeInputs(inputs: readonly ParsedInput[]): {
+  devices: HostDevice[]
+  conflicts: ImportConflict[]
+} {
+  const ranked = [...inputs].sort(
+    (a, b) => IMPORT_FORMATS.indexOf(a.format) - IMPORT_FORMATS.indexOf(b.format),
+  )
   const byAddress = new Map<string, HostDevice>()
   const conflicts: ImportConflict[] = []
   for (const input of ranked) {
@@ -41,6 +52,7 @@ function mergeInto(kept: HostDevice, other: HostDevice, conflicts: ImportConflic
       })
     }
   }
-  for (const field of NAME_FIELDS) if (kept[field] === undefined && other[field] !== undefined) kept[field] = other[field]
+  for (const field of NAME_FIELDS)
+    if (kept[field] === undefined && other[field] !== undefined) kept[field] = other[field]
   for (const s of other.sources) if (!kept.sources.includes(s)) kept.sources.push(s)
 }

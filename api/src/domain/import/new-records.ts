@@ -49,10 +49,24 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
   const fields: Record<string, FactProvenance> = {}
   if (h.subsystem === undefined) fields.subsystem = notReported('the subsystem')
   if (h.driver === undefined) fields.driver = notReported('the driver')
-  if (h.iommuGroup === undefined) fields.iommuGroup = { status: 'inferred', reason: 'no IOMMU group in the imported text: -1 until a group listing is imported', source: NOT_IN_IMPORT }
-  fields.role = { status: 'inferred', reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`, source: 'pci.ids class codes' }
+  if (h.iommuGroup === undefined)
+    fields.iommuGroup = {
+      status: 'inferred',
+      reason: 'no IOMMU group in the imported text: -1 until a group listing is imported',
+      source: NOT_IN_IMPORT,
+    }
+  fields.role = {
+    status: 'inferred',
+    reason: `from PCI class ${h.classCode}${slotHasGpu ? ' in a GPU slot' : ''}`,
+    source: 'pci.ids class codes',
+  }
   const model = uniqueModel(h.vendorDevice, ctx.models)
-  if (model) fields.hardwareModel = { status: 'inferred', reason: `the only catalog model with PCI ID ${h.vendorDevice}`, source: model.file }
+  if (model)
+    fields.hardwareModel = {
+      status: 'inferred',
+      reason: `the only catalog model with PCI ID ${h.vendorDevice}`,
+      source: model.file,
+    }
   return {
     address: h.address,
     label: name,
@@ -73,8 +87,12 @@ export function newDeviceRecord(h: Complete, ctx: RecordContext): Record<string,
 /** GPUs and NICs only: one drive controller ID covers every capacity (SN850X 1/2/4 TB). */
 function uniqueModel(pciId: string, models: RecordContext['models']): { slug: string; file: string } | null {
   const hits = [
-    ...models.gpuModels.filter((m) => m.pciId === pciId).map((m) => ({ slug: m.slug, file: `data/hardware/gpus/${m.slug}.yaml` })),
-    ...models.nicModels.filter((m) => m.pciId === pciId).map((m) => ({ slug: m.slug, file: `data/hardware/nics/${m.slug}.yaml` })),
+    ...models.gpuModels
+      .filter((m) => m.pciId === pciId)
+      .map((m) => ({ slug: m.slug, file: `data/hardware/gpus/${m.slug}.yaml` })),
+    ...models.nicModels
+      .filter((m) => m.pciId === pciId)
+      .map((m) => ({ slug: m.slug, file: `data/hardware/nics/${m.slug}.yaml` })),
   ]
   return hits.length === 1 ? hits[0]! : null
 }
@@ -85,7 +103,11 @@ export function newGroupRecord(id: number, source: string): Record<string, unkno
 
 /** A node the catalog does not have: only what the import knows, the platform left unknown. */
 export function newNodeRecord(id: string, source: string, deviceCount: number): Record<string, unknown> {
-  const unknown: FactProvenance = { status: 'inferred', reason: 'not in the import; measure on the host', source: MEASURE_ON_HOST }
+  const unknown: FactProvenance = {
+    status: 'inferred',
+    reason: 'not in the import; measure on the host',
+    source: MEASURE_ON_HOST,
+  }
   return {
     id,
     name: id.toUpperCase(),

@@ -10,11 +10,15 @@ import { parsePvesh } from './parse-pvesh.ts'
 import { parseSysfs } from './parse-sysfs.ts'
 import { IMPORT_FORMATS, type ImportFormat, type ParsedInput } from './schemas.ts'
 
-const BDF_START = /^(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7](?:\/[0-9a-f]{2}:[01][0-9a-f]\.[0-7])*\s/i
+const BDF_START =
+  /^(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7](?:\/[0-9a-f]{2}:[01][0-9a-f]\.[0-7])*\s/i
 
 /** The format of a text, judged by its first meaningful line; null when none fits. */
 export function detectFormat(text: string): ImportFormat | null {
-  const first = text.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '' && !l.startsWith('#'))
+  const first = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .find((l) => l !== '' && !l.startsWith('#'))
   if (first === undefined) return null
   if (first.startsWith('[') || first.startsWith('{')) return 'pvesh-json'
   if (/^Slot:\s/.test(first)) return 'lspci-vmm'
@@ -75,10 +79,12 @@ function refuse(index: number, message: string): PlanInputError {
 }
 
 function checkText(text: string, index: number) {
-  if (text.includes('\u0000')) throw refuse(index, 'binary data (NUL bytes): paste the text the command prints')
+  if (text.includes('\u0000'))
+    throw refuse(index, 'binary data (NUL bytes): paste the text the command prints')
   // eslint-disable-next-line no-control-regex
   const control = text.match(/[\u0001-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
-  if (control > Math.max(8, text.length / 100)) throw refuse(index, 'binary data (control characters): paste the text the command prints')
+  if (control > Math.max(8, text.length / 100))
+    throw refuse(index, 'binary data (control characters): paste the text the command prints')
   if (text.trim() === '') throw refuse(index, 'empty text')
 }
 

@@ -15,9 +15,11 @@ import type { HostDevice, UnparsedLine } from './schemas.ts'
 
 const DEVICE =
   /^(?:IOMMU [Gg]roup\s+(\d+):?\s+)?(?:([0-9a-f]{4,8}):)?([0-9a-f]{2}):([01][0-9a-f])\.([0-7])\s+(.*?)\s*\[([0-9a-f]{4})\]:?\s+(.*?)\s*\[([0-9a-f]{4}):([0-9a-f]{4})\](?:\s+\(rev\s+[0-9a-f]{2}\))?(?:\s+\(prog-if\s+[0-9a-f]{2}(?:\s+\[[^\]]*\])?\))?\s*$/i
-const STARTS_LIKE_DEVICE = /^(?:IOMMU [Gg]roup\s+\d+:?\s+)?(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\s/i
+const STARTS_LIKE_DEVICE =
+  /^(?:IOMMU [Gg]roup\s+\d+:?\s+)?(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\s/i
 /** `[dddd:]bb:dd.f/bb:dd.f/…` (lspci -PP) at the start of a line: the device is the last element. */
-const PATH = /^((?:[0-9a-f]{4,8}:)?)((?:[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\/)+)([0-9a-f]{2}:[01][0-9a-f]\.[0-7])(?=\s)/i
+const PATH =
+  /^((?:[0-9a-f]{4,8}:)?)((?:[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\/)+)([0-9a-f]{2}:[01][0-9a-f]\.[0-7])(?=\s)/i
 /** lspci -P (one P) prints `00:01.1/00.0`: the bus of the device is missing. */
 const SHORT_PATH = /^(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[01][0-9a-f]\.[0-7]\/[01][0-9a-f]\.[0-7]/i
 const GROUP_HEADER = /^IOMMU [Gg]roup\s+(\d+):?\s*$/
@@ -25,7 +27,10 @@ const SUBSYSTEM = /^Subsystem:\s+(.*?)\s*\[([0-9a-f]{4}):([0-9a-f]{4})\]\s*$/i
 const DRIVER = /^Kernel driver in use:\s+(\S+)\s*$/
 const FLAGS_GROUP = /^Flags:.*\bIOMMU group (\d+)/
 
-export function parseLspciText(text: string, source: string): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
+export function parseLspciText(
+  text: string,
+  source: string,
+): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
   const devices: HostDevice[] = []
   const unparsed: UnparsedLine[] = []
   // -k (or -v) prints detail lines; then an absent Subsystem/driver line means "none".
@@ -53,13 +58,24 @@ export function parseLspciText(text: string, source: string): { devices: HostDev
       if (found && upstream !== null) found.upstreamBridge = upstream
       current = found ?? undefined
       if (found === null) {
-        unparsed.push({ line, text: raw, reason: 'PCI domain wider than 4 hex digits (Intel VMD) or group number too large: the catalog cannot hold it' })
+        unparsed.push({
+          line,
+          text: raw,
+          reason:
+            'PCI domain wider than 4 hex digits (Intel VMD) or group number too large: the catalog cannot hold it',
+        })
       } else if (current) {
         if (withDetails) current.subsystem = null
         if (withKernel) current.driver = null
         devices.push(current)
       } else {
-        unparsed.push({ line, text: raw, reason: /\[[0-9a-f]{4}:[0-9a-f]{4}\]/i.test(t) ? 'not an lspci -nn device line' : 'no numeric IDs: run lspci with -nn' })
+        unparsed.push({
+          line,
+          text: raw,
+          reason: /\[[0-9a-f]{4}:[0-9a-f]{4}\]/i.test(t)
+            ? 'not an lspci -nn device line'
+            : 'no numeric IDs: run lspci with -nn',
+        })
       }
       continue
     }
@@ -67,7 +83,13 @@ export function parseLspciText(text: string, source: string): { devices: HostDev
       detail(current, t)
       continue
     }
-    unparsed.push({ line, text: raw, reason: /^\s/.test(raw) ? 'detail line without a device line above it' : 'not an lspci device line or IOMMU group header' })
+    unparsed.push({
+      line,
+      text: raw,
+      reason: /^\s/.test(raw)
+        ? 'detail line without a device line above it'
+        : 'not an lspci device line or IOMMU group header',
+    })
   }
   return { devices, unparsed }
 }
@@ -79,7 +101,10 @@ function splitPath(line: string): { line: string; upstream: string | null } {
   const [whole, domain = '', parents, device] = m
   const bridges = parents!.split('/').filter(Boolean)
   const dom = domain || '0000:'
-  return { line: `${dom}${device}${line.slice(whole.length)}`, upstream: normaliseAddress(`${dom}${bridges.at(-1)}`) }
+  return {
+    line: `${dom}${device}${line.slice(whole.length)}`,
+    upstream: normaliseAddress(`${dom}${bridges.at(-1)}`),
+  }
 }
 
 /** The device of a line; undefined when the line is not one, null when it cannot be stored. */

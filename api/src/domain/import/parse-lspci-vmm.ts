@@ -15,7 +15,10 @@ interface Line {
   text: string
 }
 
-export function parseLspciVmm(text: string, source: string): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
+export function parseLspciVmm(
+  text: string,
+  source: string,
+): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
   const unparsed: UnparsedLine[] = []
   const records: Line[][] = [[]]
   for (const l of numberedLines(text)) {

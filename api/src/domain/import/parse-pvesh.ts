@@ -21,10 +21,15 @@ export const MAX_PVESH_DEPTH = 16
 /** Longest excerpt of an unparsed item. */
 const PREVIEW_CHARS = 200
 
-export function parsePvesh(text: string, source: string, input: number): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
+export function parsePvesh(
+  text: string,
+  source: string,
+  input: number,
+): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
   const refuse = (message: string) => new PlanInputError('invalid', `/inputs/${input}/text`, message)
   const depth = jsonDepth(text, MAX_PVESH_DEPTH)
-  if (depth > MAX_PVESH_DEPTH) throw refuse(`JSON nested more than ${MAX_PVESH_DEPTH} levels deep: pvesh prints a list of flat objects`)
+  if (depth > MAX_PVESH_DEPTH)
+    throw refuse(`JSON nested more than ${MAX_PVESH_DEPTH} levels deep: pvesh prints a list of flat objects`)
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -37,7 +42,8 @@ export function parsePvesh(text: string, source: string, input: number): { devic
   const devices: HostDevice[] = []
   const unparsed: UnparsedLine[] = []
   items.forEach((item, i) => {
-    const report = (reason: string) => unparsed.push({ line: lineOf(text, item), text: preview(item), reason: `item ${i}: ${reason}` })
+    const report = (reason: string) =>
+      unparsed.push({ line: lineOf(text, item), text: preview(item), reason: `item ${i}: ${reason}` })
     const parsed = parseItem(item, source)
     if (typeof parsed === 'string') return report(parsed)
     devices.push(parsed.device)
@@ -55,7 +61,8 @@ function parseItem(item: unknown, source: string): { device: HostDevice; problem
   const vendor = hex4(o.vendor)
   const device = hex4(o.device)
   const classCode = classFromSysfs(o.class)
-  if (vendor === null || device === null || classCode === null) return 'vendor, device or class missing or not hex'
+  if (vendor === null || device === null || classCode === null)
+    return 'vendor, device or class missing or not hex'
   const d = hostDevice(address, source)
   d.vendorDevice = `${vendor}:${device}`
   d.classCode = classCode
@@ -63,7 +70,10 @@ function parseItem(item: unknown, source: string): { device: HostDevice; problem
   if ('iommugroup' in o) {
     const group = iommuGroupOf(o.iommugroup)
     if (group !== null) d.iommuGroup = group
-    else problems.push(`"iommugroup" ${preview(o.iommugroup)} is neither -1 nor a group number; group left unknown`)
+    else
+      problems.push(
+        `"iommugroup" ${preview(o.iommugroup)} is neither -1 nor a group number; group left unknown`,
+      )
   }
   // Only verbose output (the default) carries the subsystem; absent keys = not reported.
   // A malformed one stays unknown: null would claim the host has no subsystem.
@@ -71,7 +81,10 @@ function parseItem(item: unknown, source: string): { device: HostDevice; problem
     const sv = hex4(o.subsystem_vendor)
     const sd = hex4(o.subsystem_device)
     if (sv !== null && sd !== null) d.subsystem = subsystemOf(sv, sd)
-    else problems.push(`"subsystem_vendor" ${preview(o.subsystem_vendor)} / "subsystem_device" ${preview(o.subsystem_device)} not both 16-bit hex; subsystem left unknown`)
+    else
+      problems.push(
+        `"subsystem_vendor" ${preview(o.subsystem_vendor)} / "subsystem_device" ${preview(o.subsystem_device)} not both 16-bit hex; subsystem left unknown`,
+      )
   }
   if (typeof o.vendor_name === 'string') d.vendorName = o.vendor_name
   if (typeof o.device_name === 'string') d.deviceName = o.device_name

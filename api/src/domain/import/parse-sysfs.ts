@@ -11,7 +11,10 @@ const LINK = /^\/sys\/kernel\/iommu_groups\/(\d+)\/devices\/([0-9a-f:.]+)\/?$/i
 // What `find` prints without -type l: the group folders and their files. Not devices, not errors.
 const GROUP_ENTRY = /^\/sys\/kernel\/iommu_groups(?:\/\d+(?:\/(?:devices|type|reserved_regions))?)?\/?$/
 
-export function parseSysfs(text: string, source: string): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
+export function parseSysfs(
+  text: string,
+  source: string,
+): { devices: HostDevice[]; unparsed: UnparsedLine[] } {
   const devices: HostDevice[] = []
   const unparsed: UnparsedLine[] = []
   for (const { line, text: raw } of numberedLines(text)) {

@@ -6,7 +6,14 @@
 import type { NodeRecord } from '../catalog/schemas.ts'
 import { fieldChanges } from './diff.ts'
 import { matchDevices } from './match.ts'
-import { imported, incompleteReason, newDeviceRecord, newGroupRecord, newNodeRecord, type RecordContext } from './new-records.ts'
+import {
+  imported,
+  incompleteReason,
+  newDeviceRecord,
+  newGroupRecord,
+  newNodeRecord,
+  type RecordContext,
+} from './new-records.ts'
 import { namesFor } from './pci-names.ts'
 import type { Patch } from './patches.ts'
 import type { HostDevice } from './schemas.ts'
@@ -32,23 +39,36 @@ export function planNodeImport(args: PlanArgs): NodePlan {
   if (node === null) {
     const record = newNodeRecord(args.nodeId, args.source, args.host.length)
     record.devices = addDevices(args.host, args, plan).map((p) => p.value)
-    record.iommuGroups = newGroups([], recorded(args.host, plan)).map((id) => newGroupRecord(id, groupSource(id, args)))
+    record.iommuGroups = newGroups([], recorded(args.host, plan)).map((id) =>
+      newGroupRecord(id, groupSource(id, args)),
+    )
     plan.patches = [{ path: [], value: record }]
   } else {
     updateDevices(node, args, plan)
     const matches = matchDevices(node, args.host)
     const unmatched = args.host.filter((h) => !matches.has(h.address))
-    addDevices(unmatched, args, plan).forEach((p, i) => plan.patches.push({ path: ['devices', node.devices.length + i], value: p.value }))
-    newGroups(node.iommuGroups.map((g) => g.id), recorded(args.host, plan)).forEach((id, i) =>
-      plan.patches.push({ path: ['iommuGroups', node.iommuGroups.length + i], value: newGroupRecord(id, groupSource(id, args)) })
+    addDevices(unmatched, args, plan).forEach((p, i) =>
+      plan.patches.push({ path: ['devices', node.devices.length + i], value: p.value }),
+    )
+    newGroups(
+      node.iommuGroups.map((g) => g.id),
+      recorded(args.host, plan),
+    ).forEach((id, i) =>
+      plan.patches.push({
+        path: ['iommuGroups', node.iommuGroups.length + i],
+        value: newGroupRecord(id, groupSource(id, args)),
+      }),
     )
   }
   const ungrouped = args.host.filter((h) => h.iommuGroup === undefined).length
-  if (ungrouped > 0) plan.notes.push(`${ungrouped} devices have no IOMMU group in the inputs: add find /sys/kernel/iommu_groups/ -type l (new devices get -1 meanwhile).`)
+  if (ungrouped > 0)
+    plan.notes.push(
+      `${ungrouped} devices have no IOMMU group in the inputs: add find /sys/kernel/iommu_groups/ -type l (new devices get -1 meanwhile).`,
+    )
   if (args.host.length > 0 && args.host.every((h) => h.iommuGroup === -1)) {
     plan.notes.push(
-      'Every device has group -1: the IOMMU is off on this host'
-        + ' (rule C1 iommu-enabled, docs/research/passthrough-rules.md).',
+      'Every device has group -1: the IOMMU is off on this host' +
+        ' (rule C1 iommu-enabled, docs/research/passthrough-rules.md).',
     )
   }
   return plan
@@ -64,13 +84,19 @@ function updateDevices(node: NodeRecord, args: PlanArgs, plan: NodePlan) {
     for (const change of fieldChanges(record, h)) {
       const source = h.fieldSources?.[change.field] ?? h.sources[0]!
       plan.patches.push({ path: ['devices', i, change.field], value: change.host })
-      plan.patches.push({ path: ['devices', i, 'provenance', 'fields', change.field], value: imported(source, args.suffix) })
+      plan.patches.push({
+        path: ['devices', i, 'provenance', 'fields', change.field],
+        value: imported(source, args.suffix),
+      })
       if (change.field === 'vendorDevice' && h.vendorDevice !== undefined) {
         // A new ID makes the old names wrong: take the names of the new ID.
         const names = namesFor({ ...h, vendorDevice: h.vendorDevice }, args.names)
         for (const [field, value] of Object.entries(names)) {
           plan.patches.push({ path: ['devices', i, field], value })
-          plan.patches.push({ path: ['devices', i, 'provenance', 'fields', field], value: imported(source, args.suffix) })
+          plan.patches.push({
+            path: ['devices', i, 'provenance', 'fields', field],
+            value: imported(source, args.suffix),
+          })
         }
       }
     }
@@ -85,7 +111,12 @@ function addDevices(host: readonly HostDevice[], args: PlanArgs, plan: NodePlan)
       plan.skipped.push({ address: h.address, reason: reason ?? 'incomplete' })
       return []
     }
-    return [{ path: [], value: newDeviceRecord({ ...h, vendorDevice: h.vendorDevice, classCode: h.classCode }, args) }]
+    return [
+      {
+        path: [],
+        value: newDeviceRecord({ ...h, vendorDevice: h.vendorDevice, classCode: h.classCode }, args),
+      },
+    ]
   })
 }
 
@@ -102,6 +133,8 @@ function recorded(host: readonly HostDevice[], plan: NodePlan): HostDevice[] {
 
 /** Group ids the host reports that have no record yet, ascending. */
 function newGroups(known: readonly number[], host: readonly HostDevice[]): number[] {
-  const ids = new Set(host.flatMap((h) => (h.iommuGroup !== undefined && h.iommuGroup >= 0 ? [h.iommuGroup] : [])))
+  const ids = new Set(
+    host.flatMap((h) => (h.iommuGroup !== undefined && h.iommuGroup >= 0 ? [h.iommuGroup] : [])),
+  )
   return [...ids].filter((id) => !known.includes(id)).sort((a, b) => a - b)
 }

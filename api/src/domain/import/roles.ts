@@ -18,7 +18,11 @@ const BY_CLASS: Record<string, DeviceRole> = {
   '1300': 'non-essential-instrumentation',
 }
 
-const GPU_FUNCTION: Record<string, DeviceRole> = { '0403': 'gpu-audio', '0c03': 'gpu-usb', '0c80': 'gpu-usb-c-ucsi' }
+const GPU_FUNCTION: Record<string, DeviceRole> = {
+  '0403': 'gpu-audio',
+  '0c03': 'gpu-usb',
+  '0c80': 'gpu-usb-c-ucsi',
+}
 
 /** `slotHasGpu`: another function of the same `dddd:bb:dd` slot is a display controller. */
 export function roleFor(classCode: string, slotHasGpu: boolean): DeviceRole {

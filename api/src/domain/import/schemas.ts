@@ -60,7 +60,12 @@ export interface ParsedInput {
 
 /** The fields drift detection compares (rule C27 inventory-drift), named as in the catalog. */
 export const COMPARED_FIELDS = [
-  'vendorDevice', 'subsystem', 'classCode', 'iommuGroup', 'driver', 'upstreamBridge',
+  'vendorDevice',
+  'subsystem',
+  'classCode',
+  'iommuGroup',
+  'driver',
+  'upstreamBridge',
 ] as const
 export type ComparedField = (typeof COMPARED_FIELDS)[number]
 
@@ -78,29 +83,44 @@ export const ImportDiffSchema = z
     devices: z.object({
       added: z.array(HostDeviceSchema),
       /** In the catalog, absent from the host's output: reported, never deleted. */
-      removedFromHost: z.array(z.object({ address: PciAddressSchema.nullable(), label: z.string(), vendorDevice: PciIdSchema })),
-      changed: z.array(z.object({ address: PciAddressSchema, label: z.string(), changes: z.array(FieldChangeSchema) })),
+      removedFromHost: z.array(
+        z.object({ address: PciAddressSchema.nullable(), label: z.string(), vendorDevice: PciIdSchema }),
+      ),
+      changed: z.array(
+        z.object({ address: PciAddressSchema, label: z.string(), changes: z.array(FieldChangeSchema) }),
+      ),
       unchanged: z.int().min(0),
     }),
     groups: z.object({
       added: z.array(z.int()),
       removedFromHost: z.array(z.int()),
       /** Groups whose member set differs (addresses), when the host reports groups. */
-      changed: z.array(z.object({ id: z.int(), catalogMembers: z.array(z.string()), hostMembers: z.array(z.string()) })),
+      changed: z.array(
+        z.object({ id: z.int(), catalogMembers: z.array(z.string()), hostMembers: z.array(z.string()) }),
+      ),
     }),
   })
   .meta({
     id: 'ImportDiff',
-    description: 'Drift between the host output and the catalog (rule C27 inventory-drift, docs/research/passthrough-rules.md).',
+    description:
+      'Drift between the host output and the catalog (rule C27 inventory-drift, docs/research/passthrough-rules.md).',
   })
 export type ImportDiff = z.infer<typeof ImportDiffSchema>
 
 export const ImportConflictSchema = z
-  .object({ address: PciAddressSchema, field: z.string(), kept: FieldValue, ignored: FieldValue, keptFrom: z.string(), ignoredFrom: z.string() })
+  .object({
+    address: PciAddressSchema,
+    field: z.string(),
+    kept: FieldValue,
+    ignored: FieldValue,
+    keptFrom: z.string(),
+    ignoredFrom: z.string(),
+  })
   .meta({
     id: 'ImportConflict',
-    description: 'Two inputs disagree; the preferred format (pvesh, lspci -vmm, lspci -nnk, group listings:'
-      + ' docs/research/host-formats.md) wins.',
+    description:
+      'Two inputs disagree; the preferred format (pvesh, lspci -vmm, lspci -nnk, group listings:' +
+      ' docs/research/host-formats.md) wins.',
   })
 export type ImportConflict = z.infer<typeof ImportConflictSchema>
 
@@ -111,16 +131,26 @@ export const ImportRequestSchema = z
       .array(
         z.object({
           format: ImportFormatSchema.optional().meta({ description: 'Detected from the text when absent.' }),
-          name: z.string().max(200).optional().meta({ description: 'A label for provenance, e.g. the file name.', example: 'caraxes-lspci.txt' }),
+          name: z.string().max(200).optional().meta({
+            description: 'A label for provenance, e.g. the file name.',
+            example: 'caraxes-lspci.txt',
+          }),
           text: z.string().min(1).max(MAX_INPUT_CHARS),
-        })
+        }),
       )
       .min(1)
       .max(8),
   })
   .meta({
     id: 'ImportRequest',
-    example: { node: 'caraxes', inputs: [{ text: '0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)\n\tKernel driver in use: nvidia\n' }] },
+    example: {
+      node: 'caraxes',
+      inputs: [
+        {
+          text: '0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)\n\tKernel driver in use: nvidia\n',
+        },
+      ],
+    },
   })
 export type ImportRequest = z.infer<typeof ImportRequestSchema>
 
@@ -128,11 +158,22 @@ export const ImportAnswerSchema = z
   .object({
     node: NodeSchema,
     diff: ImportDiffSchema,
-    inputs: z.array(z.object({ name: z.string(), format: ImportFormatSchema, devices: z.int(), unparsed: z.array(UnparsedLineSchema) })),
+    inputs: z.array(
+      z.object({
+        name: z.string(),
+        format: ImportFormatSchema,
+        devices: z.int(),
+        unparsed: z.array(UnparsedLineSchema),
+      }),
+    ),
     conflicts: z.array(ImportConflictSchema),
     /** Host devices that could not become records (e.g. sysfs gives no vendor:device). */
     skipped: z.array(z.object({ address: PciAddressSchema, reason: z.string() })),
     notes: z.array(z.string()),
   })
-  .meta({ id: 'ImportAnswer', description: 'The node document the import would write (nothing is stored) and its drift against the catalog.' })
+  .meta({
+    id: 'ImportAnswer',
+    description:
+      'The node document the import would write (nothing is stored) and its drift against the catalog.',
+  })
 export type ImportAnswer = z.infer<typeof ImportAnswerSchema>

@@ -113,7 +113,7 @@ export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
   const s = vmSettings(vm)
   const vmBlock = [
     `# Merge into the resource of VM ${vm.name}: q35/OVMF, host CPU, no ballooning (VFIO pins guest RAM).`,
-    ...(maps ? [] : ['# hostpci by id needs the provider\'s root username and password, not an API token.']),
+    ...(maps ? [] : ["# hostpci by id needs the provider's root username and password, not an API token."]),
     `resource "proxmox_virtual_environment_vm" "${tfName(vm.name)}" {`,
     `  node_name = ${hclString(scenario.node.id)}`,
     ...(vm.vmid === null ? [] : [`  vm_id     = ${vm.vmid}`]),

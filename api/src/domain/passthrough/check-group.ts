@@ -19,18 +19,38 @@ import type { GroupCheck } from './schemas.ts'
 export function groupScenario(catalog: Catalog, node: NodeRecord, group: number): Scenario {
   const passable = membersOf(node, group).filter((d) => !isBridge(d) && d.address !== null)
   const vm = {
-    name: `group-${group}`, vmid: null, machine: 'q35' as const, bios: 'ovmf' as const, pcie: true, display: false,
-    memoryBytes: null, liveMigration: false, guestOs: null, guestNvidiaDriver: null, efiDiskStorage: null, entries: entriesFor(node, passable, '/group', null), claimedGroups: [group],
+    name: `group-${group}`,
+    vmid: null,
+    machine: 'q35' as const,
+    bios: 'ovmf' as const,
+    pcie: true,
+    display: false,
+    memoryBytes: null,
+    liveMigration: false,
+    guestOs: null,
+    guestNvidiaDriver: null,
+    efiDiskStorage: null,
+    entries: entriesFor(node, passable, '/group', null),
+    claimedGroups: [group],
   }
   return { catalog, node, vms: [vm], existing: null, hostReserveBytes: null, groupCheck: true }
 }
 
 /** `node` is a node id or the node record itself (the docs site passes records). */
-export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, catalog: Catalog): GroupCheck {
+export function checkIommuGroup(
+  nodeOrId: string | NodeRecord,
+  groupId: number,
+  catalog: Catalog,
+): GroupCheck {
   const node = typeof nodeOrId === 'string' ? requireNode(catalog, nodeOrId) : nodeOrId
   requireGroup(node, groupId)
   const members = membersOf(node, groupId)
-  if (members.length === 0) throw new PlanInputError('not-found', '/group', `IOMMU group ${groupId} on ${node.id} lists no device: there is nothing to pass through.`)
+  if (members.length === 0)
+    throw new PlanInputError(
+      'not-found',
+      '/group',
+      `IOMMU group ${groupId} on ${node.id} lists no device: there is nothing to pass through.`,
+    )
   const scenario = groupScenario(catalog, node, groupId)
   const vm = scenario.vms[0]!
   const checks = sortChecks([...vmChecks(scenario, vm), ...hostChecks(scenario)])
@@ -40,8 +60,13 @@ export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, 
   const verdict = groupVerdict(checks, slots.size)
   const mustPassWith = passable.filter((d) => d !== primary).map(label)
   const entry = vm.entries.find((e) => primary !== undefined && e.functions.includes(primary))
-  const subject = primary ? `${entry?.address ?? label(primary)} (${primary.label})` : `${members.length} bridge${members.length === 1 ? '' : 's'}`
-  const along = mustPassWith.length > 0 ? ` with ${mustPassWith.length} more device${mustPassWith.length === 1 ? '' : 's'} (${mustPassWith.join(', ')})` : ''
+  const subject = primary
+    ? `${entry?.address ?? label(primary)} (${primary.label})`
+    : `${members.length} bridge${members.length === 1 ? '' : 's'}`
+  const along =
+    mustPassWith.length > 0
+      ? ` with ${mustPassWith.length} more device${mustPassWith.length === 1 ? '' : 's'} (${mustPassWith.join(', ')})`
+      : ''
   return {
     node: node.id,
     group: groupId,
@@ -49,13 +74,21 @@ export function checkIommuGroup(nodeOrId: string | NodeRecord, groupId: number, 
     summary: `Group ${groupId} on ${node.id} is ${verdictPhrase(verdict, checks)}: ${subject}${along}; ${tally(checks)}.`,
     members: memberRoles(node, [groupId], new Set(primary ? [primary] : [])),
     mustPassWith,
-    hostLoses: passable.map((d) => ({ address: d.address, label: d.label, hostDriver: d.driver, hostUse: d.hostUse })),
+    hostLoses: passable.map((d) => ({
+      address: d.address,
+      label: d.label,
+      hostDriver: d.driver,
+      hostUse: d.hostUse,
+    })),
     checks,
-    proxmox: verdict === 'blocked' ? blockedConfig(checks) : withCheckFirst({ ...vmConfig(scenario, vm), ...hostConfig(scenario) }, checks),
+    proxmox:
+      verdict === 'blocked'
+        ? blockedConfig(checks)
+        : withCheckFirst({ ...vmConfig(scenario, vm), ...hostConfig(scenario) }, checks),
     assumptions: [
       'The whole group goes to one VM with the recommended settings: machine q35, bios ovmf, pcie=1, no x-vga (compute-only); POST /api/v1/plan/passthrough plans other settings.',
       `The group's members are the catalog's devices of group ${groupId}; the catalog comes from the seed document, not an lspci dump (see C27).`,
-      'No other VM\'s hostpci entries are known here (C8 says how to list them).',
+      "No other VM's hostpci entries are known here (C8 says how to list them).",
     ],
   }
 }

@@ -9,9 +9,11 @@ import type { PciDevice } from '../catalog/schemas.ts'
 export const HOST_COMMANDS = {
   cmdline: 'cat /proc/cmdline',
   iommu: "dmesg | grep -e AMD-Vi -e DMAR -e 'remapping'",
-  pci: (node: string) => `pvesh get /nodes/${node}/hardware/pci --pci-class-blacklist "" --output-format json`,
+  pci: (node: string) =>
+    `pvesh get /nodes/${node}/hardware/pci --pci-class-blacklist "" --output-format json`,
   topology: 'lspci -PP -nn',
-  reset: 'for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/boot_vga 2>/dev/null) $(cat $d/reset_method 2>/dev/null)"; done',
+  reset:
+    'for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/boot_vga 2>/dev/null) $(cat $d/reset_method 2>/dev/null)"; done',
   network: 'ip route; cat /etc/network/interfaces; pvecm status',
   storage: 'findmnt /; zpool status; pvs',
   memory: 'free -b',
@@ -48,7 +50,8 @@ export function criticalClass(d: PciDevice): string | null {
  * with the ID at boot (kernel vfio-pci `ids` parameter), so these never go there.
  */
 export const PLATFORM_SHARED_IDS: Record<string, string> = {
-  '1022:149c': 'the Matisse USB 3.0 controller ID repeats (X570 chipsets add two copies) and the catalog may not list every copy',
+  '1022:149c':
+    'the Matisse USB 3.0 controller ID repeats (X570 chipsets add two copies) and the catalog may not list every copy',
   '1022:1485': 'the Reserved SPP function 0 repeats on CPU and chipset slots',
   '1022:1486': 'the PSP crypto coprocessor is host-critical',
   '1022:1487': 'the Matisse HD Audio ID repeats on CPU-side slots',
@@ -85,7 +88,13 @@ export function blacklistableDrivers(d: PciDevice): string[] {
 
 /** Board makers by subsystem vendor, for mapping descriptions (pci.ids 2023.04.11). */
 export const SUBSYSTEM_VENDORS: Record<string, string> = {
-  '3842': 'EVGA', '1043': 'ASUS', '1462': 'MSI', '1458': 'Gigabyte', '19da': 'Zotac', '1569': 'Palit', '10b0': 'Gainward',
+  '3842': 'EVGA',
+  '1043': 'ASUS',
+  '1462': 'MSI',
+  '1458': 'Gigabyte',
+  '19da': 'Zotac',
+  '1569': 'Palit',
+  '10b0': 'Gainward',
 }
 
 export interface VgpuKnowledge {
@@ -102,11 +111,13 @@ export interface VgpuKnowledge {
 export const VGPU: Record<string, VgpuKnowledge> = {
   '10de:1e81': {
     possible: 'unsupported',
-    detail: 'TU104 (RTX 2080 SUPER) can be spoofed as a Quadro RTX 6000 by the community vgpu_unlock, tied to old vGPU host driver branches, unlicensed and broken by kernel updates',
+    detail:
+      'TU104 (RTX 2080 SUPER) can be spoofed as a Quadro RTX 6000 by the community vgpu_unlock, tied to old vGPU host driver branches, unlicensed and broken by kernel updates',
   },
   '10de:2203': {
     possible: 'no',
-    detail: 'GA102 (RTX 3090 Ti) has no vGPU path: vgpu_unlock would present it as an RTX A6000, but Ampere vGPU needs SR-IOV, which consumer Ampere firmware lacks (mbilker/vgpu_unlock-rs#39)',
+    detail:
+      'GA102 (RTX 3090 Ti) has no vGPU path: vgpu_unlock would present it as an RTX A6000, but Ampere vGPU needs SR-IOV, which consumer Ampere firmware lacks (mbilker/vgpu_unlock-rs#39)',
   },
 }
 
@@ -135,8 +146,15 @@ export function vendorResetFamily(vendorDevice: string): string | null {
 
 /** Wi-Fi passthrough knowledge by ID (rule C25; joe-p/vfio-headless README for the AX200). */
 export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }> = {
-  '10ec:c821': { severity: 'warn', detail: 'no reliable passthrough reports for the RTL8821CE (rtw88_8821ce): unverified' },
-  '8086:2723': { severity: 'info', detail: 'the AX200 (iwlwifi) is passed through in practice (joe-p/vfio-headless); client mode works, AP mode is often limited' },
+  '10ec:c821': {
+    severity: 'warn',
+    detail: 'no reliable passthrough reports for the RTL8821CE (rtw88_8821ce): unverified',
+  },
+  '8086:2723': {
+    severity: 'info',
+    detail:
+      'the AX200 (iwlwifi) is passed through in practice (joe-p/vfio-headless); client mode works, AP mode is often limited',
+  },
 }
 
 export const GIB = 1024 ** 3

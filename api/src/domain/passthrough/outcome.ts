@@ -36,19 +36,37 @@ export function tally(checks: readonly CheckResult[]): string {
   const blocking = checks.filter(isBlocking)
   const warns = checks.filter(isWarning)
   const unknowns = checks.filter((c) => c.status === 'unknown')
-  return [
-    blocking.length > 0 ? `blocked by ${ids(blocking)}` : null,
-    warns.length > 0 ? `${warns.length} warning${warns.length === 1 ? '' : 's'} (${ids(warns)})` : null,
-    unknowns.length > 0 ? `${unknowns.length} unknown (${ids(unknowns)}): run the listed commands on the host` : null,
-  ].filter(Boolean).join('; ') || 'every check passes'
+  return (
+    [
+      blocking.length > 0 ? `blocked by ${ids(blocking)}` : null,
+      warns.length > 0 ? `${warns.length} warning${warns.length === 1 ? '' : 's'} (${ids(warns)})` : null,
+      unknowns.length > 0
+        ? `${unknowns.length} unknown (${ids(unknowns)}): run the listed commands on the host`
+        : null,
+    ]
+      .filter(Boolean)
+      .join('; ') || 'every check passes'
+  )
 }
 
 export function blockedConfig(checks: readonly CheckResult[]): ProxmoxConfig {
   const why = [...new Set(checks.filter(isBlocking).map((c) => c.id))]
   return {
-    hostpci: [], qmSet: null, mappingCfg: null, mappingCommands: [], apiCalls: [], terraform: null, ansible: null,
-    vfioConf: [], modules: [], kernelCmdline: [], blacklist: [], afterwards: [],
-    notes: [`No config is emitted: blocked by ${list(why)}. Fix ${why.length === 1 ? 'that check' : 'those checks'} first.`],
+    hostpci: [],
+    qmSet: null,
+    mappingCfg: null,
+    mappingCommands: [],
+    apiCalls: [],
+    terraform: null,
+    ansible: null,
+    vfioConf: [],
+    modules: [],
+    kernelCmdline: [],
+    blacklist: [],
+    afterwards: [],
+    notes: [
+      `No config is emitted: blocked by ${list(why)}. Fix ${why.length === 1 ? 'that check' : 'those checks'} first.`,
+    ],
   }
 }
 

@@ -33,7 +33,13 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
     return {
       name: vm.name,
       verdict: planVerdict(checks),
-      settings: { machine: vm.machine, bios: vm.bios, pcie: vm.pcie, display: vm.display, memoryBytes: vm.memoryBytes },
+      settings: {
+        machine: vm.machine,
+        bios: vm.bios,
+        pcie: vm.pcie,
+        display: vm.display,
+        memoryBytes: vm.memoryBytes,
+      },
       entries: vm.entries.map((e, i) => ({
         hostpci: config.hostpci[i] ?? `hostpci${i}: ${e.address}`,
         address: e.address,
@@ -44,8 +50,13 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
       members: memberRoles(node, groupsOf(vm), new Set(requestedFunctions(vm))),
       checks,
       proxmox: {
-        hostpci: config.hostpci, qmSet: config.qmSet, mappingCfg: config.mappingCfg, mappingCommands: config.mappingCommands,
-        apiCalls: config.apiCalls, terraform: config.terraform, ansible: config.ansible,
+        hostpci: config.hostpci,
+        qmSet: config.qmSet,
+        mappingCfg: config.mappingCfg,
+        mappingCommands: config.mappingCommands,
+        apiCalls: config.apiCalls,
+        terraform: config.terraform,
+        ansible: config.ansible,
       },
     }
   })
@@ -56,10 +67,19 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
     summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdictPhrase(verdict, allChecks)}. ${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks, false)} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
     vms,
     checks: host,
-    proxmox: { vfioConf: hostConf.vfioConf, modules: hostConf.modules, kernelCmdline: hostConf.kernelCmdline, blacklist: hostConf.blacklist, afterwards: hostConf.afterwards, notes: hostConf.notes },
+    proxmox: {
+      vfioConf: hostConf.vfioConf,
+      modules: hostConf.modules,
+      kernelCmdline: hostConf.kernelCmdline,
+      blacklist: hostConf.blacklist,
+      afterwards: hostConf.afterwards,
+      notes: hostConf.notes,
+    },
     assumptions: [
-      'Each VM takes every non-bridge member of its devices\' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor driver).',
-      request.existing === undefined ? 'Other VMs\' hostpci entries were not given (C8 is unknown).' : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,
+      "Each VM takes every non-bridge member of its devices' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor driver).",
+      request.existing === undefined
+        ? "Other VMs' hostpci entries were not given (C8 is unknown)."
+        : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,
       'VM settings default to machine q35, bios ovmf, pcie=1 on q35, no x-vga.',
     ],
   }

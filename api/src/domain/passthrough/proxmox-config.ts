@@ -7,8 +7,23 @@
 import { gpuModelOf, slotOf } from '../catalog/lookup.ts'
 import { ansibleTasks, apiCalls, terraformHcl } from './automation.ts'
 import type { PciDevice } from '../catalog/schemas.ts'
-import { PLATFORM_SHARED_IDS, SUBSYSTEM_VENDORS, blacklistableDrivers, hostModules, isBridge, isGpu } from './knowledge.ts'
-import { hostKept, label, unique, vfioFunctions, type Entry, type Scenario, type VmScenario } from './scenario.ts'
+import {
+  PLATFORM_SHARED_IDS,
+  SUBSYSTEM_VENDORS,
+  blacklistableDrivers,
+  hostModules,
+  isBridge,
+  isGpu,
+} from './knowledge.ts'
+import {
+  hostKept,
+  label,
+  unique,
+  vfioFunctions,
+  type Entry,
+  type Scenario,
+  type VmScenario,
+} from './scenario.ts'
 import { list } from './rule-kit.ts'
 import type { ProxmoxHostConfig, ProxmoxVmConfig } from './schemas.ts'
 
@@ -46,18 +61,27 @@ export function hostBinding(scenario: Scenario): HostBinding {
   const withheldIds: Withheld[] = []
   for (const id of [...new Set(passed.map((d) => d.vendorDevice))]) {
     const twins = kept.filter((d) => d.vendorDevice === id)
-    const reason = twins.length > 0 ? `${list(twins.map((d) => `${label(d)} (${d.label})`))} has the same ID and stays on the host` : PLATFORM_SHARED_IDS[id]
+    const reason =
+      twins.length > 0
+        ? `${list(twins.map((d) => `${label(d)} (${d.label})`))} has the same ID and stays on the host`
+        : PLATFORM_SHARED_IDS[id]
     if (reason) withheldIds.push({ value: id, reason })
     else ids.push(id)
   }
   const early = passed.filter((d) => ids.includes(d.vendorDevice))
   const softdeps = [...new Set(early.flatMap(hostModules))]
-  const keptDrivers = new Set(kept.flatMap((d) => [...blacklistableDrivers(d), ...(d.driver ? [d.driver] : [])]))
+  const keptDrivers = new Set(
+    kept.flatMap((d) => [...blacklistableDrivers(d), ...(d.driver ? [d.driver] : [])]),
+  )
   const blacklist: string[] = []
   const withheldBlacklist: Withheld[] = []
   for (const driver of [...new Set(passed.flatMap(blacklistableDrivers))]) {
     const users = kept.filter((d) => blacklistableDrivers(d).includes(driver) || d.driver === driver)
-    if (keptDrivers.has(driver)) withheldBlacklist.push({ value: driver, reason: `${list(users.map((d) => `${label(d)} (${d.label})`))} stays on the host and uses it` })
+    if (keptDrivers.has(driver))
+      withheldBlacklist.push({
+        value: driver,
+        reason: `${list(users.map((d) => `${label(d)} (${d.label})`))} stays on the host and uses it`,
+      })
     else blacklist.push(driver)
   }
   return { ids, withheldIds, softdeps, blacklist, withheldBlacklist }
@@ -65,7 +89,11 @@ export function hostBinding(scenario: Scenario): HostBinding {
 
 function hostpciValue(vm: VmScenario, entry: Entry, index: number): string {
   const firstGpu = vm.entries.findIndex((e) => e.functions.some(isGpu))
-  const opts = [vm.pcie ? 'pcie=1' : null, vm.display && index === firstGpu ? 'x-vga=1' : null, entry.mdev ? `mdev=${entry.mdev}` : null]
+  const opts = [
+    vm.pcie ? 'pcie=1' : null,
+    vm.display && index === firstGpu ? 'x-vga=1' : null,
+    entry.mdev ? `mdev=${entry.mdev}` : null,
+  ]
   return [entry.address, ...opts.filter(Boolean)].join(',')
 }
 
@@ -73,14 +101,21 @@ function hostpciValue(vm: VmScenario, entry: Entry, index: number): string {
 function shortName(d: PciDevice, scenario: Scenario): string {
   const model = gpuModelOf(scenario.catalog, d)
   const name = model ? model.name.replace(/^(GeForce|Radeon)\s+/i, '') : d.label
-  return name.toLowerCase().replace(/\bsuper\b/g, 's').replace(/[^a-z0-9]+/g, model ? '' : '-').replace(/^-|-$/g, '')
+  return name
+    .toLowerCase()
+    .replace(/\bsuper\b/g, 's')
+    .replace(/[^a-z0-9]+/g, model ? '' : '-')
+    .replace(/^-|-$/g, '')
 }
 
 function mappingDescription(d: PciDevice, entry: Entry, scenario: Scenario): string {
   const model = gpuModelOf(scenario.catalog, d)
   const all = entry.allFunctions && entry.functions.length > 1 ? ', all functions' : ''
   if (!model) return `${d.label} (${d.vendorDevice})${all}`
-  const board = d.subsystem && d.subsystem.slice(0, 4) !== d.vendorDevice.slice(0, 4) ? SUBSYSTEM_VENDORS[d.subsystem.slice(0, 4)] : undefined
+  const board =
+    d.subsystem && d.subsystem.slice(0, 4) !== d.vendorDevice.slice(0, 4)
+      ? SUBSYSTEM_VENDORS[d.subsystem.slice(0, 4)]
+      : undefined
   return `${board ? `${board} ` : ''}${model.name.replace(/^(GeForce|Radeon)\s+/i, '')} (${model.chip})${all}`
 }
 
@@ -111,7 +146,11 @@ export function vmMappings(scenario: Scenario, vm: VmScenario): MappingPlan[] | 
       description: mappingDescription(d, e, scenario),
       mdev: e.mdev !== null,
       map: {
-        node: scenario.node.id, path: e.address, id: d.vendorDevice, 'subsystem-id': d.subsystem!, iommugroup: d.iommuGroup,
+        node: scenario.node.id,
+        path: e.address,
+        id: d.vendorDevice,
+        'subsystem-id': d.subsystem!,
+        iommugroup: d.iommuGroup,
       },
       options: hostpciValue(vm, e, i).split(',').slice(1),
     }
@@ -140,22 +179,33 @@ export function vmConfig(scenario: Scenario, vm: VmScenario): ProxmoxVmConfig {
   const hostpciOpts = values.map((v, i) => `--hostpci${i} ${v}`).join(' ')
   const qmSet = `qm set ${vmid} --machine ${machine} ${bios} \\\n  --cpu host${memory} --balloon 0 ${hostpciOpts}`
   const maps = vmMappings(scenario, vm)
-  const mappingCfg = maps
-    ?.map((m) => [m.id, `\tdescription ${m.description}`, ...(m.mdev ? ['\tmdev 1'] : []), `\tmap ${mapText(m)}`])
-    .map((lines) => lines.join('\n'))
-    .join('\n\n') ?? null
+  const mappingCfg =
+    maps
+      ?.map((m) => [
+        m.id,
+        `\tdescription ${m.description}`,
+        ...(m.mdev ? ['\tmdev 1'] : []),
+        `\tmap ${mapText(m)}`,
+      ])
+      .map((lines) => lines.join('\n'))
+      .join('\n\n') ?? null
   const mappingCommands = maps
     ? [
-        ...maps.map((m) => [
-          `pvesh create /cluster/mapping/pci --id ${m.id}`,
-          `  --description "${m.description}"${m.mdev ? ' --mdev 1' : ''}`,
-          `  --map ${mapText(m, MAP_ORDER)}`,
-        ].join(' \\\n')),
+        ...maps.map((m) =>
+          [
+            `pvesh create /cluster/mapping/pci --id ${m.id}`,
+            `  --description "${m.description}"${m.mdev ? ' --mdev 1' : ''}`,
+            `  --map ${mapText(m, MAP_ORDER)}`,
+          ].join(' \\\n'),
+        ),
         `qm set ${vmid} ${maps.map((m, i) => `--hostpci${i} ${[`mapping=${m.id}`, ...m.options].join(',')}`).join(' ')}`,
       ]
     : []
   return {
-    hostpci: values.map((v, i) => `hostpci${i}: ${v}`), qmSet, mappingCfg, mappingCommands,
+    hostpci: values.map((v, i) => `hostpci${i}: ${v}`),
+    qmSet,
+    mappingCfg,
+    mappingCommands,
     apiCalls: apiCalls(scenario, vm),
     terraform: terraformHcl(scenario, vm),
     ansible: ansibleTasks(scenario, vm),
@@ -168,13 +218,18 @@ const MAP_ORDER = ['node', 'path', 'id', 'subsystem-id', 'iommugroup'] as const
 type MapKey = keyof MappingPlan['map']
 
 /** The `map` property string of a mapping: `id=…,iommugroup=…,node=…,path=…,subsystem-id=…`. */
-export function mapText(m: MappingPlan, order: readonly MapKey[] = (Object.keys(m.map) as MapKey[]).sort()): string {
+export function mapText(
+  m: MappingPlan,
+  order: readonly MapKey[] = (Object.keys(m.map) as MapKey[]).sort(),
+): string {
   return order.map((k) => `${k}=${m.map[k]}`).join(',')
 }
 
 /** The addresses the VMs' entries name (a slot or a function), as the lspci checks use them. */
 function passedAddresses(scenario: Scenario): string[] {
-  return [...new Set(scenario.vms.flatMap((vm) => vm.entries.filter((e) => e.mdev === null).map((e) => e.address)))]
+  return [
+    ...new Set(scenario.vms.flatMap((vm) => vm.entries.filter((e) => e.mdev === null).map((e) => e.address))),
+  ]
 }
 
 const VFIO_MODULES = ['vfio', 'vfio_iommu_type1', 'vfio_pci']
@@ -189,22 +244,57 @@ export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
       : /intel/i.test(cpu)
         ? 'Kernel command line: Intel kernels before 6.8 need intel_iommu=on; iommu=pt is optional.'
         : 'Kernel command line: CPU vendor unknown; Intel kernels before 6.8 need intel_iommu=on, AMD needs nothing.',
-    ...b.withheldIds.map((w) => `${w.value} is not in ids=: ${w.reason}. Proxmox binds it to vfio-pci at VM start instead.`),
-    ...b.withheldBlacklist.map((w) => `${w.value} is not blacklisted: ${w.reason}. softdep … pre: vfio-pci plus ids= does the job.`),
+    ...b.withheldIds.map(
+      (w) => `${w.value} is not in ids=: ${w.reason}. Proxmox binds it to vfio-pci at VM start instead.`,
+    ),
+    ...b.withheldBlacklist.map(
+      (w) => `${w.value} is not blacklisted: ${w.reason}. softdep … pre: vfio-pci plus ids= does the job.`,
+    ),
     ...(scenario.vms.some((vm) => vm.entries.some((e) => e.mdev !== null))
-      ? ['Mediated devices: the vendor\'s vGPU host driver must own the card; nothing is bound to vfio-pci for it.']
+      ? [
+          "Mediated devices: the vendor's vGPU host driver must own the card; nothing is bound to vfio-pci for it.",
+        ]
       : []),
-    ...passed.filter((d) => d.driver === 'nvidia' && isGpu(d)).slice(0, 1).map(() => 'The host runs the NVIDIA proprietary driver now (catalog driver: nvidia): also add `blacklist nvidia` if it is installed; host CUDA workloads lose the GPU.'),
-    ...passed.filter((d) => isGpu(d) && d.hostUse.includes('host-console')).slice(0, 1).map(() => 'Single-GPU host: add initcall_blacklist=sysfb_init to the kernel command line only if vfio reports the GPU BAR as busy.'),
-    ...passed.filter((d) => d.provenance.default.status === 'inferred' && b.ids.includes(d.vendorDevice)).map((d) => `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ${d.vendorDevice} from ids= if \`lspci -nn -s ${slotOf(d)}\` does not list it.`),
+    ...passed
+      .filter((d) => d.driver === 'nvidia' && isGpu(d))
+      .slice(0, 1)
+      .map(
+        () =>
+          'The host runs the NVIDIA proprietary driver now (catalog driver: nvidia): also add `blacklist nvidia` if it is installed; host CUDA workloads lose the GPU.',
+      ),
+    ...passed
+      .filter((d) => isGpu(d) && d.hostUse.includes('host-console'))
+      .slice(0, 1)
+      .map(
+        () =>
+          'Single-GPU host: add initcall_blacklist=sysfb_init to the kernel command line only if vfio reports the GPU BAR as busy.',
+      ),
+    ...passed
+      .filter((d) => d.provenance.default.status === 'inferred' && b.ids.includes(d.vendorDevice))
+      .map(
+        (d) =>
+          `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ${d.vendorDevice} from ids= if \`lspci -nn -s ${slotOf(d)}\` does not list it.`,
+      ),
   ]
   return {
-    vfioConf: b.ids.length === 0 ? [] : [`options vfio-pci ids=${b.ids.join(',')}`, ...b.softdeps.map((m) => `softdep ${m} pre: vfio-pci`)],
+    vfioConf:
+      b.ids.length === 0
+        ? []
+        : [`options vfio-pci ids=${b.ids.join(',')}`, ...b.softdeps.map((m) => `softdep ${m} pre: vfio-pci`)],
     // Mediated devices need no vfio modules (pve-docs qm-pci-passthrough.adoc): nothing to load.
     modules: passed.length === 0 ? [] : VFIO_MODULES,
     kernelCmdline: [],
     blacklist: b.blacklist.map((d) => `blacklist ${d}`),
-    afterwards: passed.length === 0 ? [] : ['update-initramfs -u -k all', 'reboot', ...passedAddresses(scenario).map((a) => `lspci -nnk -s ${a}   # expect "Kernel driver in use: vfio-pci"`)],
+    afterwards:
+      passed.length === 0
+        ? []
+        : [
+            'update-initramfs -u -k all',
+            'reboot',
+            ...passedAddresses(scenario).map(
+              (a) => `lspci -nnk -s ${a}   # expect "Kernel driver in use: vfio-pci"`,
+            ),
+          ],
     notes,
   }
 }

@@ -2,7 +2,14 @@
  * Turns a plan request into a Scenario: device selectors to hostpci entries, existing hostpci
  * lines to functions. Input problems become PlanInputError with the JSON pointer.
  */
-import { ADDRESS_HINT, devicesAt, formatAddress, parseAddress, requireDevicesAt, slotOf } from '../catalog/lookup.ts'
+import {
+  ADDRESS_HINT,
+  devicesAt,
+  formatAddress,
+  parseAddress,
+  requireDevicesAt,
+  slotOf,
+} from '../catalog/lookup.ts'
 import type { NodeRecord, PciDevice } from '../catalog/schemas.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { slotFullyKnown } from './knowledge.ts'
@@ -22,7 +29,12 @@ function addressEntry(node: NodeRecord, text: string, pointer: string, mdev: str
  * device always has one) and every catalog function of it is wanted; otherwise each wanted
  * function goes by its own address.
  */
-export function entriesFor(node: NodeRecord, wanted: readonly PciDevice[], pointer: string, mdev: string | null): Entry[] {
+export function entriesFor(
+  node: NodeRecord,
+  wanted: readonly PciDevice[],
+  pointer: string,
+  mdev: string | null,
+): Entry[] {
   const slots = [...new Set(wanted.map((d) => slotOf(d)!))]
   return slots.flatMap((slot): Entry[] => {
     const all = devicesAt(node, parseAddress(slot)!)
@@ -38,10 +50,18 @@ function roleEntries(node: NodeRecord, role: string, pointer: string, mdev: stri
   const slots = [...new Set(node.devices.filter((d) => d.role === role && d.address).map((d) => slotOf(d)!))]
   if (slots.length === 0) {
     const roles = [...new Set(node.devices.filter((d) => d.address).map((d) => d.role))].sort()
-    throw new PlanInputError('not-found', `${pointer}/role`, `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`)
+    throw new PlanInputError(
+      'not-found',
+      `${pointer}/role`,
+      `${node.id} has no device with role "${role}". Roles there: ${roles.join(', ')}.`,
+    )
   }
   if (slots.length > 1) {
-    throw new PlanInputError('invalid', `${pointer}/role`, `${node.id} has ${slots.length} devices with role "${role}" (${slots.join(', ')}): name one by address.`)
+    throw new PlanInputError(
+      'invalid',
+      `${pointer}/role`,
+      `${node.id} has ${slots.length} devices with role "${role}" (${slots.join(', ')}): name one by address.`,
+    )
   }
   // A role names a card: every catalog function of its slot (the GPU with its audio and USB).
   return entriesFor(node, devicesAt(node, parseAddress(slots[0]!)!), pointer, mdev)
@@ -49,7 +69,8 @@ function roleEntries(node: NodeRecord, role: string, pointer: string, mdev: stri
 
 export function resolveSelector(node: NodeRecord, selector: DeviceSelector, pointer: string): Entry[] {
   if (typeof selector === 'string') return [addressEntry(node, selector, pointer, null)]
-  if ('address' in selector) return [addressEntry(node, selector.address, `${pointer}/address`, selector.mdev ?? null)]
+  if ('address' in selector)
+    return [addressEntry(node, selector.address, `${pointer}/address`, selector.mdev ?? null)]
   return roleEntries(node, selector.role, pointer, selector.mdev ?? null)
 }
 
@@ -76,14 +97,22 @@ export function resolveExisting(node: NodeRecord, existing: ExistingAssignment, 
   const result: ExistingVm = { vm: existing.vm, functions: [], mappings: [], unknownAddresses: [] }
   existing.hostpci.forEach((line, j) => {
     const pointer = `/existing/${index}/hostpci/${j}`
-    const value = line.replace(/^\s*hostpci\d{1,2}\s*:\s*/, '').split(',')[0]!.trim()
+    const value = line
+      .replace(/^\s*hostpci\d{1,2}\s*:\s*/, '')
+      .split(',')[0]!
+      .trim()
     if (value.startsWith('mapping=')) {
       result.mappings.push(value.slice('mapping='.length))
       return
     }
     for (const alt of value.replace(/^host=/, '').split(';')) {
       const query = parseAddress(alt)
-      if (!query) throw new PlanInputError('invalid', pointer, `"${line}" is not a hostpci value: ${ADDRESS_HINT}, or mapping=<id>.`)
+      if (!query)
+        throw new PlanInputError(
+          'invalid',
+          pointer,
+          `"${line}" is not a hostpci value: ${ADDRESS_HINT}, or mapping=<id>.`,
+        )
       const found = devicesAt(node, query)
       if (found.length === 0) result.unknownAddresses.push(formatAddress(query))
       result.functions.push(...found)

@@ -50,9 +50,22 @@ export function ruleDocsUrl(id: CheckId): string {
   return `/rules/#${id.toLowerCase()}`
 }
 
-export const pass = (message: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'pass', message, ...extra })
-export const fail = (message: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'fail', message, ...extra })
-export const unknown = (message: string, command: string, extra: Partial<Outcome> = {}): Outcome => ({ status: 'unknown', message, command, ...extra })
+export const pass = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'pass',
+  message,
+  ...extra,
+})
+export const fail = (message: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'fail',
+  message,
+  ...extra,
+})
+export const unknown = (message: string, command: string, extra: Partial<Outcome> = {}): Outcome => ({
+  status: 'unknown',
+  message,
+  command,
+  ...extra,
+})
 
 export function runRules<I>(rules: readonly Rule<I>[], input: I): CheckResult[] {
   return rules.map((rule) => {

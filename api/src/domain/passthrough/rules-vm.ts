@@ -13,30 +13,58 @@ export const MAX_HOSTPCI = 16
 
 const seedClaim = (input: VmRuleInput, id: string): string => {
   const finding = input.scenario.catalog.seedFindings.find((f) => f.id === id)
-  return finding ? ` (The seed's claim "${finding.claim}" is ${finding.verdict}: see seed finding ${finding.id}.)` : ''
+  return finding
+    ? ` (The seed's claim "${finding.claim}" is ${finding.verdict}: see seed finding ${finding.id}.)`
+    : ''
 }
 
 function c8({ scenario, vm }: VmRuleInput): Outcome {
   const mine = new Set(groupsOf(vm))
   const others: { name: string; groups: number[]; fns: string[] }[] = [
-    ...scenario.vms.filter((o) => o !== vm).map((o) => ({ name: o.name, groups: groupsOf(o), fns: unique(requestedFunctions(o)).map(label) })),
-    ...(scenario.existing ?? []).map((e) => ({ name: e.vm, groups: [...new Set(e.functions.map((d) => d.iommuGroup))], fns: e.functions.map(label) })),
+    ...scenario.vms
+      .filter((o) => o !== vm)
+      .map((o) => ({ name: o.name, groups: groupsOf(o), fns: unique(requestedFunctions(o)).map(label) })),
+    ...(scenario.existing ?? []).map((e) => ({
+      name: e.vm,
+      groups: [...new Set(e.functions.map((d) => d.iommuGroup))],
+      fns: e.functions.map(label),
+    })),
   ]
   const clashes = others.filter((o) => o.groups.some((g) => mine.has(g)))
   if (clashes.length > 0) {
-    return fail(`${list(clashes.map((o) => `${o.name} (${list(o.fns)}) also takes ${o.groups.filter((g) => mine.has(g)).map((g) => `group ${g}`).join(', ')}`))}: one IOMMU group can belong to one VM only; the second VM fails to start ("group is not viable" / busy).`, {
-      devices: unique(requestedFunctions(vm)).map(label), fix: 'Give the whole group to one VM.',
-    })
+    return fail(
+      `${list(
+        clashes.map(
+          (o) =>
+            `${o.name} (${list(o.fns)}) also takes ${o.groups
+              .filter((g) => mine.has(g))
+              .map((g) => `group ${g}`)
+              .join(', ')}`,
+        ),
+      )}: one IOMMU group can belong to one VM only; the second VM fails to start ("group is not viable" / busy).`,
+      {
+        devices: unique(requestedFunctions(vm)).map(label),
+        fix: 'Give the whole group to one VM.',
+      },
+    )
   }
   const mappings = (scenario.existing ?? []).flatMap((e) => e.mappings.map((m) => `${e.vm}: mapping=${m}`))
   if (scenario.existing === null || mappings.length > 0) {
-    const why = scenario.groupCheck ? 'The catalog holds no VM configs' : scenario.existing === null ? 'Other VMs\' hostpci entries were not given' : `${list(mappings)} cannot be resolved from the catalog`
+    const why = scenario.groupCheck
+      ? 'The catalog holds no VM configs'
+      : scenario.existing === null
+        ? "Other VMs' hostpci entries were not given"
+        : `${list(mappings)} cannot be resolved from the catalog`
     const groups = mine.size === 0 ? 'this group' : `group ${list([...mine].map(String))}`
     const command = scenario.existing === null ? HOST_COMMANDS.vmConfigs : 'pvesh get /cluster/mapping/pci'
     // The group check answers for the group, not for VM configs (its assumptions say so); the
     // plan, which can be given `existing`, keeps this an error-severity unknown.
     if (scenario.groupCheck) {
-      return unknown(`${why}: whether another VM holds ${groups} is outside the group check; POST /api/v1/plan/passthrough with \`existing\` checks it.`, command, { severity: 'warn' })
+      return unknown(
+        `${why}: whether another VM holds ${groups} is outside the group check; POST /api/v1/plan/passthrough with \`existing\` checks it.`,
+        command,
+        { severity: 'warn' },
+      )
     }
     return unknown(`${why}: whether another VM holds ${groups} is unknown.`, command)
   }
@@ -45,31 +73,63 @@ function c8({ scenario, vm }: VmRuleInput): Outcome {
 
 function c9({ vm }: VmRuleInput): Outcome {
   const seen = new Set<string>()
-  const dupes = requestedFunctions(vm).map(label).filter((a) => (seen.has(a) ? true : (seen.add(a), false)))
-  if (dupes.length > 0) return fail(`${list([...new Set(dupes)])} ${dupes.length === 1 ? 'is' : 'are'} assigned more than once in ${vm.name}: Proxmox refuses to start it.`, { devices: [...new Set(dupes)], fix: 'List each function (or slot) once.' })
+  const dupes = requestedFunctions(vm)
+    .map(label)
+    .filter((a) => (seen.has(a) ? true : (seen.add(a), false)))
+  if (dupes.length > 0)
+    return fail(
+      `${list([...new Set(dupes)])} ${dupes.length === 1 ? 'is' : 'are'} assigned more than once in ${vm.name}: Proxmox refuses to start it.`,
+      { devices: [...new Set(dupes)], fix: 'List each function (or slot) once.' },
+    )
   return pass(`Every function is assigned once in ${vm.name}.`)
 }
 
 function c10({ vm }: VmRuleInput): Outcome {
   const n = vm.entries.length
-  if (n > MAX_HOSTPCI) return fail(`${vm.name} needs ${n} hostpci entries; Proxmox allows ${MAX_HOSTPCI} (hostpci0-15).`, { fix: 'Pass slots (all functions in one entry) or fewer devices.' })
+  if (n > MAX_HOSTPCI)
+    return fail(`${vm.name} needs ${n} hostpci entries; Proxmox allows ${MAX_HOSTPCI} (hostpci0-15).`, {
+      fix: 'Pass slots (all functions in one entry) or fewer devices.',
+    })
   return pass(`${n} of ${MAX_HOSTPCI} hostpci entries used.`)
 }
 
 function c11({ vm }: VmRuleInput): Outcome {
-  if (vm.pcie && vm.machine !== 'q35') return fail(`pcie=1 needs machine q35; ${vm.name} uses ${vm.machine}: the VM will not start ("q35 machine model is not enabled").`, { fix: 'Set machine q35, or drop pcie.' })
+  if (vm.pcie && vm.machine !== 'q35')
+    return fail(
+      `pcie=1 needs machine q35; ${vm.name} uses ${vm.machine}: the VM will not start ("q35 machine model is not enabled").`,
+      { fix: 'Set machine q35, or drop pcie.' },
+    )
   const gpus = unique(requestedFunctions(vm)).filter(isGpu)
   if (gpus.length > 0 && (vm.machine !== 'q35' || vm.bios !== 'ovmf' || !vm.pcie)) {
-    return fail(`GPU passthrough works best with q35 + OVMF + pcie=1 (now ${vm.machine}, ${vm.bios}, pcie=${vm.pcie ? 1 : 0}).`, { severity: 'info', devices: gpus.map(label), fix: 'Use machine q35, bios ovmf, pcie=1; OVMF needs a UEFI-capable GPU ROM.' })
+    return fail(
+      `GPU passthrough works best with q35 + OVMF + pcie=1 (now ${vm.machine}, ${vm.bios}, pcie=${vm.pcie ? 1 : 0}).`,
+      {
+        severity: 'info',
+        devices: gpus.map(label),
+        fix: 'Use machine q35, bios ovmf, pcie=1; OVMF needs a UEFI-capable GPU ROM.',
+      },
+    )
   }
   return pass(`${vm.machine}${vm.pcie ? ' with pcie=1' : ''}, ${vm.bios}.`)
 }
 
 function c12({ vm }: VmRuleInput): Outcome {
   const gpus = unique(requestedFunctions(vm)).filter(isGpu)
-  if (vm.display && gpus.length === 0) return fail(`${vm.name} asks for a passed-through display (x-vga) but passes no GPU.`, { severity: 'error', fix: 'Drop display, or pass a GPU.' })
-  if (vm.display) return fail(`x-vga=1 on ${label(gpus[0]!)}: it becomes the VM's primary display; the noVNC/SPICE console shows nothing.`, { devices: [label(gpus[0]!)], fix: 'Attach a monitor or use remote desktop inside the guest.' })
-  return pass(gpus.length > 0 ? 'Compute-only (CUDA/Ollama): x-vga is left off, the VM keeps its virtual display.' : 'No GPU is passed.')
+  if (vm.display && gpus.length === 0)
+    return fail(`${vm.name} asks for a passed-through display (x-vga) but passes no GPU.`, {
+      severity: 'error',
+      fix: 'Drop display, or pass a GPU.',
+    })
+  if (vm.display)
+    return fail(
+      `x-vga=1 on ${label(gpus[0]!)}: it becomes the VM's primary display; the noVNC/SPICE console shows nothing.`,
+      { devices: [label(gpus[0]!)], fix: 'Attach a monitor or use remote desktop inside the guest.' },
+    )
+  return pass(
+    gpus.length > 0
+      ? 'Compute-only (CUDA/Ollama): x-vga is left off, the VM keeps its virtual display.'
+      : 'No GPU is passed.',
+  )
 }
 
 function c13(input: VmRuleInput): Outcome {
@@ -77,21 +137,38 @@ function c13(input: VmRuleInput): Outcome {
   const gpus = unique(requestedFunctions(input.vm)).filter(isGpu)
   if (mdevs.length === 0) {
     const facts = gpus.map((g) => `${label(g)}: ${VGPU[g.vendorDevice]?.detail ?? 'no vGPU support known'}`)
-    return pass(`Full passthrough, no mediated device. ${facts.length > 0 ? `vGPU: ${facts.join('; ')}.` : ''}${gpus.length > 0 ? seedClaim(input, 'mediated-device-gpu-sharing') : ''}`.trim())
+    return pass(
+      `Full passthrough, no mediated device. ${facts.length > 0 ? `vGPU: ${facts.join('; ')}.` : ''}${gpus.length > 0 ? seedClaim(input, 'mediated-device-gpu-sharing') : ''}`.trim(),
+    )
   }
   const problems = mdevs.map((e) => {
     const main = mainFunction(e)
     const k = VGPU[main.vendorDevice]
-    if (e.functions.length > 1) return { e, severity: 'error' as const, why: 'cannot use a mediated device with a multifunction (all-functions) entry' }
-    if (!k || k.possible === 'no') return { e, severity: 'error' as const, why: k?.detail ?? `${main.label} has no mdev capability in the catalog` }
+    if (e.functions.length > 1)
+      return {
+        e,
+        severity: 'error' as const,
+        why: 'cannot use a mediated device with a multifunction (all-functions) entry',
+      }
+    if (!k || k.possible === 'no')
+      return {
+        e,
+        severity: 'error' as const,
+        why: k?.detail ?? `${main.label} has no mdev capability in the catalog`,
+      }
     return { e, severity: 'warn' as const, why: `possible only unsupported: ${k.detail}` }
   })
   const severity = problems.some((p) => p.severity === 'error') ? 'error' : 'warn'
   // Proxmox creates the mdev from the vendor driver and binds nothing to vfio-pci for it
   // (qemu-server PCI.pm prepare_pci_device), so the config keeps that driver on the card.
-  return fail(`mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`, {
-    severity, devices: problems.map((p) => p.e.address), fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver instead.',
-  })
+  return fail(
+    `mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`,
+    {
+      severity,
+      devices: problems.map((p) => p.e.address),
+      fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver instead.',
+    },
+  )
 }
 
 function c21(input: VmRuleInput): Outcome {
@@ -100,9 +177,14 @@ function c21(input: VmRuleInput): Outcome {
     // QemuMigrate.pm dies for raw entries ("can't migrate VM which uses local devices") and
     // for mappings not flagged live-migration-capable; the flag also needs a driver with VFIO
     // migration support (pve-docs qm.adoc: in practice NVIDIA vGPU), which no device here has.
-    return fail(`Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live migration only through a mapping flagged live-migration-capable on a device whose driver supports VFIO migration (NVIDIA vGPU), and no device here has one.${seedClaim(input, 'live-migration')}`, {
-      severity: 'block', devices: input.vm.entries.map((e) => e.address), fix: 'Plan the VM as node-bound (liveMigration: false), or move it offline with a cross-node mapping.',
-    })
+    return fail(
+      `Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live migration only through a mapping flagged live-migration-capable on a device whose driver supports VFIO migration (NVIDIA vGPU), and no device here has one.${seedClaim(input, 'live-migration')}`,
+      {
+        severity: 'block',
+        devices: input.vm.entries.map((e) => e.address),
+        fix: 'Plan the VM as node-bound (liveMigration: false), or move it offline with a cross-node mapping.',
+      },
+    )
   }
   return pass(pinned, { severity: 'info' })
 }
@@ -112,25 +194,46 @@ function c22(input: VmRuleInput): Outcome {
   const missing = mains.filter((d) => d.subsystem === null)
   if (missing.length > 0) {
     // No mapping is emitted, so nothing can fail validation: a warning, not a blocking unknown.
-    return unknown(`Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`, HOST_COMMANDS.subsystem(missing[0]!.address ?? ''), {
-      severity: 'warn', devices: missing.map(label), fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
-    })
+    return unknown(
+      `Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`,
+      HOST_COMMANDS.subsystem(missing[0]!.address ?? ''),
+      {
+        severity: 'warn',
+        devices: missing.map(label),
+        fix: 'Read the subsystem, then map id=…,iommugroup=…,node=…,path=…,subsystem-id=vvvv:dddd.',
+      },
+    )
   }
-  const claimed = mains.filter((d) => !['documented', 'imported'].includes(provenanceOf(d.provenance, 'subsystem').status))
+  const claimed = mains.filter(
+    (d) => !['documented', 'imported'].includes(provenanceOf(d.provenance, 'subsystem').status),
+  )
   if (claimed.length > 0) {
-    return unknown(`Subsystem ${list(claimed.map((d) => `${d.subsystem} of ${label(d)}`))} is ${provenanceOf(claimed[0]!.provenance, 'subsystem').status}, not read from sysfs: the mapping fails validation if it differs.`, HOST_COMMANDS.subsystem(claimed[0]!.address ?? ''), { devices: claimed.map(label) })
+    return unknown(
+      `Subsystem ${list(claimed.map((d) => `${d.subsystem} of ${label(d)}`))} is ${provenanceOf(claimed[0]!.provenance, 'subsystem').status}, not read from sysfs: the mapping fails validation if it differs.`,
+      HOST_COMMANDS.subsystem(claimed[0]!.address ?? ''),
+      { devices: claimed.map(label) },
+    )
   }
-  return pass(`The mapping carries id, subsystem-id and iommugroup of ${list(mains.map(label))} and mdev stays off.`)
+  return pass(
+    `The mapping carries id, subsystem-id and iommugroup of ${list(mains.map(label))} and mdev stays off.`,
+  )
 }
 
 function c23(input: VmRuleInput): Outcome {
-  return pass('Raw host= entries can only be set by root@pam; a mapping= entry needs Mapping.Use on /mapping/pci/<id> plus VM.Config.HWType; romfile is root@pam only.', { severity: 'info', devices: input.vm.entries.map((e) => e.address) })
+  return pass(
+    'Raw host= entries can only be set by root@pam; a mapping= entry needs Mapping.Use on /mapping/pci/<id> plus VM.Config.HWType; romfile is root@pam only.',
+    { severity: 'info', devices: input.vm.entries.map((e) => e.address) },
+  )
 }
 
 export const VM_RULES: readonly Rule<VmRuleInput>[] = [
   {
-    id: 'C8', name: 'group-in-one-vm', title: 'Group used by another VM',
-    severity: 'error', sources: ['qemuServerPci', 'kernelVfio'], evaluate: c8,
+    id: 'C8',
+    name: 'group-in-one-vm',
+    title: 'Group used by another VM',
+    severity: 'error',
+    sources: ['qemuServerPci', 'kernelVfio'],
+    evaluate: c8,
     doc: {
       what: 'No other VM of the plan, or in `existing`, takes a member of the same IOMMU group.',
       why:
@@ -141,8 +244,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C9', name: 'no-duplicate-function', title: 'Duplicate in VM',
-    severity: 'error', sources: ['qemuServerPci'], evaluate: c9,
+    id: 'C9',
+    name: 'no-duplicate-function',
+    title: 'Duplicate in VM',
+    severity: 'error',
+    sources: ['qemuServerPci'],
+    evaluate: c9,
     doc: {
       what: 'Each function appears once in the VM.',
       why: 'qemu-server refuses to start a VM with a function assigned twice ("assigned more than once").',
@@ -151,8 +258,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C10', name: 'hostpci-slot-budget', title: 'Slot budget',
-    severity: 'error', sources: ['qemuServerPci'], evaluate: c10,
+    id: 'C10',
+    name: 'hostpci-slot-budget',
+    title: 'Slot budget',
+    severity: 'error',
+    sources: ['qemuServerPci'],
+    evaluate: c10,
     doc: {
       what: 'The VM needs at most 16 hostpci entries.',
       why: 'qemu-server knows hostpci0 to hostpci15 ($MAX_HOSTPCI_DEVICES).',
@@ -161,8 +272,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C11', name: 'machine-type', title: 'Machine type',
-    severity: 'error', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c11,
+    id: 'C11',
+    name: 'machine-type',
+    title: 'Machine type',
+    severity: 'error',
+    sources: ['qemuServerPci', 'pveDocsPassthrough'],
+    evaluate: c11,
     doc: {
       what: 'pcie=1 only on q35; GPUs with q35 + OVMF + pcie=1.',
       why:
@@ -173,10 +288,14 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C12', name: 'primary-display', title: 'Primary display',
-    severity: 'warn', sources: ['qemuServerPci', 'pveDocsPassthrough'], evaluate: c12,
+    id: 'C12',
+    name: 'primary-display',
+    title: 'Primary display',
+    severity: 'warn',
+    sources: ['qemuServerPci', 'pveDocsPassthrough'],
+    evaluate: c12,
     doc: {
-      what: 'x-vga=1 only when the GPU is the VM\'s display, and only with a GPU.',
+      what: "x-vga=1 only when the GPU is the VM's display, and only with a GPU.",
       why:
         'x-vga makes the GPU the primary display (vga none, kvm=off for NVIDIA); the noVNC/SPICE console ' +
         'then shows nothing.',
@@ -187,8 +306,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C13', name: 'mediated-device', title: 'Mediated device (vGPU)',
-    severity: 'error', sources: ['qemuServerPci', 'vgpuUnlock', 'vgpuUnlockRs39', 'mappingPci'], evaluate: c13,
+    id: 'C13',
+    name: 'mediated-device',
+    title: 'Mediated device (vGPU)',
+    severity: 'error',
+    sources: ['qemuServerPci', 'vgpuUnlock', 'vgpuUnlockRs39', 'mappingPci'],
+    evaluate: c13,
     doc: {
       what:
         'An mdev request is possible: one function, a chip with a vGPU path; the card stays with its ' +
@@ -198,12 +321,16 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
         '6000 (unsupported), and consumer Ampere lacks the SR-IOV firmware its vGPU needs, whatever ID it ' +
         'is spoofed as.',
       fix: 'Pass the whole GPU to one VM, or share it between LXC containers with the host driver.',
-      command: "pvesh get /nodes/$(hostname)/hardware/pci --output-format json | grep -c '\"mdev\"'",
+      command: 'pvesh get /nodes/$(hostname)/hardware/pci --output-format json | grep -c \'"mdev"\'',
     },
   },
   {
-    id: 'C21', name: 'migration', title: 'Migration, HA, suspend',
-    severity: 'block', sources: ['qemuMigrate', 'pveDocsQm'], evaluate: c21,
+    id: 'C21',
+    name: 'migration',
+    title: 'Migration, HA, suspend',
+    severity: 'block',
+    sources: ['qemuMigrate', 'pveDocsQm'],
+    evaluate: c21,
     doc: {
       what:
         'A VM that must live-migrate has no passed-through device without a live-migration-capable ' +
@@ -217,8 +344,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C22', name: 'mapping-validity', title: 'Mapping validity',
-    severity: 'error', sources: ['mappingPci', 'pveDocsQm'], evaluate: c22,
+    id: 'C22',
+    name: 'mapping-validity',
+    title: 'Mapping validity',
+    severity: 'error',
+    sources: ['mappingPci', 'pveDocsQm'],
+    evaluate: c22,
     doc: {
       what:
         'A resource mapping carries id, subsystem-id and iommugroup exactly as sysfs reports them, and ' +
@@ -231,8 +362,12 @@ export const VM_RULES: readonly Rule<VmRuleInput>[] = [
     },
   },
   {
-    id: 'C23', name: 'permissions', title: 'Permissions',
-    severity: 'info', sources: ['qemuApi'], evaluate: c23,
+    id: 'C23',
+    name: 'permissions',
+    title: 'Permissions',
+    severity: 'info',
+    sources: ['qemuApi'],
+    evaluate: c23,
     doc: {
       what: 'Who may apply the config.',
       why:

@@ -15,7 +15,8 @@ import { CHECK_IDS, type CheckResult } from './schemas.ts'
 export const VM_SCOPED_RULES = [...GROUP_RULES, ...DEVICE_RULES, ...VM_RULES, ...FAILURE_RULES]
 export { HOST_RULES }
 
-const order = (a: { id: CheckResult['id'] }, b: { id: CheckResult['id'] }) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id)
+const order = (a: { id: CheckResult['id'] }, b: { id: CheckResult['id'] }) =>
+  CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id)
 
 /** Every rule in id order, without its predicate: what the /rules/ page documents. */
 export const RULE_TABLE: readonly Omit<Rule<unknown>, 'evaluate'>[] = [...VM_SCOPED_RULES, ...HOST_RULES]

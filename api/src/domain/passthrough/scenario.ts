@@ -60,7 +60,8 @@ export interface Scenario {
 }
 
 export const label = (d: PciDevice): string => d.address ?? d.label
-export const byAddress = (a: PciDevice, b: PciDevice): number => (a.address ?? '~').localeCompare(b.address ?? '~')
+export const byAddress = (a: PciDevice, b: PciDevice): number =>
+  (a.address ?? '~').localeCompare(b.address ?? '~')
 
 /** F: every requested function of a VM, duplicates kept (C9 looks for them). */
 export function requestedFunctions(vm: VmScenario): PciDevice[] {
@@ -96,7 +97,9 @@ export function membersOf(node: NodeRecord, group: number): PciDevice[] {
 
 /** E: non-bridge members of the VM's groups, which Proxmox binds to vfio-pci at VM start. */
 export function boundDevices(node: NodeRecord, vm: VmScenario): PciDevice[] {
-  return groupsOf(vm).flatMap((g) => membersOf(node, g)).filter((d) => !isBridge(d))
+  return groupsOf(vm)
+    .flatMap((g) => membersOf(node, g))
+    .filter((d) => !isBridge(d))
 }
 
 /** S: devices bound along with the VM's functions without being requested. */
@@ -117,18 +120,30 @@ export function isHostCritical(d: PciDevice): boolean {
 }
 
 /** Members of the VM's groups with their role relative to `targets` (addresses). */
-export function memberRoles(node: NodeRecord, groups: readonly number[], targets: ReadonlySet<PciDevice>): GroupMember[] {
+export function memberRoles(
+  node: NodeRecord,
+  groups: readonly number[],
+  targets: ReadonlySet<PciDevice>,
+): GroupMember[] {
   const targetSlots = new Set([...targets].map(slotOf))
-  return groups.flatMap((g) => membersOf(node, g)).map((d) => ({
-    address: d.address,
-    label: d.label,
-    vendorDevice: d.vendorDevice,
-    subsystem: d.subsystem,
-    classCode: d.classCode,
-    deviceRole: d.role,
-    role: isBridge(d) ? 'bridge' : targets.has(d) ? 'target' : slotOf(d) !== null && targetSlots.has(slotOf(d)) ? 'sibling-function' : 'other-endpoint',
-    hostDriver: d.driver,
-    hostUse: d.hostUse,
-    hostCritical: isHostCritical(d),
-  }))
+  return groups
+    .flatMap((g) => membersOf(node, g))
+    .map((d) => ({
+      address: d.address,
+      label: d.label,
+      vendorDevice: d.vendorDevice,
+      subsystem: d.subsystem,
+      classCode: d.classCode,
+      deviceRole: d.role,
+      role: isBridge(d)
+        ? 'bridge'
+        : targets.has(d)
+          ? 'target'
+          : slotOf(d) !== null && targetSlots.has(slotOf(d))
+            ? 'sibling-function'
+            : 'other-endpoint',
+      hostDriver: d.driver,
+      hostUse: d.hostUse,
+      hostCritical: isHostCritical(d),
+    }))
 }

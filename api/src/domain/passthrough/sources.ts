@@ -96,7 +96,7 @@ export const SOURCES = {
     url: gh('gnif/vendor-reset', 'src/device-db.h'),
   },
   truenas13976: {
-    label: 'truenas/middleware#13976 (critical devices in a GPU\'s group)',
+    label: "truenas/middleware#13976 (critical devices in a GPU's group)",
     url: 'https://github.com/truenas/middleware/pull/13976',
   },
   pciIds: { label: 'pci.ids (PCI ID database)', url: 'https://pci-ids.ucw.cz/' },
@@ -118,7 +118,8 @@ export const SOURCES = {
     url: gh('torvalds/linux', 'drivers/pci/probe.c'),
   },
   matissePspPatch: {
-    label: 'linux-pci patch "PCI: Avoid FLR for AMD Starship/Matisse Cryptographic Coprocessor" (lspci of one Matisse slot)',
+    label:
+      'linux-pci patch "PCI: Avoid FLR for AMD Starship/Matisse Cryptographic Coprocessor" (lspci of one Matisse slot)',
     url: 'https://lore.kernel.org/linux-pci/?q=Starship%2FMatisse+Cryptographic+Coprocessor',
   },
   igbMain: {

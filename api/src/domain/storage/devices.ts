@@ -15,8 +15,16 @@ export const FAST_TIER_MIN_READ_MBPS = 5000
 
 /** A drive joins the first tier whose rule it meets, in this order. */
 export const TIER_RULES: TierRule[] = [
-  { tier: 'hba-mass', rule: 'behind a SAS HBA', source: 'seed: Capacity Storage ("HBA-connected mass storage for datasets")' },
-  { tier: 'nvme-capacity', rule: 'NVMe, capacity ≥ 4 TB (4 × 10^12 bytes)', source: 'seed: Capacity Storage ("4TB+ NVMe for model repositories")' },
+  {
+    tier: 'hba-mass',
+    rule: 'behind a SAS HBA',
+    source: 'seed: Capacity Storage ("HBA-connected mass storage for datasets")',
+  },
+  {
+    tier: 'nvme-capacity',
+    rule: 'NVMe, capacity ≥ 4 TB (4 × 10^12 bytes)',
+    source: 'seed: Capacity Storage ("4TB+ NVMe for model repositories")',
+  },
   {
     tier: 'nvme-fast',
     rule: `NVMe, sequential read ≥ ${FAST_TIER_MIN_READ_MBPS.toLocaleString('en-US')} MB/s (more than PCIe 3.0 x4 carries: a PCIe 4.0-class drive)`,
@@ -26,7 +34,11 @@ export const TIER_RULES: TierRule[] = [
 ]
 
 /** The tier a drive meets first, with the measured value that put it there. */
-function tierOf(entry: StorageDevice, capacityBytes: number | null, readMBps: number | null): { tier: TierId; reason: string } {
+function tierOf(
+  entry: StorageDevice,
+  capacityBytes: number | null,
+  readMBps: number | null,
+): { tier: TierId; reason: string } {
   if (entry.attachment === 'hba') return { tier: 'hba-mass', reason: 'attached behind a SAS HBA' }
   if (capacityBytes !== null && capacityBytes >= CAPACITY_TIER_MIN_BYTES) {
     return { tier: 'nvme-capacity', reason: `NVMe with ${capacityBytes / 1e12} TB ≥ 4 TB` }
@@ -38,16 +50,30 @@ function tierOf(entry: StorageDevice, capacityBytes: number | null, readMBps: nu
   return { tier: 'nvme-standard', reason: `NVMe under 4 TB, ${why}` }
 }
 
-function pathOf(node: NodeRecord, entry: StorageDevice, drive: DriveModel | undefined): StorageTierDevice['path'] {
+function pathOf(
+  node: NodeRecord,
+  entry: StorageDevice,
+  drive: DriveModel | undefined,
+): StorageTierDevice['path'] {
   const controller = node.devices.find((d) => d.address === entry.controller)
   const controllerName = controller ? `${controller.label}: ${controller.name}` : entry.controller
   if (entry.attachment === 'nvme') {
     const pcie = drive?.pcie ?? null
-    const note = pcie ? `NVMe direct to the CPU/chipset, PCIe ${pcie.generation}.0 x${pcie.lanes}` : 'NVMe direct; link unknown'
-    return { kind: 'nvme-direct', controller: entry.controller, controllerName, pcie, pcieMBps: pcie ? pcieMBps(pcie) : null, note }
+    const note = pcie
+      ? `NVMe direct to the CPU/chipset, PCIe ${pcie.generation}.0 x${pcie.lanes}`
+      : 'NVMe direct; link unknown'
+    return {
+      kind: 'nvme-direct',
+      controller: entry.controller,
+      controllerName,
+      pcie,
+      pcieMBps: pcie ? pcieMBps(pcie) : null,
+      note,
+    }
   }
   const switches = [...new Set(node.devices.filter((d) => d.role === 'pcie-switch-port').map((d) => d.name))]
-  const via = switches.length > 0 ? `; the node also has ${switches.join(', ')} ports, probably on the HBA card` : ''
+  const via =
+    switches.length > 0 ? `; the node also has ${switches.join(', ')} ports, probably on the HBA card` : ''
   return {
     kind: 'behind-hba',
     controller: entry.controller,
@@ -68,9 +94,20 @@ export function hbaSingleCardWarning(node: NodeRecord): string | null {
 
 function warningsOf(node: NodeRecord, d: Omit<StorageTierDevice, 'warnings'>): string[] {
   const w: string[] = []
-  if (d.hostOs) w.push('Host OS/boot drive: fine for caches and scratch; bulk data here competes with the host and is at risk on a reinstall')
-  if (d.capacityBytes === null) w.push('Capacity unknown: the catalog lists no disks behind the HBA; declare them (declaredDisks) to plan with them')
-  if (d.enduranceTbw === null) w.push(d.driveModel ? `No rated endurance (TBW) published for ${d.driveName}` : 'Endurance unknown (no disk model)')
+  if (d.hostOs)
+    w.push(
+      'Host OS/boot drive: fine for caches and scratch; bulk data here competes with the host and is at risk on a reinstall',
+    )
+  if (d.capacityBytes === null)
+    w.push(
+      'Capacity unknown: the catalog lists no disks behind the HBA; declare them (declaredDisks) to plan with them',
+    )
+  if (d.enduranceTbw === null)
+    w.push(
+      d.driveModel
+        ? `No rated endurance (TBW) published for ${d.driveName}`
+        : 'Endurance unknown (no disk model)',
+    )
   if (d.attachment === 'hba') {
     const single = hbaSingleCardWarning(node)
     if (single) w.push(single)
@@ -79,16 +116,25 @@ function warningsOf(node: NodeRecord, d: Omit<StorageTierDevice, 'warnings'>): s
 }
 
 /** One storage entry as a planner device; `declared` disks replace an HBA entry's unknowns. */
-export function resolveDevice(catalog: Catalog, node: NodeRecord, entry: StorageDevice, declared?: DeclaredDisks): StorageTierDevice {
+export function resolveDevice(
+  catalog: Catalog,
+  node: NodeRecord,
+  entry: StorageDevice,
+  declared?: DeclaredDisks,
+): StorageTierDevice {
   const drive = catalog.driveModels.find((m) => m.slug === entry.driveModel)
   const perDisk = (x: number | undefined) => (declared && x !== undefined ? x * declared.count : null)
-  const capacityBytes = declared ? declared.capacityBytes * declared.count : (entry.capacityBytes ?? drive?.capacityBytes ?? null)
+  const capacityBytes = declared
+    ? declared.capacityBytes * declared.count
+    : (entry.capacityBytes ?? drive?.capacityBytes ?? null)
   const read = declared ? perDisk(declared.sequentialReadMBps) : (drive?.sequentialReadMBps ?? null)
   const { tier, reason } = tierOf(entry, capacityBytes, read)
   const base = {
     node: node.id,
     storageId: entry.id,
-    label: declared ? `${entry.label} (declared: ${declared.count} × ${declared.capacityBytes / 1e12} TB)` : entry.label,
+    label: declared
+      ? `${entry.label} (declared: ${declared.count} × ${declared.capacityBytes / 1e12} TB)`
+      : entry.label,
     tier,
     tierReason: reason,
     attachment: entry.attachment,
@@ -98,7 +144,9 @@ export function resolveDevice(catalog: Catalog, node: NodeRecord, entry: Storage
     capacityBytes,
     usableBytes: capacityBytes === null ? null : usableBytes(capacityBytes),
     sequentialReadMBps: read,
-    sequentialWriteMBps: declared ? perDisk(declared.sequentialWriteMBps) : (drive?.sequentialWriteMBps ?? null),
+    sequentialWriteMBps: declared
+      ? perDisk(declared.sequentialWriteMBps)
+      : (drive?.sequentialWriteMBps ?? null),
     randomReadIops: declared ? perDisk(declared.randomReadIops) : (drive?.randomReadIops ?? null),
     randomWriteIops: declared ? null : (drive?.randomWriteIops ?? null),
     enduranceTbw: declared ? perDisk(declared.enduranceTbw) : (drive?.enduranceTbw ?? null),
@@ -110,9 +158,15 @@ export function resolveDevice(catalog: Catalog, node: NodeRecord, entry: Storage
 }
 
 /** Every storage device of the lab (or of one node), declared disks applied by storage id. */
-export function resolveDevices(catalog: Catalog, nodeId?: string, declared: ReadonlyMap<string, DeclaredDisks> = new Map()): StorageTierDevice[] {
+export function resolveDevices(
+  catalog: Catalog,
+  nodeId?: string,
+  declared: ReadonlyMap<string, DeclaredDisks> = new Map(),
+): StorageTierDevice[] {
   const nodes = nodeId === undefined ? catalog.nodes : catalog.nodes.filter((n) => n.id === nodeId)
-  return nodes.flatMap((node) => node.storage.map((entry) => resolveDevice(catalog, node, entry, declared.get(entry.id))))
+  return nodes.flatMap((node) =>
+    node.storage.map((entry) => resolveDevice(catalog, node, entry, declared.get(entry.id))),
+  )
 }
 
 /** Sustained read a device delivers: its drive, capped by its own PCIe link. */

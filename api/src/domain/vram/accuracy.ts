@@ -51,8 +51,15 @@ export const LOG_PRECISION_BYTES = 0.005 * 2 ** 20
  * the same tensor shapes, so the planner's emulated files must match them.
  */
 export const LLAMA_QUANTIZE_LLAMA3_8B_GIB: Partial<Record<QuantPreset, number>> = {
-  Q2_K: 2.96, Q3_K_M: 3.74, Q4_0: 4.34, Q4_K_S: 4.37, Q4_K_M: 4.58,
-  Q5_K_S: 5.21, Q5_K_M: 5.33, Q6_K: 6.14, Q8_0: 7.96,
+  Q2_K: 2.96,
+  Q3_K_M: 3.74,
+  Q4_0: 4.34,
+  Q4_K_S: 4.37,
+  Q4_K_M: 4.58,
+  Q5_K_S: 5.21,
+  Q5_K_M: 5.33,
+  Q6_K: 6.14,
+  Q8_0: 7.96,
 }
 
 /** Issue #13's tolerance for weights: within 0.5 % of the published size. */
@@ -103,9 +110,10 @@ export function replayCase(c: RecordedCase, m: LlmModel): ReplayedCase | null {
     kvErrorBytes: kvCacheBytes(m, c.settings) - kvMeasured,
     measuredKvBytes: kvMeasured,
     kvCaches: c.measured.kvCaches.length,
-    weightsError: c.measured.fileGiB === null
-      ? null
-      : weightLayout(m, c.quantization).fileBytes / (c.measured.fileGiB * 2 ** 30) - 1,
+    weightsError:
+      c.measured.fileGiB === null
+        ? null
+        : weightLayout(m, c.quantization).fileBytes / (c.measured.fileGiB * 2 ** 30) - 1,
   }
 }
 
@@ -125,9 +133,8 @@ export function termSummary(term: string, errors: number[], within: number): Ter
   const abs = errors.map(Math.abs).sort((a, b) => a - b)
   const worst = errors.reduce((w, e) => (Math.abs(e) > Math.abs(w) ? e : w), 0)
   const half = abs.length / 2
-  const median = abs.length === 0 ? 0
-    : abs.length % 2 ? abs[Math.floor(half)]!
-    : (abs[half - 1]! + abs[half]!) / 2
+  const median =
+    abs.length === 0 ? 0 : abs.length % 2 ? abs[Math.floor(half)]! : (abs[half - 1]! + abs[half]!) / 2
   return { term, cases: errors.length, worstError: worst, medianAbsError: median, withinTolerance: within }
 }
 
@@ -138,9 +145,14 @@ export function summarize(replayed: ReplayedCase[]): TermSummary[] {
   return [
     termSummary('weights', weights, weights.filter((e) => Math.abs(e) <= WEIGHTS_TOLERANCE).length),
     termSummary(
-      'computeBuffer', replayed.map((r) => r.computeError), replayed.filter(computeWithinTolerance).length,
+      'computeBuffer',
+      replayed.map((r) => r.computeError),
+      replayed.filter(computeWithinTolerance).length,
     ),
-    termSummary('kvCache', kv.map((r) => r.kvErrorBytes / r.measuredKvBytes), kv.filter(kvExact).length),
+    termSummary(
+      'kvCache',
+      kv.map((r) => r.kvErrorBytes / r.measuredKvBytes),
+      kv.filter(kvExact).length,
+    ),
   ]
 }
-

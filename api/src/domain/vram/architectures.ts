@@ -8,8 +8,21 @@
  * https://github.com/ggml-org/llama.cpp/blob/master/src/llama-arch.cpp
  */
 export const LLAMA_CPP_ARCHITECTURES = [
-  'llama', 'mistral3', 'granite', 'qwen2', 'qwen3', 'qwen3moe', 'gemma', 'gemma2', 'gemma3', 'phi3', 'gpt-oss', 'olmo2',
-  'deepseek2', 'bert', 'nomic-bert',
+  'llama',
+  'mistral3',
+  'granite',
+  'qwen2',
+  'qwen3',
+  'qwen3moe',
+  'gemma',
+  'gemma2',
+  'gemma3',
+  'phi3',
+  'gpt-oss',
+  'olmo2',
+  'deepseek2',
+  'bert',
+  'nomic-bert',
 ] as const
 
 /** llama.cpp src/llama-hparams.h: LLAMA_MAX_EXPERTS (Qwen3 Next's 512). */

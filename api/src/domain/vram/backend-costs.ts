@@ -16,7 +16,8 @@ interface BackendCost {
   source: string
 }
 
-const OLLAMA_DEVICE = 'ollama ml/device.go DeviceInfo.MinimumMemory (https://github.com/ollama/ollama/blob/main/ml/device.go)'
+const OLLAMA_DEVICE =
+  'ollama ml/device.go DeviceInfo.MinimumMemory (https://github.com/ollama/ollama/blob/main/ml/device.go)'
 
 const BACKEND_COSTS: Record<GpuBackend, BackendCost> = {
   cuda: {
@@ -36,12 +37,13 @@ const BACKEND_COSTS: Record<GpuBackend, BackendCost> = {
   },
   sycl: {
     contextBytes: 457 * MIB,
-    formula: '457 MiB per GPU assumed: Ollama has no oneAPI figure ("TODO OneAPI minimum memory") and applies its default',
+    formula:
+      '457 MiB per GPU assumed: Ollama has no oneAPI figure ("TODO OneAPI minimum memory") and applies its default',
     source: `${OLLAMA_DEVICE}; ollama discover/gpu.go (oneAPI TODO)`,
   },
   metal: {
     contextBytes: 512 * MIB,
-    formula: '512 MiB per GPU, Ollama\'s Metal minimum',
+    formula: "512 MiB per GPU, Ollama's Metal minimum",
     source: OLLAMA_DEVICE,
   },
 }
@@ -64,15 +66,19 @@ export function metalWorkingSetBytes(unifiedMemoryBytes: number): number {
 
 export function backendAssumptions(): Assumption[] {
   const perBackend = Object.entries(BACKEND_COSTS).map(([backend, c]) => ({
-    term: `overhead (${backend})`, formula: `${c.formula} + the runtime's --fit margin (settings.fitMarginBytes)`,
-    source: c.source, docsUrl: vramFormulasUrl('overhead'),
+    term: `overhead (${backend})`,
+    formula: `${c.formula} + the runtime's --fit margin (settings.fitMarginBytes)`,
+    source: c.source,
+    docsUrl: vramFormulasUrl('overhead'),
   }))
   return [
     ...perBackend,
     {
       term: 'Metal working set',
-      formula: 'usable GPU memory on unified memory = recommendedMaxWorkingSetSize: 2/3 of the memory up to 36 GiB, 3/4 above (observed, undocumented), or metalWorkingSetBytes when given',
-      source: 'llama.cpp ggml/src/ggml-metal (ggml_metal_init logs recommendedMaxWorkingSetSize); Apple MTLDevice.recommendedMaxWorkingSetSize (https://developer.apple.com/documentation/metal/mtldevice/recommendedmaxworkingsetsize)',
+      formula:
+        'usable GPU memory on unified memory = recommendedMaxWorkingSetSize: 2/3 of the memory up to 36 GiB, 3/4 above (observed, undocumented), or metalWorkingSetBytes when given',
+      source:
+        'llama.cpp ggml/src/ggml-metal (ggml_metal_init logs recommendedMaxWorkingSetSize); Apple MTLDevice.recommendedMaxWorkingSetSize (https://developer.apple.com/documentation/metal/mtldevice/recommendedmaxworkingsetsize)',
       docsUrl: vramFormulasUrl('overhead'),
     },
   ]

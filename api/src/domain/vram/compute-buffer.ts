@@ -64,9 +64,11 @@ export function computePhases(a: Architecture, s: ComputeSettings): ComputePhase
   // a fused gate+up matrix (phi3) writes [2F, B] and splits it: 6F + 3E measured; MoE
   // (build_moe_ffn) gathers the active experts' rows: 3.5·k·F_exp + E measured.
   const F = ffnWidth(a)
-  const ffnPerToken = a.tensorFeatures.includes('fused-gate-up') ? 6 * F + 3 * E
-    : a.moe ? 3.5 * F + E
-    : 4 * F + E
+  const ffnPerToken = a.tensorFeatures.includes('fused-gate-up')
+    ? 6 * F + 3 * E
+    : a.moe
+      ? 3.5 * F + E
+      : 4 * F + E
   const ffnBytes = mask + 4 * B * ffnPerToken
   // Output head: logits [V, B] f32 plus the final norm input and output [E, B] f32
   // (llm_graph_context::build_inp_out_ids keeps all B rows at reserve time). One more [E, B]

@@ -9,13 +9,26 @@ import { computePhases, outputBufferBytes } from './compute-buffer.ts'
 import { KV_PAD_CELLS, kvBytesByLayer } from './kv-cache.ts'
 import { gpuOverheadBytes } from './backend-costs.ts'
 import {
-  bestPlacement, expertOffloadPlacement, ffnMatrices, memoryKey, overheadOf, place, splitLayers,
-  type FitModel, type Placement, type PlacementGpu,
+  bestPlacement,
+  expertOffloadPlacement,
+  ffnMatrices,
+  memoryKey,
+  overheadOf,
+  place,
+  splitLayers,
+  type FitModel,
+  type Placement,
+  type PlacementGpu,
 } from './placement.ts'
 import type { InferenceBreakdown, VramFitResult } from './schemas.ts'
 import { targetLabel, targetOf, type LabGpu } from './targets.ts'
 import type { Architecture } from './tensors.ts'
-import { CPU_EXPERT_EFFICIENCY, decodeTokensPerSecond, MOE_LAYER_SECONDS, type SpeedResult } from './throughput.ts'
+import {
+  CPU_EXPERT_EFFICIENCY,
+  decodeTokensPerSecond,
+  MOE_LAYER_SECONDS,
+  type SpeedResult,
+} from './throughput.ts'
 import { round } from '../catalog/units.ts'
 import { loadSecondsFromNode } from '../storage/load.ts'
 import type { WeightLayout } from './weights.ts'
@@ -59,7 +72,12 @@ export interface FitOptions {
  */
 const fitModels = new WeakMap<Architecture, WeakMap<WeightLayout, Map<string, FitModel>>>()
 
-export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings, side: SideModels = NO_SIDE_MODELS): FitModel {
+export function fitModel(
+  a: Architecture,
+  w: WeightLayout,
+  s: InferenceSettings,
+  side: SideModels = NO_SIDE_MODELS,
+): FitModel {
   let byLayout = fitModels.get(a)
   if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
   let bySettings = byLayout.get(w)
@@ -72,7 +90,12 @@ export function fitModel(a: Architecture, w: WeightLayout, s: InferenceSettings,
   const kv = kvBytesByLayer(a, s)
   const kvByLayer = s.noKvOffload ? kv.map(() => 0) : kv
   const fm = {
-    layers: a.layers, weights: w, kvByLayer, phases: computePhases(a, s), ...ffnMatrices(w, a.layers), mainGpuExtraBytes,
+    layers: a.layers,
+    weights: w,
+    kvByLayer,
+    phases: computePhases(a, s),
+    ...ffnMatrices(w, a.layers),
+    mainGpuExtraBytes,
   }
   bySettings.set(key, fm)
   return fm
@@ -83,8 +106,12 @@ type SpeedGpu = PlacementGpu & { bandwidthGBps: number; node: string }
 /** Each GPU with its own backend's fixed costs (backend-costs.ts) and the runtime's reserve. */
 const placementGpus = (set: LabGpu[], s: InferenceSettings): SpeedGpu[] =>
   set.map((g, i) => ({
-    vramBytes: g.model.vramBytes, overheadBytes: gpuOverheadBytes(g.backend), bandwidthGBps: g.model.memoryBandwidthGBps,
-    node: g.node.id, reservedBytes: s.reservedBytes ?? 0, splitWeight: s.tensorSplit?.[i],
+    vramBytes: g.model.vramBytes,
+    overheadBytes: gpuOverheadBytes(g.backend),
+    bandwidthGBps: g.model.memoryBandwidthGBps,
+    node: g.node.id,
+    reservedBytes: s.reservedBytes ?? 0,
+    splitWeight: s.tensorSplit?.[i],
   }))
 
 /** Answers of maxFullContext per FitModel and GPU set: equal for every library card of one size. */
@@ -102,7 +129,8 @@ function candidateOrders(gpus: SpeedGpu[], crossNodeSplit: boolean): number[][] 
   const subsets: number[][] = []
   if (n > 4 || gpus.some((g) => g.splitWeight !== undefined)) subsets.push(gpus.map((_, i) => i))
   else {
-    for (let mask = 1; mask < 1 << n; mask++) subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
+    for (let mask = 1; mask < 1 << n; mask++)
+      subsets.push(gpus.flatMap((_, i) => (mask & (1 << i) ? [i] : [])))
   }
   const oneNode = (idx: number[]) => new Set(idx.map((i) => gpus[i]!.node)).size === 1
   const allowed = subsets.filter((idx) => crossNodeSplit || oneNode(idx))
@@ -120,7 +148,11 @@ function remap(p: Placement, order: number[]): Placement {
 
 /** Largest multiple of 256 (≤ the model's max) at which everything still fits on the GPUs. */
 export function maxFullContext(
-  a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts: FitOptions = {},
+  a: Architecture,
+  w: WeightLayout,
+  s: InferenceSettings,
+  set: LabGpu[],
+  opts: FitOptions = {},
 ): number | null {
   const gpus = placementGpus(set, s)
   const side = opts.side ?? NO_SIDE_MODELS
@@ -135,12 +167,24 @@ export function maxFullContext(
 }
 
 function searchFullContext(
-  a: Architecture, w: WeightLayout, s: InferenceSettings, gpus: SpeedGpu[], crossNodeSplit: boolean, side: SideModels,
+  a: Architecture,
+  w: WeightLayout,
+  s: InferenceSettings,
+  gpus: SpeedGpu[],
+  crossNodeSplit: boolean,
+  side: SideModels,
 ): number | null {
   const orders = candidateOrders(gpus, crossNodeSplit)
   const fits = (ctx: number) => {
     const fm = fitModel(a, w, { ...s, contextLength: ctx }, side)
-    return orders.some((o) => splitLayers(fm, o.map((i) => gpus[i]!), a.layers + 1) !== null)
+    return orders.some(
+      (o) =>
+        splitLayers(
+          fm,
+          o.map((i) => gpus[i]!),
+          a.layers + 1,
+        ) !== null,
+    )
   }
   let lo = 0
   let hi = Math.floor(a.maxContextLength / KV_PAD_CELLS)
@@ -153,9 +197,15 @@ function searchFullContext(
   return lo * KV_PAD_CELLS
 }
 
-function breakdownOf(p: Placement, a: Architecture, s: InferenceSettings, side: SideModels): InferenceBreakdown {
-  const sum = (k: 'weightsBytes' | 'kvCacheBytes' | 'computeBufferBytes' | 'overheadBytes' | 'totalBytes' | 'freeBytes') =>
-    p.perGpu.reduce((s, g) => s + g[k], 0)
+function breakdownOf(
+  p: Placement,
+  a: Architecture,
+  s: InferenceSettings,
+  side: SideModels,
+): InferenceBreakdown {
+  const sum = (
+    k: 'weightsBytes' | 'kvCacheBytes' | 'computeBufferBytes' | 'overheadBytes' | 'totalBytes' | 'freeBytes',
+  ) => p.perGpu.reduce((s, g) => s + g[k], 0)
   return {
     weightsGpuBytes: sum('weightsBytes'),
     weightsHostBytes: p.weightsHostBytes,
@@ -179,7 +229,10 @@ function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout
   const main = set[0]!
   const local = loadSecondsFromNode(catalog, main.node.id, w.fileBytes, main.model.pcie)
   if (!local) {
-    return { loadSeconds: null, loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown` }
+    return {
+      loadSeconds: null,
+      loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown`,
+    }
   }
   const remote = p.perGpu
     .filter((g) => set[g.gpuIndex]!.node.id !== main.node.id)
@@ -192,7 +245,10 @@ function crossNodeLink(catalog: Catalog, set: LabGpu[]): { crossNode: boolean; l
   const nodes = [...new Set(set.map((g) => g.node.id))]
   if (nodes.length < 2) return { crossNode: false, linkMbps: null }
   const rates = nodes.slice(1).map((n) => linkBetween(catalog, nodes[0]!, n)?.effectiveMbps ?? null)
-  return { crossNode: true, linkMbps: rates.some((r) => r === null) ? null : Math.min(...(rates as number[])) }
+  return {
+    crossNode: true,
+    linkMbps: rates.some((r) => r === null) ? null : Math.min(...(rates as number[])),
+  }
 }
 
 function splitNotes(p: Placement, set: LabGpu[], a: Architecture, crossNodeSplit: boolean): string[] {
@@ -211,7 +267,9 @@ function splitNotes(p: Placement, set: LabGpu[], a: Architecture, crossNodeSplit
     const order = p.perGpu.map((g) => targetLabel([set[g.gpuIndex]!])).join(', ')
     const head = p.perGpu.some((g) => g.holdsOutput) ? ', the output head on the last' : ''
     const held = counts.reduce((x, y) => x + y, 0)
-    notes.push(`Layer split, in device order ${order}: -ts ${counts.join(',')} (${held} of ${a.layers + 1} layers${head}).`)
+    notes.push(
+      `Layer split, in device order ${order}: -ts ${counts.join(',')} (${held} of ${a.layers + 1} layers${head}).`,
+    )
   }
   return notes
 }
@@ -220,7 +278,9 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   const notes: string[] = []
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
-    notes.push(`MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`)
+    notes.push(
+      `MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`,
+    )
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
     const cpuLayers = a.layers - p.gpuLayers
@@ -228,10 +288,16 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
     notes.push(`Partial offload: -ngl ${p.gpuLayers} of ${a.layers + 1}; ${where} on the CPU.`)
   }
   if (crossNode) {
-    notes.push('A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).')
-    if (linkMbps !== null) notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
+    notes.push(
+      'A cross-node split needs llama.cpp rpc-server (llama.cpp#6829); Ollama cannot do it (ollama#4643).',
+    )
+    if (linkMbps !== null)
+      notes.push(`Each token crosses the ${linkMbps} Mb/s inter-node link once per node boundary.`)
   }
-  if (a.moe) notes.push(`MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs, /research/vram-formulas/#tokens-per-second).`)
+  if (a.moe)
+    notes.push(
+      `MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs, /research/vram-formulas/#tokens-per-second).`,
+    )
   return notes
 }
 
@@ -240,7 +306,10 @@ const gib = (bytes: number) => round(bytes / 2 ** 30, 2)
 function noFullFitNote(w: WeightLayout, gpus: PlacementGpu[]): string {
   const weights = w.layerBytes.reduce((x, y) => x + y, 0) + w.outputBytes
   const usable = gpus.reduce((x, g) => x + g.vramBytes - overheadOf(g), 0)
-  const why = weights > usable ? `the weights alone need ${gib(weights)} GiB` : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
+  const why =
+    weights > usable
+      ? `the weights alone need ${gib(weights)} GiB`
+      : `weights (${gib(weights)} GiB) plus the compute buffer and 256 cells of KV exceed it`
   return `No context fits fully (maxContextLength null): ${gib(usable)} GiB usable after overhead, and ${why}.`
 }
 
@@ -270,11 +339,19 @@ const rank = (fm: FitModel, p: Placement) =>
  * the GPUs, then fewer GPUs. A superset's candidates include its subsets', so adding a GPU never
  * makes the answer worse.
  */
-function bestOverOrders(fm: FitModel, gpus: SpeedGpu[], crossNodeSplit: boolean, speedAt: SpeedAt): Placement {
+function bestOverOrders(
+  fm: FitModel,
+  gpus: SpeedGpu[],
+  crossNodeSplit: boolean,
+  speedAt: SpeedAt,
+): Placement {
   let best: { p: Placement; speed: number | null; size: number } | null = null
   for (const order of candidateOrders(gpus, crossNodeSplit)) {
     const subset = order.map((i) => gpus[i]!)
-    const p = remap(choosePlacement(fm, subset, (q, pos) => speedAt(remap(q, order), pos)), order)
+    const p = remap(
+      choosePlacement(fm, subset, (q, pos) => speedAt(remap(q, order), pos)),
+      order,
+    )
     const speed = p.gpuLayers > 0 ? speedAt(p, 0).tokensPerSecond : null
     if (!best || better({ p, speed, size: order.length }, best, fm)) best = { p, speed, size: order.length }
   }
@@ -291,7 +368,12 @@ function better(x: { p: Placement; speed: number | null; size: number }, y: type
 }
 
 export function fitInference(
-  catalog: Catalog, a: Architecture, w: WeightLayout, s: InferenceSettings, set: LabGpu[], opts: FitOptions = {},
+  catalog: Catalog,
+  a: Architecture,
+  w: WeightLayout,
+  s: InferenceSettings,
+  set: LabGpu[],
+  opts: FitOptions = {},
 ): VramFitResult {
   const side = opts.side ?? NO_SIDE_MODELS
   const crossNodeSplit = opts.crossNodeSplit ?? true
@@ -300,14 +382,28 @@ export function fitInference(
   const { crossNode, linkMbps } = crossNodeLink(catalog, set)
   const host = set[0]!.node.platform.hostMemoryBandwidthGBps
   const spansNodes = (q: Placement) => new Set(q.perGpu.map((g) => set[g.gpuIndex]!.node.id)).size > 1
-  const speedOf: SpeedAt = (placement, position) => spansNodes(placement) && linkMbps === null
-    ? { tokensPerSecond: null, reason: 'no network link joins these nodes' }
-    : decodeTokensPerSecond({
-      arch: a, fm, placement, gpus, hostBandwidthGBps: host, kv: s, position, linkMbps, kvOnHost: s.noKvOffload ?? false,
-    })
+  const speedOf: SpeedAt = (placement, position) =>
+    spansNodes(placement) && linkMbps === null
+      ? { tokensPerSecond: null, reason: 'no network link joins these nodes' }
+      : decodeTokensPerSecond({
+          arch: a,
+          fm,
+          placement,
+          gpus,
+          hostBandwidthGBps: host,
+          kv: s,
+          position,
+          linkMbps,
+          kvOnHost: s.noKvOffload ?? false,
+        })
   const p = bestOverOrders(fm, gpus, crossNodeSplit, speedOf)
   const splitsNodes = spansNodes(p)
-  const verdict = p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0 ? 'fits' : p.gpuLayers > 0 ? 'partial-offload' : 'does-not-fit'
+  const verdict =
+    p.gpuLayers === a.layers + 1 && p.cpuMoeLayers === 0
+      ? 'fits'
+      : p.gpuLayers > 0
+        ? 'partial-offload'
+        : 'does-not-fit'
   const empty = speedOf(p, 0)
   const full = speedOf(p, s.contextLength)
   const missingLink = splitsNodes && linkMbps === null
@@ -323,17 +419,28 @@ export function fitInference(
     breakdown: breakdownOf(p, a, s, side),
     trainingBreakdown: null,
     perGpu: p.perGpu.map((g) => ({
-      node: set[g.gpuIndex]!.node.id, gpu: set[g.gpuIndex]!.model.slug,
+      node: set[g.gpuIndex]!.node.id,
+      gpu: set[g.gpuIndex]!.model.slug,
       layers: g.endLayer > g.firstLayer ? { first: g.firstLayer, last: g.endLayer - 1 } : null,
-      holdsOutput: g.holdsOutput, weightsBytes: g.weightsBytes, kvCacheBytes: g.kvCacheBytes, computeBufferBytes: g.computeBufferBytes,
-      overheadBytes: g.overheadBytes, sideModelsBytes: g.sideModelsBytes, totalBytes: g.totalBytes, freeBytes: g.freeBytes,
+      holdsOutput: g.holdsOutput,
+      weightsBytes: g.weightsBytes,
+      kvCacheBytes: g.kvCacheBytes,
+      computeBufferBytes: g.computeBufferBytes,
+      overheadBytes: g.overheadBytes,
+      sideModelsBytes: g.sideModelsBytes,
+      totalBytes: g.totalBytes,
+      freeBytes: g.freeBytes,
     })),
     maxContextLength: maxContext,
     settings: null,
     hostMemory: null,
     tokensPerSecond: verdict === 'does-not-fit' || missingLink ? null : empty.tokensPerSecond,
     tokensPerSecondAtFullContext: verdict === 'does-not-fit' || missingLink ? null : full.tokensPerSecond,
-    tokensPerSecondReason: missingLink ? 'no network link joins these nodes' : verdict === 'does-not-fit' ? 'not even one layer fits on the GPU' : empty.reason,
+    tokensPerSecondReason: missingLink
+      ? 'no network link joins these nodes'
+      : verdict === 'does-not-fit'
+        ? 'not even one layer fits on the GPU'
+        : empty.reason,
     ...loadTime(catalog, set, p, w, linkMbps),
     notes,
   }

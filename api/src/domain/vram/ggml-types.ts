@@ -47,10 +47,38 @@ export type GgmlType = keyof typeof GGML_TYPES
  * (ids 4, 5, 31-33, 36-38 are removed or repacked types no current file holds).
  */
 export const GGML_TYPE_IDS: Readonly<Record<number, GgmlType>> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 6: 'Q5_0', 7: 'Q5_1', 8: 'Q8_0', 9: 'Q8_1',
-  10: 'Q2_K', 11: 'Q3_K', 12: 'Q4_K', 13: 'Q5_K', 14: 'Q6_K', 15: 'Q8_K',
-  16: 'IQ2_XXS', 17: 'IQ2_XS', 18: 'IQ3_XXS', 19: 'IQ1_S', 20: 'IQ4_NL', 21: 'IQ3_S', 22: 'IQ2_S', 23: 'IQ4_XS',
-  24: 'I8', 25: 'I16', 26: 'I32', 27: 'I64', 28: 'F64', 29: 'IQ1_M', 30: 'BF16', 34: 'TQ1_0', 35: 'TQ2_0', 39: 'MXFP4',
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  6: 'Q5_0',
+  7: 'Q5_1',
+  8: 'Q8_0',
+  9: 'Q8_1',
+  10: 'Q2_K',
+  11: 'Q3_K',
+  12: 'Q4_K',
+  13: 'Q5_K',
+  14: 'Q6_K',
+  15: 'Q8_K',
+  16: 'IQ2_XXS',
+  17: 'IQ2_XS',
+  18: 'IQ3_XXS',
+  19: 'IQ1_S',
+  20: 'IQ4_NL',
+  21: 'IQ3_S',
+  22: 'IQ2_S',
+  23: 'IQ4_XS',
+  24: 'I8',
+  25: 'I16',
+  26: 'I32',
+  27: 'I64',
+  28: 'F64',
+  29: 'IQ1_M',
+  30: 'BF16',
+  34: 'TQ1_0',
+  35: 'TQ2_0',
+  39: 'MXFP4',
 }
 
 /** Bytes of `elements` values of `type`; the row length must be a multiple of the block. */
@@ -66,9 +94,35 @@ export function fitsBlocks(type: GgmlType, rowElements: number): boolean {
 
 /** Quantization presets ("ftypes") the planner emulates, as llama-quantize names them. */
 export const QUANT_PRESETS = [
-  'F16', 'BF16', 'Q8_0', 'Q6_K', 'Q5_K_M', 'Q5_K_S', 'Q5_1', 'Q5_0', 'Q4_K_M', 'Q4_K_S', 'Q4_1', 'Q4_0',
-  'Q3_K_L', 'Q3_K_M', 'Q3_K_S', 'Q2_K', 'Q2_K_S',
-  'IQ4_XS', 'IQ4_NL', 'IQ3_M', 'IQ3_S', 'IQ3_XS', 'IQ3_XXS', 'IQ2_M', 'IQ2_S', 'IQ2_XS', 'IQ2_XXS', 'IQ1_M', 'IQ1_S',
+  'F16',
+  'BF16',
+  'Q8_0',
+  'Q6_K',
+  'Q5_K_M',
+  'Q5_K_S',
+  'Q5_1',
+  'Q5_0',
+  'Q4_K_M',
+  'Q4_K_S',
+  'Q4_1',
+  'Q4_0',
+  'Q3_K_L',
+  'Q3_K_M',
+  'Q3_K_S',
+  'Q2_K',
+  'Q2_K_S',
+  'IQ4_XS',
+  'IQ4_NL',
+  'IQ3_M',
+  'IQ3_S',
+  'IQ3_XS',
+  'IQ3_XXS',
+  'IQ2_M',
+  'IQ2_S',
+  'IQ2_XS',
+  'IQ2_XXS',
+  'IQ1_M',
+  'IQ1_S',
   'MXFP4',
 ] as const
 export type QuantPreset = (typeof QUANT_PRESETS)[number]
@@ -115,7 +169,15 @@ export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
  * Ollama's OLLAMA_KV_CACHE_TYPE documents f16, q8_0 and q4_0 (docs/faq.md), see runtimes.ts.
  */
 export const KV_CACHE_TYPES = {
-  f32: 'F32', f16: 'F16', bf16: 'BF16', q8_0: 'Q8_0', q4_0: 'Q4_0', q4_1: 'Q4_1', iq4_nl: 'IQ4_NL', q5_0: 'Q5_0', q5_1: 'Q5_1',
+  f32: 'F32',
+  f16: 'F16',
+  bf16: 'BF16',
+  q8_0: 'Q8_0',
+  q4_0: 'Q4_0',
+  q4_1: 'Q4_1',
+  iq4_nl: 'IQ4_NL',
+  q5_0: 'Q5_0',
+  q5_1: 'Q5_1',
 } as const satisfies Record<string, GgmlType>
 export type KvCacheType = keyof typeof KV_CACHE_TYPES
 

@@ -25,8 +25,13 @@ export class GgufMetadata {
   }
 
   fail(key: string, expected: string): never {
-    const got = key in this.values ? `got ${JSON.stringify(this.values[key]).slice(0, 80)}` : 'the key is missing'
-    throw new PlanInputError('invalid', `${this.at}/${escapeKey(key)}`, `${key}: expected ${expected}; ${got}.`)
+    const got =
+      key in this.values ? `got ${JSON.stringify(this.values[key]).slice(0, 80)}` : 'the key is missing'
+    throw new PlanInputError(
+      'invalid',
+      `${this.at}/${escapeKey(key)}`,
+      `${key}: expected ${expected}; ${got}.`,
+    )
   }
 
   has(key: string): boolean {
@@ -64,14 +69,17 @@ export class GgufMetadata {
     const v = this.values[key]
     if (!Array.isArray(v)) return new Array<number>(layers).fill(this.int(key))
     const ints = v.map(toInt)
-    if (ints.length !== layers || ints.some((x) => x === null || x > 1 << 30)) this.fail(key, `an integer or an array of ${layers} integers (one per block)`)
+    if (ints.length !== layers || ints.some((x) => x === null || x > 1 << 30))
+      this.fail(key, `an integer or an array of ${layers} integers (one per block)`)
     return ints as number[]
   }
 
   optionalBoolArray(key: string): boolean[] | undefined {
     if (!this.has(key)) return undefined
     const v = this.values[key]
-    return Array.isArray(v) && v.every((x) => typeof x === 'boolean') ? (v as boolean[]) : this.fail(key, 'an array of booleans')
+    return Array.isArray(v) && v.every((x) => typeof x === 'boolean')
+      ? (v as boolean[])
+      : this.fail(key, 'an array of booleans')
   }
 
   optionalArrayLength(key: string): number | undefined {

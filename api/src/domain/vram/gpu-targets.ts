@@ -24,10 +24,18 @@ export const NO_NODE: NodeRecord = {
   name: 'no node',
   summary: 'A card planned without a host: no drives, host memory bandwidth unknown.',
   platform: {
-    cpu: null, board: null, hostMemoryBytes: null, hostMemoryBandwidthGBps: null, acsOverride: 'unknown', interruptRemapping: 'unknown',
+    cpu: null,
+    board: null,
+    hostMemoryBytes: null,
+    hostMemoryBandwidthGBps: null,
+    acsOverride: 'unknown',
+    interruptRemapping: 'unknown',
     provenance: { default: { status: 'inferred', source: 'POST /api/v1/plan/vram-fit targets' }, fields: {} },
   },
-  devices: [], iommuGroups: [], storage: [], networkInterfaces: [],
+  devices: [],
+  iommuGroups: [],
+  storage: [],
+  networkInterfaces: [],
   provenance: { default: { status: 'inferred', source: 'POST /api/v1/plan/vram-fit targets' }, fields: {} },
 }
 
@@ -49,34 +57,70 @@ function slotLink(catalog: Catalog, node: NodeRecord): PcieLink | null {
 /** A card's link in a slot: PCIe negotiates the lower generation and the narrower width. */
 function linkInSlot(card: PcieLink | null, slot: PcieLink | null): PcieLink | null {
   if (!card || !slot) return card ?? slot
-  return { generation: Math.min(card.generation, slot.generation), lanes: Math.min(card.lanes, slot.lanes) as PcieLink['lanes'] }
+  return {
+    generation: Math.min(card.generation, slot.generation),
+    lanes: Math.min(card.lanes, slot.lanes) as PcieLink['lanes'],
+  }
 }
 
-function slotNote(catalog: Catalog, node: NodeRecord, name: string, card: PcieLink | null): { pcie: PcieLink | null; note: string } {
+function slotNote(
+  catalog: Catalog,
+  node: NodeRecord,
+  name: string,
+  card: PcieLink | null,
+): { pcie: PcieLink | null; note: string } {
   const slot = slotLink(catalog, node)
   const pcie = linkInSlot(card, slot)
   if (!slot) {
     const own = card ? `its own ${linkText(card)} assumed` : 'the GPU link is left out of the load time'
-    return { pcie, note: `${name} in ${node.name}: the node has no catalogued GPU, so its slot's link is unknown; ${own}.` }
+    return {
+      pcie,
+      note: `${name} in ${node.name}: the node has no catalogued GPU, so its slot's link is unknown; ${own}.`,
+    }
   }
-  const capped = card && pcie && (pcie.generation < card.generation || pcie.lanes < card.lanes) ? `, below the card's ${linkText(card)}` : ''
-  return { pcie, note: `${name} in ${node.name}: assumed in the slot of its current GPU, which runs at ${linkText(slot)}; the card runs at ${linkText(pcie!)}${capped}.` }
+  const capped =
+    card && pcie && (pcie.generation < card.generation || pcie.lanes < card.lanes)
+      ? `, below the card's ${linkText(card)}`
+      : ''
+  return {
+    pcie,
+    note: `${name} in ${node.name}: assumed in the slot of its current GPU, which runs at ${linkText(slot)}; the card runs at ${linkText(pcie!)}${capped}.`,
+  }
 }
 
 /** Decode speed is calibrated on CUDA only (throughput.ts η); say so for every other backend. */
 function speedNote(name: string, backend: GpuBackend): string[] {
   if (backend === 'cuda') return []
-  return [`${name}: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = ${GPU_BANDWIDTH_EFFICIENCY}); ${backend} is not calibrated and often decodes slower.`]
+  return [
+    `${name}: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = ${GPU_BANDWIDTH_EFFICIENCY}); ${backend} is not calibrated and often decodes slower.`,
+  ]
 }
 
-function libraryGpu(card: GpuModel, node: NodeRecord, backend: GpuBackend, notes: string[], pcie: PcieLink | null): LabGpu {
-  return { node, model: { ...card, pcie }, address: null, backend, hypothetical: true, notes: [...notes, ...speedNote(card.name, backend)] }
+function libraryGpu(
+  card: GpuModel,
+  node: NodeRecord,
+  backend: GpuBackend,
+  notes: string[],
+  pcie: PcieLink | null,
+): LabGpu {
+  return {
+    node,
+    model: { ...card, pcie },
+    address: null,
+    backend,
+    hypothetical: true,
+    notes: [...notes, ...speedNote(card.name, backend)],
+  }
 }
 
 function chooseBackend(card: GpuModel, wanted: GpuBackend | undefined, pointer: string): GpuBackend {
   if (wanted === undefined) return card.backends[0]!
   if (card.backends.includes(wanted)) return wanted
-  throw new PlanInputError('invalid', `${pointer}/backend`, `${card.name} runs ${card.backends.join(', ')}, not ${wanted}.`)
+  throw new PlanInputError(
+    'invalid',
+    `${pointer}/backend`,
+    `${card.name} runs ${card.backends.join(', ')}, not ${wanted}.`,
+  )
 }
 
 function fromLibrary(catalog: Catalog, t: WhatIfGpu, pointer: string): LabGpu {
@@ -90,30 +134,79 @@ function fromLibrary(catalog: Catalog, t: WhatIfGpu, pointer: string): LabGpu {
 function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
   const name = t.name ?? `inline ${gib(t.vramBytes)} GiB ${t.backend} GPU`
   const base = {
-    slug: 'inline', name, memoryBandwidthGBps: t.memoryBandwidthGBps, computeCapability: null,
-    supportsBf16: false, supportsFlashAttention2: false,
+    slug: 'inline',
+    name,
+    memoryBandwidthGBps: t.memoryBandwidthGBps,
+    computeCapability: null,
+    supportsBf16: false,
+    supportsFlashAttention2: false,
   }
-  const notes = [`${name}: BF16 and FlashAttention-2 support unknown; fine-tuning plans assume neither.`, ...speedNote(name, t.backend)]
+  const notes = [
+    `${name}: BF16 and FlashAttention-2 support unknown; fine-tuning plans assume neither.`,
+    ...speedNote(name, t.backend),
+  ]
   if (t.backend === 'metal') {
     for (const field of ['node', 'pcie'] as const) {
-      if (t[field] !== undefined) throw new PlanInputError('invalid', `${pointer}/${field}`, `A metal GPU shares unified memory with its own CPU: it has no ${field === 'node' ? 'place in a lab node' : 'PCIe link'}; leave ${field} out.`)
+      if (t[field] !== undefined)
+        throw new PlanInputError(
+          'invalid',
+          `${pointer}/${field}`,
+          `A metal GPU shares unified memory with its own CPU: it has no ${field === 'node' ? 'place in a lab node' : 'PCIe link'}; leave ${field} out.`,
+        )
     }
     const usable = t.metalWorkingSetBytes ?? metalWorkingSetBytes(t.vramBytes)
-    if (usable > t.vramBytes) throw new PlanInputError('invalid', `${pointer}/metalWorkingSetBytes`, `metalWorkingSetBytes ${usable} exceeds the unified memory vramBytes ${t.vramBytes}.`)
-    const how = t.metalWorkingSetBytes === undefined ? `the default ${t.vramBytes > 36 * 2 ** 30 ? '3/4' : '2/3'}; raise it with sysctl iogpu.wired_limit_mb` : 'as given'
-    notes.push(`${name}: Metal may wire ${gib(usable)} GiB of the ${gib(t.vramBytes)} GiB unified memory (recommendedMaxWorkingSetSize, ${how}).`)
-    return { node: NO_NODE, model: { ...base, vramBytes: usable, pcie: null }, address: null, backend: 'metal', hypothetical: true, notes }
+    if (usable > t.vramBytes)
+      throw new PlanInputError(
+        'invalid',
+        `${pointer}/metalWorkingSetBytes`,
+        `metalWorkingSetBytes ${usable} exceeds the unified memory vramBytes ${t.vramBytes}.`,
+      )
+    const how =
+      t.metalWorkingSetBytes === undefined
+        ? `the default ${t.vramBytes > 36 * 2 ** 30 ? '3/4' : '2/3'}; raise it with sysctl iogpu.wired_limit_mb`
+        : 'as given'
+    notes.push(
+      `${name}: Metal may wire ${gib(usable)} GiB of the ${gib(t.vramBytes)} GiB unified memory (recommendedMaxWorkingSetSize, ${how}).`,
+    )
+    return {
+      node: NO_NODE,
+      model: { ...base, vramBytes: usable, pcie: null },
+      address: null,
+      backend: 'metal',
+      hypothetical: true,
+      notes,
+    }
   }
   if (t.metalWorkingSetBytes !== undefined) {
-    throw new PlanInputError('invalid', `${pointer}/metalWorkingSetBytes`, `metalWorkingSetBytes applies to backend metal only, not ${t.backend}; leave it out.`)
+    throw new PlanInputError(
+      'invalid',
+      `${pointer}/metalWorkingSetBytes`,
+      `metalWorkingSetBytes applies to backend metal only, not ${t.backend}; leave it out.`,
+    )
   }
   if (t.node === undefined) {
-    notes.push(`${name}: no node given, so no drive prices the load time and layers left on the CPU have no host bandwidth; add "node".`)
-    return { node: NO_NODE, model: { ...base, vramBytes: t.vramBytes, pcie: t.pcie ?? null }, address: null, backend: t.backend, hypothetical: true, notes }
+    notes.push(
+      `${name}: no node given, so no drive prices the load time and layers left on the CPU have no host bandwidth; add "node".`,
+    )
+    return {
+      node: NO_NODE,
+      model: { ...base, vramBytes: t.vramBytes, pcie: t.pcie ?? null },
+      address: null,
+      backend: t.backend,
+      hypothetical: true,
+      notes,
+    }
   }
   const node = requireNode(catalog, t.node, `${pointer}/node`)
   const { pcie, note } = slotNote(catalog, node, name, t.pcie ?? null)
-  return { node, model: { ...base, vramBytes: t.vramBytes, pcie }, address: null, backend: t.backend, hypothetical: true, notes: [...notes, note] }
+  return {
+    node,
+    model: { ...base, vramBytes: t.vramBytes, pcie },
+    address: null,
+    backend: t.backend,
+    hypothetical: true,
+    notes: [...notes, note],
+  }
 }
 
 /** One `targets` entry that is not a lab id: a library card in a node, or an inline card. */
@@ -130,8 +223,14 @@ export function whatIfGpu(catalog: Catalog, t: WhatIfGpu | InlineGpu, index: num
 export function librarySets(catalog: Catalog, targets: 'library' | LibraryTargets): LabGpu[][] {
   const options = targets === 'library' ? {} : targets.library
   const cards = filterGpus(catalog.gpuModels, options)
-  if (cards.length === 0) throw new PlanInputError('invalid', '/targets/library', 'No library card matches these filters (GET /api/v1/gpus takes the same ones).')
-  const node = options.node === undefined ? NO_NODE : requireNode(catalog, options.node, '/targets/library/node')
+  if (cards.length === 0)
+    throw new PlanInputError(
+      'invalid',
+      '/targets/library',
+      'No library card matches these filters (GET /api/v1/gpus takes the same ones).',
+    )
+  const node =
+    options.node === undefined ? NO_NODE : requireNode(catalog, options.node, '/targets/library/node')
   return cards.map((card) => {
     const backend = card.backends.find((b) => options.backend?.includes(b) ?? true)!
     if (node === NO_NODE) return [libraryGpu(card, node, backend, [], card.pcie)]

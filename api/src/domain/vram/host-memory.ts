@@ -17,7 +17,10 @@ type HostMemory = NonNullable<VramFitResult['hostMemory']>
 
 /** The host memory `result` needs, from its breakdown; mmap: weights stay file-backed page cache. */
 export function hostMemoryOf(
-  result: VramFitResult, a: Architecture, s: InferenceSettings, set: LabGpu[],
+  result: VramFitResult,
+  a: Architecture,
+  s: InferenceSettings,
+  set: LabGpu[],
   { mmap, projectorHostBytes }: { mmap: boolean; projectorHostBytes: number },
 ): HostMemory {
   const b = result.breakdown!
@@ -29,30 +32,43 @@ export function hostMemoryOf(
   const total = weights + kv + compute + b.outputBufferBytes
   const ram = node.platform.hostMemoryBytes
   const how = mmap
-    ? 'weights are mmap\'d: the host-resident tensors must stay in the page cache, the offloaded ones\' pages '
-      + 'are reclaimable after loading'
+    ? "weights are mmap'd: the host-resident tensors must stay in the page cache, the offloaded ones' pages " +
+      'are reclaimable after loading'
     : 'weights are read into anonymous memory (no mmap)'
-  const note = ram === null
-    ? `${node.name}'s RAM is unknown: run \`free -b\` on it and record platform.hostMemoryBytes; this plan needs `
-      + `${gib(total)} of host memory (${how}).`
-    : total > ram
-      ? `Needs ${gib(total)} of host memory, more than ${node.name}'s ${gib(ram)}.`
-      : `Needs ${gib(total)} of ${node.name}'s ${gib(ram)} host memory (${how}).`
+  const note =
+    ram === null
+      ? `${node.name}'s RAM is unknown: run \`free -b\` on it and record platform.hostMemoryBytes; this plan needs ` +
+        `${gib(total)} of host memory (${how}).`
+      : total > ram
+        ? `Needs ${gib(total)} of host memory, more than ${node.name}'s ${gib(ram)}.`
+        : `Needs ${gib(total)} of ${node.name}'s ${gib(ram)} host memory (${how}).`
   return {
-    node: node.id, weightsBytes: weights, kvCacheBytes: kv, computeBufferBytes: compute,
+    node: node.id,
+    weightsBytes: weights,
+    kvCacheBytes: kv,
+    computeBufferBytes: compute,
     outputBufferBytes: b.outputBufferBytes,
-    totalBytes: total, mmap, nodeMemoryBytes: ram, fits: ram === null ? null : total <= ram, note,
+    totalBytes: total,
+    mmap,
+    nodeMemoryBytes: ram,
+    fits: ram === null ? null : total <= ram,
+    note,
   }
 }
 
 /** Adds host memory to an inference result; beyond the node's RAM the verdict becomes does-not-fit. */
 export function withHostMemory(result: VramFitResult, host: HostMemory): VramFitResult {
   const breakdown = result.breakdown && { ...result.breakdown, kvCacheHostBytes: host.kvCacheBytes }
-  if (host.fits !== false) return { ...result, breakdown, hostMemory: host, notes: [...result.notes, host.note] }
+  if (host.fits !== false)
+    return { ...result, breakdown, hostMemory: host, notes: [...result.notes, host.note] }
   return {
-    ...result, breakdown, hostMemory: host, verdict: 'does-not-fit',
-    tokensPerSecond: null, tokensPerSecondAtFullContext: null,
-    tokensPerSecondReason: 'the host memory it needs exceeds the node\'s RAM',
+    ...result,
+    breakdown,
+    hostMemory: host,
+    verdict: 'does-not-fit',
+    tokensPerSecond: null,
+    tokensPerSecondAtFullContext: null,
+    tokensPerSecondReason: "the host memory it needs exceeds the node's RAM",
     notes: [...result.notes, host.note],
   }
 }

@@ -51,7 +51,10 @@ export function layerCells(a: Architecture, il: number, s: KvSettings): number {
  * attention, one latent K row for MLA, none for recurrent layers and embedding models).
  */
 export function kvBytesPerCell(
-  a: Architecture, kvCacheType: KvCacheType, cacheTypeV: KvCacheType = kvCacheType, il = 0,
+  a: Architecture,
+  kvCacheType: KvCacheType,
+  cacheTypeV: KvCacheType = kvCacheType,
+  il = 0,
 ): number {
   const { k, v } = kvRowValues(a, il)
   const kBytes = k > 0 ? ggmlBytes(KV_CACHE_TYPES[kvCacheType], k) : 0
@@ -60,8 +63,10 @@ export function kvBytesPerCell(
 
 /** KV bytes of layer `il` over all `parallel` streams, plus its fixed recurrent state. */
 export function layerKvBytes(a: Architecture, il: number, s: KvSettings): number {
-  return s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, s.cacheTypeV, il)
-    + recurrentStateBytes(a, il, s.parallel)
+  return (
+    s.parallel * layerCells(a, il, s) * kvBytesPerCell(a, s.kvCacheType, s.cacheTypeV, il) +
+    recurrentStateBytes(a, il, s.parallel)
+  )
 }
 
 /** KV bytes of each layer, index = block. */

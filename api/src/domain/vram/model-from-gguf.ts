@@ -23,13 +23,30 @@ export interface ModelFile {
 
 /** llama_model::create_memory returns no memory for these: encoders and diffusion models. */
 const NO_MEMORY_ARCHS = new Set([
-  'bert', 'jina-bert-v2', 'jina-bert-v3', 'nomic-bert', 'nomic-bert-moe', 'neo-bert', 'modern-bert',
-  'gemma-embedding', 'dream', 'llada', 'llada-moe', 'rnd1',
+  'bert',
+  'jina-bert-v2',
+  'jina-bert-v3',
+  'nomic-bert',
+  'nomic-bert-moe',
+  'neo-bert',
+  'modern-bert',
+  'gemma-embedding',
+  'dream',
+  'llada',
+  'llada-moe',
+  'rnd1',
 ])
 /** llm_arch_is_recurrent: every block is recurrent. */
 const RECURRENT_ARCHS = new Set(['mamba', 'mamba2', 'rwkv6', 'rwkv6qwen2', 'rwkv7', 'arwkv7'])
 /** Hybrids whose recurrent blocks are those with head_count_kv 0 (load_hparams: recurrent_layer_arr). */
-const HYBRID_BY_KV_HEADS = new Set(['jamba', 'granitehybrid', 'nemotron_h', 'nemotron_h_moe', 'lfm2', 'lfm2moe'])
+const HYBRID_BY_KV_HEADS = new Set([
+  'jamba',
+  'granitehybrid',
+  'nemotron_h',
+  'nemotron_h_moe',
+  'lfm2',
+  'lfm2moe',
+])
 /** Hybrids with full attention every `full_attention_interval` blocks, gated delta net between. */
 const HYBRID_BY_INTERVAL = new Set(['qwen3next', 'qwen35', 'qwen35moe'])
 /**
@@ -46,17 +63,52 @@ const UNMODELLED_ARCHS: Record<string, string> = {
   t5: 'T5 is an encoder-decoder with a cross-attention cache',
 }
 /** llama.cpp set_swa_pattern(n) per architecture (load_hparams), for files without a per-layer array. */
-const SWA_PATTERN: Record<string, number> = { gemma2: 2, gemma3: 6, 'gemma-embedding': 6, cohere2: 4, 'gpt-oss': 2 }
+const SWA_PATTERN: Record<string, number> = {
+  gemma2: 2,
+  gemma3: 6,
+  'gemma-embedding': 6,
+  cohere2: 4,
+  'gpt-oss': 2,
+}
 
 /**
  * llama_ftype of `include/llama.h` (general.file_type) by number; 0 and 1 are ALL_F32 and
  * MOSTLY_F16, named after their type here.
  */
 const FILE_TYPES: Record<number, string> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M',
-  13: 'Q3_K_L', 14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS',
-  21: 'Q2_K_S', 22: 'IQ3_XS', 23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S',
-  29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16', 36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE',
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  7: 'Q8_0',
+  8: 'Q5_0',
+  9: 'Q5_1',
+  10: 'Q2_K',
+  11: 'Q3_K_S',
+  12: 'Q3_K_M',
+  13: 'Q3_K_L',
+  14: 'Q4_K_S',
+  15: 'Q4_K_M',
+  16: 'Q5_K_S',
+  17: 'Q5_K_M',
+  18: 'Q6_K',
+  19: 'IQ2_XXS',
+  20: 'IQ2_XS',
+  21: 'Q2_K_S',
+  22: 'IQ3_XS',
+  23: 'IQ3_XXS',
+  24: 'IQ1_S',
+  25: 'IQ4_NL',
+  26: 'IQ3_S',
+  27: 'IQ3_M',
+  28: 'IQ2_S',
+  29: 'IQ2_M',
+  30: 'IQ4_XS',
+  31: 'IQ1_M',
+  32: 'BF16',
+  36: 'TQ1_0',
+  37: 'TQ2_0',
+  38: 'MXFP4_MOE',
 }
 
 /** Tensors llama.cpp keeps with the input layer (LLM_TENSOR_LAYER_INPUT): host-resident. */
@@ -65,7 +117,11 @@ const INPUT_TENSORS = /^(token_embd|token_types|position_embd|token_embd_norm)\.
 function tensorType(dtype: number | string, pointer: string): GgmlType {
   const type = typeof dtype === 'number' ? GGML_TYPE_IDS[dtype] : (dtype.toUpperCase() as GgmlType)
   if (type && type in GGML_TYPES) return type
-  throw new PlanInputError('invalid', pointer, `Unknown ggml type ${JSON.stringify(dtype)}: expected a ggml_type number or one of ${Object.keys(GGML_TYPES).join(', ')}.`)
+  throw new PlanInputError(
+    'invalid',
+    pointer,
+    `Unknown ggml type ${JSON.stringify(dtype)}: expected a ggml_type number or one of ${Object.keys(GGML_TYPES).join(', ')}.`,
+  )
 }
 
 /** The tensors a header declares, typed and sized; `blk.N.` names give the layer (N < `layers`). */
@@ -74,26 +130,49 @@ export function declaredTensors(h: GgufHeader, layers: number, at: string): Type
     const here = `${at}/tensorInfos/${i}`
     const shape = t.shape.map((d, j) => {
       const n = Number(d)
-      if (!Number.isSafeInteger(n) || n < 1) throw new PlanInputError('invalid', `${here}/shape/${j}`, `Dimension ${d} of ${t.name} is not a positive safe integer.`)
+      if (!Number.isSafeInteger(n) || n < 1)
+        throw new PlanInputError(
+          'invalid',
+          `${here}/shape/${j}`,
+          `Dimension ${d} of ${t.name} is not a positive safe integer.`,
+        )
       return n
     })
     const type = tensorType(t.dtype, `${here}/dtype`)
     if (shape[0]! % GGML_TYPES[type].blockElements !== 0) {
-      throw new PlanInputError('invalid', `${here}/shape/0`, `${t.name}: a ${type} row holds whole blocks of ${GGML_TYPES[type].blockElements} values; ne[0] = ${shape[0]} does not.`)
+      throw new PlanInputError(
+        'invalid',
+        `${here}/shape/0`,
+        `${t.name}: a ${type} row holds whole blocks of ${GGML_TYPES[type].blockElements} values; ne[0] = ${shape[0]} does not.`,
+      )
     }
     const block = /^blk\.(\d+)\./.exec(t.name)
     const layer = block ? Number(block[1]) : INPUT_TENSORS.test(t.name) ? -1 : layers
     if (layer >= layers && block) {
-      throw new PlanInputError('invalid', `${here}/name`, `${t.name} belongs to block ${layer}, but block_count is ${layers}.`)
+      throw new PlanInputError(
+        'invalid',
+        `${here}/name`,
+        `${t.name} belongs to block ${layer}, but block_count is ${layers}.`,
+      )
     }
     const elements = shape.reduce((a, b) => a * b, 1)
-    if (!Number.isSafeInteger(elements)) throw new PlanInputError('invalid', `${here}/shape`, `${t.name} has more than 2^53 values: not a real tensor.`)
+    if (!Number.isSafeInteger(elements))
+      throw new PlanInputError(
+        'invalid',
+        `${here}/shape`,
+        `${t.name} has more than 2^53 values: not a real tensor.`,
+      )
     return { name: t.name, layer, shape, type, bytes: ggmlBytes(type, elements) }
   })
 }
 
 /** Recurrent blocks and their state sizes (llama_hparams::n_embd_r / n_embd_s). */
-function recurrentOf(m: GgufMetadata, arch: string, layers: number, kvHeadsByLayer: number[]): Architecture['recurrent'] {
+function recurrentOf(
+  m: GgufMetadata,
+  arch: string,
+  layers: number,
+  kvHeadsByLayer: number[],
+): Architecture['recurrent'] {
   let recurrentLayers: number[]
   if (RECURRENT_ARCHS.has(arch)) recurrentLayers = Array.from({ length: layers }, (_, il) => il)
   else if (HYBRID_BY_INTERVAL.has(arch)) {
@@ -102,7 +181,9 @@ function recurrentOf(m: GgufMetadata, arch: string, layers: number, kvHeadsByLay
   } else if (HYBRID_BY_KV_HEADS.has(arch)) {
     const ffn = m.intOrArray(`${arch}.feed_forward_length`, layers, 0)
     // Nemotron-H also has FFN-only blocks (no attention, no state): kv 0 and an FFN.
-    recurrentLayers = kvHeadsByLayer.flatMap((h, il) => (h === 0 && (!arch.startsWith('nemotron_h') || ffn[il] === 0) ? [il] : []))
+    recurrentLayers = kvHeadsByLayer.flatMap((h, il) =>
+      h === 0 && (!arch.startsWith('nemotron_h') || ffn[il] === 0) ? [il] : [],
+    )
   } else return null
   const E = m.int(`${arch}.embedding_length`)
   const wkvHead = m.optionalInt(`${arch}.wkv.head_size`)
@@ -123,22 +204,35 @@ function recurrentOf(m: GgufMetadata, arch: string, layers: number, kvHeadsByLay
     rolling = (dConv > 0 ? dConv - 1 : 0) * (dInner + 2 * groups * dState)
     state = dState * dInner
   }
-  return recurrentLayers.length > 0 ? { layers: recurrentLayers, rollingStateValues: rolling, stateValues: state } : null
+  return recurrentLayers.length > 0
+    ? { layers: recurrentLayers, rollingStateValues: rolling, stateValues: state }
+    : null
 }
 
-function slidingWindowOf(m: GgufMetadata, arch: string, layers: number, warnings: string[]): Architecture['slidingWindow'] {
+function slidingWindowOf(
+  m: GgufMetadata,
+  arch: string,
+  layers: number,
+  warnings: string[],
+): Architecture['slidingWindow'] {
   const window = m.optionalInt(`${arch}.attention.sliding_window`)
   if (!window) return null
   const perLayer = m.optionalBoolArray(`${arch}.attention.sliding_window_pattern`)
   if (perLayer) {
     // Only periodic patterns (il % p < p − 1) are modelled; find the period the array follows.
     for (let p = 2; p <= Math.min(64, layers); p++) {
-      if (perLayer.every((swa, il) => swa === (il % p < p - 1))) return { windowTokens: window, pattern: p }
+      if (perLayer.every((swa, il) => swa === il % p < p - 1)) return { windowTokens: window, pattern: p }
     }
-    return m.fail(`${arch}.attention.sliding_window_pattern`, 'a periodic pattern (il % p < p − 1 is a window layer); this one is not')
+    return m.fail(
+      `${arch}.attention.sliding_window_pattern`,
+      'a periodic pattern (il % p < p − 1 is a window layer); this one is not',
+    )
   }
   const pattern = SWA_PATTERN[arch]
-  if (!pattern) warnings.push(`${arch}.attention.sliding_window is ${window}, but the planner knows which layers use it only for ${Object.keys(SWA_PATTERN).join(', ')} or a sliding_window_pattern array: every layer is sized for the full context (an overestimate if llama.cpp applies the window).`)
+  if (!pattern)
+    warnings.push(
+      `${arch}.attention.sliding_window is ${window}, but the planner knows which layers use it only for ${Object.keys(SWA_PATTERN).join(', ')} or a sliding_window_pattern array: every layer is sized for the full context (an overestimate if llama.cpp applies the window).`,
+    )
   return pattern ? { windowTokens: window, pattern } : null
 }
 
@@ -180,15 +274,27 @@ function checkShards(m: GgufMetadata, h: GgufHeader, at: string): void {
   const shards = m.optionalInt('split.count') ?? 1
   const tensors = m.optionalInt('split.tensors.count')
   if (shards > 1 && tensors !== undefined && tensors !== h.tensorInfos.length) {
-    throw new PlanInputError('invalid', `${at}/tensorInfos`, `This header is one shard of ${shards} (split.tensors.count ${tensors}, ${h.tensorInfos.length} listed): concatenate the tensorInfos of every shard, or give the first shard's URL as model.url.`)
+    throw new PlanInputError(
+      'invalid',
+      `${at}/tensorInfos`,
+      `This header is one shard of ${shards} (split.tensors.count ${tensors}, ${h.tensorInfos.length} listed): concatenate the tensorInfos of every shard, or give the first shard's URL as model.url.`,
+    )
   }
 }
 
 export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   const m: GgufMetadata = new GgufMetadata(h.metadata, `${at}/metadata`)
   const arch = m.string('general.architecture')
-  if (arch === 'clip') m.fail('general.architecture', 'a language model; this is a vision projector (mmproj): pass it as projector.gguf next to its model')
-  if (UNMODELLED_ARCHS[arch]) m.fail('general.architecture', `an architecture whose memory the planner models; ${UNMODELLED_ARCHS[arch]}`)
+  if (arch === 'clip')
+    m.fail(
+      'general.architecture',
+      'a language model; this is a vision projector (mmproj): pass it as projector.gguf next to its model',
+    )
+  if (UNMODELLED_ARCHS[arch])
+    m.fail(
+      'general.architecture',
+      `an architecture whose memory the planner models; ${UNMODELLED_ARCHS[arch]}`,
+    )
   checkShards(m, h, at)
   // The same bounds as an inline architecture (model-schemas.ts), so no header costs more than a registry model.
   const layers = m.int(`${arch}.block_count`, 1, 256)
@@ -196,25 +302,40 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
   const headsByLayer = m.intOrArray(`${arch}.attention.head_count`, layers)
   const heads = Math.max(...headsByLayer)
   if (heads < 1 || heads > 1024) m.fail(`${arch}.attention.head_count`, 'from 1 to 1024 heads')
-  const kvHeadsByLayer = m.has(`${arch}.attention.head_count_kv`) ? m.intOrArray(`${arch}.attention.head_count_kv`, layers) : headsByLayer
+  const kvHeadsByLayer = m.has(`${arch}.attention.head_count_kv`)
+    ? m.intOrArray(`${arch}.attention.head_count_kv`, layers)
+    : headsByLayer
   const perLayerKv = kvHeadsByLayer.some((x) => x !== kvHeadsByLayer[0])
   const ffnSize = Math.max(...m.intOrArray(`${arch}.feed_forward_length`, layers, 0), 1)
   const mla = mlaOf(m, arch)
-  const headDim = mla ? mla.nopeHeadDim + mla.ropeHeadDim : m.optionalInt(`${arch}.attention.key_length`) ?? Math.trunc(hiddenSize / heads)
-  const valueLength = mla ? mla.valueHeadDim : m.optionalInt(`${arch}.attention.value_length`) ?? headDim
+  const headDim = mla
+    ? mla.nopeHeadDim + mla.ropeHeadDim
+    : (m.optionalInt(`${arch}.attention.key_length`) ?? Math.trunc(hiddenSize / heads))
+  const valueLength = mla ? mla.valueHeadDim : (m.optionalInt(`${arch}.attention.value_length`) ?? headDim)
   const tensors = declaredTensors(h, layers, at)
   const tokenEmbd = tensors.find((t) => t.name === 'token_embd.weight')
-  const vocabSize = m.optionalInt(`${arch}.vocab_size`) ?? m.optionalArrayLength('tokenizer.ggml.tokens') ?? tokenEmbd?.shape[1]
-  if (!vocabSize) m.fail(`${arch}.vocab_size`, 'the vocabulary size (or tokenizer.ggml.tokens, or a token_embd.weight tensor)')
+  const vocabSize =
+    m.optionalInt(`${arch}.vocab_size`) ??
+    m.optionalArrayLength('tokenizer.ggml.tokens') ??
+    tokenEmbd?.shape[1]
+  if (!vocabSize)
+    m.fail(
+      `${arch}.vocab_size`,
+      'the vocabulary size (or tokenizer.ggml.tokens, or a token_embd.weight tensor)',
+    )
   const embeddingModel = NO_MEMORY_ARCHS.has(arch)
   const fileType = m.optionalInt('general.file_type')
   const warnings: string[] = []
   const slidingWindow = slidingWindowOf(m, arch, layers, warnings)
   const archObject: Architecture = {
     llamaCppArchitecture: arch.replace(/[^a-z0-9-]/g, '-'),
-    layers, hiddenSize, heads,
+    layers,
+    hiddenSize,
+    heads,
     kvHeads: Math.max(...kvHeadsByLayer, 1),
-    headDim, ffnSize, vocabSize,
+    headDim,
+    ffnSize,
+    vocabSize,
     tiedEmbeddings: !embeddingModel && !tensors.some((t) => t.name === 'output.weight'),
     ...contextOf(m, arch),
     slidingWindow,
@@ -227,12 +348,13 @@ export function modelFromGguf(h: GgufHeader, at = '/model/gguf'): ModelFile {
     recurrent: recurrentOf(m, arch, layers, kvHeadsByLayer),
     embeddingModel,
   }
-  if (embeddingModel) warnings.push(`${arch} is an embedding (or diffusion) model: llama.cpp allocates no KV cache for it.`)
+  if (embeddingModel)
+    warnings.push(`${arch} is an embedding (or diffusion) model: llama.cpp allocates no KV cache for it.`)
   return {
     name: m.optionalString('general.name') ?? `${arch} GGUF`,
     arch: archObject,
     tensors,
-    fileType: fileType === undefined ? 'mixed' : FILE_TYPES[fileType] ?? `file_type ${fileType}`,
+    fileType: fileType === undefined ? 'mixed' : (FILE_TYPES[fileType] ?? `file_type ${fileType}`),
     warnings,
   }
 }

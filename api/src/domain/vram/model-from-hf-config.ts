@@ -31,7 +31,12 @@ export const HfConfigSchema = z
     sliding_window_pattern: z.int().min(1).max(64).optional(),
     layer_types: z.array(z.string().max(50)).max(256).optional(),
     rope_scaling: z
-      .looseObject({ type: z.string().optional(), rope_type: z.string().optional(), factor: z.number().positive().optional(), original_max_position_embeddings: dim.optional() })
+      .looseObject({
+        type: z.string().optional(),
+        rope_type: z.string().optional(),
+        factor: z.number().positive().optional(),
+        original_max_position_embeddings: dim.optional(),
+      })
       .nullable()
       .optional(),
     num_experts: z.int().min(1).max(1024).optional(),
@@ -76,7 +81,12 @@ const FAMILIES: Record<string, Family> = {
   gemma3: { llamaCpp: 'gemma3', features: ['post-norms', 'qk-norm'], tied: true, swaPattern: 6 },
   gemma3_text: { llamaCpp: 'gemma3', features: ['post-norms', 'qk-norm'], tied: true, swaPattern: 6 },
   phi3: { llamaCpp: 'phi3', features: ['fused-qkv', 'fused-gate-up'], tied: false, swaPattern: 0 },
-  gpt_oss: { llamaCpp: 'gpt-oss', features: ['qkv-bias', 'attn-output-bias', 'attn-sinks', 'expert-bias'], tied: false, swaPattern: 2 },
+  gpt_oss: {
+    llamaCpp: 'gpt-oss',
+    features: ['qkv-bias', 'attn-output-bias', 'attn-sinks', 'expert-bias'],
+    tied: false,
+    swaPattern: 2,
+  },
   deepseek_v2: { llamaCpp: 'deepseek2', features: [], tied: false, swaPattern: 0 },
   deepseek_v3: { llamaCpp: 'deepseek2', features: ['expert-score-bias'], tied: false, swaPattern: 0 },
   bert: { llamaCpp: 'bert', features: [], tied: false, swaPattern: 0, embedding: true },
@@ -91,7 +101,8 @@ function fail(field: string, detail: string): never {
 }
 
 function need<T>(value: T | undefined | null, field: string, what: string): T {
-  if (value === undefined || value === null) fail(field, `config.json has no ${field} (${what}); the planner needs it.`)
+  if (value === undefined || value === null)
+    fail(field, `config.json has no ${field} (${what}); the planner needs it.`)
   return value
 }
 
@@ -109,24 +120,42 @@ function textConfig(c: HfConfig): { cfg: HfConfig; prefix: string } {
 function familyOf(c: HfConfig, prefix: string): Family {
   const type = need(c.model_type, `${prefix}model_type`, 'which model family this is')
   const family = FAMILIES[type]
-  if (!family) fail(`${prefix}model_type`, `model_type "${type}" is not one the planner can emulate from config.json (known: ${Object.keys(FAMILIES).join(', ')}); give the GGUF header instead (model.gguf or model.url).`)
+  if (!family)
+    fail(
+      `${prefix}model_type`,
+      `model_type "${type}" is not one the planner can emulate from config.json (known: ${Object.keys(FAMILIES).join(', ')}); give the GGUF header instead (model.gguf or model.url).`,
+    )
   return family
 }
 
-function slidingWindowOf(c: HfConfig, f: Family, layers: number, prefix: string): Architecture['slidingWindow'] {
+function slidingWindowOf(
+  c: HfConfig,
+  f: Family,
+  layers: number,
+  prefix: string,
+): Architecture['slidingWindow'] {
   const types = c.layer_types
   if (types) {
     const other = types.findIndex((t) => !ATTENTION_LAYER_TYPES.has(t))
-    if (other >= 0) fail(`${prefix}layer_types/${other}`, `layer_types[${other}] is "${types[other]}": hybrid recurrent / linear-attention blocks cannot be emulated from config.json; give the GGUF header (model.gguf or model.url), whose metadata sizes their state.`)
-    if (types.length !== layers) fail(`${prefix}layer_types`, `expected ${layers} entries (num_hidden_layers), got ${types.length}.`)
+    if (other >= 0)
+      fail(
+        `${prefix}layer_types/${other}`,
+        `layer_types[${other}] is "${types[other]}": hybrid recurrent / linear-attention blocks cannot be emulated from config.json; give the GGUF header (model.gguf or model.url), whose metadata sizes their state.`,
+      )
+    if (types.length !== layers)
+      fail(`${prefix}layer_types`, `expected ${layers} entries (num_hidden_layers), got ${types.length}.`)
   }
   if (!c.sliding_window || (f.swaPattern === 0 && !types?.includes('sliding_attention'))) return null
   if (!types) return { windowTokens: c.sliding_window, pattern: c.sliding_window_pattern ?? f.swaPattern }
   if (!types.includes('sliding_attention')) return null
   for (let p = 2; p <= Math.min(64, layers); p++) {
-    if (types.every((t, il) => (t === 'sliding_attention') === (il % p < p - 1))) return { windowTokens: c.sliding_window, pattern: p }
+    if (types.every((t, il) => (t === 'sliding_attention') === il % p < p - 1))
+      return { windowTokens: c.sliding_window, pattern: p }
   }
-  return fail(`${prefix}layer_types`, 'only periodic sliding-window patterns (il % p < p − 1 is a window layer) are modelled; this one is not.')
+  return fail(
+    `${prefix}layer_types`,
+    'only periodic sliding-window patterns (il % p < p − 1 is a window layer) are modelled; this one is not.',
+  )
 }
 
 function moeOf(c: HfConfig, prefix: string): Architecture['moe'] {
@@ -136,7 +165,9 @@ function moeOf(c: HfConfig, prefix: string): Architecture['moe'] {
     experts,
     activeExperts: need(c.num_experts_per_tok, `${prefix}num_experts_per_tok`, 'experts active per token'),
     // Mixtral's experts are intermediate_size wide; newer MoE configs say moe_intermediate_size.
-    expertFfnSize: c.moe_intermediate_size ?? need(c.intermediate_size, `${prefix}intermediate_size`, 'the expert FFN width'),
+    expertFfnSize:
+      c.moe_intermediate_size ??
+      need(c.intermediate_size, `${prefix}intermediate_size`, 'the expert FFN width'),
     sharedExperts: c.n_shared_experts ?? 0,
     leadingDenseLayers: c.first_k_dense_replace ?? 0,
   }
@@ -154,13 +185,20 @@ function mlaOf(c: HfConfig, prefix: string): Architecture['mla'] {
 }
 
 function contextOf(c: HfConfig, prefix: string): { contextLength: number; maxContextLength: number } {
-  const contextLength = need(c.max_position_embeddings, `${prefix}max_position_embeddings`, 'the trained context')
+  const contextLength = need(
+    c.max_position_embeddings,
+    `${prefix}max_position_embeddings`,
+    'the trained context',
+  )
   const rs = c.rope_scaling
   const kind = rs?.rope_type ?? rs?.type
   // Only a factor over a stated original window extends the context (YaRN); llama3 and linear
   // configs already give the scaled max_position_embeddings (Llama 3.1, Gemma 3).
   const original = rs?.original_max_position_embeddings
-  const scaled = rs && kind !== 'llama3' && original && rs.factor && rs.factor > 1 ? Math.round(original * rs.factor) : contextLength
+  const scaled =
+    rs && kind !== 'llama3' && original && rs.factor && rs.factor > 1
+      ? Math.round(original * rs.factor)
+      : contextLength
   return { contextLength, maxContextLength: Math.max(contextLength, scaled) }
 }
 
@@ -180,14 +218,21 @@ export function modelFromHfConfig(config: HfConfig, name?: string): ConfigModel 
   const hiddenSize = need(c.hidden_size, `${prefix}hidden_size`, 'the embedding width')
   const heads = need(c.num_attention_heads, `${prefix}num_attention_heads`, 'attention heads')
   const kvHeads = c.num_key_value_heads ?? heads
-  if (heads % kvHeads !== 0) fail(`${prefix}num_key_value_heads`, `num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads}).`)
+  if (heads % kvHeads !== 0)
+    fail(
+      `${prefix}num_key_value_heads`,
+      `num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads}).`,
+    )
   const mla = mlaOf(c, prefix)
   const moe = moeOf(c, prefix)
   const ignored = Object.keys(config).filter((k) => !READ_FIELDS.has(k))
   const arch: Architecture = {
     llamaCppArchitecture: f.llamaCpp,
-    layers, hiddenSize, heads, kvHeads,
-    headDim: mla ? mla.nopeHeadDim + mla.ropeHeadDim : c.head_dim ?? Math.trunc(hiddenSize / heads),
+    layers,
+    hiddenSize,
+    heads,
+    kvHeads,
+    headDim: mla ? mla.nopeHeadDim + mla.ropeHeadDim : (c.head_dim ?? Math.trunc(hiddenSize / heads)),
     ffnSize: c.intermediate_size ?? need(moe?.expertFfnSize, `${prefix}intermediate_size`, 'the FFN width'),
     vocabSize: need(c.vocab_size, `${prefix}vocab_size`, 'the vocabulary size'),
     tiedEmbeddings: !f.embedding && (c.tie_word_embeddings ?? f.tied),
@@ -202,8 +247,15 @@ export function modelFromHfConfig(config: HfConfig, name?: string): ConfigModel 
     recurrent: null,
     embeddingModel: f.embedding ?? false,
   }
-  const warnings = ignored.length > 0
-    ? [`config.json fields not used (they do not change memory): ${ignored.slice(0, 24).join(', ')}${ignored.length > 24 ? ', …' : ''}.`]
-    : []
-  return { name: name ?? c._name_or_path ?? config._name_or_path ?? `${c.model_type} from config.json`, arch, warnings }
+  const warnings =
+    ignored.length > 0
+      ? [
+          `config.json fields not used (they do not change memory): ${ignored.slice(0, 24).join(', ')}${ignored.length > 24 ? ', …' : ''}.`,
+        ]
+      : []
+  return {
+    name: name ?? c._name_or_path ?? config._name_or_path ?? `${c.model_type} from config.json`,
+    arch,
+    warnings,
+  }
 }

@@ -14,13 +14,25 @@ export const ModelIdSchema = z
   .regex(/^[a-z0-9]+(?:[.-][a-z0-9]+)*$/, 'expected a lowercase model id such as "llama-3.1-8b"')
   .meta({ id: 'ModelId', example: 'llama-3.1-8b' })
 
-export const QuantPresetSchema = z
-  .enum(QUANT_PRESETS)
-  .meta({ id: 'QuantPreset', description: 'llama-quantize preset (ftype); MXFP4 = MXFP4_MOE, only for models that ship it', example: 'Q4_K_M' })
+export const QuantPresetSchema = z.enum(QUANT_PRESETS).meta({
+  id: 'QuantPreset',
+  description: 'llama-quantize preset (ftype); MXFP4 = MXFP4_MOE, only for models that ship it',
+  example: 'Q4_K_M',
+})
 
 /** Extra tensors some architectures carry; they change the tensor list, hence the file size. */
 export const TensorFeatureSchema = z
-  .enum(['qkv-bias', 'qk-norm', 'fused-qkv', 'fused-gate-up', 'post-norms', 'attn-sinks', 'attn-output-bias', 'expert-bias', 'expert-score-bias'])
+  .enum([
+    'qkv-bias',
+    'qk-norm',
+    'fused-qkv',
+    'fused-gate-up',
+    'post-norms',
+    'attn-sinks',
+    'attn-output-bias',
+    'expert-bias',
+    'expert-score-bias',
+  ])
   .meta({ id: 'TensorFeature' })
 export type TensorFeature = z.infer<typeof TensorFeatureSchema>
 
@@ -38,7 +50,12 @@ export const SlidingWindowSchema = z
 /** A one-expert "MoE" is a dense FFN; llama.cpp caps experts at LLAMA_MAX_EXPERTS. */
 export const MoeSchema = z
   .object({
-    experts: z.int().min(2, 'a mixture of experts needs at least 2 experts; with one, set moe null and ffnSize to its FFN size')
+    experts: z
+      .int()
+      .min(
+        2,
+        'a mixture of experts needs at least 2 experts; with one, set moe null and ffnSize to its FFN size',
+      )
       .max(LLAMA_MAX_EXPERTS, `llama.cpp loads at most ${LLAMA_MAX_EXPERTS} experts (LLAMA_MAX_EXPERTS)`),
     activeExperts: count(LLAMA_MAX_EXPERTS),
     expertFfnSize: count(262_144),
@@ -50,8 +67,13 @@ export const MoeSchema = z
   .meta({ id: 'MixtureOfExperts' })
 
 export const LlamaCppArchitectureSchema = z
-  .enum(LLAMA_CPP_ARCHITECTURES, { error: `expected a llama.cpp architecture this planner models: ${LLAMA_CPP_ARCHITECTURES.join(', ')}` })
-  .meta({ id: 'LlamaCppArchitecture', description: 'general.architecture of the GGUF (llama.cpp src/llama-arch.cpp)' })
+  .enum(LLAMA_CPP_ARCHITECTURES, {
+    error: `expected a llama.cpp architecture this planner models: ${LLAMA_CPP_ARCHITECTURES.join(', ')}`,
+  })
+  .meta({
+    id: 'LlamaCppArchitecture',
+    description: 'general.architecture of the GGUF (llama.cpp src/llama-arch.cpp)',
+  })
 
 /**
  * Multi-head latent attention (DeepSeek V2/V3, Kimi K2): the cache holds one compressed row of
@@ -78,9 +100,15 @@ export const RecurrentSchema = z
     /** Blocks that are recurrent; the others are attention (or FFN-only) layers. */
     layers: z.array(z.int().min(0).max(255)).min(1).max(256),
     /** n_embd_r: rolling (conv / token-shift) state values per layer and sequence. */
-    rollingStateValues: z.int().min(0).max(1 << 30),
+    rollingStateValues: z
+      .int()
+      .min(0)
+      .max(1 << 30),
     /** n_embd_s: SSM / WKV state values per layer and sequence. */
-    stateValues: z.int().min(0).max(1 << 30),
+    stateValues: z
+      .int()
+      .min(0)
+      .max(1 << 30),
   })
   .meta({ id: 'RecurrentLayers' })
 
@@ -93,7 +121,10 @@ const architectureFields = {
   heads: count(1024),
   kvHeads: count(1024),
   /** Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ). RoPE rotates pairs. */
-  headDim: count(4096).refine((d) => d % 2 === 0, 'headDim must be even: RoPE rotates pairs of dimensions (ggml_rope)'),
+  headDim: count(4096).refine(
+    (d) => d % 2 === 0,
+    'headDim must be even: RoPE rotates pairs of dimensions (ggml_rope)',
+  ),
   ffnSize: count(262_144),
   vocabSize: count(2_097_152),
   tiedEmbeddings: z.boolean(),
@@ -117,7 +148,11 @@ const architectureFields = {
 }
 
 type ArchLike = {
-  heads: number; kvHeads: number; contextLength: number; maxContextLength: number; layers: number
+  heads: number
+  kvHeads: number
+  contextLength: number
+  maxContextLength: number
+  layers: number
   moe: { experts: number; activeExperts: number; leadingDenseLayers: number } | null
   kvHeadsByLayer: number[] | null
   recurrent: { layers: number[] } | null
@@ -125,16 +160,50 @@ type ArchLike = {
 
 /** Checks a schema alone cannot express field by field; each names its field. */
 function checkArchitecture(a: ArchLike, ctx: z.core.$RefinementCtx) {
-  if (a.kvHeads > a.heads) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `kvHeads (${a.kvHeads}) cannot exceed heads (${a.heads})` })
-  else if (a.heads % a.kvHeads !== 0) ctx.addIssue({ code: 'custom', path: ['kvHeads'], message: `heads (${a.heads}) must be a multiple of kvHeads (${a.kvHeads}) for grouped-query attention` })
-  if (a.maxContextLength < a.contextLength) ctx.addIssue({ code: 'custom', path: ['maxContextLength'], message: 'maxContextLength must be at least contextLength' })
-  if (a.moe && a.moe.activeExperts > a.moe.experts) ctx.addIssue({ code: 'custom', path: ['moe', 'activeExperts'], message: 'activeExperts cannot exceed experts' })
-  if (a.moe && a.moe.leadingDenseLayers > a.layers) ctx.addIssue({ code: 'custom', path: ['moe', 'leadingDenseLayers'], message: `leadingDenseLayers cannot exceed layers (${a.layers})` })
+  if (a.kvHeads > a.heads)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kvHeads'],
+      message: `kvHeads (${a.kvHeads}) cannot exceed heads (${a.heads})`,
+    })
+  else if (a.heads % a.kvHeads !== 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kvHeads'],
+      message: `heads (${a.heads}) must be a multiple of kvHeads (${a.kvHeads}) for grouped-query attention`,
+    })
+  if (a.maxContextLength < a.contextLength)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxContextLength'],
+      message: 'maxContextLength must be at least contextLength',
+    })
+  if (a.moe && a.moe.activeExperts > a.moe.experts)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['moe', 'activeExperts'],
+      message: 'activeExperts cannot exceed experts',
+    })
+  if (a.moe && a.moe.leadingDenseLayers > a.layers)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['moe', 'leadingDenseLayers'],
+      message: `leadingDenseLayers cannot exceed layers (${a.layers})`,
+    })
   if (a.kvHeadsByLayer && a.kvHeadsByLayer.length !== a.layers) {
-    ctx.addIssue({ code: 'custom', path: ['kvHeadsByLayer'], message: `expected one entry per layer (${a.layers}), got ${a.kvHeadsByLayer.length}` })
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kvHeadsByLayer'],
+      message: `expected one entry per layer (${a.layers}), got ${a.kvHeadsByLayer.length}`,
+    })
   }
   a.recurrent?.layers.forEach((il, i) => {
-    if (il >= a.layers) ctx.addIssue({ code: 'custom', path: ['recurrent', 'layers', i], message: `layer ${il} does not exist: the model has ${a.layers}` })
+    if (il >= a.layers)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recurrent', 'layers', i],
+        message: `layer ${il} does not exist: the model has ${a.layers}`,
+      })
   })
 }
 
@@ -145,8 +214,17 @@ export const LlmArchitectureSchema = z
     id: 'LlmArchitecture',
     description: 'A model described by its hyperparameters (HF config.json values)',
     example: {
-      name: 'my-llama', layers: 32, hiddenSize: 4096, heads: 32, kvHeads: 8, headDim: 128, ffnSize: 14336,
-      vocabSize: 128256, tiedEmbeddings: false, contextLength: 8192, maxContextLength: 131072,
+      name: 'my-llama',
+      layers: 32,
+      hiddenSize: 4096,
+      heads: 32,
+      kvHeads: 8,
+      headDim: 128,
+      ffnSize: 14336,
+      vocabSize: 128256,
+      tiedEmbeddings: false,
+      contextLength: 8192,
+      maxContextLength: 131072,
     },
   })
 export type LlmArchitecture = z.infer<typeof LlmArchitectureSchema>
@@ -160,7 +238,10 @@ export const OllamaTagSchema = z
     /** Ollama's own MXFP4 recipe: the type of every matrix but the experts (gpt-oss blobs: BF16). */
     nonExpertType: z.enum(NON_EXPERT_TYPES).optional(),
   })
-  .refine((t) => !t.nonExpertType || t.quantization === 'MXFP4', { path: ['nonExpertType'], message: 'nonExpertType applies to MXFP4 only' })
+  .refine((t) => !t.nonExpertType || t.quantization === 'MXFP4', {
+    path: ['nonExpertType'],
+    message: 'nonExpertType applies to MXFP4 only',
+  })
   .meta({ id: 'OllamaTag', description: 'An Ollama library tag and the preset its default download uses' })
 export type OllamaTag = z.infer<typeof OllamaTagSchema>
 

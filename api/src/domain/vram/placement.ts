@@ -33,7 +33,8 @@ export interface PlacementGpu {
 }
 
 /** What a GPU keeps for itself before layers: backend context, margin and the runtime's reserve. */
-export const overheadOf = (g: PlacementGpu) => (g.overheadBytes ?? GPU_OVERHEAD_BYTES) + (g.reservedBytes ?? 0)
+export const overheadOf = (g: PlacementGpu) =>
+  (g.overheadBytes ?? GPU_OVERHEAD_BYTES) + (g.reservedBytes ?? 0)
 
 /** What a placement reads of a GPU set: each GPU's memory, fixed costs and -ts share. */
 export const memoryKey = (gpus: readonly PlacementGpu[]) =>
@@ -124,7 +125,12 @@ function hostMatrices(fm: FitModel, devices: number[], cpuMoeLayers: number) {
 
 /** Memory one GPU needs for the layers `mine` (and the output head when `holdsOutput`). */
 function shareOf(
-  fm: FitModel, gpu: PlacementGpu, gpuIndex: number, mine: number[], holdsOutput: boolean, ctx: ShareContext,
+  fm: FitModel,
+  gpu: PlacementGpu,
+  gpuIndex: number,
+  mine: number[],
+  holdsOutput: boolean,
+  ctx: ShareContext,
 ): GpuShare {
   const layerGpuBytes = (il: number) => fm.weights.layerBytes[il]! - hostExpertBytes(fm, il, ctx.cpuMoeLayers)
   const outputBytes = holdsOutput ? fm.weights.outputBytes : 0
@@ -147,7 +153,13 @@ function shareOf(
     gpuIndex,
     firstLayer: mine[0] ?? fm.layers,
     endLayer: mine.length > 0 ? mine[mine.length - 1]! + 1 : fm.layers,
-    holdsOutput, weightsBytes, kvCacheBytes, computeBufferBytes, overheadBytes, sideModelsBytes, totalBytes,
+    holdsOutput,
+    weightsBytes,
+    kvCacheBytes,
+    computeBufferBytes,
+    overheadBytes,
+    sideModelsBytes,
+    totalBytes,
     freeBytes: gpu.vramBytes - totalBytes,
   }
 }
@@ -180,7 +192,10 @@ function shareContext(fm: FitModel, devices: number[], gpuCount: number, cpuMoeL
  * null when the layers do not all fit or a GPU would be left empty (that is a smaller split).
  */
 export function splitLayers(
-  fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0,
+  fm: FitModel,
+  gpus: readonly PlacementGpu[],
+  gpuLayers: number,
+  cpuMoeLayers = 0,
 ): number[] | null {
   if (userSplit(gpus)) {
     // -ts given: llama.cpp splits by those shares and does not fit (common/fit.cpp skips a set split).
@@ -207,7 +222,8 @@ export function splitLayers(
       pipelineCopies: ctx.pipelineCopies,
     }
     const vram = gpus[g]!.vramBytes
-    let used = overheadOf(gpus[g]!) + (holdsOutput ? fm.weights.outputBytes : 0) + (g === 0 ? fm.mainGpuExtraBytes : 0)
+    let used =
+      overheadOf(gpus[g]!) + (holdsOutput ? fm.weights.outputBytes : 0) + (g === 0 ? fm.mainGpuExtraBytes : 0)
     const headOnly = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: false })
     if (holdsOutput && used + headOnly > vram) return null
     const withLayers = gpuComputeBufferBytes(fm.phases, { ...role, holdsLayers: true })
@@ -226,7 +242,11 @@ export function splitLayers(
 
 /** Shares, host residue and verdict of a given device map. */
 export function placementOf(
-  fm: FitModel, gpus: readonly PlacementGpu[], devices: number[], gpuLayers: number, cpuMoeLayers: number,
+  fm: FitModel,
+  gpus: readonly PlacementGpu[],
+  devices: number[],
+  gpuLayers: number,
+  cpuMoeLayers: number,
 ): Placement {
   const ctx = shareContext(fm, devices, new Set(devices.filter((d) => d !== -1)).size, cpuMoeLayers)
   const perGpu = gpus.flatMap((g, i) => {
@@ -257,10 +277,13 @@ const userSplit = (gpus: readonly PlacementGpu[]) => gpus.some((g) => g.splitWei
  * (llama.cpp's default split without --fit) so the answer can show by how much it overflows.
  */
 export function place(
-  fm: FitModel, gpus: readonly PlacementGpu[], gpuLayers: number, cpuMoeLayers = 0,
+  fm: FitModel,
+  gpus: readonly PlacementGpu[],
+  gpuLayers: number,
+  cpuMoeLayers = 0,
 ): Placement {
-  const devices = splitLayers(fm, gpus, gpuLayers, cpuMoeLayers)
-    ?? proportionalDevices(fm.layers, gpuLayers, gpus)
+  const devices =
+    splitLayers(fm, gpus, gpuLayers, cpuMoeLayers) ?? proportionalDevices(fm.layers, gpuLayers, gpus)
   return placementOf(fm, gpus, devices, gpuLayers, cpuMoeLayers)
 }
 

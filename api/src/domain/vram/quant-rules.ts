@@ -5,7 +5,13 @@
  * summarised in docs/research/vram-formulas.md#quantization-presets.
  * https://github.com/ggml-org/llama.cpp/blob/master/src/llama-quant.cpp
  */
-import { PRESET_DEFAULT_TYPE, withShapeFallback, fitsBlocks, type GgmlType, type QuantPreset } from './ggml-types.ts'
+import {
+  PRESET_DEFAULT_TYPE,
+  withShapeFallback,
+  fitsBlocks,
+  type GgmlType,
+  type QuantPreset,
+} from './ggml-types.ts'
 import type { Architecture, TensorSpec } from './tensors.ts'
 
 /** `use_more_bits`: first and last eighth, and every third layer between (≈ half the layers). */
@@ -21,7 +27,12 @@ function is70B(a: Architecture): boolean {
 
 /** llama_model_quantize_impl: only matrices whose name ends in "weight"; norms and the router stay F32. */
 function isQuantizable(t: TensorSpec): boolean {
-  return t.shape.length >= 2 && t.name.endsWith('.weight') && !t.name.includes('_norm') && !t.name.includes('ffn_gate_inp')
+  return (
+    t.shape.length >= 2 &&
+    t.name.endsWith('.weight') &&
+    !t.name.includes('_norm') &&
+    !t.name.includes('ffn_gate_inp')
+  )
 }
 
 /** What the rules read besides the tensor: the preset, whether an importance matrix was given, the model. */
@@ -59,18 +70,20 @@ const tokenEmbdRule: Rule = ({ preset, type }) => {
 }
 
 /** The IQ1/IQ2 branch: attn_v, attn_k of 8-expert models, the first eighth of ffn_down, attn_output. */
-const lowBitRule = (category: Category): Rule => ({ preset, type, t, a }) => {
-  const iq2s = IQ2_S_LIKE.includes(preset)
-  if (category === 'attn_v') return gqa(a) >= 4 || experts(a) >= 4 ? 'Q4_K' : iq2s ? 'IQ3_S' : 'Q2_K'
-  if (category === 'attn_k' && experts(a) === 8) return 'Q4_K'
-  if (category === 'ffn_down') return t.layer < Math.trunc(a.layers / 8) ? (iq2s ? 'IQ3_S' : 'Q2_K') : type
-  if (category === 'attn_output') {
-    if (experts(a) === 8) return 'Q5_K'
-    if (is(preset, 'IQ1_S', 'IQ1_M')) return 'IQ2_XXS'
-    if (iq2s) return 'IQ3_S'
+const lowBitRule =
+  (category: Category): Rule =>
+  ({ preset, type, t, a }) => {
+    const iq2s = IQ2_S_LIKE.includes(preset)
+    if (category === 'attn_v') return gqa(a) >= 4 || experts(a) >= 4 ? 'Q4_K' : iq2s ? 'IQ3_S' : 'Q2_K'
+    if (category === 'attn_k' && experts(a) === 8) return 'Q4_K'
+    if (category === 'ffn_down') return t.layer < Math.trunc(a.layers / 8) ? (iq2s ? 'IQ3_S' : 'Q2_K') : type
+    if (category === 'attn_output') {
+      if (experts(a) === 8) return 'Q5_K'
+      if (is(preset, 'IQ1_S', 'IQ1_M')) return 'IQ2_XXS'
+      if (iq2s) return 'IQ3_S'
+    }
+    return type
   }
-  return type
-}
 
 /** attn_v and the fused attn_qkv, counted by layer (qs.i_attention_wv). */
 const attnVRule: Rule = ({ preset, type, t, a, imatrix }) => {
@@ -99,7 +112,8 @@ const attnKRule: Rule = ({ preset, type, a }) => {
   return type
 }
 
-const attnQRule: Rule = ({ preset, type }) => (preset === 'IQ3_XS' ? 'IQ3_XXS' : preset === 'IQ3_XXS' ? 'IQ2_S' : type)
+const attnQRule: Rule = ({ preset, type }) =>
+  preset === 'IQ3_XS' ? 'IQ3_XXS' : preset === 'IQ3_XXS' ? 'IQ2_S' : type
 
 /** ffn_down and ffn_down_exps, by block index (the first match of llama.cpp's else-if chain wins). */
 const ffnDownRule: Rule = ({ preset, type, t, a, imatrix }) => {
@@ -122,10 +136,24 @@ const ffnDownRule: Rule = ({ preset, type, t, a, imatrix }) => {
 }
 
 const ATTN_OUTPUT_MOE8_BUMP: readonly QuantPreset[] = [
-  'Q2_K', 'IQ3_XS', 'IQ3_XXS', 'Q3_K_S', 'Q3_K_M', 'IQ4_NL', 'Q4_K_S', 'Q4_K_M', 'IQ3_S', 'IQ3_M', 'IQ4_XS',
+  'Q2_K',
+  'IQ3_XS',
+  'IQ3_XXS',
+  'Q3_K_S',
+  'Q3_K_M',
+  'IQ4_NL',
+  'Q4_K_S',
+  'Q4_K_M',
+  'IQ3_S',
+  'IQ3_M',
+  'IQ4_XS',
 ]
 const ATTN_OUTPUT_DENSE: Partial<Record<QuantPreset, GgmlType>> = {
-  Q2_K: 'Q3_K', IQ3_XXS: 'IQ3_S', Q3_K_M: 'Q4_K', Q3_K_L: 'Q5_K', IQ3_M: 'Q4_K',
+  Q2_K: 'Q3_K',
+  IQ3_XXS: 'IQ3_S',
+  Q3_K_M: 'Q4_K',
+  Q3_K_L: 'Q5_K',
+  IQ3_M: 'Q4_K',
 }
 
 const attnOutputRule: Rule = ({ preset, type, a }) => {
@@ -154,7 +182,11 @@ function categoryOf(name: string): Category | null {
 }
 
 const CATEGORY_RULES: Record<Category, Rule> = {
-  attn_v: attnVRule, attn_k: attnKRule, attn_q: attnQRule, ffn_down: ffnDownRule, attn_output: attnOutputRule,
+  attn_v: attnVRule,
+  attn_k: attnKRule,
+  attn_q: attnQRule,
+  ffn_down: ffnDownRule,
+  attn_output: attnOutputRule,
   ffn_gate_up: ffnGateUpRule,
 }
 
@@ -187,14 +219,19 @@ export const NON_EXPERT_TYPES = ['Q8_0', 'BF16', 'F16'] as const
 export type NonExpertType = (typeof NON_EXPERT_TYPES)[number]
 
 /** The type a tensor is stored as in a file made by `llama-quantize [--imatrix] <f16> <preset>`. */
-export function tensorType(t: TensorSpec, a: Architecture, preset: QuantPreset, options: QuantOptions = {}): GgmlType {
+export function tensorType(
+  t: TensorSpec,
+  a: Architecture,
+  preset: QuantPreset,
+  options: QuantOptions = {},
+): GgmlType {
   if (!isQuantizable(t)) return 'F32'
   if (preset === 'F16' || preset === 'BF16') return preset
   const base = PRESET_DEFAULT_TYPE[preset]
   const imatrix = options.imatrix ?? defaultImatrix(preset)
   if (preset === 'MXFP4') {
     // MXFP4_MOE: 3-D expert tensors MXFP4, every other matrix (output included) Q8_0.
-    return withShapeFallback(t.shape.length >= 3 ? 'MXFP4' : options.nonExpertType ?? 'Q8_0', t.shape[0]!)
+    return withShapeFallback(t.shape.length >= 3 ? 'MXFP4' : (options.nonExpertType ?? 'Q8_0'), t.shape[0]!)
   }
   const rule = ruleFor(t, a, preset)
   const chosen = rule ? rule({ preset, type: base, t, a, imatrix }) : base

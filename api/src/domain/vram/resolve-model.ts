@@ -25,16 +25,25 @@ interface ResolvedCommon {
 }
 
 /** Weights emulated per tensor for a preset, or declared by a GGUF file (whose types are read, not emulated). */
-export type ResolvedModel = ResolvedCommon & (
-  | {
-    file: null; quantization: QuantPreset; quantizationSource: 'request' | 'tag' | 'default'
-    /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
-    imatrix: boolean
-    /** The tag's own recipe for non-expert matrices, when the quantization came from the tag. */
-    nonExpertType: NonExpertType | undefined
-  }
-  | { file: ModelFile; quantization: null; quantizationSource: 'file'; imatrix: null; nonExpertType: undefined }
-)
+export type ResolvedModel = ResolvedCommon &
+  (
+    | {
+        file: null
+        quantization: QuantPreset
+        quantizationSource: 'request' | 'tag' | 'default'
+        /** Quantized with an importance matrix (the request's word, else the preset's usual practice). */
+        imatrix: boolean
+        /** The tag's own recipe for non-expert matrices, when the quantization came from the tag. */
+        nonExpertType: NonExpertType | undefined
+      }
+    | {
+        file: ModelFile
+        quantization: null
+        quantizationSource: 'file'
+        imatrix: null
+        nonExpertType: undefined
+      }
+  )
 
 /** Ollama writes presets in lower case with a capital K (`q4_K_M`); fp16/bf16 for F16/BF16. */
 function presetFromTag(part: string): QuantPreset | null {
@@ -69,7 +78,11 @@ export function findByOllamaTag(models: readonly LlmModel[], text: string): TagM
   return null
 }
 
-function registryQuantization(model: LlmModel, fromTag: QuantPreset | null, requested: QuantPreset | undefined) {
+function registryQuantization(
+  model: LlmModel,
+  fromTag: QuantPreset | null,
+  requested: QuantPreset | undefined,
+) {
   if (requested) return { quantization: requested, quantizationSource: 'request' as const }
   if (fromTag) return { quantization: fromTag, quantizationSource: 'tag' as const }
   const tagDefault = model.ollamaTags[0]?.quantization
@@ -90,36 +103,74 @@ export function findModel(models: readonly LlmModel[], text: string): TagMatch {
   const family = id.split(':')[0]!
   const sameName = tags.filter((t) => t.startsWith(`${family}:`) && t !== `${family}:latest`)
   const suggestions = [...new Set([...sameName, ...nearest(id, names, 4)])].slice(0, 6)
-  throw new PlanInputError('not-found', '/model', `No model "${text}" in the registry. Nearest: ${suggestions.join(', ')}.`)
+  throw new PlanInputError(
+    'not-found',
+    '/model',
+    `No model "${text}" in the registry. Nearest: ${suggestions.join(', ')}.`,
+  )
 }
 
 function emulated(requested: QuantPreset | undefined, imatrix: boolean | undefined) {
   const quantization = requested ?? 'Q4_K_M'
   return {
-    file: null, quantization, quantizationSource: requested ? 'request' : 'default',
-    imatrix: imatrix ?? defaultImatrix(quantization), nonExpertType: undefined,
+    file: null,
+    quantization,
+    quantizationSource: requested ? 'request' : 'default',
+    imatrix: imatrix ?? defaultImatrix(quantization),
+    nonExpertType: undefined,
   } as const
 }
 
-function resolveSource(source: ModelSource, requested: QuantPreset | undefined, imatrix: boolean | undefined): ResolvedModel {
+function resolveSource(
+  source: ModelSource,
+  requested: QuantPreset | undefined,
+  imatrix: boolean | undefined,
+): ResolvedModel {
   if (source.config) {
     const m = modelFromHfConfig(source.config, source.name)
-    return { id: null, name: m.name, arch: m.arch, warnings: m.warnings, ollamaProjectorBytes: 0, ...emulated(requested, imatrix) }
+    return {
+      id: null,
+      name: m.name,
+      arch: m.arch,
+      warnings: m.warnings,
+      ollamaProjectorBytes: 0,
+      ...emulated(requested, imatrix),
+    }
   }
   if (!source.gguf) {
     // URLs are read at the edge (api/src/fetch/), which hands the planner the header it read.
-    throw new PlanInputError('invalid', '/model/url', 'A GGUF URL is read by the API worker; pass the header as model.gguf when calling the planner directly.')
+    throw new PlanInputError(
+      'invalid',
+      '/model/url',
+      'A GGUF URL is read by the API worker; pass the header as model.gguf when calling the planner directly.',
+    )
   }
   if (imatrix !== undefined) {
-    throw new PlanInputError('invalid', '/imatrix', 'A GGUF file fixes the type of every tensor; leave imatrix out.')
+    throw new PlanInputError(
+      'invalid',
+      '/imatrix',
+      'A GGUF file fixes the type of every tensor; leave imatrix out.',
+    )
   }
   if (requested) {
-    throw new PlanInputError('invalid', '/quantization', 'A GGUF file fixes the type of every tensor; leave quantization out (the answer names the file\'s own type).')
+    throw new PlanInputError(
+      'invalid',
+      '/quantization',
+      "A GGUF file fixes the type of every tensor; leave quantization out (the answer names the file's own type).",
+    )
   }
   const file = modelFromGguf(source.gguf)
   return {
-    id: null, name: source.name ?? file.name, arch: file.arch, warnings: file.warnings, ollamaProjectorBytes: 0,
-    file, quantization: null, quantizationSource: 'file', imatrix: null, nonExpertType: undefined,
+    id: null,
+    name: source.name ?? file.name,
+    arch: file.arch,
+    warnings: file.warnings,
+    ollamaProjectorBytes: 0,
+    file,
+    quantization: null,
+    quantizationSource: 'file',
+    imatrix: null,
+    nonExpertType: undefined,
   }
 }
 
@@ -131,14 +182,27 @@ export function resolveModel(
 ): ResolvedModel {
   if (typeof model !== 'string') {
     if (!('layers' in model)) return resolveSource(model, requested, imatrix)
-    return { id: null, name: model.name, arch: model, warnings: [], ollamaProjectorBytes: 0, ...emulated(requested, imatrix) }
+    return {
+      id: null,
+      name: model.name,
+      arch: model,
+      warnings: [],
+      ollamaProjectorBytes: 0,
+      ...emulated(requested, imatrix),
+    }
   }
   const match = findModel(models, model)
   const q = registryQuantization(match.model, match.quantization, requested)
   const tag = match.tag ?? match.model.ollamaTags[0]
   return {
-    id: match.model.id, name: match.model.name, arch: match.model, warnings: [], file: null, ...q,
-    imatrix: imatrix ?? defaultImatrix(q.quantization), ollamaProjectorBytes: tag?.projectorBytes ?? 0,
+    id: match.model.id,
+    name: match.model.name,
+    arch: match.model,
+    warnings: [],
+    file: null,
+    ...q,
+    imatrix: imatrix ?? defaultImatrix(q.quantization),
+    ollamaProjectorBytes: tag?.projectorBytes ?? 0,
     // A recipe belongs to the tag's own download, not to a preset asked for by name.
     nonExpertType: q.quantizationSource === 'tag' ? tag?.nonExpertType : undefined,
   }
@@ -157,15 +221,23 @@ export function weightsOf(r: ResolvedModel): WeightLayout {
 export function checkQuantization(r: ResolvedModel): void {
   if (r.file) return
   if (r.quantization === 'MXFP4' && !(r.arch.shipsMxfp4 && r.arch.moe)) {
-    throw new PlanInputError('invalid', '/quantization', `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`)
+    throw new PlanInputError(
+      'invalid',
+      '/quantization',
+      `MXFP4 applies only to models published with MXFP4 experts (gpt-oss); ${r.name} is not.`,
+    )
   }
   if (!r.imatrix) {
     const tensors = typedTensors(r.arch, r.quantization, { imatrix: false })
     const needs = tensors.find((t) => requiresImatrix(t, t.type, r.quantization))
     if (needs) {
-      throw new PlanInputError('invalid', '/imatrix', `${r.quantization} needs an importance matrix: llama-quantize `
-        + `stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix `
-        + 'true or pick another quantization.')
+      throw new PlanInputError(
+        'invalid',
+        '/imatrix',
+        `${r.quantization} needs an importance matrix: llama-quantize ` +
+          `stops with "this quantization requires an imatrix!" (${needs.name} would be ${needs.type}); set imatrix ` +
+          'true or pick another quantization.',
+      )
     }
   }
 }

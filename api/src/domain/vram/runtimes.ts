@@ -21,9 +21,10 @@ export type Runtime = (typeof RUNTIMES)[number]
 
 export const RuntimeSchema = z.enum(RUNTIMES).meta({
   id: 'Runtime',
-  description: 'ollama (default): Ollama ≥ v0.30, which runs llama-server with its own defaults; llama-server: '
-    + 'llama.cpp\'s server with its defaults (4 slots, unified KV, --fit); llama.cpp: llama-cli '
-    + 'defaults (1 sequence, --fit)',
+  description:
+    'ollama (default): Ollama ≥ v0.30, which runs llama-server with its own defaults; llama-server: ' +
+    "llama.cpp's server with its defaults (4 slots, unified KV, --fit); llama.cpp: llama-cli " +
+    'defaults (1 sequence, --fit)',
 })
 
 const OLLAMA = 'https://github.com/ollama/ollama/blob/main'
@@ -48,7 +49,17 @@ export interface RuntimeProfile {
   sources: string[]
 }
 
-const LLAMA_KV_TYPES: readonly KvCacheType[] = ['f32', 'f16', 'bf16', 'q8_0', 'q4_0', 'q4_1', 'iq4_nl', 'q5_0', 'q5_1']
+const LLAMA_KV_TYPES: readonly KvCacheType[] = [
+  'f32',
+  'f16',
+  'bf16',
+  'q8_0',
+  'q4_0',
+  'q4_1',
+  'iq4_nl',
+  'q5_0',
+  'q5_1',
+]
 /** common/common.h: `fit_params_target = 1024 * 1024*1024` per device. */
 const FIT_MARGIN_BYTES = 1024 * MIB
 /** common/common.h: `fit_params_min_ctx = 4096`, the smallest context --fit shrinks to. */
@@ -57,8 +68,9 @@ export const FIT_MIN_CONTEXT = 4096
 const LLAMA_SERVER_AUTO_SLOTS = 4
 /** common/common.h n_ubatch. */
 const LLAMA_UBATCH = 512
-const FIT_NOTE = 'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, '
-  + 'then offloads layers, keeping 1024 MiB free per GPU.'
+const FIT_NOTE =
+  'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, ' +
+  'then offloads layers, keeping 1024 MiB free per GPU.'
 
 export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   ollama: {
@@ -72,16 +84,16 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
     noKvOffload: false,
     fitMarginBytes: FIT_MARGIN_BYTES,
     notes: [
-      'Default num_ctx by the node\'s total VRAM: ≥ 47 GiB 262144, ≥ 23 GiB 32768, else 4096 '
-        + '(OLLAMA_CONTEXT_LENGTH overrides), capped at the model\'s trained context.',
-      'Runs llama-server with -c num_ctx·np -np np (one KV stream per parallel request, OLLAMA_NUM_PARALLEL, '
-        + 'default 1), --flash-attn auto and one --cache-type-k/-v from OLLAMA_KV_CACHE_TYPE; no -ngl, so '
-        + 'llama.cpp --fit places the layers.',
-      'Automatic num_batch (-b and -ub): 512; 1024 above 4096 tokens, 2048 above 32768 while the predicted '
-        + 'VRAM leaves headroom; 256 on CUDA without flash attention on cards of ≤ 8 GiB above 4096 tokens.',
+      "Default num_ctx by the node's total VRAM: ≥ 47 GiB 262144, ≥ 23 GiB 32768, else 4096 " +
+        "(OLLAMA_CONTEXT_LENGTH overrides), capped at the model's trained context.",
+      'Runs llama-server with -c num_ctx·np -np np (one KV stream per parallel request, OLLAMA_NUM_PARALLEL, ' +
+        'default 1), --flash-attn auto and one --cache-type-k/-v from OLLAMA_KV_CACHE_TYPE; no -ngl, so ' +
+        'llama.cpp --fit places the layers.',
+      'Automatic num_batch (-b and -ub): 512; 1024 above 4096 tokens, 2048 above 32768 while the predicted ' +
+        'VRAM leaves headroom; 256 on CUDA without flash attention on cards of ≤ 8 GiB above 4096 tokens.',
       'Every loaded model is its own llama-server process, with its own CUDA context on each GPU it uses.',
-      'A vision model\'s projector goes to the GPU with 1 GiB headroom (LLAMA_ARG_FIT_TARGET = projector '
-        + '+ 1 GiB), or stays on the CPU when VRAM is short.',
+      "A vision model's projector goes to the GPU with 1 GiB headroom (LLAMA_ARG_FIT_TARGET = projector " +
+        '+ 1 GiB), or stays on the CPU when VRAM is short.',
       'No cross-node split: Ollama has no llama.cpp RPC (ollama/ollama#4643).',
     ],
     sources: [
@@ -173,7 +185,11 @@ export interface AppliedSettings {
   fromProfile: FromProfile[]
 }
 
-interface FromProfile { field: string; value: number | boolean | string; rule: string }
+interface FromProfile {
+  field: string
+  value: number | boolean | string
+  rule: string
+}
 
 const invalid = (field: string, message: string) => new PlanInputError('invalid', `/${field}`, message)
 const OTHER_RUNTIMES = 'use runtime llama-server or llama.cpp'
@@ -182,26 +198,38 @@ const OTHER_RUNTIMES = 'use runtime llama-server or llama.cpp'
 export function checkRuntimeRequest(req: RuntimeRequest): void {
   const p = RUNTIME_PROFILES[req.runtime]
   const given = [
-    ['cacheTypeK', req.cacheTypeK], ['cacheTypeV', req.cacheTypeV], ['kvCacheType', req.kvCacheType],
+    ['cacheTypeK', req.cacheTypeK],
+    ['cacheTypeV', req.cacheTypeV],
+    ['kvCacheType', req.kvCacheType],
   ] as const
   for (const [field, type] of given) {
     if (type && !p.kvCacheTypes.includes(type)) {
-      throw invalid(field, `${p.name} accepts the KV cache types ${p.kvCacheTypes.join(', ')}; ${type} is not one.`)
+      throw invalid(
+        field,
+        `${p.name} accepts the KV cache types ${p.kvCacheTypes.join(', ')}; ${type} is not one.`,
+      )
     }
   }
   const k = req.cacheTypeK ?? req.kvCacheType ?? 'f16'
   const v = req.cacheTypeV ?? req.kvCacheType ?? 'f16'
   if (p.singleKvType && k !== v) {
-    throw invalid('cacheTypeV', `${p.name} sets one type for K and V (OLLAMA_KV_CACHE_TYPE); cacheTypeK ${k} and `
-      + `cacheTypeV ${v} differ: ${OTHER_RUNTIMES} for --cache-type-k/-v.`)
+    throw invalid(
+      'cacheTypeV',
+      `${p.name} sets one type for K and V (OLLAMA_KV_CACHE_TYPE); cacheTypeK ${k} and ` +
+        `cacheTypeV ${v} differ: ${OTHER_RUNTIMES} for --cache-type-k/-v.`,
+    )
   }
   if (req.tensorSplit && !p.tensorSplit) {
     throw invalid('tensorSplit', `${p.name} has no tensor split (-ts): ${OTHER_RUNTIMES}.`)
   }
-  if (req.noKvOffload && !p.noKvOffload) throw invalid('noKvOffload', `${p.name} has no -nkvo option: ${OTHER_RUNTIMES}.`)
+  if (req.noKvOffload && !p.noKvOffload)
+    throw invalid('noKvOffload', `${p.name} has no -nkvo option: ${OTHER_RUNTIMES}.`)
   if (req.tensorSplit && !Array.isArray(req.targets)) {
-    throw invalid('tensorSplit', 'tensorSplit needs targets listing the GPUs it splits over, one share per GPU, '
-      + 'not "all" or a library ranking.')
+    throw invalid(
+      'tensorSplit',
+      'tensorSplit needs targets listing the GPUs it splits over, one share per GPU, ' +
+        'not "all" or a library ranking.',
+    )
   }
 }
 
@@ -234,7 +262,10 @@ const BATCH_HEADROOM_PERCENT = (batch: number) => (batch >= 2048 ? 60 : batch >=
 
 /** server/sched.go automaticGenerationBatch, over the set's VRAM as the free memory Ollama reads. */
 export function ollamaAutomaticBatch(
-  effectiveCtx: number, predictedBytes: number, set: LabGpu[], flashAttention: boolean,
+  effectiveCtx: number,
+  predictedBytes: number,
+  set: LabGpu[],
+  flashAttention: boolean,
 ): number {
   if (!flashAttention) {
     const small = set.some((g) => g.model.vramBytes <= 8 * GIB)
@@ -243,9 +274,11 @@ export function ollamaAutomaticBatch(
   const available = set.reduce((s, g) => s + g.model.vramBytes, 0)
   const fits = (batch: number) => {
     const threshold = (available * 80) / 100
-    return predictedBytes <= threshold
-      && predictedBytes <= (available * BATCH_HEADROOM_PERCENT(batch)) / 100
-      && BATCH_SURCHARGE(batch) <= threshold - predictedBytes
+    return (
+      predictedBytes <= threshold &&
+      predictedBytes <= (available * BATCH_HEADROOM_PERCENT(batch)) / 100 &&
+      BATCH_SURCHARGE(batch) <= threshold - predictedBytes
+    )
   }
   let batch = effectiveCtx > 32_768 ? 2048 : effectiveCtx > 4096 ? 1024 : 512
   while (batch > 512 && !fits(batch)) batch = batch > 1024 ? 1024 : 512
@@ -273,9 +306,10 @@ const nodeVram = (all: LabGpu[], node: string) =>
  */
 export function toInferenceSettings(runtime: Runtime, s: AppliedSettings): InferenceSettings {
   const streams = s.kvUnified ? 1 : s.parallel
-  const perStream = runtime === 'ollama' || streams === 1
-    ? s.contextLength
-    : Math.max(1, Math.floor(s.contextLength / streams))
+  const perStream =
+    runtime === 'ollama' || streams === 1
+      ? s.contextLength
+      : Math.max(1, Math.floor(s.contextLength / streams))
   return {
     contextLength: perStream,
     kvCacheType: s.cacheTypeK,
@@ -297,28 +331,43 @@ export interface RuntimeFiles {
 }
 
 /** A value the request gave, or the profile's, recorded with its rule. */
-type Pick = <T extends number | boolean | string>(field: string, given: T | undefined, value: T, rule: string) => T
+type Pick = <T extends number | boolean | string>(
+  field: string,
+  given: T | undefined,
+  value: T,
+  rule: string,
+) => T
 
 /** What every runtime decides the same way: flash attention, KV types, -ts, -nkvo, the margin. */
 type BaseSettings = Omit<AppliedSettings, 'contextLength' | 'ubatch' | 'parallel' | 'kvUnified'>
 
 function ollamaSettings(
-  req: RuntimeRequest, a: Architecture, files: RuntimeFiles, set: LabGpu[], all: LabGpu[], base: BaseSettings, pick: Pick,
+  req: RuntimeRequest,
+  a: Architecture,
+  files: RuntimeFiles,
+  set: LabGpu[],
+  all: LabGpu[],
+  base: BaseSettings,
+  pick: Pick,
 ): AppliedSettings {
   const projector = ollamaProjector(files.ollamaProjectorBytes, set)
   const fitMarginBytes = projector?.onGpu
     ? Math.ceil((projector.bytes + PROJECTOR_HEADROOM_BYTES) / MIB) * MIB
     : base.fitMarginBytes
   if (projector) {
-    base.fromProfile.push(projector.onGpu
-      ? {
-        field: 'fitMarginBytes', value: fitMarginBytes,
-        rule: 'the tag\'s vision projector goes to the GPU: LLAMA_ARG_FIT_TARGET = projector + 1 GiB',
-      }
-      : {
-        field: 'projector', value: 'cpu',
-        rule: 'a GPU has less than projector + 1 GiB: --no-mmproj-offload, the projector stays in host memory',
-      })
+    base.fromProfile.push(
+      projector.onGpu
+        ? {
+            field: 'fitMarginBytes',
+            value: fitMarginBytes,
+            rule: "the tag's vision projector goes to the GPU: LLAMA_ARG_FIT_TARGET = projector + 1 GiB",
+          }
+        : {
+            field: 'projector',
+            value: 'cpu',
+            rule: 'a GPU has less than projector + 1 GiB: --no-mmproj-offload, the projector stays in host memory',
+          },
+    )
   }
   const parallel = pick('parallel', req.parallel, 1, 'OLLAMA_NUM_PARALLEL default 1')
   const node = set[0]!.node.id
@@ -328,36 +377,55 @@ function ollamaSettings(
   const capped = req.contextLength !== undefined && req.contextLength > a.contextLength
   const rule = capped
     ? `num_ctx ${req.contextLength} is above the trained ${a.contextLength}: Ollama caps it`
-    : `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${node}`
-      + (tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : '')
+    : `num_ctx ${tier} for ${Math.round((vram / GIB) * 10) / 10} GiB of VRAM on ${node}` +
+      (tier > a.contextLength ? `, capped at the trained ${a.contextLength}` : '')
   const asked = capped ? undefined : req.contextLength
   const contextLength = pick('contextLength', asked, Math.min(tier, a.contextLength), rule)
   const effective = contextLength * parallel
   const predicted = ollamaPredictedVram(a, files.weightsBytes + files.ollamaProjectorBytes, effective)
   const batch = ollamaAutomaticBatch(effective, predicted, set, base.flashAttention)
-  const ubatch = pick('ubatch', req.ubatch, batch, `automatic num_batch for ${effective} tokens (-b and -ub ${batch})`)
+  const ubatch = pick(
+    'ubatch',
+    req.ubatch,
+    batch,
+    `automatic num_batch for ${effective} tokens (-b and -ub ${batch})`,
+  )
   return { ...base, fitMarginBytes, projector, contextLength, ubatch, parallel, kvUnified: false }
 }
 
 /** llama-server / llama-cli: slots, -ub, and -c = the trained context as --fit shrinks it. */
 function llamaSettings(
-  req: RuntimeRequest, a: Architecture, base: BaseSettings, pick: Pick,
+  req: RuntimeRequest,
+  a: Architecture,
+  base: BaseSettings,
+  pick: Pick,
   largestFullContext: (s: AppliedSettings) => number | null,
 ): AppliedSettings {
   const autoSlots = req.runtime === 'llama-server' && req.parallel === undefined
-  const parallel = pick('parallel', req.parallel, autoSlots ? LLAMA_SERVER_AUTO_SLOTS : 1,
-    autoSlots ? '-np auto: 4 slots sharing a unified KV cache' : '-np default 1')
+  const parallel = pick(
+    'parallel',
+    req.parallel,
+    autoSlots ? LLAMA_SERVER_AUTO_SLOTS : 1,
+    autoSlots ? '-np auto: 4 slots sharing a unified KV cache' : '-np default 1',
+  )
   const ubatch = pick('ubatch', req.ubatch, LLAMA_UBATCH, '-ub default 512')
   const settings: AppliedSettings = {
-    ...base, contextLength: req.contextLength ?? a.contextLength, ubatch, parallel, kvUnified: autoSlots,
+    ...base,
+    contextLength: req.contextLength ?? a.contextLength,
+    ubatch,
+    parallel,
+    kvUnified: autoSlots,
   }
   if (req.contextLength !== undefined) return settings
   const largest = largestFullContext(settings)
   const contextLength = Math.min(a.contextLength, Math.max(FIT_MIN_CONTEXT, largest ?? FIT_MIN_CONTEXT))
   base.fromProfile.push({
-    field: 'contextLength', value: contextLength,
-    rule: contextLength === a.contextLength ? `-c default: the trained ${a.contextLength}`
-      : `-c default: the trained ${a.contextLength}, shrunk by --fit to what fits (never below ${FIT_MIN_CONTEXT})`,
+    field: 'contextLength',
+    value: contextLength,
+    rule:
+      contextLength === a.contextLength
+        ? `-c default: the trained ${a.contextLength}`
+        : `-c default: the trained ${a.contextLength}, shrunk by --fit to what fits (never below ${FIT_MIN_CONTEXT})`,
   })
   return { ...settings, contextLength }
 }
@@ -367,7 +435,11 @@ function llamaSettings(
  * which every layer fits (null: none); llama.cpp's --fit uses it for a context the request left out.
  */
 export function applyRuntime(
-  req: RuntimeRequest, a: Architecture, files: RuntimeFiles, set: LabGpu[], all: LabGpu[],
+  req: RuntimeRequest,
+  a: Architecture,
+  files: RuntimeFiles,
+  set: LabGpu[],
+  all: LabGpu[],
   largestFullContext: (s: AppliedSettings) => number | null,
 ): AppliedSettings {
   const p = RUNTIME_PROFILES[req.runtime]
@@ -378,17 +450,37 @@ export function applyRuntime(
     return value
   }
   const supported = flashAttentionSupported(set)
-  const flashAttention = pick('flashAttention', req.flashAttention, supported, supported
-    ? '--flash-attn auto: on, every GPU of the set supports it (CUDA compute capability ≥ 6.0)'
-    : '--flash-attn auto: off, a GPU of the set has CUDA compute capability < 6.0 or 7.2')
-  const cacheTypeK = pick('cacheTypeK', req.cacheTypeK ?? req.kvCacheType, 'f16',
-    p.singleKvType ? 'OLLAMA_KV_CACHE_TYPE default f16' : '--cache-type-k default f16')
+  const flashAttention = pick(
+    'flashAttention',
+    req.flashAttention,
+    supported,
+    supported
+      ? '--flash-attn auto: on, every GPU of the set supports it (CUDA compute capability ≥ 6.0)'
+      : '--flash-attn auto: off, a GPU of the set has CUDA compute capability < 6.0 or 7.2',
+  )
+  const cacheTypeK = pick(
+    'cacheTypeK',
+    req.cacheTypeK ?? req.kvCacheType,
+    'f16',
+    p.singleKvType ? 'OLLAMA_KV_CACHE_TYPE default f16' : '--cache-type-k default f16',
+  )
   const cacheTypeV = p.singleKvType
-    ? pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, cacheTypeK, 'OLLAMA_KV_CACHE_TYPE: the same type as K')
+    ? pick(
+        'cacheTypeV',
+        req.cacheTypeV ?? req.kvCacheType,
+        cacheTypeK,
+        'OLLAMA_KV_CACHE_TYPE: the same type as K',
+      )
     : pick('cacheTypeV', req.cacheTypeV ?? req.kvCacheType, 'f16', '--cache-type-v default f16')
   const base = {
-    flashAttention, cacheTypeK, cacheTypeV, noKvOffload: req.noKvOffload, tensorSplit: req.tensorSplit ?? null,
-    fitMarginBytes: p.fitMarginBytes, projector: null, fromProfile,
+    flashAttention,
+    cacheTypeK,
+    cacheTypeV,
+    noKvOffload: req.noKvOffload,
+    tensorSplit: req.tensorSplit ?? null,
+    fitMarginBytes: p.fitMarginBytes,
+    projector: null,
+    fromProfile,
   }
   return req.runtime === 'ollama'
     ? ollamaSettings(req, a, files, set, all, base, pick)

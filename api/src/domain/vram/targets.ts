@@ -11,7 +11,13 @@ import type { Targets } from './target-schemas.ts'
 /** What the planner reads of a card: a library record, or an inline card's few numbers. */
 export type PlanGpuModel = Pick<
   GpuModel,
-  'slug' | 'name' | 'vramBytes' | 'memoryBandwidthGBps' | 'computeCapability' | 'supportsBf16' | 'supportsFlashAttention2'
+  | 'slug'
+  | 'name'
+  | 'vramBytes'
+  | 'memoryBandwidthGBps'
+  | 'computeCapability'
+  | 'supportsBf16'
+  | 'supportsFlashAttention2'
 > & {
   /** The link the card runs at in its slot; null when unknown (or unified memory). */
   pcie: PcieLink | null
@@ -34,7 +40,9 @@ export function labGpus(catalog: Catalog): LabGpu<GpuModel>[] {
   return catalog.nodes.flatMap((node) =>
     node.devices.flatMap((d) => {
       const model = gpuModelOf(catalog, d)
-      return model ? [{ node, model, address: d.address, backend: model.backends[0]!, hypothetical: false, notes: [] }] : []
+      return model
+        ? [{ node, model, address: d.address, backend: model.backends[0]!, hypothetical: false, notes: [] }]
+        : []
     }),
   )
 }
@@ -45,7 +53,11 @@ function resolveOne(gpus: LabGpu[], text: string, index: number): LabGpu[] {
   if (found.length > 0) return found
   const names = [...new Set(gpus.flatMap((g) => [g.node.id, g.model.slug]))]
   const what = `No node or GPU "${text}" in the lab. Known: ${names.join(', ')} (nearest: ${nearest(wanted, names, 2).join(', ')}).`
-  throw new PlanInputError('not-found', `/targets/${index}`, `${what} For a card the lab does not have, use {"gpu": "<library slug>", "node": "<node>"}.`)
+  throw new PlanInputError(
+    'not-found',
+    `/targets/${index}`,
+    `${what} For a card the lab does not have, use {"gpu": "<library slug>", "node": "<node>"}.`,
+  )
 }
 
 /** Every non-empty subset, biggest GPU first in each (the main host of a split). */
@@ -65,7 +77,9 @@ export function resolveTargets(catalog: Catalog, targets: Targets): LabGpu[][] {
   const gpus = labGpus(catalog)
   if (targets === 'all') return allCombinations(gpus)
   if (targets === 'library' || !Array.isArray(targets)) return librarySets(catalog, targets)
-  const chosen = targets.flatMap((t, i) => (typeof t === 'string' ? resolveOne(gpus, t, i) : [whatIfGpu(catalog, t, i)]))
+  const chosen = targets.flatMap((t, i) =>
+    typeof t === 'string' ? resolveOne(gpus, t, i) : [whatIfGpu(catalog, t, i)],
+  )
   return [chosen.filter((g, i) => chosen.indexOf(g) === i)]
 }
 
@@ -83,8 +97,13 @@ export function targetOf(set: LabGpu[], crossNode: boolean): VramFitResult['targ
     label: targetLabel(set),
     crossNode,
     gpus: set.map((g) => ({
-      node: g.node.id, gpu: g.model.slug, name: g.model.name, vramBytes: g.model.vramBytes,
-      memoryBandwidthGBps: g.model.memoryBandwidthGBps, backend: g.backend, hypothetical: g.hypothetical,
+      node: g.node.id,
+      gpu: g.model.slug,
+      name: g.model.name,
+      vramBytes: g.model.vramBytes,
+      memoryBandwidthGBps: g.model.memoryBandwidthGBps,
+      backend: g.backend,
+      hypothetical: g.hypothetical,
     })),
   }
 }

@@ -16,21 +16,30 @@ export function bertTensorList(a: Architecture): TensorSpec[] {
   const nomic = a.llamaCppArchitecture === 'nomic-bert'
   const input = (name: string, shape: number[]): TensorSpec => ({ name, layer: -1, shape })
   const list: TensorSpec[] = [
-    input('token_embd.weight', [E, a.vocabSize]), input('token_types.weight', [E, TOKEN_TYPES]),
-    input('token_embd_norm.weight', [E]), input('token_embd_norm.bias', [E]),
+    input('token_embd.weight', [E, a.vocabSize]),
+    input('token_types.weight', [E, TOKEN_TYPES]),
+    input('token_embd_norm.weight', [E]),
+    input('token_embd_norm.bias', [E]),
   ]
   if (!nomic) list.push(input('position_embd.weight', [E, a.contextLength]))
   for (let il = 0; il < a.layers; il++) {
     const t = (name: string, shape: number[]): TensorSpec => ({ name: `blk.${il}.${name}`, layer: il, shape })
-    const withBias = (name: string, shape: number[]) => (nomic ? [t(`${name}.weight`, shape)] : [t(`${name}.weight`, shape), t(`${name}.bias`, [shape[1]!])])
-    const attention = nomic ? [t('attn_qkv.weight', [E, 3 * E])] : [...withBias('attn_q', [E, E]), ...withBias('attn_k', [E, E]), ...withBias('attn_v', [E, E])]
+    const withBias = (name: string, shape: number[]) =>
+      nomic ? [t(`${name}.weight`, shape)] : [t(`${name}.weight`, shape), t(`${name}.bias`, [shape[1]!])]
+    const attention = nomic
+      ? [t('attn_qkv.weight', [E, 3 * E])]
+      : [...withBias('attn_q', [E, E]), ...withBias('attn_k', [E, E]), ...withBias('attn_v', [E, E])]
     const ffn = nomic
       ? [t('ffn_up.weight', [E, F]), t('ffn_gate.weight', [E, F]), t('ffn_down.weight', [F, E])]
       : [...withBias('ffn_up', [E, F]), ...withBias('ffn_down', [F, E])]
     list.push(
-      ...attention, ...withBias('attn_output', [E, E]),
-      t('attn_output_norm.weight', [E]), t('attn_output_norm.bias', [E]),
-      ...ffn, t('layer_output_norm.weight', [E]), t('layer_output_norm.bias', [E]),
+      ...attention,
+      ...withBias('attn_output', [E, E]),
+      t('attn_output_norm.weight', [E]),
+      t('attn_output_norm.bias', [E]),
+      ...ffn,
+      t('layer_output_norm.weight', [E]),
+      t('layer_output_norm.bias', [E]),
     )
   }
   return list

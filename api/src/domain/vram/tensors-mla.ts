@@ -12,9 +12,14 @@ export function mlaAttentionTensors(a: Architecture, blk: string, il: number): T
   const H = a.heads
   const qk = m.nopeHeadDim + m.ropeHeadDim
   const t = (name: string, shape: number[]): TensorSpec => ({ name: `${blk}.${name}`, layer: il, shape })
-  const q = m.qLoraRank === null
-    ? [t('attn_q.weight', [E, H * qk])]
-    : [t('attn_q_a.weight', [E, m.qLoraRank]), t('attn_q_a_norm.weight', [m.qLoraRank]), t('attn_q_b.weight', [m.qLoraRank, H * qk])]
+  const q =
+    m.qLoraRank === null
+      ? [t('attn_q.weight', [E, H * qk])]
+      : [
+          t('attn_q_a.weight', [E, m.qLoraRank]),
+          t('attn_q_a_norm.weight', [m.qLoraRank]),
+          t('attn_q_b.weight', [m.qLoraRank, H * qk]),
+        ]
   return [
     t('attn_norm.weight', [E]),
     ...q,

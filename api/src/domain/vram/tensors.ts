@@ -74,20 +74,37 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
     const { experts: n, expertFfnSize: f, sharedExperts } = a.moe
     // The router (ffn_gate_inp) is kept F32 by convert and never quantized (docs/research/vram-formulas.md#quantization-presets).
     out.push(t('ffn_gate_inp.weight', [E, n]))
-    out.push(t('ffn_gate_exps.weight', [E, f, n]), t('ffn_up_exps.weight', [E, f, n]), t('ffn_down_exps.weight', [f, E, n]))
+    out.push(
+      t('ffn_gate_exps.weight', [E, f, n]),
+      t('ffn_up_exps.weight', [E, f, n]),
+      t('ffn_down_exps.weight', [f, E, n]),
+    )
     if (has(a, 'expert-bias')) {
-      out.push(t('ffn_gate_inp.bias', [n]), t('ffn_gate_exps.bias', [f, n]), t('ffn_up_exps.bias', [f, n]), t('ffn_down_exps.bias', [E, n]))
+      out.push(
+        t('ffn_gate_inp.bias', [n]),
+        t('ffn_gate_exps.bias', [f, n]),
+        t('ffn_up_exps.bias', [f, n]),
+        t('ffn_down_exps.bias', [E, n]),
+      )
     }
     // DeepSeek's routing bias (e_score_correction_bias), llama.cpp LLM_TENSOR_FFN_EXP_PROBS_B.
     if (has(a, 'expert-score-bias')) out.push(t('exp_probs_b.bias', [n]))
     if (sharedExperts > 0) {
       const fs = sharedExperts * f
-      out.push(t('ffn_gate_shexp.weight', [E, fs]), t('ffn_up_shexp.weight', [E, fs]), t('ffn_down_shexp.weight', [fs, E]))
+      out.push(
+        t('ffn_gate_shexp.weight', [E, fs]),
+        t('ffn_up_shexp.weight', [E, fs]),
+        t('ffn_down_shexp.weight', [fs, E]),
+      )
     }
   } else if (has(a, 'fused-gate-up')) {
     out.push(t('ffn_up.weight', [E, 2 * a.ffnSize]), t('ffn_down.weight', [a.ffnSize, E]))
   } else {
-    out.push(t('ffn_gate.weight', [E, a.ffnSize]), t('ffn_up.weight', [E, a.ffnSize]), t('ffn_down.weight', [a.ffnSize, E]))
+    out.push(
+      t('ffn_gate.weight', [E, a.ffnSize]),
+      t('ffn_up.weight', [E, a.ffnSize]),
+      t('ffn_down.weight', [a.ffnSize, E]),
+    )
   }
   if (has(a, 'post-norms')) out.push(t('post_ffw_norm.weight', [E]))
   return out

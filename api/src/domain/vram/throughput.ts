@@ -70,7 +70,10 @@ function layerWeightReadBytes(s: SpeedInput, il: number): number {
 /** Bytes one token reads from a layer's KV cache up to `position` (none at the first token). */
 function layerKvReadBytes(s: SpeedInput, il: number): number {
   if (s.position === 0) return 0
-  return Math.min(s.position, layerCells(s.arch, il, s.kv)) * kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV, il)
+  return (
+    Math.min(s.position, layerCells(s.arch, il, s.kv)) *
+    kvBytesPerCell(s.arch, s.kv.kvCacheType, s.kv.cacheTypeV, il)
+  )
 }
 
 export interface SpeedResult {
@@ -91,15 +94,23 @@ export function decodeTokensPerSecond(s: SpeedInput): SpeedResult {
     if (s.kvOnHost) hostBytes += kv
     const d = devices[il]!
     // Expert matmuls run on the CPU both in CPU-resident layers and under --n-cpu-moe: same η_cpu.
-    const cpuExperts = il < s.arch.layers && (d === -1 || il < s.placement.cpuMoeLayers) ? activeExpertBytes(s, il) : 0
+    const cpuExperts =
+      il < s.arch.layers && (d === -1 || il < s.placement.cpuMoeLayers) ? activeExpertBytes(s, il) : 0
     hostExpertBytes += cpuExperts
     if (d === -1) hostBytes += read - cpuExperts
     else bytes[d]! += read - cpuExperts
   }
-  let seconds = bytes.reduce((t, b, i) => t + b / (GPU_BANDWIDTH_EFFICIENCY * s.gpus[i]!.bandwidthGBps * 1e9), 0)
+  let seconds = bytes.reduce(
+    (t, b, i) => t + b / (GPU_BANDWIDTH_EFFICIENCY * s.gpus[i]!.bandwidthGBps * 1e9),
+    0,
+  )
   if (hostBytes + hostExpertBytes > 0) {
     if (s.hostBandwidthGBps === null) {
-      const what = devices.includes(-1) ? 'layers run on the CPU' : hostExpertBytes > 0 ? 'MoE experts run on the CPU' : 'the KV cache is in host memory (-nkvo)'
+      const what = devices.includes(-1)
+        ? 'layers run on the CPU'
+        : hostExpertBytes > 0
+          ? 'MoE experts run on the CPU'
+          : 'the KV cache is in host memory (-nkvo)'
       return { tokensPerSecond: null, reason: `${what} and the host memory bandwidth of the node is unknown` }
     }
     seconds += hostBytes / (HOST_BANDWIDTH_EFFICIENCY * s.hostBandwidthGBps * 1e9)
@@ -118,4 +129,3 @@ function rpcSeconds(s: SpeedInput, devices: number[]): number {
   const transfer = (s.arch.hiddenSize * RPC_BYTES_PER_VALUE * 8) / (s.linkMbps * 1e6)
   return hops * (transfer + RPC_HOP_LATENCY_SECONDS)
 }
-

@@ -38,7 +38,7 @@ function loraParameters(a: Architecture, rank: number): number {
   const q = a.heads * a.headDim
   const kv = a.kvHeads * a.headDim
   const F = a.moe ? a.moe.expertFfnSize * a.moe.experts : a.ffnSize
-  const perLayer = (E + q) + 2 * (E + kv) + (q + E) + 3 * (E + F)
+  const perLayer = E + q + 2 * (E + kv) + (q + E) + 3 * (E + F)
   return rank * perLayer * a.layers
 }
 
@@ -67,7 +67,9 @@ export function trainingMemory(a: Architecture, w: WeightLayout, s: TrainingSett
   const trainable = s.mode === 'full' ? P : loraParameters(a, s.loraRank)
   const { grad, opt } = optimizerBytesPerParam(s, s.mode === 'full')
   const frozen =
-    s.mode === 'qlora' ? Math.round((P - embeddingParams) * QLORA_BYTES_PER_PARAM) + 2 * embeddingParams : 2 * P
+    s.mode === 'qlora'
+      ? Math.round((P - embeddingParams) * QLORA_BYTES_PER_PARAM) + 2 * embeddingParams
+      : 2 * P
   const adapters = s.mode === 'full' ? 0 : 4 * trainable
   const weightsBytes = frozen + adapters
   const gradientsBytes = grad * trainable
@@ -76,6 +78,16 @@ export function trainingMemory(a: Architecture, w: WeightLayout, s: TrainingSett
   // HF computes fp32 logits: bf16 logits + fp32 upcast + fp32 grad ≈ 10·s·b·V bytes (docs/research/vram-formulas.md#training).
   const logitsBytes = 10 * s.sequenceLength * s.microBatch * a.vocabSize
   const overheadBytes = GPU_OVERHEAD_BYTES
-  const totalGpuBytes = weightsBytes + gradientsBytes + optimizerBytes + activationsBytes + logitsBytes + overheadBytes
-  return { weightsBytes, gradientsBytes, optimizerBytes, activationsBytes, logitsBytes, overheadBytes, totalGpuBytes, trainableParameters: trainable }
+  const totalGpuBytes =
+    weightsBytes + gradientsBytes + optimizerBytes + activationsBytes + logitsBytes + overheadBytes
+  return {
+    weightsBytes,
+    gradientsBytes,
+    optimizerBytes,
+    activationsBytes,
+    logitsBytes,
+    overheadBytes,
+    totalGpuBytes,
+    trainableParameters: trainable,
+  }
 }

@@ -36,7 +36,11 @@ export interface WeightLayout {
   bytesByType: Partial<Record<GgmlType, number>>
 }
 
-export function typedTensors(a: Architecture, preset: QuantPreset, options: QuantOptions = {}): TypedTensor[] {
+export function typedTensors(
+  a: Architecture,
+  preset: QuantPreset,
+  options: QuantOptions = {},
+): TypedTensor[] {
   return tensorList(a).map((t) => {
     const type = tensorType(t, a, preset, options)
     return { ...t, type, bytes: ggmlBytes(type, elementsOf(t)) }
@@ -71,7 +75,18 @@ export function layoutOfTensors(a: Architecture, tensors: TypedTensor[]): Weight
   if (a.tiedEmbeddings) outputBytes += inputBytes
   const fileBytes = tensors.reduce((s, t) => s + t.bytes, 0)
   const parameterCount = tensors.reduce((s, t) => s + elementsOf(t), 0)
-  return { tensors, fileBytes, parameterCount, inputBytes, layerBytes, layerExpertBytes, layerLargestBytes, outputBytes, outputHostBytes, bytesByType }
+  return {
+    tensors,
+    fileBytes,
+    parameterCount,
+    inputBytes,
+    layerBytes,
+    layerExpertBytes,
+    layerLargestBytes,
+    outputBytes,
+    outputHostBytes,
+    bytesByType,
+  }
 }
 
 /** Sum of the layer bytes of blocks [from, to). */

@@ -15,7 +15,10 @@ export const getCatalogRoute = createRoute({
     'with If-None-Match (the ETag is also `catalogETag` of /api/health and the Catalog-Revision ' +
     'header of every answer).',
   responses: {
-    200: { description: 'Nodes, reference hardware, links and seed findings', content: { 'application/json': { schema: CatalogSchema } } },
+    200: {
+      description: 'Nodes, reference hardware, links and seed findings',
+      content: { 'application/json': { schema: CatalogSchema } },
+    },
     ...problemResponses(400),
   },
 })

@@ -1,5 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { ADDRESS_HINT, formatAddress, parseAddress, requireDevicesAt, requireNode } from '../../domain/catalog/lookup.ts'
+import {
+  ADDRESS_HINT,
+  formatAddress,
+  parseAddress,
+  requireDevicesAt,
+  requireNode,
+} from '../../domain/catalog/lookup.ts'
 import type { AppRouteHandler } from '../../http/create-router.ts'
 import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
@@ -29,7 +35,10 @@ export const getDeviceRoute = createRoute({
     'passes through when `hostpci` omits the function.',
   request: { params: ParamsSchema },
   responses: {
-    200: { description: 'The devices at that address', content: { 'application/json': { schema: DeviceLookupSchema } } },
+    200: {
+      description: 'The devices at that address',
+      content: { 'application/json': { schema: DeviceLookupSchema } },
+    },
     ...problemResponses(400, 404),
   },
 })
@@ -40,5 +49,8 @@ export const getDevice: AppRouteHandler<typeof getDeviceRoute> = (c) => {
     const node = requireNode(c.get('catalog'), params.node)
     return { node, ...requireDevicesAt(node, params.address, '/address') }
   })
-  return c.json({ node: node.id, address: formatAddress(query), allFunctions: query.fn === null, devices }, 200)
+  return c.json(
+    { node: node.id, address: formatAddress(query), allFunctions: query.fn === null, devices },
+    200,
+  )
 }

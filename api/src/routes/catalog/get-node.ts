@@ -14,7 +14,7 @@ export const getNodeRoute = createRoute({
   summary: 'One node: every PCI device, IOMMU group, drive and NIC, with provenance',
   description:
     'The node record as `data/nodes/<id>.yaml` holds it: platform, every PCI device with IOMMU group,' +
-    ' driver, role and provenance, the IOMMU groups, drives and NICs. Each fact\'s provenance says ' +
+    " driver, role and provenance, the IOMMU groups, drives and NICs. Each fact's provenance says " +
     'whether the seed document stated it, the data corrects it (with what the seed said and why), or ' +
     'it was inferred or imported. Node ids are case-insensitive; an unknown one is a 404 naming the ' +
     'nearest.',

@@ -9,7 +9,10 @@ import { NodeDeviceSchema } from './schemas.ts'
 
 const ClassSchema = z
   .string()
-  .regex(/^(?:[0-9a-f]{2}|[0-9a-f]{4})$/, 'expected a PCI class as 2 or 4 lowercase hex digits, e.g. "03" or "0300"')
+  .regex(
+    /^(?:[0-9a-f]{2}|[0-9a-f]{4})$/,
+    'expected a PCI class as 2 or 4 lowercase hex digits, e.g. "03" or "0300"',
+  )
 
 const GroupSchema = z
   .string()
@@ -18,8 +21,9 @@ const GroupSchema = z
 
 const DeviceFilterSchema = z.object({
   node: filterValues(NodeIdSchema, 'Only these nodes').meta({ example: ['meraxes'] }),
-  class: filterValues(ClassSchema, 'PCI class prefix (2 digits) or class and subclass (4 digits)')
-    .meta({ example: ['0300', '0108'] }),
+  class: filterValues(ClassSchema, 'PCI class prefix (2 digits) or class and subclass (4 digits)').meta({
+    example: ['0300', '0108'],
+  }),
   iommuGroup: filterValues(GroupSchema, 'IOMMU group number (-1 = in no group)').meta({ example: ['31'] }),
   vendorDevice: filterValues(PciIdSchema, 'vendor:device').meta({ example: ['10de:2203'] }),
   role: filterValues(DeviceRoleSchema, 'What the device is for in the lab').meta({ example: ['gpu'] }),
@@ -41,7 +45,9 @@ export const listDevicesRoute = createRoute({
     200: {
       description: 'Matching devices with their node',
       content: {
-        'application/json': { schema: listOf(NodeDeviceSchema, 'NodeDeviceList', 'PCI devices with their node') },
+        'application/json': {
+          schema: listOf(NodeDeviceSchema, 'NodeDeviceList', 'PCI devices with their node'),
+        },
       },
     },
     ...problemResponses(400),
@@ -51,16 +57,19 @@ export const listDevicesRoute = createRoute({
 export const listDevices: AppRouteHandler<typeof listDevicesRoute> = (c) => {
   const catalog = c.get('catalog')
   const { node, class: classes, iommuGroup, vendorDevice, role, ...paging } = c.req.valid('query')
-  const nodes = node === undefined
-    ? catalog.nodes
-    : answerOrProblem('query', () => [...new Set(node)].map((id, i) => requireNode(catalog, id, `/node/${i}`)))
+  const nodes =
+    node === undefined
+      ? catalog.nodes
+      : answerOrProblem('query', () =>
+          [...new Set(node)].map((id, i) => requireNode(catalog, id, `/node/${i}`)),
+        )
   const devices = nodes.flatMap((n) =>
     n.devices
       .filter((d) => classes === undefined || classes.some((prefix) => d.classCode.startsWith(prefix)))
       .filter((d) => matchesAny(iommuGroup, d.iommuGroup))
       .filter((d) => matchesAny(vendorDevice, d.vendorDevice))
       .filter((d) => matchesAny(role, d.role))
-      .map((d) => ({ ...d, node: n.id }))
+      .map((d) => ({ ...d, node: n.id })),
   )
   return c.json(page(devices, paging), 200)
 }

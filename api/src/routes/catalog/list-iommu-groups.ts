@@ -9,7 +9,12 @@ import { IommuGroupSchema, NodeParamSchema } from './schemas.ts'
 
 /** A group record with its member devices, as the API shows it. */
 export function withMembers(node: NodeRecord, group: NodeRecord['iommuGroups'][number]) {
-  return { ...group, node: node.id, members: groupMembers(node, group.id), href: `/api/v1/nodes/${node.id}/iommu-groups/${group.id}` }
+  return {
+    ...group,
+    node: node.id,
+    members: groupMembers(node, group.id),
+    href: `/api/v1/nodes/${node.id}/iommu-groups/${group.id}`,
+  }
 }
 
 export const listIommuGroupsRoute = createRoute({
@@ -25,7 +30,9 @@ export const listIommuGroupsRoute = createRoute({
   responses: {
     200: {
       description: 'Groups sorted by number',
-      content: { 'application/json': { schema: listOf(IommuGroupSchema, 'IommuGroupList', 'IOMMU groups of a node') } },
+      content: {
+        'application/json': { schema: listOf(IommuGroupSchema, 'IommuGroupList', 'IOMMU groups of a node') },
+      },
     },
     ...problemResponses(400, 404),
   },

@@ -13,12 +13,14 @@ export const listNodesRoute = createRoute({
   summary: 'List the nodes of the lab',
   description:
     'Every node of the lab with its GPUs (address, model, VRAM in bytes) and counts of devices and ' +
-    'IOMMU groups. `href` is the node\'s own resource.',
+    "IOMMU groups. `href` is the node's own resource.",
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
     200: {
       description: 'The nodes, with their GPUs',
-      content: { 'application/json': { schema: listOf(NodeSummarySchema, 'NodeSummaryList', 'Nodes of the lab') } },
+      content: {
+        'application/json': { schema: listOf(NodeSummarySchema, 'NodeSummaryList', 'Nodes of the lab') },
+      },
     },
     ...problemResponses(400),
   },

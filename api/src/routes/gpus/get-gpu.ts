@@ -24,6 +24,8 @@ export const getGpuRoute = createRoute({
 })
 
 export const getGpu: AppRouteHandler<typeof getGpuRoute> = (c) => {
-  const gpu = answerOrProblem('path', () => requireLibraryGpu(c.get('catalog'), c.req.valid('param').slug, '/slug'))
+  const gpu = answerOrProblem('path', () =>
+    requireLibraryGpu(c.get('catalog'), c.req.valid('param').slug, '/slug'),
+  )
   return c.json(gpu, 200)
 }

@@ -2,6 +2,4 @@ import { createRouter } from '../../http/create-router.ts'
 import { getGpu, getGpuRoute } from './get-gpu.ts'
 import { listGpus, listGpusRoute } from './list-gpus.ts'
 
-export const gpusRouter = createRouter()
-  .openapi(listGpusRoute, listGpus)
-  .openapi(getGpuRoute, getGpu)
+export const gpusRouter = createRouter().openapi(listGpusRoute, listGpus).openapi(getGpuRoute, getGpu)

@@ -20,7 +20,10 @@ export const listGpusRoute = createRoute({
     '`offset`.',
   request: { query: GpuListQuerySchema },
   responses: {
-    200: { description: 'Matching cards, by slug', content: { 'application/json': { schema: GpuListSchema } } },
+    200: {
+      description: 'Matching cards, by slug',
+      content: { 'application/json': { schema: GpuListSchema } },
+    },
     ...problemResponses(400),
   },
 })
@@ -28,10 +31,22 @@ export const listGpusRoute = createRoute({
 export const listGpus: AppRouteHandler<typeof listGpusRoute> = (c) => {
   const { limit, offset, ...filter } = c.req.valid('query')
   const matching = filterGpus(c.get('catalog').gpuModels, filter).map((g) => ({
-    slug: g.slug, vendor: g.vendor, name: g.name, architecture: g.architecture, segment: g.segment,
-    computeCapability: g.computeCapability, gfxTarget: g.gfxTarget, vramBytes: g.vramBytes,
-    memoryBandwidthGBps: g.memoryBandwidthGBps, pcie: g.pcie, tdpWatts: g.tdpWatts, slotWidth: g.slotWidth,
-    cooling: g.cooling, backends: g.backends, resetBug: g.passthrough.resetBug, href: `/api/v1/gpus/${g.slug}`,
+    slug: g.slug,
+    vendor: g.vendor,
+    name: g.name,
+    architecture: g.architecture,
+    segment: g.segment,
+    computeCapability: g.computeCapability,
+    gfxTarget: g.gfxTarget,
+    vramBytes: g.vramBytes,
+    memoryBandwidthGBps: g.memoryBandwidthGBps,
+    pcie: g.pcie,
+    tdpWatts: g.tdpWatts,
+    slotWidth: g.slotWidth,
+    cooling: g.cooling,
+    backends: g.backends,
+    resetBug: g.passthrough.resetBug,
+    href: `/api/v1/gpus/${g.slug}`,
   }))
   return c.json(page(matching, { limit, offset }), 200)
 }

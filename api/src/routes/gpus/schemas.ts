@@ -1,7 +1,10 @@
 /** Query and response shapes of the GPU library operations. */
 import { z } from '@hono/zod-openapi'
 import {
-  GpuBackendSchema, GpuSegmentSchema, GpuVendorSchema, ResetBugSchema,
+  GpuBackendSchema,
+  GpuSegmentSchema,
+  GpuVendorSchema,
+  ResetBugSchema,
 } from '../../domain/catalog/gpu-schemas.ts'
 import { GpuModelFieldsSchema, SlugSchema } from '../../domain/catalog/schemas.ts'
 import { MAX_VRAM_BYTES } from '../../domain/vram/target-schemas.ts'
@@ -25,24 +28,43 @@ function anyCaseOf<T extends string>(values: z.ZodEnum<{ [K in T]: K }>) {
 }
 
 export const GpuListQuerySchema = z.object({
-  vendor: filterValues(anyCaseOf(GpuVendorSchema), 'Vendor: NVIDIA, AMD or Intel, any case')
-    .meta({ example: ['AMD', 'Intel'] }),
-  backend: filterValues(anyCaseOf(GpuBackendSchema), 'A ggml backend the card runs, any case')
-    .meta({ example: ['rocm'] }),
-  segment: filterValues(anyCaseOf(GpuSegmentSchema), 'Market segment, any case').meta({ example: ['datacenter'] }),
+  vendor: filterValues(anyCaseOf(GpuVendorSchema), 'Vendor: NVIDIA, AMD or Intel, any case').meta({
+    example: ['AMD', 'Intel'],
+  }),
+  backend: filterValues(anyCaseOf(GpuBackendSchema), 'A ggml backend the card runs, any case').meta({
+    example: ['rocm'],
+  }),
+  segment: filterValues(anyCaseOf(GpuSegmentSchema), 'Market segment, any case').meta({
+    example: ['datacenter'],
+  }),
   minVramBytes: integerParam(0, MAX_VRAM_BYTES, 0, 'Only cards with at least this many bytes of VRAM'),
   ...PAGE_PARAMS,
 })
 
 const GpuSummarySchema = GpuModelFieldsSchema.pick({
-  slug: true, vendor: true, name: true, architecture: true, segment: true, computeCapability: true,
-  gfxTarget: true, vramBytes: true, memoryBandwidthGBps: true, pcie: true, tdpWatts: true, slotWidth: true,
-  cooling: true, backends: true,
+  slug: true,
+  vendor: true,
+  name: true,
+  architecture: true,
+  segment: true,
+  computeCapability: true,
+  gfxTarget: true,
+  vramBytes: true,
+  memoryBandwidthGBps: true,
+  pcie: true,
+  tdpWatts: true,
+  slotWidth: true,
+  cooling: true,
+  backends: true,
 })
   .extend({ resetBug: ResetBugSchema, href: z.string() })
   .meta({ id: 'GpuSummary' })
 
-export const GpuListSchema = listOf(GpuSummarySchema, 'GpuList', 'Library cards matching the filters, by slug')
+export const GpuListSchema = listOf(
+  GpuSummarySchema,
+  'GpuList',
+  'Library cards matching the filters, by slug',
+)
 
 export const GpuParamSchema = z.object({
   slug: SlugSchema.max(100).meta({ param: { name: 'slug', in: 'path' }, example: 'nvidia-rtx-4090' }),

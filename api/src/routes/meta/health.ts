@@ -30,7 +30,9 @@ export const getHealthRoute = createRoute({
 
 export const getHealth: AppRouteHandler<typeof getHealthRoute> = async (c) => {
   const catalogETag = await catalogRevision(c.get('catalog'))
-  return c.json({ status: 'ok' as const, version: packageJson.version, catalogETag }, 200, { 'Cache-Control': 'no-store' })
+  return c.json({ status: 'ok' as const, version: packageJson.version, catalogETag }, 200, {
+    'Cache-Control': 'no-store',
+  })
 }
 
 export const healthRouter = createRouter().openapi(getHealthRoute, getHealth)

@@ -7,10 +7,20 @@ import { answerOrProblem } from '../../http/plan-input.ts'
 import { problemResponses } from '../../http/problem.ts'
 
 const ModelParamSchema = z.object({
-  id: z.string().min(1).max(200).meta({ param: { name: 'id', in: 'path' }, example: 'llama-3.1-8b', description: 'Registry id or Ollama tag' }),
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({
+      param: { name: 'id', in: 'path' },
+      example: 'llama-3.1-8b',
+      description: 'Registry id or Ollama tag',
+    }),
 })
 
-const ModelDetailSchema = LlmModelSchema.extend({ sizes: z.array(ModelSizeSchema) }).meta({ id: 'LlmModelDetail' })
+const ModelDetailSchema = LlmModelSchema.extend({ sizes: z.array(ModelSizeSchema) }).meta({
+  id: 'LlmModelDetail',
+})
 
 export const getModelRoute = createRoute({
   method: 'get',
@@ -29,6 +39,8 @@ export const getModelRoute = createRoute({
 })
 
 export const getModel: AppRouteHandler<typeof getModelRoute> = (c) => {
-  const { model } = answerOrProblem('path', () => findModel(c.get('catalog').llmModels, c.req.valid('param').id))
+  const { model } = answerOrProblem('path', () =>
+    findModel(c.get('catalog').llmModels, c.req.valid('param').id),
+  )
   return c.json({ ...model, sizes: modelSizes(model) }, 200)
 }

@@ -15,7 +15,12 @@ export const listModelsRoute = createRoute({
     'head size, FFN, vocabulary, sliding windows, MoE) and the Ollama tags that name each model.',
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
-    200: { description: 'Every registry model', content: { 'application/json': { schema: listOf(LlmModelSchema, 'LlmModelList', 'Models of the registry') } } },
+    200: {
+      description: 'Every registry model',
+      content: {
+        'application/json': { schema: listOf(LlmModelSchema, 'LlmModelList', 'Models of the registry') },
+      },
+    },
     ...problemResponses(400),
   },
 })

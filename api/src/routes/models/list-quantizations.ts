@@ -15,7 +15,14 @@ export const listQuantizationsRoute = createRoute({
     'weight of each type and the per-tensor rules that pick them.',
   request: { query: z.object(PAGE_PARAMS) },
   responses: {
-    200: { description: 'Every preset', content: { 'application/json': { schema: listOf(QuantizationInfoSchema, 'QuantizationInfoList', 'Quantization presets') } } },
+    200: {
+      description: 'Every preset',
+      content: {
+        'application/json': {
+          schema: listOf(QuantizationInfoSchema, 'QuantizationInfoList', 'Quantization presets'),
+        },
+      },
+    },
     ...problemResponses(400),
   },
 })

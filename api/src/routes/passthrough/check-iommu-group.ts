@@ -20,12 +20,18 @@ export const checkIommuGroupRoute = createRoute({
     'needs-check means a blocking rule is unknown: run its command first.',
   request: { params: GroupParamsSchema },
   responses: {
-    200: { description: 'The verdict, the checks and the config', content: { 'application/json': { schema: GroupCheckSchema } } },
+    200: {
+      description: 'The verdict, the checks and the config',
+      content: { 'application/json': { schema: GroupCheckSchema } },
+    },
     ...problemResponses(400, 404),
   },
 })
 
 export const checkIommuGroup: AppRouteHandler<typeof checkIommuGroupRoute> = (c) => {
   const { node, group } = c.req.valid('param')
-  return c.json(answerOrProblem('path', () => checkGroup(node, group, c.get('catalog'))), 200)
+  return c.json(
+    answerOrProblem('path', () => checkGroup(node, group, c.get('catalog'))),
+    200,
+  )
 }

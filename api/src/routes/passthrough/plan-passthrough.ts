@@ -17,14 +17,22 @@ export const planPassthroughRoute = createRoute({
     'resource mappings, host files, Proxmox API calls with JSON bodies, Terraform (bpg/proxmox) and ' +
     'Ansible (community.general.proxmox_kvm). Verdicts: ready, review, needs-check (a blocking rule is ' +
     'unknown), blocked (a 200 with no config).',
-  request: { body: { content: { 'application/json': { schema: PassthroughPlanRequestSchema } }, required: true } },
+  request: {
+    body: { content: { 'application/json': { schema: PassthroughPlanRequestSchema } }, required: true },
+  },
   responses: {
-    200: { description: 'The plan, its checks and the config', content: { 'application/json': { schema: PassthroughPlanSchema } } },
+    200: {
+      description: 'The plan, its checks and the config',
+      content: { 'application/json': { schema: PassthroughPlanSchema } },
+    },
     ...problemResponses(400, 413, 415, 422),
   },
 })
 
 export const planPassthrough: AppRouteHandler<typeof planPassthroughRoute> = (c) => {
   const request = c.req.valid('json')
-  return c.json(answerOrProblem('body', () => plan(request, c.get('catalog'))), 200)
+  return c.json(
+    answerOrProblem('body', () => plan(request, c.get('catalog'))),
+    200,
+  )
 }

@@ -22,7 +22,10 @@ export const planVramFitRoute = createRoute({
     'same operation.',
   request: { body: { required: true, content: { 'application/json': { schema: VramFitRequestSchema } } } },
   responses: {
-    200: { description: 'One result per GPU set, best first, with the formulas used', content: { 'application/json': { schema: VramFitAnswerSchema } } },
+    200: {
+      description: 'One result per GPU set, best first, with the formulas used',
+      content: { 'application/json': { schema: VramFitAnswerSchema } },
+    },
     ...problemResponses(400, 413, 415, 422, 502),
   },
 })
@@ -30,7 +33,10 @@ export const planVramFitRoute = createRoute({
 export const planVramFitHandler: AppRouteHandler<typeof planVramFitRoute> = async (c) => {
   const catalog = c.get('catalog')
   // A model named by URL, hf.co/… or an unknown Ollama tag is fetched here, at the edge.
-  const deps = { policy: policyFromVars(c.env ?? {}), fetch: (url: string, init?: RequestInit) => fetch(url, init) }
+  const deps = {
+    policy: policyFromVars(c.env ?? {}),
+    fetch: (url: string, init?: RequestInit) => fetch(url, init),
+  }
   const req = await resolveRemoteModel(c.req.valid('json'), catalog.llmModels, deps)
   const plan = answerOrProblem('body', () => planVramFit(req, catalog))
   return c.json(plan, 200)

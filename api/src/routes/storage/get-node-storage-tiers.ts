@@ -21,12 +21,18 @@ export const getNodeStorageTiersRoute = createRoute({
     ' path (404 when unknown).',
   request: { params: NodePathSchema },
   responses: {
-    200: { description: 'The node\'s tiers', content: { 'application/json': { schema: StorageTiersAnswerSchema } } },
+    200: {
+      description: "The node's tiers",
+      content: { 'application/json': { schema: StorageTiersAnswerSchema } },
+    },
     ...problemResponses(400, 404),
   },
 })
 
 export const getNodeStorageTiers: AppRouteHandler<typeof getNodeStorageTiersRoute> = (c) => {
   const { node } = c.req.valid('param')
-  return c.json(answerOrProblem('path', () => deriveStorageTiers(c.get('catalog'), node)), 200)
+  return c.json(
+    answerOrProblem('path', () => deriveStorageTiers(c.get('catalog'), node)),
+    200,
+  )
 }

@@ -21,12 +21,18 @@ export const listNetworkLinksRoute = createRoute({
     ' that limits it. `?node=` keeps the links touching that node.',
   request: { query: LinkFilterSchema },
   responses: {
-    200: { description: 'Links with their effective rate', content: { 'application/json': { schema: NetworkLinksAnswerSchema } } },
+    200: {
+      description: 'Links with their effective rate',
+      content: { 'application/json': { schema: NetworkLinksAnswerSchema } },
+    },
     ...problemResponses(400),
   },
 })
 
 export const listNetworkLinksHandler: AppRouteHandler<typeof listNetworkLinksRoute> = (c) => {
   const { node } = c.req.valid('query')
-  return c.json(answerOrProblem('query', () => listNetworkLinks(c.get('catalog'), node)), 200)
+  return c.json(
+    answerOrProblem('query', () => listNetworkLinks(c.get('catalog'), node)),
+    200,
+  )
 }
