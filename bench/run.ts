@@ -116,9 +116,9 @@ step('wrangler dev: starting on a free port')
 const server = await startDevServer()
 const rss = () => groupRss(server.pgid, 'workerd').reduce((sum, p) => sum + p.rssKiB, 0)
 const processes = () => groupRss(server.pgid, 'workerd').map((p) => `${p.pid}: ${p.rssKiB} KiB`)
-let http: { route: string; result: LoadResult }[] = []
+const http: { route: string; result: LoadResult }[] = []
 let soak: LoadResult | undefined
-let rssKiB = { before: 0, after: 0, afterIdle: 0, processes: [] as string[] }
+const rssKiB = { before: 0, after: 0, afterIdle: 0, processes: [] as string[] }
 let staticHeaders: Record<string, string | null> = {}
 let pages: PageScores[] = []
 try {
@@ -195,7 +195,7 @@ const results = {
       p99: round(result.p99Ms / Math.max(baseline.p99Ms, 1)),
     },
   })),
-  soak: { ...soak!, passed: soak!.errors === 0 && soak!.timeouts === 0 && soak!.non2xx === 0 },
+  soak: { ...soak, passed: soak.errors === 0 && soak.timeouts === 0 && soak.non2xx === 0 },
   workerdRssKiB: rssKiB,
   staticPageHeaders: staticHeaders,
   inProcess,

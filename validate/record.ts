@@ -191,8 +191,8 @@ async function main() {
     complete: !stopped,
     cases,
   }
-  mkdirSync(dirname(opts.out!), { recursive: true })
-  writeFileSync(opts.out!, `${JSON.stringify(out, null, 1)}\n`)
+  mkdirSync(dirname(opts.out), { recursive: true })
+  writeFileSync(opts.out, `${JSON.stringify(out, null, 1)}\n`)
   console.log(
     `${cases.length} cases written to ${opts.out}${stopped ? ' (time limit reached: partial grid)' : ''}`,
   )

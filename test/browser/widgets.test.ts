@@ -44,7 +44,7 @@ async function api<T>(path: string, body?: unknown): Promise<T> {
       : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
   const res = await fetch(base + path, init)
   expect(res.status, `${path} answered ${res.status}`).toBe(200)
-  return (await res.json()) as T
+  return await res.json()
 }
 
 /** Waits until a widget has rendered an answer (its host element says data-state="ready"). */
@@ -86,7 +86,7 @@ async function expectVram(widget: Locator, answer: VramFitAnswer): Promise<void>
     value: String(r.tokensPerSecond),
   })
   expect(await shown(card, 'loadSeconds')).toEqual({
-    text: formatSeconds(r.loadSeconds!),
+    text: formatSeconds(r.loadSeconds),
     value: String(r.loadSeconds),
   })
 }
@@ -274,7 +274,7 @@ describe('widgets on another origin', () => {
 
   it('only /embed/* pages may be framed', async () => {
     const docs = await page.locator('#if-docs').elementHandle()
-    const frame = await docs!.contentFrame()
+    const frame = await docs.contentFrame()
     expect(frame!.url()).not.toContain('/api/docs') // refused by frame-ancestors 'none': an error page
     const embed = await fetch(`${base}/embed/vram-fit`)
     expect(embed.headers.get('content-security-policy')).toContain('frame-ancestors *')

@@ -15,7 +15,6 @@ import { requestExample } from '../../scripts/openapi-examples.ts'
 import { readmeCurls } from '../readme-curls.ts'
 
 type Doc = Parameters<typeof requestExample>[0]
-type Operation = Doc['paths'][string][string]
 
 const HELPERS = `import type { paths } from './api.ts'
 type Body<P extends keyof paths, M extends keyof paths[P]> =
@@ -35,7 +34,7 @@ it('openapi-typescript types (default options) accept every documented example a
   const lines: string[] = [HELPERS]
   let n = 0
   const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => ({ path, method, op: op as Operation })),
+    Object.entries(ops).map(([method, op]) => ({ path, method, op: op })),
   )
   for (const { path, method, op } of operations) {
     const body = requestExample(doc, op)

@@ -21,7 +21,7 @@ function shownPairs(shown: string): { key: string; value: unknown; prefix: boole
   return pairs.map(([, key, raw]) => {
     const value = JSON.parse(raw!) as unknown
     const prefix = typeof value === 'string' && value.endsWith('...')
-    return { key: key!, value: prefix ? (value as string).slice(0, -3).trimEnd() : value, prefix }
+    return { key: key!, value: prefix ? value.slice(0, -3).trimEnd() : value, prefix }
   })
 }
 

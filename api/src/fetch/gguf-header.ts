@@ -21,7 +21,7 @@ type MetadataJson = GgufHeader['metadata'][string]
 
 function jsonValue(v: unknown): MetadataJson {
   if (typeof v === 'bigint') return jsonInt(v)
-  if (Array.isArray(v)) return v.map(jsonValue) as MetadataJson
+  if (Array.isArray(v)) return v.map(jsonValue)
   return v as MetadataJson
 }
 

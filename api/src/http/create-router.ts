@@ -35,14 +35,14 @@ export function createRouter() {
   const register = router.openapi
   // Validate with the strict copies; document the route as written (the generator adds
   // `additionalProperties: false`), so component ids and descriptions survive.
-  router.openapi = ((route, handler, hook) => {
+  router.openapi = (route, handler, hook) => {
     register({ ...route, hide: true, request: strictRequest(route.request) }, handler, hook)
     if (!route.hide) {
       const { middleware: _middleware, hide: _hide, ...documented } = route
       router.openAPIRegistry.registerPath(documented)
     }
     return router
-  }) as typeof router.openapi
+  }
   return router
 }
 

@@ -81,7 +81,7 @@ function refuse(index: number, message: string): PlanInputError {
 function checkText(text: string, index: number) {
   if (text.includes('\u0000'))
     throw refuse(index, 'binary data (NUL bytes): paste the text the command prints')
-  // eslint-disable-next-line no-control-regex
+
   const control = text.match(/[\u0001-\u0008\u000e-\u001f\ufffd]/g)?.length ?? 0
   if (control > Math.max(8, text.length / 100))
     throw refuse(index, 'binary data (control characters): paste the text the command prints')

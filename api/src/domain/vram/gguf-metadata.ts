@@ -78,7 +78,7 @@ export class GgufMetadata {
     if (!this.has(key)) return undefined
     const v = this.values[key]
     return Array.isArray(v) && v.every((x) => typeof x === 'boolean')
-      ? (v as boolean[])
+      ? v
       : this.fail(key, 'an array of booleans')
   }
 

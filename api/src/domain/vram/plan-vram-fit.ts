@@ -279,7 +279,7 @@ export function planVramFit(req: VramFitRequest, catalog: Catalog): VramFitAnswe
       weightsBytes: w.fileBytes,
       parameterCount: w.parameterCount,
       bitsPerWeight: round((w.fileBytes * 8) / w.parameterCount, 3),
-      bytesByType: w.bytesByType as Record<string, number>,
+      bytesByType: w.bytesByType,
     },
     runtime: {
       id: runtime.id,
