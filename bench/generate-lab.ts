@@ -10,21 +10,44 @@ import { ArchitectureSchema, type Architecture } from '../api/src/domain/lab/sch
 const GIB = 2 ** 30
 
 export function generateLab(catalog: Catalog, guests: number, modelsPerGuest: number): Architecture {
-  const tags = catalog.llmModels.flatMap((m) => m.ollamaTags.map((t) => t.tag)).filter((t) => !/70b|72b/.test(t))
+  const tags = catalog.llmModels
+    .flatMap((m) => m.ollamaTags.map((t) => t.tag))
+    .filter((t) => !/70b|72b/.test(t))
   const nodes = catalog.nodes.filter((n) => n.storage.length > 0)
   const list = Array.from({ length: guests }, (_, i) => {
     const node = nodes[i % nodes.length]!
     return {
-      guest: { node: node.id, vmid: 1000 + i, name: `ct-${i}`, kind: 'ct' as const, memoryBytes: 2 * GIB, cores: 1, disks: [{ name: 'root', on: node.storage[0]!.id, sizeBytes: 8e9, purpose: 'vm-disk' as const }] },
+      guest: {
+        node: node.id,
+        vmid: 1000 + i,
+        name: `ct-${i}`,
+        kind: 'ct' as const,
+        memoryBytes: 2 * GIB,
+        cores: 1,
+        disks: [{ name: 'root', on: node.storage[0]!.id, sizeBytes: 8e9, purpose: 'vm-disk' as const }],
+      },
       service: {
-        name: `ollama-${i}`, runsOn: `ct-${i}`, runtime: 'ollama' as const, modelStore: { on: `ct-${i}/root`, sizeBytes: 4e9 },
-        models: Array.from({ length: modelsPerGuest }, (_, j) => ({ model: tags[(i * modelsPerGuest + j) % tags.length]!, contextLength: 2048 * (1 + (j % 3)) })),
+        name: `ollama-${i}`,
+        runsOn: `ct-${i}`,
+        runtime: 'ollama' as const,
+        modelStore: { on: `ct-${i}/root`, sizeBytes: 4e9 },
+        models: Array.from({ length: modelsPerGuest }, (_, j) => ({
+          model: tags[(i * modelsPerGuest + j) % tags.length]!,
+          contextLength: 2048 * (1 + (j % 3)),
+        })),
       },
     }
   })
   return ArchitectureSchema.parse({
     guests: list.map((x) => x.guest),
     services: list.map((x) => x.service),
-    datasets: [{ name: 'shared', sizeBytes: 1e9, on: nodes[0]!.storage[0]!.id, readBy: list.filter((_, i) => i % 4 === 0).map((x) => x.guest.name) }],
+    datasets: [
+      {
+        name: 'shared',
+        sizeBytes: 1e9,
+        on: nodes[0]!.storage[0]!.id,
+        readBy: list.filter((_, i) => i % 4 === 0).map((x) => x.guest.name),
+      },
+    ],
   })
 }

@@ -11,9 +11,18 @@ import { CatalogError, loadCatalog } from '../api/scripts/load-catalog.ts'
 import type { Catalog } from '../api/src/domain/catalog/catalog.ts'
 import type { LabPlanAnswer } from '../api/src/domain/lab/answer-schemas.ts'
 import { PatchOperationSchema } from '../api/src/domain/lab/changes.ts'
-import { locatePointer, mergeArchitectureFiles, type ArchitectureOrigin } from '../api/src/domain/lab/files.ts'
+import {
+  locatePointer,
+  mergeArchitectureFiles,
+  type ArchitectureOrigin,
+} from '../api/src/domain/lab/files.ts'
 import { planLabRequest } from '../api/src/domain/lab/plan-request.ts'
-import { ArchitectureFileSchema, ArchitectureSchema, type Architecture, type ArchitectureFile } from '../api/src/domain/lab/schemas.ts'
+import {
+  ArchitectureFileSchema,
+  ArchitectureSchema,
+  type Architecture,
+  type ArchitectureFile,
+} from '../api/src/domain/lab/schemas.ts'
 import { PlanInputError } from '../api/src/domain/plan-input-error.ts'
 import { strictSchema } from '../api/src/http/strict.ts'
 import { formatPlanReport } from './plan-report.ts'
@@ -71,7 +80,11 @@ function readData(path: string): unknown {
   }
 }
 
-const issuePath = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(whole file)'
+const issuePath = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+    .join('')
+    .replace(/^\./, '') || '(whole file)'
 
 function checked<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.infer<S> {
   const r = schema.safeParse(raw)
@@ -80,19 +93,34 @@ function checked<S extends z.ZodType>(schema: S, raw: unknown, file: string): z.
 }
 
 /** Node files merge into one document (and keep their origin for messages); a whole document stands alone. */
-function readArchitecture(paths: string[]): { architecture: Architecture; origin: ArchitectureOrigin | null } {
-  const files = paths.flatMap((p) => (existsSync(p) && statSync(p).isDirectory()
-    ? readdirSync(p).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(p, f)) : [p]))
+function readArchitecture(paths: string[]): {
+  architecture: Architecture
+  origin: ArchitectureOrigin | null
+} {
+  const files = paths.flatMap((p) =>
+    existsSync(p) && statSync(p).isDirectory()
+      ? readdirSync(p)
+          .filter((f) => f.endsWith('.yaml'))
+          .sort()
+          .map((f) => join(p, f))
+      : [p],
+  )
   const raws = files.map((file) => ({ file, raw: readData(file) }))
   const nodeFiles = raws.filter((r) => typeof (r.raw as { node?: unknown } | null)?.node === 'string')
-  if (nodeFiles.length === 0 && raws.length === 1) return { architecture: checked(STRICT_ARCHITECTURE, raws[0]!.raw, raws[0]!.file), origin: null }
-  if (nodeFiles.length !== raws.length) throw new InputError('give either node files (with "node" at the top) or one whole document, not a mix')
-  const records: { file: string; record: ArchitectureFile }[] = nodeFiles.map(({ file, raw }) => ({ file, record: checked(STRICT_FILE, raw, file) }))
+  if (nodeFiles.length === 0 && raws.length === 1)
+    return { architecture: checked(STRICT_ARCHITECTURE, raws[0]!.raw, raws[0]!.file), origin: null }
+  if (nodeFiles.length !== raws.length)
+    throw new InputError('give either node files (with "node" at the top) or one whole document, not a mix')
+  const records: { file: string; record: ArchitectureFile }[] = nodeFiles.map(({ file, raw }) => ({
+    file,
+    record: checked(STRICT_FILE, raw, file),
+  }))
   return mergeArchitectureFiles(records)
 }
 
 function located(err: PlanInputError, origin: ArchitectureOrigin | null, changes: string | null): string {
-  if (changes && err.pointer.startsWith('/changes')) return `${changes}: ${err.pointer.replace('/changes', '') || '/'}: ${err.message}`
+  if (changes && err.pointer.startsWith('/changes'))
+    return `${changes}: ${err.pointer.replace('/changes', '') || '/'}: ${err.message}`
   const pointer = err.pointer.replace(/^\/architecture/, '')
   const at = origin && locatePointer(origin, pointer)
   return at ? `${at.file}: ${at.path}: ${err.message}` : `${pointer || '/'}: ${err.message}`
@@ -100,16 +128,26 @@ function located(err: PlanInputError, origin: ArchitectureOrigin | null, changes
 
 function plan(args: Args, catalog: Catalog): LabPlanAnswer {
   const { architecture, origin } = readArchitecture(args.files)
-  const changes = args.changes ? checked(z.array(PatchOperationSchema).min(1), readData(args.changes), args.changes) : null
+  const changes = args.changes
+    ? checked(z.array(PatchOperationSchema).min(1), readData(args.changes), args.changes)
+    : null
   try {
-    return planLabRequest(changes ? { changes } : { architecture }, architecture, catalog, STRICT_ARCHITECTURE)
+    return planLabRequest(
+      changes ? { changes } : { architecture },
+      architecture,
+      catalog,
+      STRICT_ARCHITECTURE,
+    )
   } catch (err) {
     if (err instanceof PlanInputError) throw new InputError(located(err, origin, args.changes))
     throw err
   }
 }
 
-export function runPlan(argv: readonly string[], io: { out: (s: string) => void; err: (s: string) => void; color: boolean }): number {
+export function runPlan(
+  argv: readonly string[],
+  io: { out: (s: string) => void; err: (s: string) => void; color: boolean },
+): number {
   try {
     const args = parseArgs(argv)
     if (args === 'help') {
@@ -117,7 +155,11 @@ export function runPlan(argv: readonly string[], io: { out: (s: string) => void;
       return 0
     }
     const answer = plan(args, loadCatalog(args.data))
-    io.out(args.json ? JSON.stringify(answer, null, 2) : formatPlanReport(answer, { color: io.color, title: args.files.map((f) => basename(f)).join(', ') }))
+    io.out(
+      args.json
+        ? JSON.stringify(answer, null, 2)
+        : formatPlanReport(answer, { color: io.color, title: args.files.map((f) => basename(f)).join(', ') }),
+    )
     if (answer.verdict === 'breaks') return 1
     return answer.verdict === 'needs-review' && args.strict ? 1 : 0
   } catch (err) {
@@ -130,5 +172,9 @@ export function runPlan(argv: readonly string[], io: { out: (s: string) => void;
 
 if (import.meta.main) {
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR
-  process.exitCode = runPlan(process.argv.slice(2), { out: (s) => console.log(s), err: (s) => console.error(s), color })
+  process.exitCode = runPlan(process.argv.slice(2), {
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+    color,
+  })
 }

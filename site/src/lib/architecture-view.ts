@@ -5,7 +5,12 @@
  * entries here with no code change.
  */
 import type { Catalog } from '../../../api/src/domain/catalog/catalog.ts'
-import type { Finding, GpuSummary, LabPlan, ResidentModel } from '../../../api/src/domain/lab/answer-schemas.ts'
+import type {
+  Finding,
+  GpuSummary,
+  LabPlan,
+  ResidentModel,
+} from '../../../api/src/domain/lab/answer-schemas.ts'
 import type { Architecture } from '../../../api/src/domain/lab/schemas.ts'
 import { escapeXml, formatBytes } from './format.ts'
 
@@ -22,11 +27,14 @@ export function nodeOfPointer(plan: LabPlan, arch: Architecture, pointer: string
     const s = arch.services[i]
     if (!s) return null
     const host = /^host:(.+)$/.exec(s.runsOn)
-    return host ? host[1]!.toLowerCase() : (arch.guests.find((g) => g.name === s.runsOn)?.node.toLowerCase() ?? null)
+    return host
+      ? host[1]!.toLowerCase()
+      : (arch.guests.find((g) => g.name === s.runsOn)?.node.toLowerCase() ?? null)
   }
   if (list === 'datasets') {
     const d = arch.datasets[i]
-    if (field === 'readBy' && d) return plan.flows.find((f) => f.dataset === d.name && f.reader === d.readBy[Number(sub)])?.to ?? null
+    if (field === 'readBy' && d)
+      return plan.flows.find((f) => f.dataset === d.name && f.reader === d.readBy[Number(sub)])?.to ?? null
     return plan.drives.find((dr) => dr.uses.some((u) => u.pointer === `/datasets/${i}`))?.node ?? null
   }
   if (list === 'nodes') return arch.nodes[i]?.node.toLowerCase() ?? null
@@ -60,28 +68,46 @@ export interface GuestView {
 function serviceView(plan: LabPlan, arch: Architecture, name: string): ServiceView {
   const s = arch.services.find((x) => x.name === name)!
   const i = arch.services.indexOf(s)
-  const gpus = plan.gpus.filter((g) => [...g.resident, ...g.onDemand].some((m) => m.service === name) || g.finetune?.service === name)
+  const gpus = plan.gpus.filter(
+    (g) => [...g.resident, ...g.onDemand].some((m) => m.service === name) || g.finetune?.service === name,
+  )
   return {
-    name, runtime: s.runtime, backend: s.backend ?? null,
+    name,
+    runtime: s.runtime,
+    backend: s.backend ?? null,
     gpus: gpus.map((g) => `${g.name} (${g.address})`),
     models: s.models.map((m, j) => ({
-      label: `${m.model}${m.quantization ? ` ${m.quantization}` : ''}${m.mode ? ` (${m.mode})` : ''}`, resident: m.resident, pointer: `/services/${i}/models/${j}`,
+      label: `${m.model}${m.quantization ? ` ${m.quantization}` : ''}${m.mode ? ` (${m.mode})` : ''}`,
+      resident: m.resident,
+      pointer: `/services/${i}/models/${j}`,
     })),
   }
 }
 
 /** Guests of a node with what they take and run, then the host itself as a pseudo-guest. */
-export function nodeTree(plan: LabPlan, arch: Architecture, node: string): { guests: GuestView[]; host: ServiceView[] } {
-  const guests = plan.guests.filter((g) => g.node === node).map((g) => {
-    const guest = arch.guests.find((x) => x.name === g.name)!
-    return {
-      name: g.name, vmid: g.vmid, kind: g.kind, memory: formatBytes(g.memoryBytes), pinned: g.pinned, pointer: g.pointer,
-      devices: g.devices.map((d) => `${d.address} ${d.label}`),
-      disks: guest.disks.map((d) => `${d.name} on ${d.on}`),
-      services: g.services.map((s) => serviceView(plan, arch, s)),
-    }
-  })
-  const host = plan.nodes.find((n) => n.node === node)?.hostServices.map((s) => serviceView(plan, arch, s)) ?? []
+export function nodeTree(
+  plan: LabPlan,
+  arch: Architecture,
+  node: string,
+): { guests: GuestView[]; host: ServiceView[] } {
+  const guests = plan.guests
+    .filter((g) => g.node === node)
+    .map((g) => {
+      const guest = arch.guests.find((x) => x.name === g.name)!
+      return {
+        name: g.name,
+        vmid: g.vmid,
+        kind: g.kind,
+        memory: formatBytes(g.memoryBytes),
+        pinned: g.pinned,
+        pointer: g.pointer,
+        devices: g.devices.map((d) => `${d.address} ${d.label}`),
+        disks: guest.disks.map((d) => `${d.name} on ${d.on}`),
+        services: g.services.map((s) => serviceView(plan, arch, s)),
+      }
+    })
+  const host =
+    plan.nodes.find((n) => n.node === node)?.hostServices.map((s) => serviceView(plan, arch, s)) ?? []
   return { guests, host }
 }
 
@@ -92,14 +118,23 @@ export interface BarSegment {
 }
 
 const PARTS: [BarSegment['kind'], keyof ResidentModel, string][] = [
-  ['weights', 'weightsBytes', 'weights'], ['kv', 'kvCacheBytes', 'KV cache'], ['compute', 'computeBufferBytes', 'compute buffer'], ['overhead', 'cudaContextBytes', 'CUDA context'],
+  ['weights', 'weightsBytes', 'weights'],
+  ['kv', 'kvCacheBytes', 'KV cache'],
+  ['compute', 'computeBufferBytes', 'compute buffer'],
+  ['overhead', 'cudaContextBytes', 'CUDA context'],
 ]
 
 /** The resident set as bar segments, model by model, then margin and free (or how far short). */
 export function gpuSegments(gpu: GpuSummary): BarSegment[] {
-  const models = gpu.resident.flatMap((m) => PARTS.map(([kind, key, what]) => ({ kind, label: `${m.model}: ${what}`, bytes: m[key] as number })))
+  const models = gpu.resident.flatMap((m) =>
+    PARTS.map(([kind, key, what]) => ({ kind, label: `${m.model}: ${what}`, bytes: m[key] as number })),
+  )
   const tail: BarSegment[] = [{ kind: 'margin', label: 'planner margin', bytes: gpu.marginBytes }]
-  tail.push(gpu.freeBytes >= 0 ? { kind: 'free', label: 'free', bytes: gpu.freeBytes } : { kind: 'short', label: 'short by', bytes: -gpu.freeBytes })
+  tail.push(
+    gpu.freeBytes >= 0
+      ? { kind: 'free', label: 'free', bytes: gpu.freeBytes }
+      : { kind: 'short', label: 'short by', bytes: -gpu.freeBytes },
+  )
   return [...models, ...tail]
 }
 
@@ -120,7 +155,10 @@ export function gpuBarSvg(gpu: GpuSummary): string {
   let mx = 0
   const labels = gpu.resident.map((m) => {
     const w = (m.totalBytes / total) * BAR_W
-    const text = w > 60 ? `<text class="lab-bar-label" x="${(mx + 4).toFixed(2)}" y="${BAR_H + 16}">${escapeXml(m.model)}</text>` : ''
+    const text =
+      w > 60
+        ? `<text class="lab-bar-label" x="${(mx + 4).toFixed(2)}" y="${BAR_H + 16}">${escapeXml(m.model)}</text>`
+        : ''
     mx += w
     return text
   })
@@ -130,8 +168,13 @@ export function gpuBarSvg(gpu: GpuSummary): string {
 }
 
 export const SEGMENT_LEGEND: { kind: BarSegment['kind']; label: string }[] = [
-  { kind: 'weights', label: 'Weights' }, { kind: 'kv', label: 'KV cache' }, { kind: 'compute', label: 'Compute buffer' },
-  { kind: 'overhead', label: 'CUDA context (one per runner)' }, { kind: 'margin', label: 'Planner margin' }, { kind: 'free', label: 'Free' }, { kind: 'short', label: 'Short' },
+  { kind: 'weights', label: 'Weights' },
+  { kind: 'kv', label: 'KV cache' },
+  { kind: 'compute', label: 'Compute buffer' },
+  { kind: 'overhead', label: 'CUDA context (one per runner)' },
+  { kind: 'margin', label: 'Planner margin' },
+  { kind: 'free', label: 'Free' },
+  { kind: 'short', label: 'Short' },
 ]
 
 const COL_W = 210
@@ -144,10 +187,19 @@ const BOX_CHARS = Math.floor((COL_W - 12) / 7)
 
 const clip = (text: string) => (text.length > BOX_CHARS ? `${text.slice(0, BOX_CHARS - 1)}…` : text)
 
-interface Box { col: number; row: number; text: string; kind: string; title: string }
+interface Box {
+  col: number
+  row: number
+  text: string
+  kind: string
+  title: string
+}
 
 /** One owner's rows: the owner, its devices, its services, each service's models under it. */
-function ownerBoxes(owner: { label: string; title: string; devices: string[]; services: ServiceView[] }, top: number) {
+function ownerBoxes(
+  owner: { label: string; title: string; devices: string[]; services: ServiceView[] },
+  top: number,
+) {
   const boxes: Box[] = [{ col: 0, row: top, text: owner.label, kind: 'guest', title: owner.title }]
   const lines: [Box, Box][] = []
   owner.devices.forEach((d, i) => {
@@ -156,11 +208,23 @@ function ownerBoxes(owner: { label: string; title: string; devices: string[]; se
   })
   let row = top
   for (const s of owner.services) {
-    const service: Box = { col: 2, row, text: `${s.name} (${s.runtime})`, kind: 'service', title: `${s.name}: ${s.runtime}` }
+    const service: Box = {
+      col: 2,
+      row,
+      text: `${s.name} (${s.runtime})`,
+      kind: 'service',
+      title: `${s.name}: ${s.runtime}`,
+    }
     boxes.push(service)
     lines.push([boxes[0]!, service])
     s.models.forEach((m, i) => {
-      const model: Box = { col: 3, row: row + i, text: m.label, kind: m.resident ? 'model-resident' : 'model', title: `${m.label}${m.resident ? ' (resident)' : ''}` }
+      const model: Box = {
+        col: 3,
+        row: row + i,
+        text: m.label,
+        kind: m.resident ? 'model-resident' : 'model',
+        title: `${m.label}${m.resident ? ' (resident)' : ''}`,
+      }
       boxes.push(model)
       lines.push([service, model])
     })
@@ -177,8 +241,15 @@ function ownerBoxes(owner: { label: string; title: string; devices: string[]; se
 export function nodeDiagramSvg(plan: LabPlan, arch: Architecture, node: string): string {
   const tree = nodeTree(plan, arch, node)
   const owners = [
-    ...tree.guests.map((g) => ({ label: `${g.kind.toUpperCase()} ${g.vmid} ${g.name}`, title: `${g.name}: ${g.memory}${g.pinned ? ', pinned' : ''}`, devices: g.devices, services: g.services })),
-    ...(tree.host.length > 0 ? [{ label: `host:${node}`, title: `the ${node} host`, devices: [], services: tree.host }] : []),
+    ...tree.guests.map((g) => ({
+      label: `${g.kind.toUpperCase()} ${g.vmid} ${g.name}`,
+      title: `${g.name}: ${g.memory}${g.pinned ? ', pinned' : ''}`,
+      devices: g.devices,
+      services: g.services,
+    })),
+    ...(tree.host.length > 0
+      ? [{ label: `host:${node}`, title: `the ${node} host`, devices: [], services: tree.host }]
+      : []),
   ]
   const boxes: Box[] = []
   const lines: [Box, Box][] = []
@@ -193,9 +264,17 @@ export function nodeDiagramSvg(plan: LabPlan, arch: Architecture, node: string):
   const y = (r: number) => HEAD_H + r * ROW_H
   const width = 4 * COL_W + 3 * COL_GAP
   const height = HEAD_H + Math.max(row, 1) * ROW_H
-  const heads = ['Guests', 'Devices passed', 'Services', 'Models'].map((h, c) => `<text class="lab-dg-head" x="${x(c)}" y="16">${h}</text>`)
-  const paths = lines.map(([a, b]) => `<line class="lab-dg-line" x1="${x(a.col) + COL_W}" y1="${y(a.row) + BOX_H / 2}" x2="${x(b.col)}" y2="${y(b.row) + BOX_H / 2}" />`)
-  const rects = boxes.map((b) => `<g class="lab-dg-${b.kind}"><title>${escapeXml(b.title)}</title><rect x="${x(b.col)}" y="${y(b.row)}" width="${COL_W}" height="${BOX_H}" rx="4" /><text x="${x(b.col) + 6}" y="${y(b.row) + 16}">${escapeXml(clip(b.text))}</text></g>`)
+  const heads = ['Guests', 'Devices passed', 'Services', 'Models'].map(
+    (h, c) => `<text class="lab-dg-head" x="${x(c)}" y="16">${h}</text>`,
+  )
+  const paths = lines.map(
+    ([a, b]) =>
+      `<line class="lab-dg-line" x1="${x(a.col) + COL_W}" y1="${y(a.row) + BOX_H / 2}" x2="${x(b.col)}" y2="${y(b.row) + BOX_H / 2}" />`,
+  )
+  const rects = boxes.map(
+    (b) =>
+      `<g class="lab-dg-${b.kind}"><title>${escapeXml(b.title)}</title><rect x="${x(b.col)}" y="${y(b.row)}" width="${COL_W}" height="${BOX_H}" rx="4" /><text x="${x(b.col) + 6}" y="${y(b.row) + 16}">${escapeXml(clip(b.text))}</text></g>`,
+  )
   const label = `${node}: ${owners.length} owners, ${boxes.filter((b) => b.kind.startsWith('model')).length} models`
   return `<svg class="lab-diagram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">${heads.join('')}${paths.join('')}${rects.join('')}</svg>`
 }

@@ -24,7 +24,9 @@ function run(...argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') }
 }
 
-const gemma = write('gemma.json', [{ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resident: true } }])
+const gemma = write('gemma.json', [
+  { op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resident: true } },
+])
 
 describe('npm run plan', () => {
   it('reads the node files of a folder and exits 0 when the architecture holds', () => {
@@ -46,7 +48,10 @@ describe('npm run plan', () => {
     const whole = write('lab.json', seed)
     const r = run(whole, '--json')
     expect(r.code).toBe(0)
-    expect(JSON.parse(r.out)).toMatchObject({ verdict: 'holds', architecture: { guests: [{ name: 'ai-dev' }, { name: 'openwebui' }] } })
+    expect(JSON.parse(r.out)).toMatchObject({
+      verdict: 'holds',
+      architecture: { guests: [{ name: 'ai-dev' }, { name: 'openwebui' }] },
+    })
   })
 
   it('--help prints the usage and exits 0', () => {
@@ -60,40 +65,66 @@ describe('npm run plan', () => {
     expect(run().code).toBe(2)
     expect(run('data/architecture', '--frobnicate').err).toContain('unknown option --frobnicate')
     expect(run(join(dir, 'missing.yaml')).err).toContain('no such file')
-    const bad = write('bad.yaml', 'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 5, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, provenance: { default: { status: documented } } }\n')
+    const bad = write(
+      'bad.yaml',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 5, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, provenance: { default: { status: documented } } }\n',
+    )
     const r = run(bad)
     expect(r.code).toBe(2)
     expect(r.err).toContain('bad.yaml: guests[0].vmid: Too small')
-    const unknown = run('data/architecture', '--changes', write('nope.json', [{ op: 'replace', path: '/guests/9/cores', value: 1 }]))
+    const unknown = run(
+      'data/architecture',
+      '--changes',
+      write('nope.json', [{ op: 'replace', path: '/guests/9/cores', value: 1 }]),
+    )
     expect(unknown.code).toBe(2)
     expect(unknown.err).toMatch(/nope\.json: \/0: Operation 0 .*does not apply/)
   })
 
   it('exits 2 on a misspelt field, in a node file or inside a patch value', () => {
-    const typo = write('typo.yaml', 'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 300, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, memroyBytes: 1, provenance: { default: { status: documented } } }\n')
+    const typo = write(
+      'typo.yaml',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 300, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, memroyBytes: 1, provenance: { default: { status: documented } } }\n',
+    )
     const file = run(typo)
     expect(file.code).toBe(2)
     expect(file.err).toContain('typo.yaml: guests[0].memroyBytes: unknown field')
-    const patch = write('typo.json', [{ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resdent: true } }])
+    const patch = write('typo.json', [
+      { op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resdent: true } },
+    ])
     const r = run('data/architecture', '--changes', patch)
     expect(r.code).toBe(2)
     expect(r.err).toContain('typo.json: /0: After the changes, /services/2/models/4/resdent: unknown field')
   })
 
   it('a reference error in a node file names that file and field', () => {
-    const bad = write('meraxes.yaml', 'node: meraxes\nprovenance: { default: { status: documented } }\nservices:\n  - { name: x, runsOn: ghost, runtime: ollama, provenance: { default: { status: documented } } }\n')
+    const bad = write(
+      'meraxes.yaml',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nservices:\n  - { name: x, runsOn: ghost, runtime: ollama, provenance: { default: { status: documented } } }\n',
+    )
     expect(run(bad).err).toContain('meraxes.yaml: services[0].runsOn: No guest "ghost"')
   })
 
   it('needs-review fails only with --strict', () => {
-    const unknown = { severity: 'unknown' as const, source: { planner: 'lab' as const, rule: 'x' }, pointer: '/', message: '', command: null }
+    const unknown = {
+      severity: 'unknown' as const,
+      source: { planner: 'lab' as const, rule: 'x' },
+      pointer: '/',
+      message: '',
+      command: null,
+    }
     expect(verdictOf([unknown])).toBe('needs-review')
     expect(verdictOf([{ ...unknown, command: 'free -b' }])).toBe('holds')
     expect(run('data/architecture', '--strict').code).toBe(0)
   })
 
   it('runs as a new user would: npm run plan -- <file> exits 1 on a breaking architecture', () => {
-    const broken = write('broken.json', { ...seed, services: seed.services.map((s, i) => (i === OLLAMA_PROD ? { ...s, models: [...s.models, { model: 'gemma3:27b', resident: true }] } : s)) })
+    const broken = write('broken.json', {
+      ...seed,
+      services: seed.services.map((s, i) =>
+        i === OLLAMA_PROD ? { ...s, models: [...s.models, { model: 'gemma3:27b', resident: true }] } : s,
+      ),
+    })
     const r = spawnSync(process.execPath, ['scripts/plan-lab.ts', broken], { encoding: 'utf8' })
     expect(r.status).toBe(1)
     expect(r.stdout).toContain('resident-set')

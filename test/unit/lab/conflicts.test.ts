@@ -20,7 +20,11 @@ describe('the seed architecture', () => {
 
   it('unknown RAM is an unknown finding naming free -b', () => {
     const ram = plan(seed).findings.find((f) => f.source.rule === 'C20')!
-    expect(ram).toMatchObject({ severity: 'unknown', command: 'free -b', pointer: `/guests/${AI_DEV}/memoryBytes` })
+    expect(ram).toMatchObject({
+      severity: 'unknown',
+      command: 'free -b',
+      pointer: `/guests/${AI_DEV}/memoryBytes`,
+    })
     // The passthrough rule keeps its name and its page on this server beside its id.
     expect(ram.source).toMatchObject({ planner: 'passthrough', rule: 'C20', docsUrl: '/rules/#c20' })
     expect(ram.source.name).toMatch(/^[a-z-]+$/)
@@ -28,7 +32,10 @@ describe('the seed architecture', () => {
 
   it('counts one CUDA context per Ollama runner and the margin once per GPU', () => {
     const gpu = plan(seed).gpus.find((g) => g.node === 'meraxes')!
-    const models = gpu.resident.reduce((s, m) => s + m.weightsBytes + m.kvCacheBytes + m.computeBufferBytes, 0)
+    const models = gpu.resident.reduce(
+      (s, m) => s + m.weightsBytes + m.kvCacheBytes + m.computeBufferBytes,
+      0,
+    )
     // Ollama ml/device.go: 457 MiB minimum per CUDA context; one runner (process) per loaded model.
     expect(CUDA_CONTEXT_BYTES).toBe(457 * MIB)
     // The runtime's fit margin once per GPU: llama.cpp common/common.h fit_params_target, 1 GiB.
@@ -40,10 +47,15 @@ describe('the seed architecture', () => {
 })
 
 describe('models that each fit the 3090 Ti alone but not together', () => {
-  const three = (resident: boolean) => patched(
-    { op: 'remove', path: `${PROD_MODELS}/3` },
-    { op: 'replace', path: `${PROD_MODELS}/2`, value: { model: 'gemma3:12b', quantization: 'Q4_K_M', resident } },
-  )
+  const three = (resident: boolean) =>
+    patched(
+      { op: 'remove', path: `${PROD_MODELS}/3` },
+      {
+        op: 'replace',
+        path: `${PROD_MODELS}/2`,
+        value: { model: 'gemma3:12b', quantization: 'Q4_K_M', resident },
+      },
+    )
 
   it('trips: qwen2.5:14b + llama3.1:8b + gemma3:12b resident overflow 24 GiB', () => {
     const p = plan(three(true))
@@ -67,14 +79,18 @@ describe('the SN850X passed to a VM while it holds the host model store', () => 
 
   it('trips', () => {
     const f = blocks(plan(patched({ op: 'add', path: '/guests/-', value: sn850x })))
-    expect(f.map((x) => `${x.source.rule} ${x.pointer}`)).toEqual([`drive-passed-through /services/${OLLAMA_PROD}/modelStore`])
+    expect(f.map((x) => `${x.source.rule} ${x.pointer}`)).toEqual([
+      `drive-passed-through /services/${OLLAMA_PROD}/modelStore`,
+    ])
   })
 
   it('passes once the store moves to the SN770', () => {
-    const p = plan(patched(
-      { op: 'add', path: '/guests/-', value: sn850x },
-      { op: 'replace', path: `/services/${OLLAMA_PROD}/modelStore/on`, value: 'meraxes-sn770-2tb' },
-    ))
+    const p = plan(
+      patched(
+        { op: 'add', path: '/guests/-', value: sn850x },
+        { op: 'replace', path: `/services/${OLLAMA_PROD}/modelStore/on`, value: 'meraxes-sn770-2tb' },
+      ),
+    )
     expect(blocks(p)).toEqual([])
     expect(p.drives.find((d) => d.storageId === 'meraxes-sn850x-4tb')!.owner).toBe('nvme-vm')
   })
@@ -83,7 +99,7 @@ describe('the SN850X passed to a VM while it holds the host model store', () => 
 describe('both HBAs passed to a NAS VM on CARAXES while MERAXES fine-tunes from its dataset', () => {
   const nas = vm('caraxes', 120, 'nas', ['05:00.0', '07:00.0'])
 
-  it('trips: the HBA disks leave the host with ai-dev\'s disks on them', () => {
+  it("trips: the HBA disks leave the host with ai-dev's disks on them", () => {
     const f = blocks(plan(patched({ op: 'add', path: '/guests/-', value: nas })))
     expect(f.map((x) => x.pointer)).toEqual([`/guests/${AI_DEV}/disks/0`, `/guests/${AI_DEV}/disks/1`])
   })
@@ -105,15 +121,22 @@ describe('both HBAs passed to a NAS VM on CARAXES while MERAXES fine-tunes from 
 
 describe('devices of one IOMMU group given to two guests', () => {
   it('trips: 0a:00.1 and 0a:00.3 (group 22) in two VMs', () => {
-    const p = plan(patched(
-      { op: 'add', path: '/guests/-', value: vm('meraxes', 301, 'usb-a', ['0a:00.1']) },
-      { op: 'add', path: '/guests/-', value: vm('meraxes', 302, 'usb-b', ['0a:00.3']) },
-    ))
-    expect(blocks(p).map((f) => `${f.source.rule} ${f.pointer}`)).toEqual(['C8 /guests/2/devices', 'C8 /guests/3/devices'])
+    const p = plan(
+      patched(
+        { op: 'add', path: '/guests/-', value: vm('meraxes', 301, 'usb-a', ['0a:00.1']) },
+        { op: 'add', path: '/guests/-', value: vm('meraxes', 302, 'usb-b', ['0a:00.3']) },
+      ),
+    )
+    expect(blocks(p).map((f) => `${f.source.rule} ${f.pointer}`)).toEqual([
+      'C8 /guests/2/devices',
+      'C8 /guests/3/devices',
+    ])
   })
 
   it('passes: the whole slot in one VM', () => {
-    expect(plan(patched({ op: 'add', path: '/guests/-', value: vm('meraxes', 301, 'usb-a', ['0a:00']) })).verdict).toBe('holds')
+    expect(
+      plan(patched({ op: 'add', path: '/guests/-', value: vm('meraxes', 301, 'usb-a', ['0a:00']) })).verdict,
+    ).toBe('holds')
   })
 })
 
@@ -122,29 +145,38 @@ describe('a GPU passed to a VM while a host service still expects it', () => {
 
   it('trips for every host service on MERAXES', () => {
     const f = blocks(plan(patched({ op: 'add', path: '/guests/-', value: gpuVm })))
-    expect(f.map((x) => `${x.source.rule} ${x.pointer}`)).toEqual(['gpu-owner /services/2/runsOn', 'gpu-owner /services/4/runsOn'])
+    expect(f.map((x) => `${x.source.rule} ${x.pointer}`)).toEqual([
+      'gpu-owner /services/2/runsOn',
+      'gpu-owner /services/4/runsOn',
+    ])
   })
 
   it('passes when the services move into that VM', () => {
-    const p = plan(patched(
-      { op: 'add', path: '/guests/-', value: { ...gpuVm, memoryBytes: 32 * GIB } },
-      { op: 'replace', path: '/services/2/runsOn', value: 'gpu-vm' },
-      { op: 'replace', path: '/services/4/runsOn', value: 'gpu-vm' },
-    ))
+    const p = plan(
+      patched(
+        { op: 'add', path: '/guests/-', value: { ...gpuVm, memoryBytes: 32 * GIB } },
+        { op: 'replace', path: '/services/2/runsOn', value: 'gpu-vm' },
+        { op: 'replace', path: '/services/4/runsOn', value: 'gpu-vm' },
+      ),
+    )
     expect(blocks(p)).toEqual([])
     expect(p.gpus.find((g) => g.node === 'meraxes')!.owner).toBe('gpu-vm')
   })
 })
 
-describe('pinned guest memory against the node\'s RAM', () => {
-  const usbVm = (memoryBytes: number) => patched({ op: 'add', path: '/guests/-', value: vm('caraxes', 121, 'usb-vm', ['10:00.3'], memoryBytes) })
+describe("pinned guest memory against the node's RAM", () => {
+  const usbVm = (memoryBytes: number) =>
+    patched({ op: 'add', path: '/guests/-', value: vm('caraxes', 121, 'usb-vm', ['10:00.3'], memoryBytes) })
   const ram32 = withRam('caraxes', 32 * GIB)
 
   it('trips: 16 + 16 GiB pinned + 5.2 GiB reserve > 32 GiB', () => {
     // Reserve: 2 GiB for the host (pve-docs System Requirements) + ZFS ARC 10 % of RAM (pve-docs local-zfs) = 5.2 GiB.
     const f = blocks(plan(usbVm(16 * GIB), ram32))
     expect(f).toHaveLength(1)
-    expect(f[0]!).toMatchObject({ source: { planner: 'passthrough', rule: 'C20' }, pointer: `/guests/${AI_DEV}/memoryBytes` })
+    expect(f[0]!).toMatchObject({
+      source: { planner: 'passthrough', rule: 'C20' },
+      pointer: `/guests/${AI_DEV}/memoryBytes`,
+    })
     expect(f[0]!.message).toContain('37.2 GiB of 32.0 GiB')
   })
 
@@ -154,14 +186,23 @@ describe('pinned guest memory against the node\'s RAM', () => {
   })
 })
 
-describe('all guest memory against the node\'s RAM', () => {
+describe("all guest memory against the node's RAM", () => {
   it('without passthrough VMs, unknown RAM asks for free -b', () => {
-    expect(plan(seed).findings.find((f) => f.source.rule === 'memory-total')).toMatchObject({ severity: 'unknown', command: 'free -b', pointer: '/guests/1/memoryBytes' })
+    expect(plan(seed).findings.find((f) => f.source.rule === 'memory-total')).toMatchObject({
+      severity: 'unknown',
+      command: 'free -b',
+      pointer: '/guests/1/memoryBytes',
+    })
   })
 
   it('an overcommitted node warns; one with room says nothing', () => {
     // The 4 GiB container + reserve 2 GiB + 10 % of 4 GiB (pve-docs) = 6.4 GiB > 4 GiB.
-    expect(plan(seed, withRam('meraxes', 4 * GIB)).findings.find((f) => f.source.rule === 'memory-total')?.severity).toBe('warn')
-    expect(plan(seed, withRam('meraxes', 64 * GIB)).findings.some((f) => f.source.rule === 'memory-total')).toBe(false)
+    expect(
+      plan(seed, withRam('meraxes', 4 * GIB)).findings.find((f) => f.source.rule === 'memory-total')
+        ?.severity,
+    ).toBe('warn')
+    expect(
+      plan(seed, withRam('meraxes', 64 * GIB)).findings.some((f) => f.source.rule === 'memory-total'),
+    ).toBe(false)
   })
 })

@@ -21,17 +21,31 @@ export const CORPUS = 0
 
 /** As the API parses a patched document: strictly. */
 export const STRICT_ARCHITECTURE = strictSchema(ArchitectureSchema)
-export const patched = (...ops: PatchOperation[]): Architecture => applyChanges(seed, ops, STRICT_ARCHITECTURE)
+export const patched = (...ops: PatchOperation[]): Architecture =>
+  applyChanges(seed, ops, STRICT_ARCHITECTURE)
 export const plan = (arch: Architecture, cat: Catalog = catalog) => planLab(arch, cat)
 export const parse = (doc: ArchitectureInput): Architecture => ArchitectureSchema.parse(doc)
 
 /** The catalog with one node's RAM recorded (the seed's nodes have none). */
 export function withRam(node: string, bytes: number): Catalog {
-  return { ...catalog, nodes: catalog.nodes.map((n) => (n.id === node ? { ...n, platform: { ...n.platform, hostMemoryBytes: bytes } } : n)) }
+  return {
+    ...catalog,
+    nodes: catalog.nodes.map((n) =>
+      n.id === node ? { ...n, platform: { ...n.platform, hostMemoryBytes: bytes } } : n,
+    ),
+  }
 }
 
 export const rules = (arch: Architecture, cat: Catalog = catalog) =>
   plan(arch, cat).findings.map((f) => `${f.severity} ${f.source.rule} ${f.pointer}`)
 
-export const vm = (node: string, vmid: number, name: string, devices: string[], memoryBytes = 8 * GIB) =>
-  ({ node, vmid, name, kind: 'vm' as const, memoryBytes, cores: 2, devices, disks: [] })
+export const vm = (node: string, vmid: number, name: string, devices: string[], memoryBytes = 8 * GIB) => ({
+  node,
+  vmid,
+  name,
+  kind: 'vm' as const,
+  memoryBytes,
+  cores: 2,
+  devices,
+  disks: [],
+})

@@ -32,7 +32,8 @@ describe('loadArchitecture', () => {
   it('merges one file per node; every record has provenance', () => {
     expect(seed.nodes.map((n) => n.node)).toEqual(['caraxes', 'meraxes'])
     expect(seed.guests.map((g) => `${g.node}/${g.name}`)).toEqual(['caraxes/ai-dev', 'meraxes/openwebui'])
-    for (const list of [seed.guests, seed.services, seed.datasets]) for (const r of list) expect(r.provenance).toBeDefined()
+    for (const list of [seed.guests, seed.services, seed.datasets])
+      for (const r of list) expect(r.provenance).toBeDefined()
   })
 
   it('a schema error names the file and field path', () => {
@@ -43,13 +44,32 @@ describe('loadArchitecture', () => {
 
   it('an unknown model is a cross-check error naming the file and field', () => {
     const [p] = problems(broken('meraxes.yaml', (t) => t.replace('"qwen2.5:14b"', '"qwen9:14b"')))
-    expect(p).toMatch(/^data\/architecture\/meraxes\.yaml: services\[0\]\.models\[0\]\.model: No model "qwen9:14b"/)
+    expect(p).toMatch(
+      /^data\/architecture\/meraxes\.yaml: services\[0\]\.models\[0\]\.model: No model "qwen9:14b"/,
+    )
   })
 
   it('an unknown drive and a missing provenance are errors', () => {
-    expect(problems(broken('caraxes.yaml', (t) => t.replace('on: caraxes-hba-disks, sizeBytes: 64', 'on: caraxes-nvme, sizeBytes: 64'))))
-      .toEqual([expect.stringMatching(/^data\/architecture\/caraxes\.yaml: guests\[0\]\.disks\[0\]\.on: No storage "caraxes-nvme" on caraxes/)])
-    expect(problems(broken('meraxes.yaml', (t) => t.replace(/    provenance:\n      default: \{ status: inferred, reason: "the production front end".*\n/, ''))))
-      .toEqual([expect.stringMatching(/^data\/architecture\/meraxes\.yaml: services\[1\]\.provenance: /)])
+    expect(
+      problems(
+        broken('caraxes.yaml', (t) =>
+          t.replace('on: caraxes-hba-disks, sizeBytes: 64', 'on: caraxes-nvme, sizeBytes: 64'),
+        ),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^data\/architecture\/caraxes\.yaml: guests\[0\]\.disks\[0\]\.on: No storage "caraxes-nvme" on caraxes/,
+      ),
+    ])
+    expect(
+      problems(
+        broken('meraxes.yaml', (t) =>
+          t.replace(
+            /    provenance:\n      default: \{ status: inferred, reason: "the production front end".*\n/,
+            '',
+          ),
+        ),
+      ),
+    ).toEqual([expect.stringMatching(/^data\/architecture\/meraxes\.yaml: services\[1\]\.provenance: /)])
   })
 })

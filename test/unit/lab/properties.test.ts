@@ -20,7 +20,9 @@ describe('adding a resident model never frees VRAM', () => {
     const before = plan(seed).gpus.find((g) => g.node === 'meraxes')!
     fc.assert(
       fc.property(modelArb, (m) => {
-        const after = plan(patched({ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { ...m, resident: true } }))
+        const after = plan(
+          patched({ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { ...m, resident: true } }),
+        )
         const gpu = after.gpus.find((g) => g.node === 'meraxes')!
         expect(gpu.residentBytes).toBeGreaterThan(before.residentBytes)
         expect(gpu.freeBytes).toBeLessThan(before.freeBytes)
@@ -38,7 +40,9 @@ function removeGuest(arch: Architecture, name: string): Architecture {
   return parse({
     ...arch,
     guests: arch.guests.filter((g) => g.name !== name),
-    services: services.map((s) => (s.modelStore?.on.startsWith(`${name}/`) ? { ...s, modelStore: undefined } : s)),
+    services: services.map((s) =>
+      s.modelStore?.on.startsWith(`${name}/`) ? { ...s, modelStore: undefined } : s,
+    ),
     datasets: arch.datasets
       .filter((d) => !d.on.startsWith(`${name}/`))
       .map((d) => ({ ...d, readBy: d.readBy.filter((r) => !gone.has(r)) })),
@@ -49,7 +53,16 @@ function removeGuest(arch: Architecture, name: string): Architecture {
 const EXTRA = [
   vm('meraxes', 301, 'usb-vm', ['0a:00']),
   vm('caraxes', 121, 'dock-vm', ['10:00.3']),
-  { node: 'meraxes', vmid: 202, name: 'ct-tools', kind: 'ct' as const, memoryBytes: 2 * GIB, cores: 1, devices: [], disks: [] },
+  {
+    node: 'meraxes',
+    vmid: 202,
+    name: 'ct-tools',
+    kind: 'ct' as const,
+    memoryBytes: 2 * GIB,
+    cores: 1,
+    devices: [],
+    disks: [],
+  },
   { ...vm('meraxes', 305, 'nvme-vm', ['04:00.0']), disks: [] },
 ]
 

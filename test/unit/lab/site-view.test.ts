@@ -1,6 +1,14 @@
 /** The Architecture pages' data: built from planLab's answer, a new node gets its page, bars add up. */
 import { describe, expect, it } from 'vitest'
-import { architecturePaths, findingsOf, gpuBarSvg, gpuSegments, nodeDiagramSvg, nodeOfPointer, nodeTree } from '../../../site/src/lib/architecture-view.ts'
+import {
+  architecturePaths,
+  findingsOf,
+  gpuBarSvg,
+  gpuSegments,
+  nodeDiagramSvg,
+  nodeOfPointer,
+  nodeTree,
+} from '../../../site/src/lib/architecture-view.ts'
 import { buildSidebar } from '../../../site/src/lib/sidebar.ts'
 import { catalog, OLLAMA_PROD, patched, plan, seed } from './fixtures.ts'
 
@@ -14,7 +22,7 @@ describe('Architecture page data', () => {
     expect(JSON.stringify(buildSidebar(three))).toContain('/architecture/vhagar/')
   })
 
-  it('stacks each resident model\'s terms, the margin and the free VRAM to the GPU\'s size', () => {
+  it("stacks each resident model's terms, the margin and the free VRAM to the GPU's size", () => {
     for (const gpu of p.gpus) {
       const segments = gpuSegments(gpu)
       expect(segments.reduce((s, x) => s + x.bytes, 0)).toBe(gpu.vramBytes)
@@ -24,7 +32,13 @@ describe('Architecture page data', () => {
   })
 
   it('shows how far an overfull GPU is short', () => {
-    const over = plan(patched({ op: 'add', path: `/services/${OLLAMA_PROD}/models/-`, value: { model: 'gemma3:27b', resident: true } }))
+    const over = plan(
+      patched({
+        op: 'add',
+        path: `/services/${OLLAMA_PROD}/models/-`,
+        value: { model: 'gemma3:27b', resident: true },
+      }),
+    )
     const gpu = over.gpus.find((g) => g.node === 'meraxes')!
     expect(gpuSegments(gpu).at(-1)).toMatchObject({ kind: 'short', bytes: -gpu.freeBytes })
   })
@@ -33,7 +47,9 @@ describe('Architecture page data', () => {
     expect(nodeOfPointer(p, seed, '/guests/0/memoryBytes')).toBe('caraxes')
     expect(nodeOfPointer(p, seed, `/services/${OLLAMA_PROD}/models/3`)).toBe('meraxes')
     expect(nodeOfPointer(p, seed, '/datasets/0/readBy/0')).toBe('meraxes')
-    expect(findingsOf(p, seed, 'caraxes').length + findingsOf(p, seed, 'meraxes').length).toBe(p.findings.length)
+    expect(findingsOf(p, seed, 'caraxes').length + findingsOf(p, seed, 'meraxes').length).toBe(
+      p.findings.length,
+    )
     const tree = nodeTree(p, seed, 'meraxes')
     expect(tree.host.map((s) => s.name)).toEqual(['ollama-prod', 'finetune-nightly'])
     expect(tree.guests[0]!.services.map((s) => s.name)).toEqual(['openwebui-prod'])

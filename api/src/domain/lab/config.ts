@@ -13,14 +13,18 @@ import { ollamaMaxLoaded, sizeModel } from './vram-step.ts'
 function ollamaEnvironment(ctx: LabContext, s: LabService): string[] {
   const o = s.service.ollama ?? {}
   const applied = s.service.models.length > 0 ? sizeModel(ctx, s, 0).settings : null
-  const nodeVram = ctx.gpus.filter((g) => g.node.id === s.node.id).reduce((sum, g) => sum + g.model.vramBytes, 0)
+  const nodeVram = ctx.gpus
+    .filter((g) => g.node.id === s.node.id)
+    .reduce((sum, g) => sum + g.model.vramBytes, 0)
   const resident = s.service.models.filter((m) => m.resident).length
   const flashAttention = o.OLLAMA_FLASH_ATTENTION ?? applied?.flashAttention
   const values: [string, string | number][] = [
     ['OLLAMA_MAX_LOADED_MODELS', ollamaMaxLoaded(s)],
     ['OLLAMA_NUM_PARALLEL', o.OLLAMA_NUM_PARALLEL ?? applied?.parallel ?? 1],
     ['OLLAMA_KV_CACHE_TYPE', o.OLLAMA_KV_CACHE_TYPE ?? applied?.cacheTypeK ?? 'f16'],
-    ...(flashAttention === undefined ? [] : [['OLLAMA_FLASH_ATTENTION', flashAttention ? 1 : 0] as [string, number]]),
+    ...(flashAttention === undefined
+      ? []
+      : [['OLLAMA_FLASH_ATTENTION', flashAttention ? 1 : 0] as [string, number]]),
     // Ollama caps it at each model's trained context (runtimes.ts).
     ['OLLAMA_CONTEXT_LENGTH', o.OLLAMA_CONTEXT_LENGTH ?? ollamaDefaultContext(nodeVram)],
     // Resident models are kept loaded: keep_alive -1 (docs.ollama.com/faq "keep a model loaded").
@@ -36,10 +40,22 @@ function llamaServerCommand(ctx: LabContext, s: LabService): string {
   const a = t.settings
   const flags = a
     ? [
-      '--ctx-size', String(a.contextLength), '--parallel', String(a.parallel), ...(a.kvUnified ? ['--kv-unified'] : []),
-      '--n-gpu-layers', String(t.answer.results[0]?.gpuLayers ?? 0), '--ubatch-size', String(a.ubatch), '--flash-attn', a.flashAttention ? 'on' : 'off',
-      '--cache-type-k', a.cacheTypeK, '--cache-type-v', a.cacheTypeV,
-    ]
+        '--ctx-size',
+        String(a.contextLength),
+        '--parallel',
+        String(a.parallel),
+        ...(a.kvUnified ? ['--kv-unified'] : []),
+        '--n-gpu-layers',
+        String(t.answer.results[0]?.gpuLayers ?? 0),
+        '--ubatch-size',
+        String(a.ubatch),
+        '--flash-attn',
+        a.flashAttention ? 'on' : 'off',
+        '--cache-type-k',
+        a.cacheTypeK,
+        '--cache-type-v',
+        a.cacheTypeV,
+      ]
     : []
   return ['llama-server', '--model', file, ...flags].join(' ')
 }
@@ -51,10 +67,33 @@ export function configBundle(ctx: LabContext, passthrough: NodePassthrough[]): C
       pciMapping: np.plan.vms.flatMap((vm) => (vm.proxmox.mappingCfg ? [vm.proxmox.mappingCfg] : [])),
       host: np.plan.verdict === 'blocked' ? null : np.plan.proxmox,
     })),
-    guests: passthrough.flatMap((np) => np.plan.vms.map((vm) => ({ node: np.node.id, name: vm.name, hostpci: vm.proxmox.hostpci, qmSet: vm.proxmox.qmSet }))),
+    guests: passthrough.flatMap((np) =>
+      np.plan.vms.map((vm) => ({
+        node: np.node.id,
+        name: vm.name,
+        hostpci: vm.proxmox.hostpci,
+        qmSet: vm.proxmox.qmSet,
+      })),
+    ),
     services: ctx.services.flatMap((s): ConfigBundle['services'] => {
-      if (s.service.runtime === 'ollama') return [{ name: s.service.name, runtime: 'ollama', environment: ollamaEnvironment(ctx, s), commandLine: null }]
-      if (s.service.runtime === 'llama-server') return [{ name: s.service.name, runtime: 'llama-server', environment: [], commandLine: llamaServerCommand(ctx, s) }]
+      if (s.service.runtime === 'ollama')
+        return [
+          {
+            name: s.service.name,
+            runtime: 'ollama',
+            environment: ollamaEnvironment(ctx, s),
+            commandLine: null,
+          },
+        ]
+      if (s.service.runtime === 'llama-server')
+        return [
+          {
+            name: s.service.name,
+            runtime: 'llama-server',
+            environment: [],
+            commandLine: llamaServerCommand(ctx, s),
+          },
+        ]
       return []
     }),
   }

@@ -66,34 +66,61 @@ function requireLabNode(catalog: Catalog, id: string, pointer: string): NodeReco
 }
 
 /** The first index of each key, reporting the second use as a duplicate. */
-function uniqueBy<T>(items: readonly T[], key: (t: T) => string, pointer: (i: number) => string, what: string) {
+function uniqueBy<T>(
+  items: readonly T[],
+  key: (t: T) => string,
+  pointer: (i: number) => string,
+  what: string,
+) {
   const seen = new Map<string, number>()
   items.forEach((item, i) => {
     const k = key(item)
     const first = seen.get(k)
     // Keys scoped by node carry it before a NUL; the message names the value only.
-    if (first !== undefined) throw invalid(pointer(i), `${what} "${k.replace(/^.*\u0000/, '')}" is used twice (also ${pointer(first)}).`)
+    if (first !== undefined)
+      throw invalid(
+        pointer(i),
+        `${what} "${k.replace(/^.*\u0000/, '')}" is used twice (also ${pointer(first)}).`,
+      )
     seen.set(k, i)
   })
 }
 
 function resolveGuests(catalog: Catalog, arch: Architecture): LabGuest[] {
-  uniqueBy(arch.guests, (g) => `${g.node.toLowerCase()}\u0000${g.vmid}`, (i) => `/guests/${i}/vmid`, 'vmid')
+  uniqueBy(
+    arch.guests,
+    (g) => `${g.node.toLowerCase()}\u0000${g.vmid}`,
+    (i) => `/guests/${i}/vmid`,
+    'vmid',
+  )
   // Services and datasets name guests without their node, so a name is unique lab-wide.
-  uniqueBy(arch.guests, (g) => g.name, (i) => `/guests/${i}/name`, 'Guest name')
+  uniqueBy(
+    arch.guests,
+    (g) => g.name,
+    (i) => `/guests/${i}/name`,
+    'Guest name',
+  )
   return arch.guests.map((guest, index) => {
     const pointer = `/guests/${index}`
     const node = requireLabNode(catalog, guest.node, `${pointer}/node`)
     if (guest.kind === 'ct') {
       if (guest.devices.length > 0) {
-        throw invalid(`${pointer}/devices`, 'A container (kind ct) takes no PCI devices: it shares the host\'s drivers; '
-          + 'give its service the host GPU with `gpus` instead.')
+        throw invalid(
+          `${pointer}/devices`,
+          "A container (kind ct) takes no PCI devices: it shares the host's drivers; " +
+            'give its service the host GPU with `gpus` instead.',
+        )
       }
       for (const f of ['machine', 'bios'] as const) {
         if (guest[f] !== undefined) throw invalid(`${pointer}/${f}`, `${f} applies to VMs only (kind vm).`)
       }
     }
-    uniqueBy(guest.disks, (d) => d.name, (j) => `${pointer}/disks/${j}/name`, 'Disk name')
+    uniqueBy(
+      guest.disks,
+      (d) => d.name,
+      (j) => `${pointer}/disks/${j}/name`,
+      'Disk name',
+    )
     guest.disks.forEach((d, j) => requireStorage(node, d.on, `${pointer}/disks/${j}/on`))
     return { guest, index, pointer, node, functions: resolveGuestDevices(node, guest, pointer) }
   })
@@ -106,7 +133,10 @@ function deviceOwners(guests: LabGuest[]): Map<string, LabGuest> {
       const key = `${g.node.id}/${device.address}`
       const first = owner.get(key)
       if (first) {
-        throw invalid(pointer, `${device.address} (${device.label}) is given twice: also at ${first.pointer}. One guest per function.`)
+        throw invalid(
+          pointer,
+          `${device.address} (${device.label}) is given twice: also at ${first.pointer}. One guest per function.`,
+        )
       }
       owner.set(key, { guest: g, pointer })
     }
@@ -128,11 +158,19 @@ function requireStorage(node: NodeRecord, id: string, pointer: string): StorageD
   if (storage) return storage
   const known = node.storage.map((s) => s.id)
   const hint = known.length ? ` (nearest: ${nearest(id, known, 1)[0]})` : ''
-  throw invalid(pointer, `No storage "${id}" on ${node.id}. Its storage ids: ${known.join(', ') || 'none'}${hint}.`)
+  throw invalid(
+    pointer,
+    `No storage "${id}" on ${node.id}. Its storage ids: ${known.join(', ') || 'none'}${hint}.`,
+  )
 }
 
 /** `<guest>/<disk>` or a storage id (on `node`, or anywhere in the lab when node is null). */
-export function resolveLocation(ctx: Pick<LabContext, 'catalog' | 'guests'>, text: string, pointer: string, node: NodeRecord | null): Location {
+export function resolveLocation(
+  ctx: Pick<LabContext, 'catalog' | 'guests'>,
+  text: string,
+  pointer: string,
+  node: NodeRecord | null,
+): Location {
   const [guestName, diskName] = text.split('/', 2)
   if (diskName !== undefined) {
     const guest = requireGuest(ctx.guests, guestName!, pointer)
@@ -141,14 +179,22 @@ export function resolveLocation(ctx: Pick<LabContext, 'catalog' | 'guests'>, tex
       const disks = guest.guest.disks.map((d) => d.name).join(', ') || 'none'
       throw invalid(pointer, `Guest ${guest.guest.name} has no disk "${diskName}". Its disks: ${disks}.`)
     }
-    if (node && guest.node.id !== node.id) throw invalid(pointer, `${text} is on ${guest.node.id}, not on ${node.id}.`)
-    return { node: guest.node, storage: requireStorage(guest.node, disk.on, pointer), disk: { guest, name: disk.name, sizeBytes: disk.sizeBytes } }
+    if (node && guest.node.id !== node.id)
+      throw invalid(pointer, `${text} is on ${guest.node.id}, not on ${node.id}.`)
+    return {
+      node: guest.node,
+      storage: requireStorage(guest.node, disk.on, pointer),
+      disk: { guest, name: disk.name, sizeBytes: disk.sizeBytes },
+    }
   }
   if (node) return { node, storage: requireStorage(node, text, pointer), disk: null }
   const owner = ctx.catalog.nodes.find((n) => n.storage.some((s) => s.id === text.toLowerCase()))
   if (!owner) {
     const known = ctx.catalog.nodes.flatMap((n) => n.storage.map((s) => s.id))
-    throw invalid(pointer, `No storage "${text}" in the catalog, and no <guest>/<disk>. Storage ids: ${known.join(', ')}.`)
+    throw invalid(
+      pointer,
+      `No storage "${text}" in the catalog, and no <guest>/<disk>. Storage ids: ${known.join(', ')}.`,
+    )
   }
   return { node: owner, storage: requireStorage(owner, text, pointer), disk: null }
 }
@@ -161,12 +207,23 @@ function requireGuest(guests: readonly LabGuest[], name: string, pointer: string
 }
 
 /** The GPUs a service uses: named ones, else its VM's passed GPUs, else the host's GPUs no guest takes. */
-function serviceGpus(gpus: LabGpu[], owners: Map<string, LabGuest>, s: Service, node: NodeRecord, guest: LabGuest | null, pointer: string): LabGpu[] {
+function serviceGpus(
+  gpus: LabGpu[],
+  owners: Map<string, LabGuest>,
+  s: Service,
+  node: NodeRecord,
+  guest: LabGuest | null,
+  pointer: string,
+): LabGpu[] {
   const onNode = gpus.filter((g) => g.node.id === node.id)
   if (s.gpus) {
     return s.gpus.map((text, j) => {
       const q = parseAddress(text)
-      const gpu = q && onNode.find((g) => slotOf(g.device) === q.slot && (q.fn === null || g.device.address.endsWith(`.${q.fn}`)))
+      const gpu =
+        q &&
+        onNode.find(
+          (g) => slotOf(g.device) === q.slot && (q.fn === null || g.device.address.endsWith(`.${q.fn}`)),
+        )
       if (!gpu) {
         throw invalid(
           `${pointer}/gpus/${j}`,
@@ -177,24 +234,48 @@ function serviceGpus(gpus: LabGpu[], owners: Map<string, LabGuest>, s: Service, 
     })
   }
   if (s.runtime === 'openwebui') return []
-  if (guest?.guest.kind === 'vm') return onNode.filter((g) => owners.get(`${node.id}/${g.device.address}`) === guest)
+  if (guest?.guest.kind === 'vm')
+    return onNode.filter((g) => owners.get(`${node.id}/${g.device.address}`) === guest)
   return onNode.filter((g) => !owners.has(`${node.id}/${g.device.address}`))
 }
 
-function resolveServices(catalog: Catalog, arch: Architecture, guests: LabGuest[], gpus: LabGpu[], owners: Map<string, LabGuest>): LabService[] {
-  uniqueBy(arch.services, (s) => s.name, (i) => `/services/${i}/name`, 'Service name')
+function resolveServices(
+  catalog: Catalog,
+  arch: Architecture,
+  guests: LabGuest[],
+  gpus: LabGpu[],
+  owners: Map<string, LabGuest>,
+): LabService[] {
+  uniqueBy(
+    arch.services,
+    (s) => s.name,
+    (i) => `/services/${i}/name`,
+    'Service name',
+  )
   return arch.services.map((service, index) => {
     const pointer = `/services/${index}`
     const host = /^host:(.+)$/.exec(service.runsOn)
     const guest = host ? null : requireGuest(guests, service.runsOn, `${pointer}/runsOn`)
     const node = host ? requireLabNode(catalog, host[1]!, `${pointer}/runsOn`) : guest!.node
     checkServiceShape(arch, service, pointer)
-    return { service, index, pointer, node, guest, gpus: serviceGpus(gpus, owners, service, node, guest, pointer) }
+    return {
+      service,
+      index,
+      pointer,
+      node,
+      guest,
+      gpus: serviceGpus(gpus, owners, service, node, guest, pointer),
+    }
   })
 }
 
 export function buildContext(arch: Architecture, catalog: Catalog): LabContext {
-  uniqueBy(arch.nodes, (n) => n.node.toLowerCase(), (i) => `/nodes/${i}/node`, 'Node')
+  uniqueBy(
+    arch.nodes,
+    (n) => n.node.toLowerCase(),
+    (i) => `/nodes/${i}/node`,
+    'Node',
+  )
   arch.nodes.forEach((n, i) => {
     requireLabNode(catalog, n.node, `/nodes/${i}/node`)
     n.leftOut.forEach((l, j) => {
@@ -216,12 +297,19 @@ export function buildContext(arch: Architecture, catalog: Catalog): LabContext {
 }
 
 function checkDatasets(ctx: LabContext): void {
-  uniqueBy(ctx.arch.datasets, (d) => d.name, (i) => `/datasets/${i}/name`, 'Dataset name')
+  uniqueBy(
+    ctx.arch.datasets,
+    (d) => d.name,
+    (i) => `/datasets/${i}/name`,
+    'Dataset name',
+  )
   ctx.arch.datasets.forEach((d, i) => {
     resolveLocation(ctx, d.on, `/datasets/${i}/on`, null)
     d.readBy.forEach((reader, j) => {
-      const known = ctx.guests.some((g) => g.guest.name === reader) || ctx.services.some((s) => s.service.name === reader)
-      if (!known) throw invalid(`/datasets/${i}/readBy/${j}`, `No guest or service "${reader}" in the architecture.`)
+      const known =
+        ctx.guests.some((g) => g.guest.name === reader) || ctx.services.some((s) => s.service.name === reader)
+      if (!known)
+        throw invalid(`/datasets/${i}/readBy/${j}`, `No guest or service "${reader}" in the architecture.`)
     })
   })
 }

@@ -12,7 +12,10 @@ export interface ArchitectureOrigin {
   nodes: { file: string; index: number }[]
 }
 
-export function mergeArchitectureFiles(files: readonly { file: string; record: ArchitectureFile }[]): { architecture: Architecture; origin: ArchitectureOrigin } {
+export function mergeArchitectureFiles(files: readonly { file: string; record: ArchitectureFile }[]): {
+  architecture: Architecture
+  origin: ArchitectureOrigin
+} {
   const origin: ArchitectureOrigin = { guests: [], services: [], datasets: [], nodes: [] }
   const track = <T>(list: 'guests' | 'services' | 'datasets', file: string, items: T[]) => {
     items.forEach((_, index) => origin[list].push({ file, index }))
@@ -21,9 +24,20 @@ export function mergeArchitectureFiles(files: readonly { file: string; record: A
   const doc = {
     nodes: files.map(({ file, record }) => {
       origin.nodes.push({ file, index: 0 })
-      return { node: record.node, hostReserveBytes: record.hostReserveBytes, leftOut: record.leftOut, provenance: record.provenance }
+      return {
+        node: record.node,
+        hostReserveBytes: record.hostReserveBytes,
+        leftOut: record.leftOut,
+        provenance: record.provenance,
+      }
     }),
-    guests: files.flatMap(({ file, record }) => track('guests', file, record.guests.map((g) => ({ node: record.node, ...g })))),
+    guests: files.flatMap(({ file, record }) =>
+      track(
+        'guests',
+        file,
+        record.guests.map((g) => ({ node: record.node, ...g })),
+      ),
+    ),
     services: files.flatMap(({ file, record }) => track('services', file, record.services)),
     datasets: files.flatMap(({ file, record }) => track('datasets', file, record.datasets)),
   }
@@ -31,7 +45,10 @@ export function mergeArchitectureFiles(files: readonly { file: string; record: A
 }
 
 /** `/guests/3/devices/0` → `caraxes.yaml`, `guests[1].devices[0]`. */
-export function locatePointer(origin: ArchitectureOrigin, pointer: string): { file: string; path: string } | null {
+export function locatePointer(
+  origin: ArchitectureOrigin,
+  pointer: string,
+): { file: string; path: string } | null {
   const [, list, index, ...rest] = pointer.split('/')
   if (!(list === 'guests' || list === 'services' || list === 'datasets' || list === 'nodes')) return null
   const at = origin[list][Number(index)]

@@ -8,5 +8,11 @@ export function finding(
   message: string | readonly string[],
   command: string | null = null,
 ): Finding {
-  return { severity, source, pointer, message: typeof message === 'string' ? message : message.join(' '), command }
+  return {
+    severity,
+    source,
+    pointer,
+    message: typeof message === 'string' ? message : message.join(' '),
+    command,
+  }
 }

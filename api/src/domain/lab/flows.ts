@@ -12,7 +12,8 @@ import { crossNodeRead, readSeconds } from './storage-step.ts'
 const SLOW_READ_SECONDS = 15 * 60
 const DAY_SECONDS = 86_400
 
-const duration = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`)
+const duration = (s: number) =>
+  s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`
 
 function linkNicOwner(ctx: LabContext, plan: ReturnType<typeof crossNodeRead>): string | null {
   for (const end of plan.link?.endpoints ?? []) {
@@ -36,11 +37,24 @@ function crossFindings({ flow, pointer, readsPerDay, gone }: Read): Finding[] {
   const rule = { planner: 'transfer' as const, rule: 'dataset-read' }
   const what = `${flow.reader} reads ${flow.dataset}`
   if (gone) {
-    return [finding('block', { planner: 'lab', rule: 'link-nic-passed' }, pointer,
-      `${what} over ${flow.link}, but ${gone}: the host loses the link. Keep that NIC on the host.`)]
+    return [
+      finding(
+        'block',
+        { planner: 'lab', rule: 'link-nic-passed' },
+        pointer,
+        `${what} over ${flow.link}, but ${gone}: the host loses the link. Keep that NIC on the host.`,
+      ),
+    ]
   }
   if (flow.seconds === null) {
-    return [finding('unknown', rule, pointer, `${what} from ${flow.from} across nodes, but no catalogued link or rate prices it.`)]
+    return [
+      finding(
+        'unknown',
+        rule,
+        pointer,
+        `${what} from ${flow.from} across nodes, but no catalogued link or rate prices it.`,
+      ),
+    ]
   }
   const via = `${flow.bottleneck?.name ?? 'unknown stage'} (${flow.bottleneck?.MBps ?? '?'} MB/s)`
   const once = [
@@ -48,13 +62,17 @@ function crossFindings({ flow, pointer, readsPerDay, gone }: Read): Finding[] {
     `${flow.lowerBound ? 'at least ' : ''}${duration(flow.seconds)} per read, bottleneck ${via}`,
   ].join(' ')
   if (flow.secondsPerDay !== null && flow.secondsPerDay > DAY_SECONDS) {
-    return [finding('block', rule, pointer, [
-      `${once}; ${readsPerDay} reads a day need ${duration(flow.secondsPerDay)}, more than a day.`,
-      `Stage a copy on a drive of ${flow.to}, or read it less often.`,
-    ])]
+    return [
+      finding('block', rule, pointer, [
+        `${once}; ${readsPerDay} reads a day need ${duration(flow.secondsPerDay)}, more than a day.`,
+        `Stage a copy on a drive of ${flow.to}, or read it less often.`,
+      ]),
+    ]
   }
   if (flow.seconds > SLOW_READ_SECONDS) {
-    return [finding('warn', rule, pointer, `${once}: slow. Stage a copy on a drive of ${flow.to} before the job.`)]
+    return [
+      finding('warn', rule, pointer, `${once}: slow. Stage a copy on a drive of ${flow.to} before the job.`),
+    ]
   }
   return [finding('info', rule, pointer, `${once}.`)]
 }
@@ -66,23 +84,44 @@ export function planFlows(ctx: LabContext): { flows: Flow[]; findings: Finding[]
     const at = resolveLocation(ctx, d.on, `/datasets/${i}/on`, null)
     d.readBy.forEach((reader, j) => {
       const to = readerNode(ctx, reader)
-      const base = { dataset: d.name, reader, from: `${at.node.id}:${at.storage.id}`, to: to.id, bytes: d.sizeBytes }
+      const base = {
+        dataset: d.name,
+        reader,
+        from: `${at.node.id}:${at.storage.id}`,
+        to: to.id,
+        bytes: d.sizeBytes,
+      }
       if (to.id === at.node.id) {
         const local = readSeconds(ctx, at, d.sizeBytes, null)
         flows.push({
-          ...base, crossNode: false, link: null, bottleneck: local?.bottleneck ?? null, seconds: local?.seconds ?? null,
-          secondsPerDay: local && d.readsPerDay !== undefined ? local.seconds * d.readsPerDay : null, lowerBound: false,
+          ...base,
+          crossNode: false,
+          link: null,
+          bottleneck: local?.bottleneck ?? null,
+          seconds: local?.seconds ?? null,
+          secondsPerDay: local && d.readsPerDay !== undefined ? local.seconds * d.readsPerDay : null,
+          lowerBound: false,
         })
         return
       }
       const plan = crossNodeRead(at, to, d.sizeBytes, ctx)
       const flow: Flow = {
-        ...base, crossNode: true, link: plan.link?.id ?? null, bottleneck: plan.bottleneck, seconds: plan.seconds,
-        secondsPerDay: plan.seconds !== null && d.readsPerDay !== undefined ? plan.seconds * d.readsPerDay : null,
+        ...base,
+        crossNode: true,
+        link: plan.link?.id ?? null,
+        bottleneck: plan.bottleneck,
+        seconds: plan.seconds,
+        secondsPerDay:
+          plan.seconds !== null && d.readsPerDay !== undefined ? plan.seconds * d.readsPerDay : null,
         lowerBound: plan.unknowns.length > 0,
       }
       flows.push(flow)
-      const read = { flow, pointer: `/datasets/${i}/readBy/${j}`, readsPerDay: d.readsPerDay, gone: linkNicOwner(ctx, plan) }
+      const read = {
+        flow,
+        pointer: `/datasets/${i}/readBy/${j}`,
+        readsPerDay: d.readsPerDay,
+        gone: linkNicOwner(ctx, plan),
+      }
       findings.push(...crossFindings(read))
     })
   })

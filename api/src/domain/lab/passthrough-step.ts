@@ -14,11 +14,17 @@ import { finding } from './finding.ts'
 import type { Guest } from './schemas.ts'
 
 /** Every PCI function a guest's selectors name, a whole slot expanded to its functions. */
-export function resolveGuestDevices(node: NodeRecord, guest: Guest, pointer: string): { device: PciDevice; pointer: string }[] {
+export function resolveGuestDevices(
+  node: NodeRecord,
+  guest: Guest,
+  pointer: string,
+): { device: PciDevice; pointer: string }[] {
   return guest.devices.flatMap((selector, j) => {
     const at = `${pointer}/devices/${j}`
     // A role selector names every device of that role on the node: one entry each.
-    return resolveSelector(node, selector, at).flatMap((e) => e.functions.map((device) => ({ device, pointer: at })))
+    return resolveSelector(node, selector, at).flatMap((e) =>
+      e.functions.map((device) => ({ device, pointer: at })),
+    )
   })
 }
 
@@ -31,14 +37,20 @@ export interface NodePassthrough {
 /** The plan of each node that has VMs with devices. */
 export function planNodePassthrough(ctx: LabContext): NodePassthrough[] {
   return ctx.catalog.nodes.flatMap((node) => {
-    const vms = ctx.guests.filter((g) => g.node.id === node.id && g.guest.kind === 'vm' && g.guest.devices.length > 0)
+    const vms = ctx.guests.filter(
+      (g) => g.node.id === node.id && g.guest.kind === 'vm' && g.guest.devices.length > 0,
+    )
     if (vms.length === 0) return []
     const reserve = ctx.arch.nodes.find((n) => n.node.toLowerCase() === node.id)?.hostReserveBytes
     const request = PassthroughPlanRequestSchema.parse({
       node: node.id,
       vms: vms.map(({ guest }) => ({
-        name: guest.name, vmid: guest.vmid, devices: guest.devices, memoryBytes: guest.memoryBytes,
-        ...(guest.machine ? { machine: guest.machine } : {}), ...(guest.bios ? { bios: guest.bios } : {}),
+        name: guest.name,
+        vmid: guest.vmid,
+        devices: guest.devices,
+        memoryBytes: guest.memoryBytes,
+        ...(guest.machine ? { machine: guest.machine } : {}),
+        ...(guest.bios ? { bios: guest.bios } : {}),
       })),
       // The architecture lists every guest of the node, so no other VM holds a device.
       existing: [],
@@ -48,7 +60,12 @@ export function planNodePassthrough(ctx: LabContext): NodePassthrough[] {
   })
 }
 
-const SEVERITY: Record<CheckResult['severity'], FindingSeverity> = { block: 'block', error: 'block', warn: 'warn', info: 'info' }
+const SEVERITY: Record<CheckResult['severity'], FindingSeverity> = {
+  block: 'block',
+  error: 'block',
+  warn: 'warn',
+  info: 'info',
+}
 
 /**
  * The one place a passthrough check becomes a lab finding: an unknown check (the plan's
@@ -67,11 +84,14 @@ function findingOf(check: CheckResult, pointer: string): Finding | null {
 export function passthroughFindings(np: NodePassthrough): Finding[] {
   const nodeWide = np.plan.checks.flatMap((c) => {
     // C20 is fixed by a guest's memory: point at the largest pinned guest.
-    const at = c.id === 'C20'
-      ? `${np.vms.reduce((a, b) => (b.guest.memoryBytes > a.guest.memoryBytes ? b : a)).pointer}/memoryBytes`
-      : np.vms[0]!.pointer
+    const at =
+      c.id === 'C20'
+        ? `${np.vms.reduce((a, b) => (b.guest.memoryBytes > a.guest.memoryBytes ? b : a)).pointer}/memoryBytes`
+        : np.vms[0]!.pointer
     return findingOf(c, at) ?? []
   })
-  const perVm = np.plan.vms.flatMap((vm, i) => vm.checks.flatMap((c) => findingOf(c, `${np.vms[i]!.pointer}/devices`) ?? []))
+  const perVm = np.plan.vms.flatMap((vm, i) =>
+    vm.checks.flatMap((c) => findingOf(c, `${np.vms[i]!.pointer}/devices`) ?? []),
+  )
   return [...nodeWide, ...perVm]
 }

@@ -26,15 +26,24 @@ function gpuOwnerFindings(ctx: LabContext): Finding[] {
   return ctx.services.flatMap((s): Finding[] => {
     if (!GPU_RUNTIMES.has(s.service.runtime)) return []
     const owned = (g: LabGpu) => ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`) ?? null
-    const wrong = s.gpus.filter((g) => (s.guest?.guest.kind === 'vm' ? owned(g) !== s.guest : owned(g) !== null))
+    const wrong = s.gpus.filter((g) =>
+      s.guest?.guest.kind === 'vm' ? owned(g) !== s.guest : owned(g) !== null,
+    )
     if (wrong.length > 0) {
       return wrong.map((g) => {
         const owner = owned(g)
         const gpu = `${g.node.name} ${g.model.name} (${g.device.address})`
-        return finding('block', GPU_OWNER, `${s.pointer}/gpus`, owner
-          ? [`${s.service.name} (${s.service.runsOn}) expects ${gpu}, but it is passed to guest ${owner.guest.name}:`,
-            `run ${s.service.name} in ${owner.guest.name}, or stop passing the GPU.`]
-          : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${gpu} is not passed to it: add it to that guest's devices.`)
+        return finding(
+          'block',
+          GPU_OWNER,
+          `${s.pointer}/gpus`,
+          owner
+            ? [
+                `${s.service.name} (${s.service.runsOn}) expects ${gpu}, but it is passed to guest ${owner.guest.name}:`,
+                `run ${s.service.name} in ${owner.guest.name}, or stop passing the GPU.`,
+              ]
+            : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${gpu} is not passed to it: add it to that guest's devices.`,
+        )
       })
     }
     return s.gpus.length > 0 ? [] : [cpuOnlyFinding(ctx, s)]
@@ -45,7 +54,9 @@ function cpuOnlyFinding(ctx: LabContext, s: LabService): Finding {
   const onNode = ctx.gpus.filter((g) => g.node.id === s.node.id)
   const at = `${s.pointer}/runsOn`
   if (s.guest?.guest.kind !== 'vm' && onNode.length > 0) {
-    const owners = onNode.map((g) => `${g.model.name} to ${ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`)!.guest.name}`)
+    const owners = onNode.map(
+      (g) => `${g.model.name} to ${ctx.deviceOwner.get(`${g.node.id}/${g.device.address}`)!.guest.name}`,
+    )
     return finding('block', GPU_OWNER, at, [
       `${s.service.name} runs on ${s.service.runsOn} and expects a GPU, but ${s.node.name} passes every GPU to a guest`,
       `(${owners.join(', ')}): move ${s.service.name} into that guest or keep a GPU on the host.`,
@@ -74,14 +85,26 @@ function memoryFindings(ctx: LabContext, passthrough: NodePassthrough[]): Findin
     if (ram === null) {
       // With passthrough VMs, C20 already asks for the RAM.
       if (passthrough.some((np) => np.node.id === node.id)) return []
-      return [finding('unknown', MEMORY, at, `${node.name}'s RAM is not in the catalog; its guests ask for ${gib(total)} in all.`, 'free -b')]
+      return [
+        finding(
+          'unknown',
+          MEMORY,
+          at,
+          `${node.name}'s RAM is not in the catalog; its guests ask for ${gib(total)} in all.`,
+          'free -b',
+        ),
+      ]
     }
-    const reserve = ctx.arch.nodes.find((n) => n.node.toLowerCase() === node.id)?.hostReserveBytes ?? defaultHostReserveBytes(ram)
+    const reserve =
+      ctx.arch.nodes.find((n) => n.node.toLowerCase() === node.id)?.hostReserveBytes ??
+      defaultHostReserveBytes(ram)
     if (total + reserve <= ram) return []
-    return [finding('warn', MEMORY, at, [
-      `${node.name}'s guests ask for ${gib(total)} + host reserve ${gib(reserve)} = ${gib(total + reserve)} of ${gib(ram)}:`,
-      'overcommitted, it relies on ballooning and KSM. Give the guests less memory or move one to another node.',
-    ])]
+    return [
+      finding('warn', MEMORY, at, [
+        `${node.name}'s guests ask for ${gib(total)} + host reserve ${gib(reserve)} = ${gib(total + reserve)} of ${gib(ram)}:`,
+        'overcommitted, it relies on ballooning and KSM. Give the guests less memory or move one to another node.',
+      ]),
+    ]
   })
 }
 
@@ -89,27 +112,48 @@ const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`
 
 function guestSummaries(ctx: LabContext, passthrough: NodePassthrough[]): GuestSummary[] {
   return ctx.guests.map((g) => {
-    const plan = passthrough.find((np) => np.node.id === g.node.id)?.plan.vms.find((vm) => vm.name === g.guest.name)
+    const plan = passthrough
+      .find((np) => np.node.id === g.node.id)
+      ?.plan.vms.find((vm) => vm.name === g.guest.name)
     return {
-      node: g.node.id, name: g.guest.name, vmid: g.guest.vmid, kind: g.guest.kind, pointer: g.pointer,
-      memoryBytes: g.guest.memoryBytes, pinned: g.guest.kind === 'vm' && g.functions.length > 0,
-      devices: g.functions.map(({ device }) => ({ address: device.address!, label: device.label, role: device.role })),
+      node: g.node.id,
+      name: g.guest.name,
+      vmid: g.guest.vmid,
+      kind: g.guest.kind,
+      pointer: g.pointer,
+      memoryBytes: g.guest.memoryBytes,
+      pinned: g.guest.kind === 'vm' && g.functions.length > 0,
+      devices: g.functions.map(({ device }) => ({
+        address: device.address!,
+        label: device.label,
+        role: device.role,
+      })),
       services: ctx.services.filter((s) => s.guest === g).map((s) => s.service.name),
       qmSet: plan?.proxmox.qmSet ?? null,
     }
   })
 }
 
-function nodeSummaries(ctx: LabContext, guests: GuestSummary[], passthrough: NodePassthrough[]): NodeSummary[] {
+function nodeSummaries(
+  ctx: LabContext,
+  guests: GuestSummary[],
+  passthrough: NodePassthrough[],
+): NodeSummary[] {
   return ctx.catalog.nodes.map((node) => {
     const entry = ctx.arch.nodes.find((n) => n.node.toLowerCase() === node.id)
     const ram = node.platform.hostMemoryBytes
     return {
-      node: node.id, name: node.name, hostMemoryBytes: ram,
-      pinnedMemoryBytes: guests.filter((g) => g.node === node.id && g.pinned).reduce((s, g) => s + g.memoryBytes, 0),
+      node: node.id,
+      name: node.name,
+      hostMemoryBytes: ram,
+      pinnedMemoryBytes: guests
+        .filter((g) => g.node === node.id && g.pinned)
+        .reduce((s, g) => s + g.memoryBytes, 0),
       hostReserveBytes: entry?.hostReserveBytes ?? (ram === null ? null : defaultHostReserveBytes(ram)),
       guests: guests.filter((g) => g.node === node.id).map((g) => g.name),
-      hostServices: ctx.services.filter((s) => s.node.id === node.id && s.guest === null).map((s) => s.service.name),
+      hostServices: ctx.services
+        .filter((s) => s.node.id === node.id && s.guest === null)
+        .map((s) => s.service.name),
       passthroughVerdict: passthrough.find((np) => np.node.id === node.id)?.plan.verdict ?? null,
       leftOut: entry?.leftOut ?? [],
     }
@@ -134,18 +178,28 @@ function summaryOf(verdict: LabVerdict, findings: readonly Finding[]): string {
 }
 
 const LAB_ASSUMPTIONS = [
-  ['Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on',
+  [
+    'Resident models stay loaded together: each adds its weights, KV cache and compute buffer with every layer on',
     'the GPU, plus one CUDA context for its runner process (Ollama starts one runner per loaded model);',
-    'the planner margin counts once per GPU.'],
+    'the planner margin counts once per GPU.',
+  ],
   ['A service spanning several GPUs is counted in full on each of them (conservative).'],
-  ['Unset runtime settings take the runtime\'s defaults: Ollama 1 parallel sequence, f16 KV cache, flash attention',
+  [
+    "Unset runtime settings take the runtime's defaults: Ollama 1 parallel sequence, f16 KV cache, flash attention",
     'auto (on for CUDA), 3 loaded models per GPU, context by VRAM (under 24 GiB 4k, 24-48 GiB 32k, more 256k;',
-    'at most the model\'s trained context); llama-server --ctx-size 4096, --parallel 1, flash attention on.'],
-  ['A VM with passthrough pins all its RAM (no ballooning); containers and VMs without devices are not pinned.'],
+    "at most the model's trained context); llama-server --ctx-size 4096, --parallel 1, flash attention on.",
+  ],
+  [
+    'A VM with passthrough pins all its RAM (no ballooning); containers and VMs without devices are not pinned.',
+  ],
   ['The architecture lists every guest of a node: no other VM holds a device.'],
-  ['A dataset on a drive passed to a guest is served by that guest; model stores and guest disks on it are not.'],
-  ['Datasets are read in full once per readsPerDay; reads from a guest disk run at its drive\'s rate',
-    '(virtio overhead not modelled).'],
+  [
+    'A dataset on a drive passed to a guest is served by that guest; model stores and guest disks on it are not.',
+  ],
+  [
+    "Datasets are read in full once per readsPerDay; reads from a guest disk run at its drive's rate",
+    '(virtio overhead not modelled).',
+  ],
 ].map((phrases) => phrases.join(' '))
 
 export function planLab(architecture: Architecture, catalog: Catalog): LabPlan {

@@ -30,14 +30,21 @@ function rethrow(err: unknown, pointer: (p: string) => string, prefix: (p: strin
 
 /** `schema` parses the document `changes` make (see applyChanges). */
 export function planLabRequest(
-  request: LabPlanRequest, documented: Architecture, catalog: Catalog, schema: ArchitectureParser,
+  request: LabPlanRequest,
+  documented: Architecture,
+  catalog: Catalog,
+  schema: ArchitectureParser,
 ): LabPlanAnswer {
   if (request.architecture) {
     const architecture = request.architecture
     try {
       return { ...planLab(architecture, catalog), architecture }
     } catch (err) {
-      rethrow(err, (p) => `/architecture${p}`, () => '')
+      rethrow(
+        err,
+        (p) => `/architecture${p}`,
+        () => '',
+      )
     }
   }
   const changes = request.changes!
@@ -47,6 +54,10 @@ export function planLabRequest(
     const after = planLab(architecture, catalog)
     return { ...after, architecture, diff: diffFindings(before.findings, after.findings) }
   } catch (err) {
-    rethrow(err, (p) => changePointer(changes, p), (p) => `After the changes, ${p}: `)
+    rethrow(
+      err,
+      (p) => changePointer(changes, p),
+      (p) => `After the changes, ${p}: `,
+    )
   }
 }

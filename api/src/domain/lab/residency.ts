@@ -19,7 +19,9 @@ const TIGHT_FREE_SHARE = 0.05
 function modelEntry(ctx: LabContext, s: LabService, j: number, gpu: LabGpu): ResidentModel {
   const m = s.service.models[j]!
   const t = sizeModel(ctx, s, j)
-  const store = s.service.modelStore ? resolveLocation(ctx, s.service.modelStore.on, `${s.pointer}/modelStore/on`, s.node) : null
+  const store = s.service.modelStore
+    ? resolveLocation(ctx, s.service.modelStore.on, `${s.pointer}/modelStore/on`, s.node)
+    : null
   const load = store ? readSeconds(ctx, store, t.weightsBytes, gpu) : null
   const cudaContextBytes = t.cudaContextBytes
   return {
@@ -68,17 +70,21 @@ function residentFindings(gpu: LabGpu, sum: GpuSummary): Finding[] {
   const breakdown = sum.resident.map((m) => `${label(m)} ${gib(m.totalBytes)}`).join(' + ')
   const total = `${breakdown} + margin ${gib(sum.marginBytes)} = ${gib(sum.residentBytes)} of ${gib(sum.vramBytes)}`
   if (sum.freeBytes < 0) {
-    return [finding('block', rule, at, [
-      `The resident set does not fit ${where}: ${total}, short by ${gib(-sum.freeBytes)}.`,
-      `Drop ${names(toDrop(sum.resident, -sum.freeBytes))} from the resident set (resident: false),`,
-      'or lower their contextLength, parallel or quantization.',
-    ])]
+    return [
+      finding('block', rule, at, [
+        `The resident set does not fit ${where}: ${total}, short by ${gib(-sum.freeBytes)}.`,
+        `Drop ${names(toDrop(sum.resident, -sum.freeBytes))} from the resident set (resident: false),`,
+        'or lower their contextLength, parallel or quantization.',
+      ]),
+    ]
   }
   if (sum.freeBytes < TIGHT_FREE_SHARE * sum.vramBytes) {
-    return [finding('warn', rule, at, [
-      `The resident set fits ${where} with little room: ${total},`,
-      `${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
-    ])]
+    return [
+      finding('warn', rule, at, [
+        `The resident set fits ${where} with little room: ${total},`,
+        `${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
+      ]),
+    ]
   }
   return [finding('info', rule, at, `The resident set fits ${where}: ${total}, ${gib(sum.freeBytes)} free.`)]
 }
@@ -98,8 +104,12 @@ function onDemandFinding(gpu: LabGpu, sum: GpuSummary, m: ResidentModel, maxLoad
     ])
   }
   if (m.aloneVerdict === 'partial-offload') {
-    return finding('warn', rule, m.pointer,
-      `${label(m)} fits ${where} only with partial CPU offload${speed}: the runtime keeps some layers in host RAM.`)
+    return finding(
+      'warn',
+      rule,
+      m.pointer,
+      `${label(m)} fits ${where} only with partial CPU offload${speed}: the runtime keeps some layers in host RAM.`,
+    )
   }
   const slots = maxLoaded === null || sum.resident.length < maxLoaded
   if (m.totalBytes <= sum.freeBytes && slots) {
@@ -130,10 +140,12 @@ function maxLoadedFindings(services: LabService[]): Finding[] {
     const max = maxLoadedOf(s)
     const resident = s.service.models.filter((m) => m.resident).length
     if (max === null || resident <= max) return []
-    return [finding('block', { planner: 'lab', rule: 'max-loaded-models' }, `${s.pointer}/ollama`, [
-      `${s.service.name} keeps ${resident} models resident but Ollama loads at most ${max} at once`,
-      `(OLLAMA_MAX_LOADED_MODELS): set OLLAMA_MAX_LOADED_MODELS=${resident} or make fewer models resident.`,
-    ])]
+    return [
+      finding('block', { planner: 'lab', rule: 'max-loaded-models' }, `${s.pointer}/ollama`, [
+        `${s.service.name} keeps ${resident} models resident but Ollama loads at most ${max} at once`,
+        `(OLLAMA_MAX_LOADED_MODELS): set OLLAMA_MAX_LOADED_MODELS=${resident} or make fewer models resident.`,
+      ]),
+    ]
   })
 }
 
@@ -143,38 +155,64 @@ function finetuneOf(ctx: LabContext, services: LabService[], gpu: LabGpu, sum: G
   const total = sizeModel(ctx, job, 0).trainingBytes ?? 0
   const m = job.service.models[0]!
   const at = `${job.pointer}/models/0`
-  sum.finetune = { service: job.service.name, model: m.model, mode: m.mode!, exclusive: job.service.exclusive, totalBytes: total, pointer: at }
+  sum.finetune = {
+    service: job.service.name,
+    model: m.model,
+    mode: m.mode!,
+    exclusive: job.service.exclusive,
+    totalBytes: total,
+    pointer: at,
+  }
   const where = `${gpu.node.name} ${gpu.model.name}`
   const rule = { planner: 'vram' as const, rule: 'finetune' }
   const what = `${job.service.name} (${m.mode} of ${m.model}, ${gib(total)})`
   if (total > sum.vramBytes) {
-    return [finding('block', rule, at, [
-      `${what} needs more than ${where}'s ${gib(sum.vramBytes)} even alone:`,
-      'lower sequenceLength or microBatch, or use qlora.',
-    ])]
+    return [
+      finding('block', rule, at, [
+        `${what} needs more than ${where}'s ${gib(sum.vramBytes)} even alone:`,
+        'lower sequenceLength or microBatch, or use qlora.',
+      ]),
+    ]
   }
   if (job.service.exclusive) {
     const reload = swapSeconds(sum.resident)
-    return [finding('info', rule, at, [
-      `${what} runs with the resident models unloaded: they are unavailable while it runs;`,
-      `reloading them takes ${reload === null ? 'an unknown time' : `about ${reload.toFixed(1)} s`}.`,
-    ])]
+    return [
+      finding('info', rule, at, [
+        `${what} runs with the resident models unloaded: they are unavailable while it runs;`,
+        `reloading them takes ${reload === null ? 'an unknown time' : `about ${reload.toFixed(1)} s`}.`,
+      ]),
+    ]
   }
   // The job's own overhead already holds a CUDA context and the margin; the margin is counted once.
   const shared = sum.residentBytes + total - GPU_MARGIN_BYTES
   if (shared > sum.vramBytes) {
-    return [finding('block', rule, at, [
-      `${what} does not fit next to the resident set (${gib(sum.residentBytes)}) on ${where}:`,
-      `${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models unloaded) or drop resident models.`,
-    ])]
+    return [
+      finding('block', rule, at, [
+        `${what} does not fit next to the resident set (${gib(sum.residentBytes)}) on ${where}:`,
+        `${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models unloaded) or drop resident models.`,
+      ]),
+    ]
   }
-  return [finding('info', rule, at, `${what} shares ${where} with the resident set: ${gib(shared)} of ${gib(sum.vramBytes)}.`)]
+  return [
+    finding(
+      'info',
+      rule,
+      at,
+      `${what} shares ${where} with the resident set: ${gib(shared)} of ${gib(sum.vramBytes)}.`,
+    ),
+  ]
 }
 
 /** One GPU's residency summary and findings. */
-export function planGpu(ctx: LabContext, gpu: LabGpu, owner: string): { summary: GpuSummary; findings: Finding[] } {
+export function planGpu(
+  ctx: LabContext,
+  gpu: LabGpu,
+  owner: string,
+): { summary: GpuSummary; findings: Finding[] } {
   const services = ctx.services.filter((s) => s.gpus.includes(gpu))
-  const inference = services.filter((s) => s.service.runtime === 'ollama' || s.service.runtime === 'llama-server')
+  const inference = services.filter(
+    (s) => s.service.runtime === 'ollama' || s.service.runtime === 'llama-server',
+  )
   const entries = inference.flatMap((s) => s.service.models.map((_, j) => modelEntry(ctx, s, j, gpu)))
   const resident = entries.filter((m) => m.resident)
   // Each runner's --fit keeps its margin free on the GPU; runners share that free memory, so the
@@ -182,9 +220,17 @@ export function planGpu(ctx: LabContext, gpu: LabGpu, owner: string): { summary:
   const marginBytes = Math.max(GPU_MARGIN_BYTES, ...entries.map((m) => gpuMarginOf(m.settings)))
   const residentBytes = resident.reduce((sum, m) => sum + m.totalBytes, 0) + marginBytes
   const summary: GpuSummary = {
-    node: gpu.node.id, address: gpu.device.address, name: gpu.model.name, owner, vramBytes: gpu.model.vramBytes,
-    resident, onDemand: entries.filter((m) => !m.resident), finetune: null,
-    marginBytes, residentBytes, freeBytes: gpu.model.vramBytes - residentBytes,
+    node: gpu.node.id,
+    address: gpu.device.address,
+    name: gpu.model.name,
+    owner,
+    vramBytes: gpu.model.vramBytes,
+    resident,
+    onDemand: entries.filter((m) => !m.resident),
+    finetune: null,
+    marginBytes,
+    residentBytes,
+    freeBytes: gpu.model.vramBytes - residentBytes,
   }
   const maxLoaded = inference.map(maxLoadedOf).find((x) => x !== null) ?? null
   const findings = [

@@ -6,10 +6,7 @@ const invalid = (pointer: string, detail: string) => new PlanInputError('invalid
 
 export function checkServiceShape(arch: Architecture, s: Service, pointer: string): void {
   if (s.ollama && s.runtime !== 'ollama') {
-    throw invalid(
-      `${pointer}/ollama`,
-      `ollama settings apply to runtime ollama, not ${s.runtime}.`,
-    )
+    throw invalid(`${pointer}/ollama`, `ollama settings apply to runtime ollama, not ${s.runtime}.`)
   }
   if (s.llamaServer && s.runtime !== 'llama-server') {
     throw invalid(
@@ -18,10 +15,7 @@ export function checkServiceShape(arch: Architecture, s: Service, pointer: strin
     )
   }
   if (s.exclusive && s.runtime !== 'finetune') {
-    throw invalid(
-      `${pointer}/exclusive`,
-      'exclusive applies to finetune jobs only.',
-    )
+    throw invalid(`${pointer}/exclusive`, 'exclusive applies to finetune jobs only.')
   }
   if (s.runtime === 'openwebui') {
     if (s.models.length > 0) {
@@ -39,7 +33,10 @@ export function checkServiceShape(arch: Architecture, s: Service, pointer: strin
     }
     const backend = arch.services.find((b) => b.name === s.backend)
     if (!backend || (backend.runtime !== 'ollama' && backend.runtime !== 'llama-server')) {
-      throw invalid(`${pointer}/backend`, `No ollama or llama-server service "${s.backend}" in the architecture.`)
+      throw invalid(
+        `${pointer}/backend`,
+        `No ollama or llama-server service "${s.backend}" in the architecture.`,
+      )
     }
     return
   }
@@ -57,20 +54,20 @@ export function checkServiceShape(arch: Architecture, s: Service, pointer: strin
     const at = `${pointer}/models/${j}`
     if (s.runtime === 'finetune') {
       if (!m.mode) throw invalid(`${at}/mode`, 'A finetune model needs its mode: full, lora or qlora.')
-      if (m.resident) throw invalid(`${at}/resident`, 'A finetune job is not a resident model: it runs and ends.')
-      for (const f of ['contextLength', 'parallel'] as const) if (m[f] !== undefined) {
-        throw invalid(
-          `${at}/${f}`,
-          `${f} applies to inference; a finetune job reads sequenceLength and microBatch.`,
-        )
-      }
+      if (m.resident)
+        throw invalid(`${at}/resident`, 'A finetune job is not a resident model: it runs and ends.')
+      for (const f of ['contextLength', 'parallel'] as const)
+        if (m[f] !== undefined) {
+          throw invalid(
+            `${at}/${f}`,
+            `${f} applies to inference; a finetune job reads sequenceLength and microBatch.`,
+          )
+        }
     } else {
-      for (const f of ['mode', 'sequenceLength', 'microBatch'] as const) if (m[f] !== undefined) {
-        throw invalid(
-          `${at}/${f}`,
-          `${f} applies to finetune jobs only.`,
-        )
-      }
+      for (const f of ['mode', 'sequenceLength', 'microBatch'] as const)
+        if (m[f] !== undefined) {
+          throw invalid(`${at}/${f}`, `${f} applies to finetune jobs only.`)
+        }
     }
   })
 }

@@ -21,13 +21,27 @@ function gpuSink(gpu: LabGpu): GpuSink {
 }
 
 /** Seconds to read `bytes` from a location into a GPU (or host memory), the slowest stage named; null when a rate is unknown. */
-export function readSeconds(ctx: LabContext, at: Location, bytes: number, gpu: LabGpu | null): { seconds: number; bottleneck: Bottleneck } | null {
+export function readSeconds(
+  ctx: LabContext,
+  at: Location,
+  bytes: number,
+  gpu: LabGpu | null,
+): { seconds: number; bottleneck: Bottleneck } | null {
   const load = loadFromDevice(tierDevice(ctx, at.node, at.storage), bytes, gpu ? gpuSink(gpu) : null)
   return load ? { seconds: load.seconds, bottleneck: load.bottleneck } : null
 }
 
 /** A dataset read from a drive on one node by a reader on another, priced by the transfer planner. */
-export function crossNodeRead(at: Location, readerNode: NodeRecord, bytes: number, ctx: LabContext): TransferPlan {
-  const request = TransferRequestSchema.parse({ from: `${at.node.id}:${at.storage.id}`, to: readerNode.id, bytes })
+export function crossNodeRead(
+  at: Location,
+  readerNode: NodeRecord,
+  bytes: number,
+  ctx: LabContext,
+): TransferPlan {
+  const request = TransferRequestSchema.parse({
+    from: `${at.node.id}:${at.storage.id}`,
+    to: readerNode.id,
+    bytes,
+  })
   return planTransfer(request, ctx.catalog)
 }

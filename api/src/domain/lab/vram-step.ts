@@ -10,7 +10,12 @@ import { PlanInputError } from '../plan-input-error.ts'
 import { planVramFit } from '../vram/plan-vram-fit.ts'
 import { GPU_MARGIN_BYTES } from '../vram/placement.ts'
 import type { AppliedSettings } from '../vram/runtimes.ts'
-import { VramFitRequestSchema, type VramFitAnswer, type VramFitRequest, type VramFitRequestInput } from '../vram/schemas.ts'
+import {
+  VramFitRequestSchema,
+  type VramFitAnswer,
+  type VramFitRequest,
+  type VramFitRequestInput,
+} from '../vram/schemas.ts'
 import type { LabContext, LabGpu, LabService } from './context.ts'
 import type { ServiceModel } from './schemas.ts'
 
@@ -57,7 +62,8 @@ export function gpuMarginOf(settings: AppliedSettings | null): number {
 }
 
 /** Only the keys that have a value: a left-out setting is the runtime profile's to decide. */
-const given = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
+const given = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 
 /** The VRAM request a service's model makes, and the architecture field its settings come from. */
 function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInput; settingPointer: string } {
@@ -65,7 +71,11 @@ function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInp
   const base = { model: m.model, ...given({ quantization: m.quantization }) }
   if (svc.runtime === 'finetune') {
     return {
-      request: { ...base, mode: m.mode, ...given({ sequenceLength: m.sequenceLength, microBatch: m.microBatch }) },
+      request: {
+        ...base,
+        mode: m.mode,
+        ...given({ sequenceLength: m.sequenceLength, microBatch: m.microBatch }),
+      },
       settingPointer: `${s.pointer}/models`,
     }
   }
@@ -76,7 +86,8 @@ function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInp
     const contextLength = m.contextLength !== undefined ? m.contextLength * (parallel ?? 1) : f.ctxSize
     return {
       request: {
-        ...base, runtime: 'llama-server',
+        ...base,
+        runtime: 'llama-server',
         ...given({ contextLength, parallel, kvCacheType: f.cacheType, flashAttention: f.flashAttn }),
       },
       settingPointer: `${s.pointer}/llamaServer`,
@@ -85,7 +96,8 @@ function requestOf(s: LabService, m: ServiceModel): { request: VramFitRequestInp
   const o = svc.ollama ?? {}
   return {
     request: {
-      ...base, runtime: 'ollama',
+      ...base,
+      runtime: 'ollama',
       ...given({
         contextLength: m.contextLength ?? o.OLLAMA_CONTEXT_LENGTH,
         parallel: m.parallel ?? o.OLLAMA_NUM_PARALLEL,
@@ -106,7 +118,9 @@ function targetOf(ctx: LabContext, gpu: LabGpu): string {
 function repoint(err: unknown, modelPointer: string, settingPointer: string): never {
   if (!(err instanceof PlanInputError)) throw err
   const field = err.pointer.replace(/^\//, '')
-  const at = ['model', 'quantization', 'contextLength', 'sequenceLength'].includes(field) ? `${modelPointer}/${field}` : settingPointer
+  const at = ['model', 'quantization', 'contextLength', 'sequenceLength'].includes(field)
+    ? `${modelPointer}/${field}`
+    : settingPointer
   throw new PlanInputError('invalid', at, err.message)
 }
 
@@ -121,7 +135,12 @@ export function sizeModel(ctx: LabContext, s: LabService, modelIndex: number): M
 }
 
 /** The VRAM planner's answer for one request, shared by every service that asks the same (same model, settings, GPU). */
-function vramAnswer(ctx: LabContext, request: VramFitRequest, modelPointer: string, settingPointer: string): VramFitAnswer {
+function vramAnswer(
+  ctx: LabContext,
+  request: VramFitRequest,
+  modelPointer: string,
+  settingPointer: string,
+): VramFitAnswer {
   const key = `vram-request:${JSON.stringify(request)}`
   const known = ctx.memo.get(key) as VramFitAnswer | undefined
   if (known) return known

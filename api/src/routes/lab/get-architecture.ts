@@ -10,13 +10,17 @@ export const getArchitectureRoute = createRoute({
   operationId: 'getArchitecture',
   tags: ['lab'],
   summary: 'The documented architecture (data/architecture/) and its evaluation by the lab planner',
-  description: 'The lab as data: guests with their passed-through devices and disks, AI services with their '
-    + 'runtime settings and models, datasets; checked as a whole by the lab planner, which composes the '
-    + 'passthrough, VRAM and storage planners. The answer carries the verdict (holds / needs-review / breaks), '
-    + 'every finding with its source rule, a JSON pointer into `architecture` and the fix, summaries per node, '
-    + 'GPU (the resident set, byte by byte), guest and drive, and the config bundle that realises it.',
+  description:
+    'The lab as data: guests with their passed-through devices and disks, AI services with their ' +
+    'runtime settings and models, datasets; checked as a whole by the lab planner, which composes the ' +
+    'passthrough, VRAM and storage planners. The answer carries the verdict (holds / needs-review / breaks), ' +
+    'every finding with its source rule, a JSON pointer into `architecture` and the fix, summaries per node, ' +
+    'GPU (the resident set, byte by byte), guest and drive, and the config bundle that realises it.',
   responses: {
-    200: { description: 'Guests, services, models and datasets with verdict, findings, summaries and config', content: { 'application/json': { schema: ArchitectureAnswerSchema } } },
+    200: {
+      description: 'Guests, services, models and datasets with verdict, findings, summaries and config',
+      content: { 'application/json': { schema: ArchitectureAnswerSchema } },
+    },
     ...problemResponses(400),
   },
 })

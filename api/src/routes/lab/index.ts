@@ -2,4 +2,6 @@ import { createRouter } from '../../http/create-router.ts'
 import { getArchitectureHandler, getArchitectureRoute } from './get-architecture.ts'
 import { planLabHandler, planLabRoute } from './plan-lab.ts'
 
-export const labRouter = createRouter().openapi(getArchitectureRoute, getArchitectureHandler).openapi(planLabRoute, planLabHandler)
+export const labRouter = createRouter()
+  .openapi(getArchitectureRoute, getArchitectureHandler)
+  .openapi(planLabRoute, planLabHandler)

@@ -17,19 +17,26 @@ export const planLabRoute = createRoute({
   operationId: 'planLab',
   tags: ['lab', 'planners'],
   summary: 'Check a whole lab architecture, or changes to the documented one (RFC 6902 JSON Patch)',
-  description: 'Give `architecture` (a whole document, the shape GET /api/v1/architecture answers) or `changes` '
-    + '(an RFC 6902 JSON Patch against the documented architecture), never both. The answer is the lab planner\'s: '
-    + 'verdict, findings, summaries and config bundle; with changes also `diff`, the findings that appear, '
-    + 'disappear or change severity. A patch that does not apply, or a document it makes that is not valid '
-    + '(a misspelt field included), is a 422 naming the operation (`/changes/i`) and the field.',
+  description:
+    'Give `architecture` (a whole document, the shape GET /api/v1/architecture answers) or `changes` ' +
+    "(an RFC 6902 JSON Patch against the documented architecture), never both. The answer is the lab planner's: " +
+    'verdict, findings, summaries and config bundle; with changes also `diff`, the findings that appear, ' +
+    'disappear or change severity. A patch that does not apply, or a document it makes that is not valid ' +
+    '(a misspelt field included), is a 422 naming the operation (`/changes/i`) and the field.',
   request: { body: { required: true, content: { 'application/json': { schema: LabPlanRequestSchema } } } },
   responses: {
-    200: { description: 'Verdict, findings with the fix, summaries per node/GPU/guest/drive, config bundle; with changes also the diff', content: { 'application/json': { schema: LabPlanAnswerSchema } } },
+    200: {
+      description:
+        'Verdict, findings with the fix, summaries per node/GPU/guest/drive, config bundle; with changes also the diff',
+      content: { 'application/json': { schema: LabPlanAnswerSchema } },
+    },
     ...problemResponses(400, 413, 415, 422),
   },
 })
 
 export const planLabHandler: AppRouteHandler<typeof planLabRoute> = (c) => {
-  const plan = answerOrProblem('body', () => planLabRequest(c.req.valid('json'), c.get('architecture'), c.get('catalog'), STRICT_ARCHITECTURE))
+  const plan = answerOrProblem('body', () =>
+    planLabRequest(c.req.valid('json'), c.get('architecture'), c.get('catalog'), STRICT_ARCHITECTURE),
+  )
   return c.json(plan, 200)
 }
