@@ -141,7 +141,7 @@ describe('planLab on generated architectures', () => {
         const parsed = ArchitectureSchema.safeParse(JSON.parse(JSON.stringify(raw)))
         fc.pre(parsed.success)
         try {
-          const plan = planLab(parsed.data!, catalog)
+          const plan = planLab(parsed.data, catalog)
           answered++
           expect(['holds', 'needs-review', 'breaks']).toContain(plan.verdict)
           for (const f of plan.findings) expect(f.pointer).toMatch(/^\/(guests|services|datasets|nodes)\/\d+/)
