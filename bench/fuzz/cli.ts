@@ -15,7 +15,8 @@ const catalog = loadCatalog('data')
 const app = createApp(catalog, loadArchitecture(catalog, 'data'))
 const doc = openApiDocument(app)
 console.log(
-  `fuzz: ${Object.keys(doc.paths ?? {}).length} paths, ${runs} runs per operation and kind, seed ${seed}, at most ${seconds} s`,
+  `fuzz: ${Object.keys(doc.paths ?? {}).length} paths, ${runs} ` +
+    `runs per operation and kind, seed ${seed}, at most ${seconds} s`,
 )
 const started = performance.now()
 const report = await fuzzApi({

@@ -63,7 +63,8 @@ export function checkUrl(raw: string, policy: FetchPolicy, pointer: string, cont
   if (!hostAllowed(host, policy)) {
     refuse(
       pointer,
-      `${host} is not an allowed host (${policy.allowedHosts.join(', ')}); operators add hosts with MODEL_FETCH_ALLOWED_HOSTS in wrangler.toml.`,
+      `${host} is not an allowed host (${policy.allowedHosts.join(', ')}); ` +
+        `operators add hosts with MODEL_FETCH_ALLOWED_HOSTS in wrangler.toml.`,
     )
   }
   return url

@@ -67,7 +67,8 @@ export async function readGgufHeader(url: string, g: GuardedFetch): Promise<Gguf
       : ''
     return refuseAt(
       g.pointer,
-      `${new URL(url).host} did not answer with a GGUF header: ${err instanceof Error ? err.message : String(err)}.${hint}`,
+      `${new URL(url).host} did not answer with a GGUF header: ` +
+        `${err instanceof Error ? err.message : String(err)}.${hint}`,
     )
   }
   const header = headerToJson(shards)

@@ -88,7 +88,8 @@ export class GuardedFetch {
   private tooLarge(url: URL): never {
     return refuseAt(
       this.pointer,
-      `${url.host} sent more than the ${this.policy.maxBytes} bytes one request may read (MODEL_FETCH_MAX_BYTES); a GGUF header is a few MB.`,
+      `${url.host} sent more than the ${this.policy.maxBytes} bytes one ` +
+        `request may read (MODEL_FETCH_MAX_BYTES); a GGUF header is a few MB.`,
     )
   }
 

@@ -12,7 +12,8 @@ export const documentConfig = {
     title: 'homelab-planner API',
     version: '1.0.0',
     description:
-      'Hardware catalog and planners for a Proxmox GPU homelab: fit a model into VRAM, check an IOMMU group for passthrough, place data on storage tiers. Errors are RFC 9457 problem+json.',
+      'Hardware catalog and planners for a Proxmox GPU homelab: fit a model into VRAM, check an ' +
+      'IOMMU group for passthrough, place data on storage tiers. Errors are RFC 9457 problem+json.',
     license: { name: 'MIT', identifier: 'MIT' },
     contact: { name: 'homelab-planner maintainers' },
   },

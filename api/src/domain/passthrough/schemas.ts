@@ -92,7 +92,8 @@ export type CheckResult = z.infer<typeof CheckResultSchema>
 export const MemberRoleSchema = z.enum(['target', 'sibling-function', 'bridge', 'other-endpoint']).meta({
   id: 'GroupMemberRole',
   description:
-    'target: a requested function; sibling-function: another function of a requested slot; other-endpoint: a device of another slot that goes along',
+    'target: a requested function; sibling-function: another function of a ' +
+    'requested slot; other-endpoint: a device of another slot that goes along',
 })
 
 export const GroupMemberSchema = z
@@ -174,7 +175,8 @@ export const GroupVerdictSchema = z.enum(['clean', 'shared', 'needs-check', 'blo
   id: 'GroupVerdict',
   description:
     'clean: one device (with its functions and bridges); shared: devices of several slots go together; ' +
-    'needs-check: a block/error check is unknown, run its command on the host first; blocked: a block/error check failed',
+    'needs-check: a block/error check is unknown, run its command ' +
+    'on the host first; blocked: a block/error check failed',
 })
 export type GroupVerdict = z.infer<typeof GroupVerdictSchema>
 
@@ -322,7 +324,8 @@ export type PassthroughPlanRequestInput = z.input<typeof PassthroughPlanRequestS
 export const PlanVerdictSchema = z.enum(['ready', 'review', 'needs-check', 'blocked']).meta({
   id: 'PassthroughPlanVerdict',
   description:
-    'ready: no failed check above info; review: warnings to acknowledge; needs-check: a block/error check is unknown, ' +
+    'ready: no failed check above info; review: warnings to acknowledge; ' +
+    'needs-check: a block/error check is unknown, ' +
     'run its command on the host before applying the config; blocked: a block/error check failed, no config emitted',
 })
 export type PlanVerdict = z.infer<typeof PlanVerdictSchema>

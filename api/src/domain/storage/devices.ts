@@ -27,8 +27,12 @@ export const TIER_RULES: TierRule[] = [
   },
   {
     tier: 'nvme-fast',
-    rule: `NVMe, sequential read ≥ ${FAST_TIER_MIN_READ_MBPS.toLocaleString('en-US')} MB/s (more than PCIe 3.0 x4 carries: a PCIe 4.0-class drive)`,
-    source: `seed: Fast Storage Tier ("NVMe SSDs for model loading and caching"); PCIe 3.0 128b/130b = ${PCIE_LANE_MBPS[3]} MB/s per lane`,
+    rule:
+      `NVMe, sequential read ≥ ${FAST_TIER_MIN_READ_MBPS.toLocaleString('en-US')} ` +
+      `MB/s (more than PCIe 3.0 x4 carries: a PCIe 4.0-class drive)`,
+    source:
+      `seed: Fast Storage Tier ("NVMe SSDs for model loading and ` +
+      `caching"); PCIe 3.0 128b/130b = ${PCIE_LANE_MBPS[3]} MB/s per lane`,
   },
   { tier: 'nvme-standard', rule: 'any other NVMe (slower, or speed unknown)', source: 'remainder' },
 ]
@@ -84,19 +88,27 @@ function pathOf(
   }
 }
 
-/** Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card (docs/research/passthrough-rules.md §10.4). */
+/**
+ * Two identical SAS HBAs next to PLX switch ports are probably one dual-IOC card
+ * (docs/research/passthrough-rules.md §10.4).
+ */
 export function hbaSingleCardWarning(node: NodeRecord): string | null {
   const hbas = node.devices.filter((d) => d.role === 'sas-hba')
   const oneModel = hbas.length >= 2 && new Set(hbas.map((h) => h.vendorDevice)).size === 1
   if (!oneModel || !node.devices.some((d) => d.role === 'pcie-switch-port')) return null
-  return `${hbas.map((h) => h.label).join(' and ')} (${hbas[0]!.vendorDevice}) sit next to PLX switch ports: probably one dual-IOC card (e.g. SAS 9300-16i), so they are not independent paths — one card failure takes both (docs/research/passthrough-rules.md §10.4)`
+  return (
+    `${hbas.map((h) => h.label).join(' and ')} (${hbas[0]!.vendorDevice}) sit next to PLX ` +
+    `switch ports: probably one dual-IOC card (e.g. SAS 9300-16i), so they are not independent ` +
+    `paths — one card failure takes both (docs/research/passthrough-rules.md §10.4)`
+  )
 }
 
 function warningsOf(node: NodeRecord, d: Omit<StorageTierDevice, 'warnings'>): string[] {
   const w: string[] = []
   if (d.hostOs)
     w.push(
-      'Host OS/boot drive: fine for caches and scratch; bulk data here competes with the host and is at risk on a reinstall',
+      'Host OS/boot drive: fine for caches and scratch; bulk data ' +
+        'here competes with the host and is at risk on a reinstall',
     )
   if (d.capacityBytes === null)
     w.push(

@@ -1,7 +1,8 @@
 /**
  * Fixed memory a ggml backend takes on each GPU before any tensor: the driver / runtime context,
  * which no compute-buffer or KV formula sees. The runtime's --fit margin comes on top
- * (GPU_MARGIN_BYTES here, the rest as the runtime profile's reservedBytes, runtimes.ts). Metal has no dedicated VRAM: the GPU may wire at most the device's
+ * (GPU_MARGIN_BYTES here, the rest as the runtime profile's reservedBytes, runtimes.ts).
+ * Metal has no dedicated VRAM: the GPU may wire at most the device's
  * recommendedMaxWorkingSetSize of the unified memory.
  */
 import type { GpuBackend } from '../catalog/gpu-schemas.ts'
@@ -76,7 +77,8 @@ export function backendAssumptions(): Assumption[] {
     {
       term: 'Metal working set',
       formula:
-        'usable GPU memory on unified memory = recommendedMaxWorkingSetSize: 2/3 of the memory up to 36 GiB, 3/4 above (observed, undocumented), or metalWorkingSetBytes when given',
+        'usable GPU memory on unified memory = recommendedMaxWorkingSetSize: 2/3 of the memory ' +
+        'up to 36 GiB, 3/4 above (observed, undocumented), or metalWorkingSetBytes when given',
       source:
         'llama.cpp ggml/src/ggml-metal (ggml_metal_init logs recommendedMaxWorkingSetSize); Apple MTLDevice.recommendedMaxWorkingSetSize (https://developer.apple.com/documentation/metal/mtldevice/recommendedmaxworkingsetsize)',
       docsUrl: vramFormulasUrl('overhead'),

@@ -81,7 +81,7 @@ export function fitModel(
   let byLayout = fitModels.get(a)
   if (!byLayout) fitModels.set(a, (byLayout = new WeakMap()))
   let bySettings = byLayout.get(w)
-  if (!bySettings) byLayout.set(w, (bySettings = new Map()))
+  if (!bySettings) byLayout.set(w, (bySettings = new Map<string, FitModel>()))
   const { projectorBytes, draftModelBytes } = sideModelBytes(side, s)
   const mainGpuExtraBytes = projectorBytes + draftModelBytes
   const key = `${JSON.stringify(s)}|${mainGpuExtraBytes}`
@@ -158,7 +158,7 @@ export function maxFullContext(
   const side = opts.side ?? NO_SIDE_MODELS
   const base = fitModel(a, w, s, side)
   let known = maxContexts.get(base)
-  if (!known) maxContexts.set(base, (known = new Map()))
+  if (!known) maxContexts.set(base, (known = new Map<string, number | null>()))
   const crossNodeSplit = opts.crossNodeSplit ?? true
   // Which subsets are tried depends on the nodes only when the runtime cannot split across them.
   const key = `${memoryKey(gpus)}|${crossNodeSplit ? '' : gpus.map((g) => g.node).join(',')}`
@@ -231,7 +231,9 @@ function loadTime(catalog: Catalog, set: LabGpu[], p: Placement, w: WeightLayout
   if (!local) {
     return {
       loadSeconds: null,
-      loadSecondsReason: `${main.node.name} lists no drive of known speed (its storage has no drive model), so the read rate is unknown`,
+      loadSecondsReason:
+        `${main.node.name} lists no drive of known speed (its ` +
+        `storage has no drive model), so the read rate is unknown`,
     }
   }
   const remote = p.perGpu
@@ -279,7 +281,10 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   if (p.cpuMoeLayers > 0) {
     const k = p.cpuMoeLayers
     notes.push(
-      `MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth, /research/vram-formulas/#tokens-per-second); attention, the other experts and the output head stay on the GPU.`,
+      `MoE expert offload: --n-cpu-moe ${k}; experts of layers ${k === 1 ? '0' : `0-${k - 1}`} ` +
+        `run on the CPU (η_cpu = ${CPU_EXPERT_EFFICIENCY} of host bandwidth, ` +
+        `/research/vram-formulas/#tokens-per-second); ` +
+        `attention, the other experts and the output head stay on the GPU.`,
     )
   }
   if (p.gpuLayers > 0 && p.gpuLayers <= a.layers) {
@@ -296,7 +301,9 @@ function notesFor(p: Placement, a: Architecture, crossNode: boolean, linkMbps: n
   }
   if (a.moe)
     notes.push(
-      `MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} µs per MoE layer and token (router and expert dispatch, fitted to published llama-bench runs, /research/vram-formulas/#tokens-per-second).`,
+      `MoE decode speed: the dense η = 0.74 for the bytes read plus ${MOE_LAYER_SECONDS * 1e6} ` +
+        `µs per MoE layer and token (router and expert dispatch, fitted ` +
+        `to published llama-bench runs, /research/vram-formulas/#tokens-per-second).`,
     )
   return notes
 }
@@ -317,7 +324,8 @@ type SpeedAt = (p: Placement, position: number) => SpeedResult
 
 /**
  * The placement to answer with: all on the GPUs if that fits; for MoE, else expert offload
- * (llama.cpp --fit tries it first, docs/research/vram-formulas.md#placement) unless plain -ngl decodes faster; else -ngl.
+ * (llama.cpp --fit tries it first, docs/research/vram-formulas.md#placement) unless plain -ngl
+ * decodes faster; else -ngl.
  * With unknown host bandwidth both speeds are null and expert offload, --fit's choice, wins.
  */
 function choosePlacement(fm: FitModel, gpus: PlacementGpu[], speedAt: SpeedAt): Placement {

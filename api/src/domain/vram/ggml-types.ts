@@ -129,7 +129,8 @@ export type QuantPreset = (typeof QUANT_PRESETS)[number]
 
 /**
  * Default tensor type per preset: llama.cpp `src/llama-quant.cpp` llama_ftype_get_default_type.
- * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0 (docs/research/vram-formulas.md#quantization-presets).
+ * MXFP4 is the MXFP4_MOE ftype (gpt-oss): experts MXFP4, the rest Q8_0
+ * (docs/research/vram-formulas.md#quantization-presets).
  */
 export const PRESET_DEFAULT_TYPE: Record<QuantPreset, GgmlType> = {
   F16: 'F16',
@@ -182,7 +183,8 @@ export const KV_CACHE_TYPES = {
 export type KvCacheType = keyof typeof KV_CACHE_TYPES
 
 /**
- * Shape fallback (`tensor_type_fallback` in llama-quant.cpp, docs/research/vram-formulas.md#quantization-presets): a K-/IQ-quant needs
+ * Shape fallback (`tensor_type_fallback` in llama-quant.cpp,
+ * docs/research/vram-formulas.md#quantization-presets): a K-/IQ-quant needs
  * rows that are whole 256-blocks; otherwise the nearest 32-block type is used, and F16 when
  * even that does not divide the row.
  */

@@ -84,7 +84,9 @@ function slotNote(
       : ''
   return {
     pcie,
-    note: `${name} in ${node.name}: assumed in the slot of its current GPU, which runs at ${linkText(slot)}; the card runs at ${linkText(pcie!)}${capped}.`,
+    note:
+      `${name} in ${node.name}: assumed in the slot of its current GPU, which ` +
+      `runs at ${linkText(slot)}; the card runs at ${linkText(pcie!)}${capped}.`,
   }
 }
 
@@ -92,7 +94,8 @@ function slotNote(
 function speedNote(name: string, backend: GpuBackend): string[] {
   if (backend === 'cuda') return []
   return [
-    `${name}: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = ${GPU_BANDWIDTH_EFFICIENCY}); ${backend} is not calibrated and often decodes slower.`,
+    `${name}: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = ` +
+      `${GPU_BANDWIDTH_EFFICIENCY}); ${backend} is not calibrated and often decodes slower.`,
   ]
 }
 
@@ -151,7 +154,8 @@ function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
         throw new PlanInputError(
           'invalid',
           `${pointer}/${field}`,
-          `A metal GPU shares unified memory with its own CPU: it has no ${field === 'node' ? 'place in a lab node' : 'PCIe link'}; leave ${field} out.`,
+          `A metal GPU shares unified memory with its own CPU: it has no ` +
+            `${field === 'node' ? 'place in a lab node' : 'PCIe link'}; leave ${field} out.`,
         )
     }
     const usable = t.metalWorkingSetBytes ?? metalWorkingSetBytes(t.vramBytes)
@@ -166,7 +170,8 @@ function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
         ? `the default ${t.vramBytes > 36 * 2 ** 30 ? '3/4' : '2/3'}; raise it with sysctl iogpu.wired_limit_mb`
         : 'as given'
     notes.push(
-      `${name}: Metal may wire ${gib(usable)} GiB of the ${gib(t.vramBytes)} GiB unified memory (recommendedMaxWorkingSetSize, ${how}).`,
+      `${name}: Metal may wire ${gib(usable)} GiB of the ${gib(t.vramBytes)} ` +
+        `GiB unified memory (recommendedMaxWorkingSetSize, ${how}).`,
     )
     return {
       node: NO_NODE,
@@ -186,7 +191,8 @@ function inlineCard(catalog: Catalog, t: InlineGpu, pointer: string): LabGpu {
   }
   if (t.node === undefined) {
     notes.push(
-      `${name}: no node given, so no drive prices the load time and layers left on the CPU have no host bandwidth; add "node".`,
+      `${name}: no node given, so no drive prices the load time and ` +
+        `layers left on the CPU have no host bandwidth; add "node".`,
     )
     return {
       node: NO_NODE,

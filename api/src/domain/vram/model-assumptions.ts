@@ -16,15 +16,20 @@ export function modelAssumptions(r: ResolvedModel, side: SideModels): Assumption
     out.push({
       term: 'weights (GGUF file)',
       formula:
-        "Σ declared tensors n_elements / block_elements × block_bytes of each tensor's own ggml type: the file's bytes, no preset emulated",
-      source: `ggml include/ggml.h enum ggml_type, src/ggml-common.h block structs; ${LLAMA}/src/llama-model-loader.cpp`,
+        'Σ declared tensors n_elements / block_elements × block_bytes of ' +
+        "each tensor's own ggml type: the file's bytes, no preset emulated",
+      source:
+        `ggml include/ggml.h enum ggml_type, src/ggml-common.h ` +
+        `block structs; ${LLAMA}/src/llama-model-loader.cpp`,
       docsUrl: vramFormulasUrl('weights'),
     })
   }
   if (a.mla) {
     out.push({
       term: 'kvCache (MLA)',
-      formula: `one latent K row of kv_lora_rank + rope = ${a.mla.kvLoraRank} + ${a.mla.ropeHeadDim} values per token and layer, no V row`,
+      formula:
+        `one latent K row of kv_lora_rank + rope = ${a.mla.kvLoraRank} ` +
+        `+ ${a.mla.ropeHeadDim} values per token and layer, no V row`,
       source: `${LLAMA}/src/llama-kv-cache.cpp (has_v = !is_mla); ${LLAMA}/src/llama-model.cpp deepseek2 hparams`,
       docsUrl: vramFormulasUrl('other-attention-and-memory-classes'),
     })
@@ -40,7 +45,10 @@ export function modelAssumptions(r: ResolvedModel, side: SideModels): Assumption
   if (a.recurrent) {
     out.push({
       term: 'recurrent state',
-      formula: `${a.recurrent.layers.length} recurrent layers × max(1, parallel) × (n_embd_r ${a.recurrent.rollingStateValues} + n_embd_s ${a.recurrent.stateValues}) × 4 B (F32), independent of the context`,
+      formula:
+        `${a.recurrent.layers.length} recurrent layers × max(1, parallel) × (n_embd_r ` +
+        `${a.recurrent.rollingStateValues} + n_embd_s ${a.recurrent.stateValues}) × 4 B (F32), ` +
+        `independent of the context`,
       source: `${LLAMA}/src/llama-memory-recurrent.cpp; ${LLAMA}/src/llama-hparams.cpp n_embd_r, n_embd_s`,
       docsUrl: vramFormulasUrl('other-attention-and-memory-classes'),
     })
@@ -68,7 +76,8 @@ export function modelAssumptions(r: ResolvedModel, side: SideModels): Assumption
     out.push({
       term: 'draft model',
       formula:
-        'draft layers + output on the main GPU (-ngld all) + its KV cache at the same context and parallel sequences + its compute buffer',
+        'draft layers + output on the main GPU (-ngld all) + its KV cache ' +
+        'at the same context and parallel sequences + its compute buffer',
       source: `${LLAMA}/tools/server (-md, -ngld); ${LLAMA}/common/speculative.cpp`,
       docsUrl: vramFormulasUrl('projector-and-draft-model'),
     })

@@ -120,7 +120,8 @@ function tensorType(dtype: number | string, pointer: string): GgmlType {
   throw new PlanInputError(
     'invalid',
     pointer,
-    `Unknown ggml type ${JSON.stringify(dtype)}: expected a ggml_type number or one of ${Object.keys(GGML_TYPES).join(', ')}.`,
+    `Unknown ggml type ${JSON.stringify(dtype)}: expected a ggml_type ` +
+      `number or one of ${Object.keys(GGML_TYPES).join(', ')}.`,
   )
 }
 
@@ -143,7 +144,8 @@ export function declaredTensors(h: GgufHeader, layers: number, at: string): Type
       throw new PlanInputError(
         'invalid',
         `${here}/shape/0`,
-        `${t.name}: a ${type} row holds whole blocks of ${GGML_TYPES[type].blockElements} values; ne[0] = ${shape[0]} does not.`,
+        `${t.name}: a ${type} row holds whole blocks of ` +
+          `${GGML_TYPES[type].blockElements} values; ne[0] = ${shape[0]} does not.`,
       )
     }
     const block = /^blk\.(\d+)\./.exec(t.name)
@@ -231,7 +233,9 @@ function slidingWindowOf(
   const pattern = SWA_PATTERN[arch]
   if (!pattern)
     warnings.push(
-      `${arch}.attention.sliding_window is ${window}, but the planner knows which layers use it only for ${Object.keys(SWA_PATTERN).join(', ')} or a sliding_window_pattern array: every layer is sized for the full context (an overestimate if llama.cpp applies the window).`,
+      `${arch}.attention.sliding_window is ${window}, but the planner knows which layers use it ` +
+        `only for ${Object.keys(SWA_PATTERN).join(', ')} or a sliding_window_pattern array: every ` +
+        `layer is sized for the full context (an overestimate if llama.cpp applies the window).`,
     )
   return pattern ? { windowTokens: window, pattern } : null
 }
@@ -277,7 +281,8 @@ function checkShards(m: GgufMetadata, h: GgufHeader, at: string): void {
     throw new PlanInputError(
       'invalid',
       `${at}/tensorInfos`,
-      `This header is one shard of ${shards} (split.tensors.count ${tensors}, ${h.tensorInfos.length} listed): concatenate the tensorInfos of every shard, or give the first shard's URL as model.url.`,
+      `This header is one shard of ${shards} (split.tensors.count ${tensors}, ${h.tensorInfos.length} ` +
+        `listed): concatenate the tensorInfos of every shard, or give the first shard's URL as model.url.`,
     )
   }
 }

@@ -123,7 +123,8 @@ function familyOf(c: HfConfig, prefix: string): Family {
   if (!family)
     fail(
       `${prefix}model_type`,
-      `model_type "${type}" is not one the planner can emulate from config.json (known: ${Object.keys(FAMILIES).join(', ')}); give the GGUF header instead (model.gguf or model.url).`,
+      `model_type "${type}" is not one the planner can emulate from config.json (known: ` +
+        `${Object.keys(FAMILIES).join(', ')}); give the GGUF header instead (model.gguf or model.url).`,
     )
   return family
 }
@@ -140,7 +141,9 @@ function slidingWindowOf(
     if (other >= 0)
       fail(
         `${prefix}layer_types/${other}`,
-        `layer_types[${other}] is "${types[other]}": hybrid recurrent / linear-attention blocks cannot be emulated from config.json; give the GGUF header (model.gguf or model.url), whose metadata sizes their state.`,
+        `layer_types[${other}] is "${types[other]}": hybrid recurrent / ` +
+          `linear-attention blocks cannot be emulated from config.json; give the GGUF ` +
+          `header (model.gguf or model.url), whose metadata sizes their state.`,
       )
     if (types.length !== layers)
       fail(`${prefix}layer_types`, `expected ${layers} entries (num_hidden_layers), got ${types.length}.`)
@@ -250,7 +253,8 @@ export function modelFromHfConfig(config: HfConfig, name?: string): ConfigModel 
   const warnings =
     ignored.length > 0
       ? [
-          `config.json fields not used (they do not change memory): ${ignored.slice(0, 24).join(', ')}${ignored.length > 24 ? ', …' : ''}.`,
+          `config.json fields not used (they do not change memory): ` +
+            `${ignored.slice(0, 24).join(', ')}${ignored.length > 24 ? ', …' : ''}.`,
         ]
       : []
   return {

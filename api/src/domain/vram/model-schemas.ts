@@ -59,7 +59,10 @@ export const MoeSchema = z
       .max(LLAMA_MAX_EXPERTS, `llama.cpp loads at most ${LLAMA_MAX_EXPERTS} experts (LLAMA_MAX_EXPERTS)`),
     activeExperts: count(LLAMA_MAX_EXPERTS),
     expertFfnSize: count(262_144),
-    /** Always-active shared experts (DeepSeek, Qwen2-MoE): ffn_{gate,up,down}_shexp of sharedExperts × expertFfnSize. */
+    /**
+     * Always-active shared experts (DeepSeek, Qwen2-MoE):
+     * ffn_{gate,up,down}_shexp of sharedExperts × expertFfnSize.
+     */
     sharedExperts: z.int().min(0).max(64).default(0),
     /** The first N blocks have a dense FFN of ffnSize instead of experts (DeepSeek first_k_dense_replace). */
     leadingDenseLayers: z.int().min(0).max(256).default(0),
@@ -120,7 +123,10 @@ const architectureFields = {
   hiddenSize: count(65_536),
   heads: count(1024),
   kvHeads: count(1024),
-  /** Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ). RoPE rotates pairs. */
+  /**
+   * Read `head_dim` from the config, never assume hiddenSize / heads (Gemma, Qwen3, Nemo differ).
+   * RoPE rotates pairs.
+   */
   headDim: count(4096).refine(
     (d) => d % 2 === 0,
     'headDim must be even: RoPE rotates pairs of dimensions (ggml_rope)',

@@ -45,7 +45,8 @@ function checkRequest(r: ResolvedModel, req: VramFitRequest): string[] {
       req.mode === 'inference' && req.runtime === 'ollama'
         ? `contextLength ${tokens} is beyond the trained ${a.contextLength} tokens: Ollama caps num_ctx at ` +
             `${a.contextLength} (llm/server.go); use runtime llama.cpp or llama-server with RoPE scaling for more.`
-        : `${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`,
+        : `${field} ${tokens} is beyond the trained ${a.contextLength} tokens: it ` +
+            `needs the model's RoPE scaling (YaRN / llama3), and quality may drop.`,
     )
   }
   if (req.mode === 'inference') checkRuntimeRequest(req)
@@ -92,7 +93,8 @@ function recommend(results: VramFitResult[]): VramFitAnswer['recommendation'] {
     best.verdict === 'fits'
       ? 'fits entirely in VRAM'
       : best.cpuMoeLayers !== null
-        ? `runs with the MoE experts of ${best.cpuMoeLayers} of ${best.totalLayers - 1} layers on the CPU (--n-cpu-moe ${best.cpuMoeLayers})`
+        ? `runs with the MoE experts of ${best.cpuMoeLayers} of ${best.totalLayers - 1} ` +
+          `layers on the CPU (--n-cpu-moe ${best.cpuMoeLayers})`
         : `runs with ${best.gpuLayers} of ${best.totalLayers} layers on the GPU`
   const targetId = best.target.gpus.map((g) => `${g.node}/${g.gpu}`).join('+')
   return { targetId, target: best.target.label, reason: `${best.target.label} ${how}${speed}.` }
@@ -150,7 +152,8 @@ function assertExactBytes(results: VramFitResult[]): void {
     throw new PlanInputError(
       'invalid',
       '',
-      "This request needs more than 8 PiB of GPU memory (2^53 bytes): lower contextLength, sequenceLength, microBatch, parallel, ubatch or the model's dimensions.",
+      'This request needs more than 8 PiB of GPU memory (2^53 bytes): lower contextLength, ' +
+        "sequenceLength, microBatch, parallel, ubatch or the model's dimensions.",
     )
   }
 }
@@ -161,7 +164,10 @@ function libraryWarning(targets: VramFitRequest['targets'], cards: number): stri
   const node = targets === 'library' ? undefined : targets.library.node
   if (node !== undefined)
     return `targets "library": ${cards} library cards, each alone in ${node.toUpperCase()}'s GPU slot.`
-  return `targets "library": ${cards} library cards, each alone in no node: load time and layers left on the CPU are not priced; give {"library": {"node": "<node>"}} to place them in a lab node.`
+  return (
+    `targets "library": ${cards} library cards, each alone in no node: load time and layers left ` +
+    `on the CPU are not priced; give {"library": {"node": "<node>"}} to place them in a lab node.`
+  )
 }
 
 /** A what-if set's assumptions go with its result; a card without a node has no drive to load from. */
@@ -174,7 +180,8 @@ function withWhatIf(set: LabGpu[], result: VramFitResult): VramFitResult {
   )
   for (const g of beside)
     notes.push(
-      `${g.model.name} is a second card in ${g.node.name}: it was priced in the slot of the GPU already there; a second slot is often narrower (check the board).`,
+      `${g.model.name} is a second card in ${g.node.name}: it was priced in the slot ` +
+        `of the GPU already there; a second slot is often narrower (check the board).`,
     )
   if (set[0]!.node !== NO_NODE || result.loadSeconds !== null || result.trainingBreakdown !== null)
     return { ...result, notes }

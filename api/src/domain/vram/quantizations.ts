@@ -33,19 +33,26 @@ const RULES: Record<QuantPreset, string> = {
   IQ3_XS:
     'IQ3_S; attn_q/k IQ3_XXS; ffn_gate/up IQ3_XXS in the middle three quarters; attn_v Q4_K (GQA ≥ 4); output Q6_K',
   IQ3_XXS:
-    'IQ3_XXS (needs an imatrix); attn_q/k IQ2_S; attn_v Q4_K (GQA ≥ 4); attn_output IQ3_S; token_embd IQ3_S; output Q5_K',
+    'IQ3_XXS (needs an imatrix); attn_q/k IQ2_S; attn_v Q4_K ' +
+    '(GQA ≥ 4); attn_output IQ3_S; token_embd IQ3_S; output Q5_K',
   IQ2_M:
-    'IQ2_S (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else IQ3_S; ffn_down IQ3_S in the first eighth; token_embd IQ3_S; output Q5_K',
+    'IQ2_S (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else IQ3_S; ' +
+    'ffn_down IQ3_S in the first eighth; token_embd IQ3_S; output Q5_K',
   IQ2_S:
-    'IQ2_XS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else IQ3_S; ffn_down IQ3_S in the first eighth; token_embd IQ3_S; output Q5_K',
+    'IQ2_XS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else IQ3_S; ' +
+    'ffn_down IQ3_S in the first eighth; token_embd IQ3_S; output Q5_K',
   IQ2_XS:
-    'IQ2_XS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
+    'IQ2_XS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; ' +
+    'ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
   IQ2_XXS:
-    'IQ2_XXS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
+    'IQ2_XXS (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; ' +
+    'ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
   IQ1_M:
-    'IQ1_M (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; attn_output IQ2_XXS; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
+    'IQ1_M (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; attn_output ' +
+    'IQ2_XXS; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
   IQ1_S:
-    'IQ1_S (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; attn_output IQ2_XXS; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
+    'IQ1_S (needs an imatrix); attn_v Q4_K (GQA ≥ 4) else Q2_K; attn_output ' +
+    'IQ2_XXS; ffn_down Q2_K in the first eighth; token_embd Q2_K; output Q5_K',
   MXFP4: 'MXFP4_MOE: expert tensors MXFP4, every other matrix Q8_0 (models that ship MXFP4 only)',
 }
 

@@ -44,7 +44,8 @@ export const ProjectorSchema = z
   .meta({
     id: 'VisionProjector',
     description:
-      'A vision projector (mmproj) loaded on the main GPU next to the model (llama-server --mmproj; Ollama projector layer)',
+      'A vision projector (mmproj) loaded on the main GPU next to ' +
+      'the model (llama-server --mmproj; Ollama projector layer)',
   })
 
 export const KvCacheTypeSchema = z.enum(Object.keys(KV_CACHE_TYPES) as [KvCacheType, ...KvCacheType[]]).meta({
@@ -293,10 +294,14 @@ export const VramFitResultSchema = z
       .int()
       .nullable()
       .meta({ description: '-ngl: repeating layers + output offloaded (llama.cpp offloads the LAST N)' }),
-    cpuMoeLayers: z.int().nullable().meta({
-      description:
-        'MoE expert offload (llama.cpp --n-cpu-moe K): the ffn_{gate,up,down}_exps of layers 0 … K−1 stay in host RAM, every other tensor on the GPUs (verdict partial-offload); null when not used',
-    }),
+    cpuMoeLayers: z
+      .int()
+      .nullable()
+      .meta({
+        description:
+          'MoE expert offload (llama.cpp --n-cpu-moe K): the ffn_{gate,up,down}_exps of layers 0 … K−1 ' +
+          'stay in host RAM, every other tensor on the GPUs (verdict partial-offload); null when not used',
+      }),
     totalLayers: z.int().meta({ description: 'L + 1: the output head counts as a layer' }),
     breakdown: InferenceBreakdownSchema.nullable(),
     trainingBreakdown: TrainingBreakdownSchema.nullable(),

@@ -17,7 +17,10 @@ import { checkQuantization, resolveModel, weightsOf, type ResolvedModel } from '
 import type { VramFitRequest } from './schemas.ts'
 import type { WeightLayout } from './weights.ts'
 
-/** llama.cpp common/speculative.cpp SPEC_VOCAB_MAX_SIZE_DIFFERENCE: draft and target vocabularies may differ by this much. */
+/**
+ * llama.cpp common/speculative.cpp SPEC_VOCAB_MAX_SIZE_DIFFERENCE:
+ * draft and target vocabularies may differ by this much.
+ */
 const MAX_VOCAB_DIFFERENCE = 128
 
 export interface SideModels {
@@ -65,7 +68,8 @@ function draftOf(req: VramFitRequest, catalog: Catalog, target: ResolvedModel): 
     throw new PlanInputError(
       'invalid',
       '/draft',
-      `The draft's vocabulary (${model.arch.vocabSize}) differs from ${target.name}'s (${target.arch.vocabSize}) by more than ${MAX_VOCAB_DIFFERENCE} tokens: llama.cpp refuses such a pair.`,
+      `The draft's vocabulary (${model.arch.vocabSize}) differs from ${target.name}'s ` +
+        `(${target.arch.vocabSize}) by more than ${MAX_VOCAB_DIFFERENCE} tokens: llama.cpp refuses such a pair.`,
     )
   }
   return { model, weights: weightsOf(model) }

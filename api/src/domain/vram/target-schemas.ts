@@ -101,6 +101,8 @@ export const TargetsSchema = z
   .default('all')
   .meta({
     description:
-      '"all" ranks every GPU and GPU combination of the lab; "library" ranks every library card as a single GPU (the upgrade question), {"library": {…}} a filtered part of it in a lab node; a list is one GPU set (several = one layer split)',
+      '"all" ranks every GPU and GPU combination of the lab; "library" ranks every ' +
+      'library card as a single GPU (the upgrade question), {"library": {…}} a filtered ' +
+      'part of it in a lab node; a list is one GPU set (several = one layer split)',
   })
 export type Targets = z.infer<typeof TargetsSchema>

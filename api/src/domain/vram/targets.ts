@@ -52,7 +52,9 @@ function resolveOne(gpus: LabGpu[], text: string, index: number): LabGpu[] {
   const found = gpus.filter((g) => g.node.id === wanted || g.model.slug === wanted)
   if (found.length > 0) return found
   const names = [...new Set(gpus.flatMap((g) => [g.node.id, g.model.slug]))]
-  const what = `No node or GPU "${text}" in the lab. Known: ${names.join(', ')} (nearest: ${nearest(wanted, names, 2).join(', ')}).`
+  const what =
+    `No node or GPU "${text}" in the lab. Known: ${names.join(', ')} ` +
+    `(nearest: ${nearest(wanted, names, 2).join(', ')}).`
   throw new PlanInputError(
     'not-found',
     `/targets/${index}`,

@@ -72,7 +72,8 @@ function ffnTensors(a: Architecture, blk: string, il: number): TensorSpec[] {
   const out: TensorSpec[] = [t('ffn_norm.weight', [E])]
   if (a.moe && il >= a.moe.leadingDenseLayers) {
     const { experts: n, expertFfnSize: f, sharedExperts } = a.moe
-    // The router (ffn_gate_inp) is kept F32 by convert and never quantized (docs/research/vram-formulas.md#quantization-presets).
+    // The router (ffn_gate_inp) is kept F32 by convert and never quantized
+    // (docs/research/vram-formulas.md#quantization-presets).
     out.push(t('ffn_gate_inp.weight', [E, n]))
     out.push(
       t('ffn_gate_exps.weight', [E, f, n]),

@@ -1,5 +1,6 @@
 /**
- * Decode speed and load time (docs/research/vram-formulas.md#tokens-per-second). Decode of one sequence is memory-bandwidth bound:
+ * Decode speed and load time (docs/research/vram-formulas.md#tokens-per-second).
+ * Decode of one sequence is memory-bandwidth bound:
  *   t_token = Σ_devices bytes_read(d) / (η_d · BW_d),  tokens/s = 1 / t_token
  * bytes_read = resident weights (MoE experts × activeExperts/experts; token_embd excluded: one row)
  *            + KV of the device's layers up to the current position.

@@ -29,7 +29,10 @@ export interface TrainingMemory {
   trainableParameters: number
 }
 
-/** NF4 with double quantization: 4 + 8/64 + 32/(64·256) = 4.127 bits (QLoRA paper; docs/research/vram-formulas.md#training). */
+/**
+ * NF4 with double quantization: 4 + 8/64 + 32/(64·256) = 4.127 bits
+ * (QLoRA paper; docs/research/vram-formulas.md#training).
+ */
 export const QLORA_BYTES_PER_PARAM = 4.127 / 8
 
 /** The seven adapted projections of a layer: (d_in, d_out) for q, k, v, o, gate, up, down. */
@@ -42,7 +45,10 @@ function loraParameters(a: Architecture, rank: number): number {
   return rank * perLayer * a.layers
 }
 
-/** Per token per layer ≈ 12E + 4·Hkv·Dh + 8F bytes (derived Llama-style variant, docs/research/vram-formulas.md#training). */
+/**
+ * Per token per layer ≈ 12E + 4·Hkv·Dh + 8F bytes
+ * (derived Llama-style variant, docs/research/vram-formulas.md#training).
+ */
 function activationBytes(a: Architecture, s: TrainingSettings): number {
   const tokens = s.sequenceLength * s.microBatch
   const F = a.moe ? a.moe.activeExperts * a.moe.expertFfnSize : a.ffnSize
@@ -75,7 +81,8 @@ export function trainingMemory(a: Architecture, w: WeightLayout, s: TrainingSett
   const gradientsBytes = grad * trainable
   const optimizerBytes = opt * trainable
   const activationsBytes = activationBytes(a, s)
-  // HF computes fp32 logits: bf16 logits + fp32 upcast + fp32 grad ≈ 10·s·b·V bytes (docs/research/vram-formulas.md#training).
+  // HF computes fp32 logits: bf16 logits + fp32 upcast + fp32 grad ≈ 10·s·b·V bytes
+  // (docs/research/vram-formulas.md#training).
   const logitsBytes = 10 * s.sequenceLength * s.microBatch * a.vocabSize
   const overheadBytes = GPU_OVERHEAD_BYTES
   const totalGpuBytes =

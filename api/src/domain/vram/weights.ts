@@ -1,5 +1,6 @@
 /**
- * Weight bytes per tensor, grouped the way llama.cpp places them (docs/research/vram-formulas.md#weights-placement): the input
+ * Weight bytes per tensor, grouped the way llama.cpp places them
+ * (docs/research/vram-formulas.md#weights-placement): the input
  * embedding on the host, repeating layers where -ngl puts them, the output head on the GPU only
  * when every layer is offloaded (and, for tied embeddings, as a duplicate of token_embd).
  */

@@ -11,7 +11,8 @@ export const importHostRoute = createRoute({
   operationId: 'importHost',
   tags: ['catalog'],
   summary:
-    "Preview importing a host's lspci / pvesh / IOMMU-group output: the node document it would write and its drift from the catalog",
+    "Preview importing a host's lspci / pvesh / IOMMU-group output: " +
+    'the node document it would write and its drift from the catalog',
   description:
     'Nothing is stored. Each input is `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" ' +
     '--output-format json`, `lspci -nnD -vmm -k`, `lspci -nnk`, the "IOMMU Group N:" loop or `find ' +

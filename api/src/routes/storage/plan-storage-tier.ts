@@ -12,7 +12,8 @@ export const planStorageTierRoute = createRoute({
   operationId: 'planStorageTier',
   tags: ['planners'],
   summary:
-    'Place model stores, datasets and VM disks onto the storage tiers: device, room left, load and copy times, endurance',
+    'Place model stores, datasets and VM disks onto the storage ' +
+    'tiers: device, room left, load and copy times, endurance',
   description:
     'Places each item (model store, dataset, VM disk, …) on a device of the lab: greedy, latency-' +
     'sensitive and mirrored items first, onto 90 %-usable capacity. Answers the device, room left, ' +
