@@ -46,7 +46,8 @@ step('sizes: wrangler deploy --dry-run --minify, gzip in-process')
 const worker = workerBundleSize()
 const widgets = widgetSizes()
 step(
-  `  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ${(worker.gzipBytes / 1024).toFixed(1)} KiB gzip; ${widgets.length} widget files`,
+  `  worker ${(worker.bytes / 1024).toFixed(1)} KiB, ` +
+    `${(worker.gzipBytes / 1024).toFixed(1)} KiB gzip; ${widgets.length} widget files`,
 )
 
 const catalog = loadCatalog('data')
@@ -76,7 +77,8 @@ const labRatios = {
   routeToCatalogGet: labRoute ? Math.round((labRoute.microsPerCall / catalogGet) * 100) / 100 : null,
 }
 step(
-  `  planLab ${labRatios.pureToCatalogGet}× the catalog GET (pure), POST /api/v1/plan/lab ${labRatios.routeToCatalogGet}× (in-process route)`,
+  `  planLab ${labRatios.pureToCatalogGet}× the catalog GET (pure), ` +
+    `POST /api/v1/plan/lab ${labRatios.routeToCatalogGet}× (in-process route)`,
 )
 const heaviest = await heaviestRates(app, catalog, IN_PROCESS_MS, step)
 const mixedCalls = [appCall(app, '/api/v1/catalog'), ...planners.map((p) => appCall(app, p.path, p.body))]
@@ -85,7 +87,8 @@ const heap = await heapGrowth(async () => {
 }, 1000)
 step(
   heap
-    ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB over ${heap.rounds} rounds of every planner + catalog`
+    ? `  Node heap after GC: ${heap.beforeKiB} KiB → ${heap.afterKiB} KiB ` +
+        `over ${heap.rounds} rounds of every planner + catalog`
     : '  heap check skipped (run with node --expose-gc)',
 )
 
@@ -122,7 +125,8 @@ const rssKiB = { before: 0, after: 0, afterIdle: 0, processes: [] as string[] }
 let staticHeaders: Record<string, string | null> = {}
 let pages: PageScores[] = []
 try {
-  await load(server.url, [{ path: '/api/health' }, { path: '/api/v1/catalog' }], 3, CONNECTIONS) // warm-up: JIT, isolate start
+  // warm-up: JIT, isolate start
+  await load(server.url, [{ path: '/api/health' }, { path: '/api/v1/catalog' }], 3, CONNECTIONS)
   rssKiB.before = rss()
   step(`  ${server.url}, workerd RSS ${(rssKiB.before / 1024).toFixed(1)} MiB`)
   const page = await fetch(`${server.url}/`)
@@ -146,7 +150,8 @@ try {
     const result = await load(server.url, [target], ROUTE_SECONDS, CONNECTIONS)
     http.push({ route, result })
     step(
-      `    ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, errors ${result.errors}, non-2xx ${result.non2xx}`,
+      `    ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+        `errors ${result.errors}, non-2xx ${result.non2xx}`,
     )
   }
   const mixed: LoadTarget[] = [
@@ -158,7 +163,8 @@ try {
   step(`  soak: ${SOAK_SECONDS} s at ${SOAK_CONNECTIONS} connections over ${mixed.length} mixed routes`)
   soak = await load(server.url, mixed, SOAK_SECONDS, SOAK_CONNECTIONS)
   step(
-    `    ${soak.requests} requests, ${soak.requestsPerSecond} req/s, p99 ${soak.p99Ms} ms, errors ${soak.errors}, timeouts ${soak.timeouts}, non-2xx ${soak.non2xx}`,
+    `    ${soak.requests} requests, ${soak.requestsPerSecond} req/s, ` +
+      `p99 ${soak.p99Ms} ms, errors ${soak.errors}, timeouts ${soak.timeouts}, non-2xx ${soak.non2xx}`,
   )
   rssKiB.after = rss()
   // Garbage the soak left behind is collected when idle: the figure that shows a real leak.
@@ -168,7 +174,8 @@ try {
   step(`  lighthouse (mobile, simulated throttling): every category at least ${LIGHTHOUSE_MIN_SCORE}`)
   pages = await lighthouseScores(server.url, step)
   step(
-    `  workerd RSS ${(rssKiB.after / 1024).toFixed(1)} MiB after the soak, ${(rssKiB.afterIdle / 1024).toFixed(1)} MiB after 10 s idle (${rssKiB.processes.join(', ')})`,
+    `  workerd RSS ${(rssKiB.after / 1024).toFixed(1)} MiB after the soak, ` +
+      `${(rssKiB.afterIdle / 1024).toFixed(1)} MiB after 10 s idle (${rssKiB.processes.join(', ')})`,
   )
 } finally {
   await server.stop()

@@ -63,10 +63,14 @@ let over = false
 const rows = Object.keys(result.metafile.outputs).map((file) => {
   const gzip = gzipBytes(file)
   if (gzip > BUDGET_GZIP_BYTES) over = true
-  return `  ${basename(file).padEnd(16)} ${(gzip / 1024).toFixed(1).padStart(5)} KB gzip  ${(statSync(file).size / 1024).toFixed(1).padStart(5)} KB`
+  return (
+    `  ${basename(file).padEnd(16)} ${(gzip / 1024).toFixed(1).padStart(5)} KB gzip  ` +
+    `${(statSync(file).size / 1024).toFixed(1).padStart(5)} KB`
+  )
 })
 console.log(
-  `widgets → ${OUT} (budget ${BUDGET_GZIP_BYTES / 1024} KB gzip per file; each file is self-contained)\n${rows.join('\n')}`,
+  `widgets → ${OUT} (budget ${BUDGET_GZIP_BYTES / 1024} KB gzip per file; ` +
+    `each file is self-contained)\n${rows.join('\n')}`,
 )
 if (over) {
   console.error('A widget is over its size budget.')

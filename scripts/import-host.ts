@@ -18,7 +18,8 @@ import { summaryLines } from '../api/src/domain/import/summary.ts'
 import { validNode } from '../api/src/domain/import/valid-node.ts'
 import { PlanInputError } from '../api/src/domain/plan-input-error.ts'
 
-export const USAGE = `Usage: npm run import -- --node <name> [--dry-run] [--data <dir>] [--format <format>] <file>...
+export const USAGE =
+  `Usage: npm run import -- --node <name> [--dry-run] [--data <dir>] [--format <format>] <file>...
 
 Imports a host's PCI inventory into <data>/nodes/<name>.yaml (default data/). Several files
 merge: e.g. lspci -nnk for drivers plus the group listing for IOMMU groups. The format of each
@@ -27,8 +28,10 @@ file is detected; --format <format> forces it for the next file. "-" reads stand
 Run on the Proxmox host, one file per command:
   pvesh-json  pvesh get /nodes/$(hostname)/hardware/pci --pci-class-blacklist "" --output-format json > pvesh.json
   lspci-vmm   lspci -nnD -vmm -k > lspci-vmm.txt
-  lspci-nnk   lspci -PP -nnk > lspci-nnk.txt        (-D and -v are understood too; -PP adds each device's upstream bridge)
-  iommu-loop  for g in /sys/kernel/iommu_groups/*; do echo "IOMMU Group \${g##*/}:"; for d in $g/devices/*; do echo -e "\\t$(lspci -nns \${d##*/})"; done; done > groups.txt
+  lspci-nnk   lspci -PP -nnk > lspci-nnk.txt        ` +
+  `(-D and -v are understood too; -PP adds each device's upstream bridge)
+  iommu-loop  for g in /sys/kernel/iommu_groups/*; do echo "IOMMU Group \${g##*/}:"; ` +
+  `for d in $g/devices/*; do echo -e "\\t$(lspci -nns \${d##*/})"; done; done > groups.txt
   sysfs-find  find /sys/kernel/iommu_groups/ -type l > groups.txt
 
 Best: pvesh (or lspci-vmm) plus lspci -PP -nnk for the PCIe tree; else lspci-nnk plus one group listing.
@@ -176,7 +179,10 @@ export function runImport(argv: readonly string[], out = console.log, err = cons
       patchDocument(doc, prepared.patches)
       text = unpadFlowLists(doc.toString({ lineWidth: 0 }))
     } else {
-      const header = `# ${args.node.toUpperCase()}: imported by npm run import on ${today}; platform facts unknown until measured.\n# Provenance: \`default\` applies to every field a record does not list under \`fields\`.\n`
+      const header =
+        `# ${args.node.toUpperCase()}: imported by npm run import on ${today}; ` +
+        `platform facts unknown until measured.\n` +
+        `# Provenance: \`default\` applies to every field a record does not list under \`fields\`.\n`
       const fresh = parseDocument(stringify(prepared.patches[0]!.value, { lineWidth: 0 }))
       styleNode(fresh)
       const groups = fresh.get('iommuGroups', true)

@@ -118,10 +118,12 @@ export function formatPlanReport(a: LabPlanAnswer, options: { color: boolean; ti
   if (a.diff) {
     lines.push('', head('Changes to the findings'))
     if (a.diff.length === 0) lines.push('none')
-    for (const d of a.diff)
-      lines.push(
-        `${d.change === 'appears' ? '+' : d.change === 'disappears' ? '-' : '~'} ${d.before && d.change === 'severity' ? `${d.before} → ` : ''}${d.finding.severity} ${d.finding.source.rule} ${d.finding.pointer}: ${d.finding.message}`,
-      )
+    for (const d of a.diff) {
+      const sign = d.change === 'appears' ? '+' : d.change === 'disappears' ? '-' : '~'
+      const was = d.before && d.change === 'severity' ? `${d.before} → ` : ''
+      const { severity, source, pointer, message } = d.finding
+      lines.push(`${sign} ${was}${severity} ${source.rule} ${pointer}: ${message}`)
+    }
   }
   return lines.join('\n')
 }

@@ -67,7 +67,8 @@ function parseArgs(argv: string[]): Args {
 function summary(answer: VramFitAnswer): string[] {
   const m = answer.model
   const lines = [
-    `${m.name} (${m.quantization}): ${formatBytes(m.weightsBytes)} of weights, ${formatNumber(m.parameterCount)} parameters, ${m.bitsPerWeight} bits per weight`,
+    `${m.name} (${m.quantization}): ${formatBytes(m.weightsBytes)} of weights, ` +
+      `${formatNumber(m.parameterCount)} parameters, ${m.bitsPerWeight} bits per weight`,
   ]
   for (const r of answer.results) {
     const b = r.breakdown
@@ -79,7 +80,9 @@ function summary(answer: VramFitAnswer): string[] {
     )
     if (b)
       lines.push(
-        `    GPU ${formatBytes(b.totalGpuBytes)} = weights ${formatBytes(b.weightsGpuBytes)} + KV ${formatBytes(b.kvCacheBytes)} + compute ${formatBytes(b.computeBufferBytes)} + overhead ${formatBytes(b.overheadBytes)}; free ${formatBytes(b.freeGpuBytes)}`,
+        `    GPU ${formatBytes(b.totalGpuBytes)} = weights ${formatBytes(b.weightsGpuBytes)} + ` +
+          `KV ${formatBytes(b.kvCacheBytes)} + compute ${formatBytes(b.computeBufferBytes)} + ` +
+          `overhead ${formatBytes(b.overheadBytes)}; free ${formatBytes(b.freeGpuBytes)}`,
       )
   }
   if (answer.recommendation) lines.push(`Recommendation: ${answer.recommendation.reason}`)

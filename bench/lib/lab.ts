@@ -28,7 +28,8 @@ export async function labRates(
 ): Promise<LabBench> {
   const seedRate = await rate(() => planLab(seed, catalog), millis)
   step(
-    `  domain planLab() on the documented architecture: ${seedRate.callsPerSecond} calls/s (${seedRate.microsPerCall} µs)`,
+    `  domain planLab() on the documented architecture: ` +
+      `${seedRate.callsPerSecond} calls/s (${seedRate.microsPerCall} µs)`,
   )
   const generated = []
   for (const [guests, perGuest] of LAB_SIZES) {

@@ -69,7 +69,8 @@ export async function scaleSeries(
     )
     series.push({ call: target.call, points, perNodeCostRatio, growthExponent })
     progress(
-      `  ${target.call}: ${points.map((p) => `${p.nodes} nodes ${p.microsPerCall} µs`).join(', ')} → per-node ratio ${perNodeCostRatio}, exponent ${growthExponent}`,
+      `  ${target.call}: ${points.map((p) => `${p.nodes} nodes ${p.microsPerCall} µs`).join(', ')} ` +
+        `→ per-node ratio ${perNodeCostRatio}, exponent ${growthExponent}`,
     )
   }
   return series

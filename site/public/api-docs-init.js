@@ -8,8 +8,12 @@ theme.rel = 'stylesheet'
 theme.href = '/api-docs.css'
 document.head.append(theme)
 
+/** The global that the vendored swagger-ui-bundle.js defines. */
+/** @typedef {{ SwaggerUIBundle: (options: Record<string, unknown>) => unknown }} SwaggerGlobal */
+const { SwaggerUIBundle } = /** @type {SwaggerGlobal} */ (/** @type {unknown} */ (window))
+
 const spec = document.currentScript.dataset.specUrl
-window.SwaggerUIBundle({
+SwaggerUIBundle({
   url: spec,
   dom_id: '#api-reference',
   deepLinking: false,

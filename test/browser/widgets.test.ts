@@ -347,7 +347,7 @@ describe('the /widgets/ docs page', () => {
 })
 
 describe('the embed configurator', () => {
-  it('writes the snippet for the chosen planner and settings, previews it, and the snippet works on another origin', async () => {
+  it('writes the snippet for the chosen planner, previews it, and the snippet works on another origin', async () => {
     const page = await context.newPage()
     await page.goto(`${base}/widgets/`)
     const form = page.locator('#embed-config')
@@ -357,7 +357,8 @@ describe('the embed configurator', () => {
     await form.locator('input[name="form"][value="component"]').check()
     await form.locator('select[name="theme"]').selectOption('dark')
     const snippet = (await page.locator('#embed-snippet').textContent()) ?? ''
-    // The test build has no SITE_ORIGIN: its snippets carry the local default (test/unit/site/origin.test.ts builds one with an origin).
+    // The test build has no SITE_ORIGIN: its snippets carry the local default
+    // (test/unit/site/origin.test.ts builds one with an origin).
     expect(snippet).toContain(`<script type="module" src="${LOCAL_ORIGIN}/widgets/storage-tier.js"></script>`)
     expect(snippet).toContain(
       '<storage-tier-planner purpose="model-store" size-gb="250" node="meraxes" theme="dark"></storage-tier-planner>',
@@ -517,7 +518,7 @@ describe('bad preset values', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'llama-9.9-999b', contextLength: 8192, targets: 'all' }),
     })
-    const problem = (await res.json()) as { detail: string }
+    const problem = await res.json<{ detail: string }>()
     expect(res.status).toBe(422)
     expect(await widget.locator('[role="alert"] p').textContent()).toBe(problem.detail)
     await page.close()

@@ -18,14 +18,20 @@ import { h, replace } from '../widgets/dom.ts'
 
 const form = document.querySelector<HTMLFormElement>('#embed-config')
 
+/** A form field's text; a missing field (or a file, which this form has none of) reads as ''. */
+function fieldText(data: FormData, name: string): string {
+  const value = data.get(name)
+  return typeof value === 'string' ? value : ''
+}
+
 function choiceOf(f: HTMLFormElement): { choice: EmbedChoice; form: EmbedForm } {
   const data = new FormData(f)
-  const widget = String(data.get('widget')) as WidgetName
+  const widget = fieldText(data, 'widget') as WidgetName
   const params: Record<string, string> = {}
-  for (const p of WIDGETS[widget].params) params[p.query] = String(data.get(`${widget}.${p.query}`) ?? '')
+  for (const p of WIDGETS[widget].params) params[p.query] = fieldText(data, `${widget}.${p.query}`)
   return {
-    choice: { widget, params, theme: String(data.get('theme')) as Theme },
-    form: String(data.get('form')) as EmbedForm,
+    choice: { widget, params, theme: fieldText(data, 'theme') as Theme },
+    form: fieldText(data, 'form') as EmbedForm,
   }
 }
 
@@ -74,14 +80,15 @@ function start(f: HTMLFormElement): void {
     e.preventDefault()
     update()
   })
-  document.querySelector('#embed-copy')?.addEventListener('click', async () => {
+  const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(code?.textContent ?? '')
       if (status) status.textContent = 'Copied.'
     } catch {
       if (status) status.textContent = 'Copy failed: select the snippet and press Ctrl+C.'
     }
-  })
+  }
+  document.querySelector('#embed-copy')?.addEventListener('click', () => void copy())
   for (const el of document.querySelectorAll<HTMLElement>('[data-needs-js]')) el.hidden = false
   update()
 }

@@ -2,8 +2,8 @@
  * The model-fit matrix's filters (AI placement page): target, quantization, family, runtime,
  * context and "fits only", kept in the URL (?target=…&quantization=…&family=…&runtime=…&context=…
  * &fits=1) so a filtered view can be linked. The page is complete without it: the built table shows
- * the default runtime and context. Loads /fit-matrix.json (the same cells, per runtime and context) and redraws the table
- * with DOM calls only. Budget: test/unit/budgets.test.ts.
+ * the default runtime and context. Loads /fit-matrix.json (the same cells, per runtime and context)
+ * and redraws the table with DOM calls only. Budget: test/unit/budgets.test.ts.
  */
 import type { FitCellText } from '../lib/fit-cell.ts'
 import type { FitMatrixData } from '../lib/model-fit.ts'
@@ -18,7 +18,11 @@ const status = document.querySelector<HTMLElement>('#fit-status')
 
 function readForm(f: HTMLFormElement): Filters {
   const data = new FormData(f)
-  return Object.fromEntries(FIELDS.map((k) => [k, String(data.get(k) ?? '')])) as Filters
+  const text = (k: string): string => {
+    const value = data.get(k)
+    return typeof value === 'string' ? value : ''
+  }
+  return Object.fromEntries(FIELDS.map((k) => [k, text(k)])) as Filters
 }
 
 /** URL → controls; a value the form does not offer is dropped (the select keeps its default). */

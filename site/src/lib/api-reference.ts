@@ -125,16 +125,16 @@ function typeParts(schema: SchemaRef | undefined): TypeParts {
 }
 
 const CONSTRAINTS: [string, (v: unknown) => string][] = [
-  ['minimum', (v) => `≥ ${v}`],
-  ['exclusiveMinimum', (v) => `> ${v}`],
-  ['maximum', (v) => `≤ ${v}`],
-  ['exclusiveMaximum', (v) => `< ${v}`],
-  ['minLength', (v) => `at least ${v} characters`],
-  ['maxLength', (v) => `at most ${v} characters`],
-  ['minItems', (v) => `at least ${v} items`],
-  ['maxItems', (v) => `at most ${v} items`],
-  ['pattern', (v) => `matches ${v}`],
-  ['format', (v) => `format ${v}`],
+  ['minimum', (v) => `≥ ${String(v)}`],
+  ['exclusiveMinimum', (v) => `> ${String(v)}`],
+  ['maximum', (v) => `≤ ${String(v)}`],
+  ['exclusiveMaximum', (v) => `< ${String(v)}`],
+  ['minLength', (v) => `at least ${String(v)} characters`],
+  ['maxLength', (v) => `at most ${String(v)} characters`],
+  ['minItems', (v) => `at least ${String(v)} items`],
+  ['maxItems', (v) => `at most ${String(v)} items`],
+  ['pattern', (v) => `matches ${String(v)}`],
+  ['format', (v) => `format ${String(v)}`],
   ['default', (v) => `default ${JSON.stringify(v)}`],
   ['const', (v) => `always ${JSON.stringify(v)}`],
 ]

@@ -148,7 +148,9 @@ export function gpuBarSvg(gpu: GpuSummary): string {
   let x = 0
   const rects = segments.map((s) => {
     const w = (s.bytes / total) * BAR_W
-    const rect = `<rect class="lab-bar-${s.kind}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="${BAR_H}"><title>${escapeXml(`${s.label}: ${formatBytes(s.bytes)}`)}</title></rect>`
+    const rect =
+      `<rect class="lab-bar-${s.kind}" x="${x.toFixed(2)}" y="0" width="${w.toFixed(2)}" height="${BAR_H}">` +
+      `<title>${escapeXml(`${s.label}: ${formatBytes(s.bytes)}`)}</title></rect>`
     x += w
     return rect
   })
@@ -164,7 +166,11 @@ export function gpuBarSvg(gpu: GpuSummary): string {
   })
   const vramX = ((gpu.vramBytes / total) * BAR_W).toFixed(2)
   const title = `${gpu.name}: ${formatBytes(gpu.residentBytes)} resident of ${formatBytes(gpu.vramBytes)}`
-  return `<svg class="lab-bar" viewBox="0 0 ${BAR_W} ${BAR_H + 24}" role="img" aria-label="${escapeXml(title)}">${rects.join('')}<line class="lab-bar-vram" x1="${vramX}" x2="${vramX}" y1="0" y2="${BAR_H}" />${labels.join('')}</svg>`
+  return (
+    `<svg class="lab-bar" viewBox="0 0 ${BAR_W} ${BAR_H + 24}" role="img" aria-label="${escapeXml(title)}">` +
+    `${rects.join('')}` +
+    `<line class="lab-bar-vram" x1="${vramX}" x2="${vramX}" y1="0" y2="${BAR_H}" />${labels.join('')}</svg>`
+  )
 }
 
 export const SEGMENT_LEGEND: { kind: BarSegment['kind']; label: string }[] = [
@@ -269,12 +275,18 @@ export function nodeDiagramSvg(plan: LabPlan, arch: Architecture, node: string):
   )
   const paths = lines.map(
     ([a, b]) =>
-      `<line class="lab-dg-line" x1="${x(a.col) + COL_W}" y1="${y(a.row) + BOX_H / 2}" x2="${x(b.col)}" y2="${y(b.row) + BOX_H / 2}" />`,
+      `<line class="lab-dg-line" x1="${x(a.col) + COL_W}" y1="${y(a.row) + BOX_H / 2}" ` +
+      `x2="${x(b.col)}" y2="${y(b.row) + BOX_H / 2}" />`,
   )
   const rects = boxes.map(
     (b) =>
-      `<g class="lab-dg-${b.kind}"><title>${escapeXml(b.title)}</title><rect x="${x(b.col)}" y="${y(b.row)}" width="${COL_W}" height="${BOX_H}" rx="4" /><text x="${x(b.col) + 6}" y="${y(b.row) + 16}">${escapeXml(clip(b.text))}</text></g>`,
+      `<g class="lab-dg-${b.kind}"><title>${escapeXml(b.title)}</title>` +
+      `<rect x="${x(b.col)}" y="${y(b.row)}" width="${COL_W}" height="${BOX_H}" rx="4" />` +
+      `<text x="${x(b.col) + 6}" y="${y(b.row) + 16}">${escapeXml(clip(b.text))}</text></g>`,
   )
   const label = `${node}: ${owners.length} owners, ${boxes.filter((b) => b.kind.startsWith('model')).length} models`
-  return `<svg class="lab-diagram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">${heads.join('')}${paths.join('')}${rects.join('')}</svg>`
+  return (
+    `<svg class="lab-diagram" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">` +
+    `${heads.join('')}${paths.join('')}${rects.join('')}</svg>`
+  )
 }

@@ -7,12 +7,19 @@
 const PROSE: Record<string, { meaning: string; fix: string }> = {
   'bad-request': {
     meaning:
-      'A path or query parameter is malformed (for example a PCI address that is not bb:dd.f), a query parameter is unknown (a typo such as ?clas=; the entry suggests the nearest known one), a query filter names something the catalog does not hold, or the body is not valid JSON. The errors list names the parameter.',
+      'A path or query parameter is malformed (for example a PCI address that is not bb:dd.f), ' +
+      'a query parameter is unknown (a typo such as ?clas=; ' +
+      'the entry suggests the nearest known one), ' +
+      'a query filter names something the catalog does not hold, ' +
+      'or the body is not valid JSON. The errors list names the parameter.',
     fix: "Correct the named parameter; the OpenAPI description gives each one's pattern and an example.",
   },
   'not-found': {
     meaning:
-      'The path names something the catalog does not hold: an unknown node, device address, IOMMU group or model, or no route at all. The detail lists the nearest known ids. (An unknown name inside a body is a 422, in a query a 400: the planner exists, the input is wrong.)',
+      'The path names something the catalog does not hold: ' +
+      'an unknown node, device address, IOMMU group or model, or no route at all. ' +
+      'The detail lists the nearest known ids. ' +
+      '(An unknown name inside a body is a 422, in a query a 400: the planner exists, the input is wrong.)',
     fix: 'Use one of the ids suggested in detail, or list what exists (GET /api/v1/nodes, /api/v1/models).',
   },
   'method-not-allowed': {
@@ -29,18 +36,29 @@ const PROSE: Record<string, { meaning: string; fix: string }> = {
   },
   'too-many-requests': {
     meaning:
-      'This client (by IP address) sent more requests in the window than a public deployment allows. Retry-After says how many seconds to wait; RateLimit-Policy states the limit.',
-    fix: 'Wait Retry-After seconds, then retry; cache reads with If-None-Match (a 304 is cheap) and batch planner items into one request.',
+      'This client (by IP address) sent more requests in the window than a public deployment allows. ' +
+      'Retry-After says how many seconds to wait; RateLimit-Policy states the limit.',
+    fix:
+      'Wait Retry-After seconds, then retry; ' +
+      'cache reads with If-None-Match (a 304 is cheap) and batch planner items into one request.',
   },
   'invalid-request': {
     meaning:
-      "The body is JSON but does not match the operation's schema (a wrong type, a value out of range, a field the schema does not declare: every object is strict, and the entry names the nearest known field), names something the catalog does not hold (a node, model, GPU or drive), or breaks a rule the schema cannot express (a context longer than the model allows, a quantized KV cache without flash attention). Each entry of errors points at the offending field.",
+      "The body is JSON but does not match the operation's schema (a wrong type, " +
+      'a value out of range, a field the schema does not declare: ' +
+      'every object is strict, and the entry names the nearest known field), ' +
+      'names something the catalog does not hold (a node, model, GPU or drive), ' +
+      'or breaks a rule the schema cannot express (a context longer than the model allows, ' +
+      'a quantized KV cache without flash attention). Each entry of errors points at the offending field.',
     fix: 'Fix each field the errors list points at; the request schema is in the API reference.',
   },
   'bad-gateway': {
     meaning:
-      'The request names a model by URL or registry tag, and the server holding it could not be reached, did not answer in time, or answered with a server error.',
-    fix: 'Retry later, or post the GGUF header itself as model.gguf (for example from `npm run vram -- file.gguf --header`).',
+      'The request names a model by URL or registry tag, and the server holding it could not be reached, ' +
+      'did not answer in time, or answered with a server error.',
+    fix:
+      'Retry later, or post the GGUF header itself as model.gguf ' +
+      '(for example from `npm run vram -- file.gguf --header`).',
   },
   internal: {
     meaning:

@@ -28,7 +28,8 @@ export function siteOrigin(env: Record<string, string | undefined>, wranglerToml
   }
   if (env.HP_DEPLOY && isLoopback(origin)) {
     throw new Error(
-      `SITE_ORIGIN: a deploy build needs the public origin (got ${origin}); set it in wrangler.toml [vars] or the environment`,
+      `SITE_ORIGIN: a deploy build needs the public origin (got ${origin}); ` +
+        `set it in wrangler.toml [vars] or the environment`,
     )
   }
   return origin

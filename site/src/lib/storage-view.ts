@@ -69,7 +69,9 @@ export function transferRows(catalog: Catalog, files: SampleFile[]): TransferRow
   return pairs.flatMap(([from, to]) =>
     files.map((f) => {
       const plan = planTransfer({ from: from.id, to: to.id, bytes: f.bytes }, catalog)
-      const ends = `${from.name}${plan.from.label ? ` (${plan.from.label})` : ''} → ${to.name}${plan.to.label ? ` (${plan.to.label})` : ''}`
+      const fromLabel = plan.from.label ? ` (${plan.from.label})` : ''
+      const toLabel = plan.to.label ? ` (${plan.to.label})` : ''
+      const ends = `${from.name}${fromLabel} → ${to.name}${toLabel}`
       const time =
         plan.seconds === null
           ? 'unknown'

@@ -132,7 +132,8 @@ const portLabelHeight = (l: Layout) => Math.max(0, ...l.ports.map((p) => p.label
 function nodeBox(l: Layout, height: number, bottleneckPorts: Set<string>): string {
   const parts = [`<rect x="${l.x}" y="${PAD}" width="${BOX_W}" height="${height}" rx="8" class="topo-node"/>`]
   parts.push(
-    `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
+    `<a href="/nodes/${encodeURIComponent(l.node.id)}/" ` +
+      `aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
       text(l.x + 12, PAD + 26, 'topo-title', l.node.name) +
       '</a>',
   )
@@ -171,11 +172,13 @@ function network(
   const xs = link.ends.map((e) => ports.get(e.interface)?.x ?? PAD)
   const drops = xs.map(
     (x) =>
-      `<line x1="${x}" y1="${boxBottom + PORT_H / 2}" x2="${x}" y2="${y}" class="topo-drop"/><circle cx="${x}" cy="${y}" r="4" class="topo-joint"/>`,
+      `<line x1="${x}" y1="${boxBottom + PORT_H / 2}" x2="${x}" y2="${y}" class="topo-drop"/>` +
+      `<circle cx="${x}" cy="${y}" r="4" class="topo-joint"/>`,
   )
   const label = `${link.link.label} · ${linkSpeedLabel(link)} · ${networkRole(link, ports)}`
   return (
-    `<g class="topo-network">${drops.join('')}<line x1="${Math.min(...xs)}" y1="${y}" x2="${Math.max(...xs)}" y2="${y}" class="topo-link"/>` +
+    `<g class="topo-network">${drops.join('')}` +
+    `<line x1="${Math.min(...xs)}" y1="${y}" x2="${Math.max(...xs)}" y2="${y}" class="topo-link"/>` +
     wrap(label, width - 2 * PAD)
       .map((line, k) => text(PAD, y + 20 + k * LINE_H, 'topo-link-label', line))
       .join('') +
@@ -197,7 +200,10 @@ function legend(y: number): string {
     .map(([cls, label]) => {
       const at = x
       x += 26 + label.length * CHAR_W + 24
-      return `<rect x="${at}" y="${y - 11}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(at + 26, y, 'topo-port-label', label)}`
+      return (
+        `<rect x="${at}" y="${y - 11}" width="18" height="${PORT_H}" rx="2" ` +
+        `class="topo-key ${cls}"/>${text(at + 26, y, 'topo-port-label', label)}`
+      )
     })
     .join('')}</g>`
 }
@@ -211,10 +217,12 @@ export function topologyDescription(catalog: Catalog): string {
     const ports = l.ports.map((p) => p.label.join(' '))
     return `${l.node.name}: ${[...items, ...ports.map((p) => `port ${p}`)].join('; ')}.`
   })
-  const links = resolveLinks(catalog).map(
-    (l) =>
-      `${l.link.label} joins ${l.ends.map((e) => `${e.node.toUpperCase()} ${shortModel(e.nicModel.slug, e.nicModel.vendor)}`).join(' and ')} at ${linkSpeedLabel(l)}.`,
-  )
+  const links = resolveLinks(catalog).map((l) => {
+    const ends = l.ends.map(
+      (e) => `${e.node.toUpperCase()} ${shortModel(e.nicModel.slug, e.nicModel.vendor)}`,
+    )
+    return `${l.link.label} joins ${ends.join(' and ')} at ${linkSpeedLabel(l)}.`
+  })
   return [...nodes, ...links].join(' ')
 }
 
@@ -291,7 +299,8 @@ export function narrowTopologySvg(catalog: Catalog): string {
     }
     parts.push(
       `<g class="topo-box"><rect x="${X}" y="${y}" width="${inner}" height="${h}" rx="8" class="topo-node"/>` +
-        `<a href="/nodes/${encodeURIComponent(l.node.id)}/" aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
+        `<a href="/nodes/${encodeURIComponent(l.node.id)}/" ` +
+        `aria-label="${escapeXml(`${l.node.name}: devices and platform`)}">` +
         text(X + 12, y + 26, 'topo-title', l.node.name) +
         `</a>${rows.join('')}</g>`,
     )
@@ -312,7 +321,8 @@ export function narrowTopologySvg(catalog: Catalog): string {
   }
   for (const [cls, label] of LEGEND) {
     parts.push(
-      `<rect x="${X}" y="${y - 3}" width="18" height="${PORT_H}" rx="2" class="topo-key ${cls}"/>${text(X + 26, y + 8, 'topo-port-label', label)}`,
+      `<rect x="${X}" y="${y - 3}" width="18" height="${PORT_H}" rx="2" ` +
+        `class="topo-key ${cls}"/>${text(X + 26, y + 8, 'topo-port-label', label)}`,
     )
     y += LINE_H + 2
   }

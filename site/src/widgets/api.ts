@@ -78,7 +78,8 @@ function unreachable(base: string): ApiProblem {
   const origin = new URL(base).origin
   const cause = blockedBy
     ? `This page's Content-Security-Policy blocked it (${blockedBy}): allow ${origin} there.`
-    : `If this page sets a Content-Security-Policy, its connect-src must allow ${origin}; otherwise the API is down or offline.`
+    : `If this page sets a Content-Security-Policy, its connect-src must allow ${origin}; ` +
+      'otherwise the API is down or offline.'
   return new ApiProblem(0, `Cannot reach the planner API at ${base}. ${cause}`)
 }
 

@@ -196,7 +196,7 @@ export abstract class PlannerElement extends HTMLElement {
   /** Reads the form, checks it the way the API would, calls the planner and renders its answer. */
   protected async update(): Promise<void> {
     const values: Record<string, string> = {}
-    for (const [name, value] of new FormData(this.form)) values[name] = String(value)
+    for (const [name, value] of new FormData(this.form)) if (typeof value === 'string') values[name] = value
     const problems = Object.entries(this.checks).flatMap(
       ([name, check]) => this.fieldProblem(name, values[name], check) ?? [],
     )
@@ -263,13 +263,14 @@ export function define(name: string, ctor: CustomElementConstructor): void {
 export function copyButton(text: () => string, label: string): HTMLElement {
   const status = h('span', { class: 'note', role: 'status' })
   const button = h('button', { type: 'button', class: 'secondary' }, label)
-  button.addEventListener('click', async () => {
+  const copy = async (): Promise<void> => {
     try {
       await navigator.clipboard.writeText(text())
       status.textContent = 'Copied.'
     } catch {
       status.textContent = 'Copy failed: select the text and press Ctrl+C.'
     }
-  })
+  }
+  button.addEventListener('click', () => void copy())
   return h('div', { class: 'copy-row' }, button, status)
 }

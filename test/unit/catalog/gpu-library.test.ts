@@ -106,7 +106,8 @@ describe('GPU reference library', () => {
       edit: (t: string) =>
         t.replace('source: "https://developer.nvidia.com/cuda-gpus"', 'source: "shared/research/vram.md"'),
       expected:
-        'data/hardware/gpus/nvidia-rtx-4090.yaml: provenance.fields.computeCapability.source: expected a public https URL',
+        'data/hardware/gpus/nvidia-rtx-4090.yaml: provenance.fields.computeCapability.source: ' +
+        'expected a public https URL',
     },
     {
       what: 'an NVIDIA card without its compute capability',

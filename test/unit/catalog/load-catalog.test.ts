@@ -72,7 +72,8 @@ describe('loadCatalog', () => {
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace(/\n\s*reason: "10de:1618 is not a GA102 device ID[^\n]*/, ''),
       expected:
-        'data/nodes/meraxes.yaml: devices[0].provenance.fields.vendorDevice: a corrected fact needs seedSaid, reason and source',
+        'data/nodes/meraxes.yaml: devices[0].provenance.fields.vendorDevice: ' +
+        'a corrected fact needs seedSaid, reason and source',
     },
     {
       what: 'a node whose id is not its file name',
@@ -92,7 +93,8 @@ describe('loadCatalog', () => {
       file: 'nodes/meraxes.yaml',
       edit: (t: string) => t.replace('id: meraxes-pm9b1-1tb', 'id: caraxes-hba-disks'),
       expected:
-        'data/nodes/meraxes.yaml: storage[2].id: id "caraxes-hba-disks" is already used on caraxes: ids are unique lab-wide',
+        'data/nodes/meraxes.yaml: storage[2].id: id "caraxes-hba-disks" is already used on caraxes: ' +
+        'ids are unique lab-wide',
     },
     {
       what: 'a file that is not YAML',

@@ -14,11 +14,17 @@ import { checkIommuGroup } from '../../../api/src/domain/passthrough/check-group
 
 const TREE = [
   '00:01.2 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] Starship/Matisse GPP Bridge [1022:1483]',
-  '00:01.2/02:00.0 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] 400 Series Chipset PCIe Port [1022:43c7] (rev 01)',
-  '00:01.2/02:00.0/02:04.0 PCI bridge [0604]: Advanced Micro Devices, Inc. [AMD] 400 Series Chipset PCIe Port [1022:43c7] (rev 01)',
-  '00:01.2/02:00.0/02:04.0/0c:00.0 Network controller [0280]: Realtek Semiconductor Co., Ltd. RTL8821CE 802.11ac PCIe Wireless Network Adapter [10ec:c821]',
+  '00:01.2/02:00.0 PCI bridge [0604]: ' +
+    'Advanced Micro Devices, Inc. [AMD] 400 Series Chipset PCIe Port [1022:43c7] (rev 01)',
+  '00:01.2/02:00.0/02:04.0 PCI bridge [0604]: ' +
+    'Advanced Micro Devices, Inc. [AMD] 400 Series Chipset PCIe Port [1022:43c7] (rev 01)',
+  '00:01.2/02:00.0/02:04.0/0c:00.0 Network controller [0280]: ' +
+    'Realtek Semiconductor Co., Ltd. RTL8821CE ' +
+    '802.11ac PCIe Wireless Network Adapter [10ec:c821]',
   '\tKernel driver in use: rtw88_8821ce',
-  '00:01.2/02:00.0/02:04.0/0d:00.0 Ethernet controller [0200]: Realtek Semiconductor Co., Ltd. RTL8111/8168/8411 PCI Express Gigabit Ethernet Controller [10ec:8168] (rev 15)',
+  '00:01.2/02:00.0/02:04.0/0d:00.0 Ethernet controller [0200]: ' +
+    'Realtek Semiconductor Co., Ltd. RTL8111/8168/8411 ' +
+    'PCI Express Gigabit Ethernet Controller [10ec:8168] (rev 15)',
   '\tSubsystem: ASUSTeK Computer Inc. PRIME B450M-A Motherboard [1043:8677]',
   '\tKernel driver in use: r8169',
 ].join('\n')
