@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { loadCatalog } from '../api/scripts/load-catalog.ts'
+import type { KvCacheType } from '../api/src/domain/vram/ggml-types.ts'
 import type { LlmModel } from '../api/src/domain/vram/model-schemas.ts'
 import { weightLayout } from '../api/src/domain/vram/weights.ts'
 import { writeSyntheticGguf } from './gguf.ts'
@@ -91,11 +92,26 @@ function parseLog(log: string) {
 const GGML_F16 = 1
 const GGML_Q8_0 = 8
 const GGML_Q4_0 = 2
-const KV_ID = { f16: GGML_F16, q8_0: GGML_Q8_0, q4_0: GGML_Q4_0 } as const
+const KV_ID: Partial<Record<KvCacheType, number>> = { f16: GGML_F16, q8_0: GGML_Q8_0, q4_0: GGML_Q4_0 }
+
+/**
+ * The part of node-llama-cpp this recorder calls. validate/ installs the package; the root lint
+ * and typecheck run without it, so the import is typed here rather than left `any`.
+ */
+interface NodeLlamaCpp {
+  getLlama: (options: {
+    gpu: false
+    build: 'never'
+    progressLogs: boolean
+    logLevel: unknown
+    logger: (level: unknown, message: string) => void
+  }) => Promise<unknown>
+  LlamaLogLevel: { debug: unknown }
+}
 
 async function main() {
   const cpuVersion = keepBaselineCpuOnly()
-  const { getLlama, LlamaLogLevel } = await import('node-llama-cpp')
+  const { getLlama, LlamaLogLevel } = (await import('node-llama-cpp')) as unknown as NodeLlamaCpp
   const info = readJson<{ tag: string; llamaCppGithubRepo: string }>(
     join(packageDir, 'llama/llama.cpp.info.json'),
   )
@@ -112,7 +128,7 @@ async function main() {
   })
   // node-llama-cpp's public API always allocates; its own GgufInsights simulator loads models and
   // contexts with no_alloc through these bindings, and so does this recorder.
-  const bindings = (llama as unknown as { _bindings: Bindings })._bindings
+  const bindings = (llama as { _bindings: Bindings })._bindings
   await new Promise((r) => setTimeout(r, 200)) // the native logger reaches JS asynchronously
   const backend = /loaded CPU backend from \S*\/(libggml-cpu-[\w-]+\.so)/.exec(log)?.[1] ?? 'unknown'
   if (backend !== 'libggml-cpu-x64.so') {

@@ -29,7 +29,10 @@ function shownPairs(shown: string): { key: string; value: unknown; prefix: boole
 function valuesOf(json: unknown, key: string): unknown[] {
   if (Array.isArray(json)) return json.flatMap((v) => valuesOf(v, key))
   if (json === null || typeof json !== 'object') return []
-  return Object.entries(json).flatMap(([k, v]) => [...(k === key ? [v] : []), ...valuesOf(v, key)])
+  return Object.entries(json as Record<string, unknown>).flatMap(([k, v]) => [
+    ...(k === key ? [v] : []),
+    ...valuesOf(v, key),
+  ])
 }
 
 /**
@@ -61,7 +64,7 @@ describe('README curl examples', () => {
     const status = shown.match(/^(\d{3}):/)?.[1]
     expect(res.status, await res.clone().text()).toBe(status ? Number(status) : 200)
     if (curl.shown.length === 0) return
-    const json = (await res.json()) as unknown
+    const json = await res.json<unknown>()
     const pairs = shownPairs(shown)
     // `404: text` shows the detail; `400: {...}` shows the body.
     const detail = shown.match(/^\d{3}: ([^{].*)$/s)?.[1]

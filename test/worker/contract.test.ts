@@ -43,9 +43,10 @@ describe('one error per field', () => {
       await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', contextLength: 9007199254740993 }),
     )
     expect(problem.status).toBe(422)
-    expect(problem.errors).toEqual([
-      { in: 'body', pointer: '/contextLength', detail: expect.stringContaining('16777216') },
+    expect(problem.errors?.map(({ detail: _detail, ...where }) => where)).toEqual([
+      { in: 'body', pointer: '/contextLength' },
     ])
+    expect(problem.errors?.[0]?.detail).toContain('16777216')
   })
 })
 
@@ -64,11 +65,9 @@ describe('unknown names inside a request', () => {
 describe('ids where automation acts on a value', () => {
   it('gives the recommended GPU set as an id beside its label', async () => {
     const res = await postJson('/api/v1/plan/vram-fit', { model: 'llama-3.1-8b', targets: 'all' })
-    const body = (await res.json()) as { recommendation: { targetId: string; target: string } }
-    expect(body.recommendation).toMatchObject({
-      targetId: 'meraxes/nvidia-rtx-3090-ti',
-      target: expect.stringContaining('MERAXES'),
-    })
+    const body = await res.json<{ recommendation: { targetId: string; target: string } }>()
+    expect(body.recommendation.targetId).toBe('meraxes/nvidia-rtx-3090-ti')
+    expect(body.recommendation.target).toContain('MERAXES')
   })
 })
 
@@ -113,13 +112,13 @@ describe('HTTP caching', () => {
     const res = await request('/api/health')
     expect(res.headers.get('cache-control')).toBe('no-store')
     expect(res.headers.get('etag')).toBeNull()
-    const body = (await res.json()) as { status: string; version: string; catalogETag: string }
+    const body = await res.json<{ status: string; version: string; catalogETag: string }>()
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/)
     expect(body.catalogETag).toBe((await request('/api/v1/catalog')).headers.get('etag'))
   })
 
   it('stamps planner answers with the catalog revision they were computed from', async () => {
-    const { catalogETag } = (await (await request('/api/health')).json()) as { catalogETag: string }
+    const { catalogETag } = await (await request('/api/health')).json<{ catalogETag: string }>()
     const plan = await postJson('/api/v1/plan/transfer', { from: 'meraxes', to: 'caraxes', bytes: 1e9 })
     expect(plan.status).toBe(200)
     expect(plan.headers.get('catalog-revision')).toBe(catalogETag)
@@ -132,12 +131,12 @@ describe('GET /api/openapi.json', () => {
     const res = await request('/api/openapi.json')
     expect(res.headers.get('content-type')).toContain('application/json')
     expect(res.headers.get('etag')).toBeTruthy()
-    const doc = (await res.json()) as {
+    const doc = await res.json<{
       paths: Record<
         string,
         Record<string, { responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>
       >
-    }
+    }>()
     expect(
       doc.paths['/api/v1/nodes']!.get!.responses['200']!.content!['application/json']!.example,
     ).toMatchObject({ count: 2 })

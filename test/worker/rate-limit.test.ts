@@ -8,7 +8,7 @@ import { problemOf, request } from './request.ts'
 const LIMIT = 300
 
 describe('rate limiting', () => {
-  it('answers the request past the limit with a 429 problem, Retry-After and RateLimit headers; other clients go on', async () => {
+  it('answers past the limit with a 429 problem, Retry-After and RateLimit headers; other clients go on', async () => {
     const from = (ip: string) => request('/api/health', { headers: { 'CF-Connecting-IP': ip } })
     // A client of its own per run (documentation prefix), whatever an earlier run counted.
     const client = `2001:db8::${(Date.now() % 0xffff).toString(16)}`

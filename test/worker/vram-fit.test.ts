@@ -10,14 +10,14 @@ describe('GET /api/v1/models', () => {
   it('lists the registry', async () => {
     const res = await request('/api/v1/models')
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { items: { id: string }[]; count: number }
+    const body = await res.json<{ items: { id: string }[]; count: number }>()
     expect(body.items.map((m) => m.id)).toContain('qwen2.5-14b')
     expect(body.count).toBe(body.items.length)
   })
 
   it('gets one model by id or Ollama tag, with a size per preset', async () => {
     const res = await request('/api/v1/models/llama3.1:8b')
-    const body = (await res.json()) as { id: string; sizes: { quantization: string; weightsBytes: number }[] }
+    const body = await res.json<{ id: string; sizes: { quantization: string; weightsBytes: number }[] }>()
     expect(body.id).toBe('llama-3.1-8b')
     expect(body.sizes.find((s) => s.quantization === 'Q4_K_M')!.weightsBytes / 2 ** 30).toBeCloseTo(4.58, 2)
     expect(body.sizes.some((s) => s.quantization === 'MXFP4')).toBe(false)
@@ -27,15 +27,17 @@ describe('GET /api/v1/models', () => {
     const res = await request('/api/v1/models/qwen2.5-15b')
     expect(res.status).toBe(404)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
-    expect(((await res.json()) as { detail: string }).detail).toContain('qwen2.5-14b')
+    expect((await res.json<{ detail: string }>()).detail).toContain('qwen2.5-14b')
   })
 })
 
 describe('GET /api/v1/quantizations', () => {
   it('lists the presets with their default ggml type', async () => {
-    const body = (await (await request('/api/v1/quantizations')).json()) as {
+    const body = await (
+      await request('/api/v1/quantizations')
+    ).json<{
       items: { quantization: string; defaultType: string }[]
-    }
+    }>()
     expect(body.items.find((q) => q.quantization === 'Q4_K_M')?.defaultType).toBe('Q4_K')
   })
 })
@@ -49,10 +51,10 @@ describe('POST /api/v1/plan/vram-fit', () => {
       targets: ['meraxes'],
     })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as {
+    const body = await res.json<{
       results: { verdict: string; tokensPerSecond: number }[]
       assumptions: unknown[]
-    }
+    }>()
     expect(body.results[0]!.verdict).toBe('partial-offload')
     expect(body.assumptions.length).toBeGreaterThan(5)
   })
@@ -65,9 +67,9 @@ describe('POST /api/v1/plan/vram-fit', () => {
       targets: ['caraxes'],
     })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as {
+    const body = await res.json<{
       results: { verdict: string; cpuMoeLayers: number | null; notes: string[] }[]
-    }
+    }>()
     expect(body.results[0]).toMatchObject({ verdict: 'partial-offload' })
     expect(body.results[0]!.cpuMoeLayers).toBeGreaterThan(0)
     expect(body.results[0]!.notes.join(' ')).toContain('--n-cpu-moe')
@@ -101,7 +103,7 @@ describe('POST /api/v1/plan/vram-fit', () => {
     const res = await post(body)
     expect(res.status).toBe(status)
     expect(res.headers.get('content-type')).toContain('application/problem+json')
-    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    const problem = await res.json<{ errors: { pointer: string }[] }>()
     expect(problem.errors.map((e) => e.pointer)).toContain(pointer)
   })
 })
@@ -115,16 +117,17 @@ describe('POST /api/v1/plan/vram-fit: union fields name the real problem', () =>
       targets: ['meraxes'],
     })
     expect(res.status).toBe(422)
-    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    const problem = await res.json<{ errors: { pointer: string }[] }>()
     expect(problem.errors.every((e) => e.pointer.startsWith('/model/'))).toBe(true)
   })
 
   it('says what a model may be when it is neither', async () => {
-    const problem = (await (
+    const problem = await (
       await post({ model: 5, quantization: 'Q4_K_M', contextLength: 2048 })
-    ).json()) as { errors: { detail: string }[] }
+    ).json<{ errors: { detail: string }[] }>()
     expect(problem.errors[0]?.detail).toBe(
-      'Invalid input: expected string, received number; or expected object, received number; or expected object, received number',
+      'Invalid input: expected string, received number; or expected object, received number; or ' +
+        'expected object, received number',
     )
   })
 })
@@ -133,7 +136,7 @@ describe('models fetched at the edge (offline fixture server as the network)', (
   it('plans a GGUF URL read with range requests through a redirect to the CDN', async () => {
     const res = await postJson('/api/v1/plan/vram-fit', { model: { url: URLS.smol }, targets: ['caraxes'] })
     expect(res.status).toBe(200)
-    const answer = (await res.json()) as { model: { weightsBytes: number; quantization: string } }
+    const answer = await res.json<{ model: { weightsBytes: number; quantization: string } }>()
     expect(answer.model).toMatchObject({ weightsBytes: 143_025_408, quantization: 'Q8_0' })
   })
 
@@ -194,7 +197,7 @@ describe('side models and registry names at the edge', () => {
       targets: ['caraxes'],
     })
     expect(res.status).toBe(200)
-    expect(((await res.json()) as { model: { weightsBytes: number } }).model.weightsBytes).toBe(143_025_408)
+    expect((await res.json<{ model: { weightsBytes: number } }>()).model.weightsBytes).toBe(143_025_408)
   })
 
   it('counts the projector layer of an Ollama manifest and a posted draft model on the main GPU', async () => {
@@ -206,7 +209,7 @@ describe('side models and registry names at the edge', () => {
     })
     expect(res.status).toBe(200)
     const b = (
-      (await res.json()) as { results: { breakdown: { projectorBytes: number; draftModelBytes: number } }[] }
+      await res.json<{ results: { breakdown: { projectorBytes: number; draftModelBytes: number } }[] }>()
     ).results[0]!.breakdown
     expect(b.projectorBytes).toBe(851_251_104)
     expect(b.draftModelBytes).toBeGreaterThan(0)
@@ -242,7 +245,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
   it("qwen2.5:14b with runtime ollama on CARAXES answers with Ollama's context and batch, and says so", async () => {
     const res = await post({ model: 'qwen2.5:14b', runtime: 'ollama', targets: ['caraxes'] })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as Answer
+    const body = await res.json<Answer>()
     expect(body.runtime).toMatchObject({ id: 'ollama', crossNode: false })
     const s = body.results[0]!.settings
     expect(s).toMatchObject({ contextLength: 4096, ubatch: 512, parallel: 1 })
@@ -251,9 +254,9 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
   })
 
   it('llama-server defaults to 4 unified slots; llama.cpp takes separate K/V types, -ts and -nkvo', async () => {
-    const server = (await (
+    const server = await (
       await post({ model: 'llama3.1', runtime: 'llama-server', targets: ['meraxes'] })
-    ).json()) as Answer
+    ).json<Answer>()
     expect(server.results[0]!.settings).toMatchObject({ parallel: 4, kvUnified: true })
     const res = await post({
       model: 'llama-3.1-70b',
@@ -266,7 +269,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
       targets: ['meraxes', 'caraxes'],
     })
     expect(res.status).toBe(200)
-    expect(((await res.json()) as Answer).runtime.crossNode).toBe(true)
+    expect((await res.json<Answer>()).runtime.crossNode).toBe(true)
   })
 
   it.each([
@@ -323,7 +326,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
   ])('%o → %i problem+json pointing at %s', async (body, status, pointer) => {
     const res = await post(body)
     expect(res.status).toBe(status)
-    const problem = (await res.json()) as { errors: { pointer: string }[] }
+    const problem = await res.json<{ errors: { pointer: string }[] }>()
     expect(problem.errors.map((e) => e.pointer)).toContain(pointer)
   })
 })

@@ -67,7 +67,9 @@ describe('npm run plan', () => {
     expect(run(join(dir, 'missing.yaml')).err).toContain('no such file')
     const bad = write(
       'bad.yaml',
-      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 5, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, provenance: { default: { status: documented } } }\n',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 5, name: ' +
+        'x, kind: vm, memoryBytes: 1073741824, cores: 1, provenance: { default: { status: documented } ' +
+        '} }\n',
     )
     const r = run(bad)
     expect(r.code).toBe(2)
@@ -84,7 +86,9 @@ describe('npm run plan', () => {
   it('exits 2 on a misspelt field, in a node file or inside a patch value', () => {
     const typo = write(
       'typo.yaml',
-      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 300, name: x, kind: vm, memoryBytes: 1073741824, cores: 1, memroyBytes: 1, provenance: { default: { status: documented } } }\n',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nguests:\n  - { vmid: 300, ' +
+        'name: x, kind: vm, memoryBytes: 1073741824, cores: 1, memroyBytes: 1, provenance: { default: ' +
+        '{ status: documented } } }\n',
     )
     const file = run(typo)
     expect(file.code).toBe(2)
@@ -100,7 +104,8 @@ describe('npm run plan', () => {
   it('a reference error in a node file names that file and field', () => {
     const bad = write(
       'meraxes.yaml',
-      'node: meraxes\nprovenance: { default: { status: documented } }\nservices:\n  - { name: x, runsOn: ghost, runtime: ollama, provenance: { default: { status: documented } } }\n',
+      'node: meraxes\nprovenance: { default: { status: documented } }\nservices:\n  - { name: x, ' +
+        'runsOn: ghost, runtime: ollama, provenance: { default: { status: documented } } }\n',
     )
     expect(run(bad).err).toContain('meraxes.yaml: services[0].runsOn: No guest "ghost"')
   })

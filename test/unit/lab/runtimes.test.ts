@@ -72,7 +72,8 @@ describe('llama-server', () => {
     const p = plan(solo())
     const cmd = p.config.services.find((s) => s.name === 'llama-14b')!.commandLine!
     expect(cmd).toBe(
-      'llama-server --model qwen2.5-14b-Q4_K_M.gguf --ctx-size 16384 --parallel 2 --n-gpu-layers 49 --ubatch-size 512 --flash-attn on --cache-type-k q8_0 --cache-type-v q8_0',
+      'llama-server --model qwen2.5-14b-Q4_K_M.gguf --ctx-size 16384 --parallel 2 --n-gpu-layers 49 ' +
+        '--ubatch-size 512 --flash-attn on --cache-type-k q8_0 --cache-type-v q8_0',
     )
     const m = p.gpus.find((g) => g.node === 'meraxes')!.resident[0]!
     // SN770: 5,150 MB/s sequential read (WD spec sheet) is slower than the 3090 Ti's PCIe 4.0 x16.

@@ -55,7 +55,9 @@ describe('Proxmox API calls', () => {
         map: ['id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081'],
       },
       pvesh:
-        "pvesh create /cluster/mapping/pci --id caraxes-rtx2080s --description 'EVGA RTX 2080 SUPER (TU104), all functions' --map id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081",
+        "pvesh create /cluster/mapping/pci --id caraxes-rtx2080s --description 'EVGA RTX 2080 SUPER " +
+        "(TU104), all functions' --map id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00," +
+        'subsystem-id=3842:3081',
     })
     // 16 GiB = 16384 MiB, the unit of the API's memory parameter.
     expect(config).toEqual({
@@ -71,7 +73,8 @@ describe('Proxmox API calls', () => {
         hostpci0: 'mapping=caraxes-rtx2080s,pcie=1',
       },
       pvesh:
-        'pvesh set /nodes/caraxes/qemu/120/config --machine q35 --bios ovmf --cpu host --balloon 0 --memory 16384 --efidisk0 local-lvm:1,efitype=4m --hostpci0 mapping=caraxes-rtx2080s,pcie=1',
+        'pvesh set /nodes/caraxes/qemu/120/config --machine q35 --bios ovmf --cpu host --balloon 0 ' +
+        '--memory 16384 --efidisk0 local-lvm:1,efitype=4m --hostpci0 mapping=caraxes-rtx2080s,pcie=1',
     })
   })
 

@@ -43,7 +43,8 @@ describe('planPassthrough', () => {
     expect(vm.proxmox.hostpci).toEqual(['hostpci0: 0000:0e:00,pcie=1,x-vga=1'])
     // With a vmid the VM exists: no --efidisk0 unless a storage is named, and no placeholder.
     expect(vm.proxmox.qmSet).toBe(
-      'qm set 120 --machine q35 --bios ovmf \\\n  --cpu host --memory 16384 --balloon 0 --hostpci0 0000:0e:00,pcie=1,x-vga=1',
+      'qm set 120 --machine q35 --bios ovmf \\\n  --cpu host --memory 16384 --balloon 0 --hostpci0 ' +
+        '0000:0e:00,pcie=1,x-vga=1',
     )
     expect(JSON.stringify(vm.proxmox)).not.toMatch(/<[a-z]+>/)
     expect(vm.entries[0]).toMatchObject({ address: '0000:0e:00', allFunctions: true, groups: [31] })
@@ -72,7 +73,8 @@ describe('planPassthrough', () => {
     expect(plan.proxmox.blacklist).toEqual([])
     expect(plan.proxmox.modules).toEqual([])
     expect(vm.proxmox.mappingCfg).toBe(
-      'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104)\n\tmdev 1\n\tmap id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00.0,subsystem-id=3842:3081',
+      'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104)\n\tmdev 1\n\tmap id=10de:1e81,' +
+        'iommugroup=31,node=caraxes,path=0000:0e:00.0,subsystem-id=3842:3081',
     )
     expect(vm.proxmox.mappingCommands[0]).toContain('--mdev 1')
     expect(vm.proxmox.mappingCommands[1]).toBe(

@@ -26,7 +26,7 @@ it('shows the Terraform and Ansible output of its planner example as the API wri
   expect(curl, 'the README has the Terraform example').toBeDefined()
   const res = await app.request(curl.path, { method: curl.method, headers: curl.headers, body: curl.body! })
   expect(res.status).toBe(200)
-  const { vms } = (await res.json()) as { vms: { proxmox: { terraform: string; ansible: string } }[] }
+  const { vms } = await res.json<{ vms: { proxmox: { terraform: string; ansible: string } }[] }>()
   expect(blockAfter(readme, "| jq -r '.vms[0].proxmox.terraform'", 'hcl')).toBe(vms[0]!.proxmox.terraform)
   expect(blockAfter(readme, "`jq -r '.vms[0].proxmox.ansible'`", 'yaml')).toBe(vms[0]!.proxmox.ansible)
 })

@@ -11,11 +11,15 @@ const SECTION_7 = {
     group: 31,
     hostpci: ['hostpci0: 0000:0e:00,pcie=1'],
     qmSet:
-      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0e:00,pcie=1',
+      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host ' +
+      '--balloon 0 --hostpci0 0000:0e:00,pcie=1',
     mappingCfg:
-      'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104), all functions\n\tmap id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081',
+      'caraxes-rtx2080s\n\tdescription EVGA RTX 2080 SUPER (TU104), all functions\n\tmap ' +
+      'id=10de:1e81,iommugroup=31,node=caraxes,path=0000:0e:00,subsystem-id=3842:3081',
     mappingCommands: [
-      'pvesh create /cluster/mapping/pci --id caraxes-rtx2080s \\\n  --description "EVGA RTX 2080 SUPER (TU104), all functions" \\\n  --map node=caraxes,path=0000:0e:00,id=10de:1e81,subsystem-id=3842:3081,iommugroup=31',
+      'pvesh create /cluster/mapping/pci --id caraxes-rtx2080s \\\n  --description "EVGA RTX 2080 ' +
+        'SUPER (TU104), all functions" \\\n  --map node=caraxes,path=0000:0e:00,id=10de:1e81,' +
+        'subsystem-id=3842:3081,iommugroup=31',
       'qm set <vmid> --hostpci0 mapping=caraxes-rtx2080s,pcie=1',
     ],
     vfioConf: [
@@ -32,11 +36,15 @@ const SECTION_7 = {
     group: 30,
     hostpci: ['hostpci0: 0000:0d:00,pcie=1'],
     qmSet:
-      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host --balloon 0 --hostpci0 0000:0d:00,pcie=1',
+      'qm set <vmid> --machine q35 --bios ovmf --efidisk0 <storage>:1,efitype=4m \\\n  --cpu host ' +
+      '--balloon 0 --hostpci0 0000:0d:00,pcie=1',
     mappingCfg:
-      'meraxes-rtx3090ti\n\tdescription RTX 3090 Ti (GA102), all functions\n\tmap id=10de:2203,iommugroup=30,node=meraxes,path=0000:0d:00,subsystem-id=10de:1618',
+      'meraxes-rtx3090ti\n\tdescription RTX 3090 Ti (GA102), all functions\n\tmap id=10de:2203,' +
+      'iommugroup=30,node=meraxes,path=0000:0d:00,subsystem-id=10de:1618',
     mappingCommands: [
-      'pvesh create /cluster/mapping/pci --id meraxes-rtx3090ti \\\n  --description "RTX 3090 Ti (GA102), all functions" \\\n  --map node=meraxes,path=0000:0d:00,id=10de:2203,subsystem-id=10de:1618,iommugroup=30',
+      'pvesh create /cluster/mapping/pci --id meraxes-rtx3090ti \\\n  --description "RTX 3090 Ti ' +
+        '(GA102), all functions" \\\n  --map node=meraxes,path=0000:0d:00,id=10de:2203,' +
+        'subsystem-id=10de:1618,iommugroup=30',
       'qm set <vmid> --hostpci0 mapping=meraxes-rtx3090ti,pcie=1',
     ],
     vfioConf: [

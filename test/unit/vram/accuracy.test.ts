@@ -30,7 +30,9 @@ const replayed: ReplayedCase[] = recorded.flatMap(({ data }) =>
 
 const key = (r: { model: string; settings: ReplayedCase['settings'] }) => {
   const s = r.settings
-  return `${r.model} ctx ${s.contextLength} ${s.flashAttention ? 'FA' : 'noFA'} ${s.kvCacheType} ub ${s.ubatch}${s.parallel > 1 ? ` np ${s.parallel}` : ''}`
+  const fa = s.flashAttention ? 'FA' : 'noFA'
+  const np = s.parallel > 1 ? ` np ${s.parallel}` : ''
+  return `${r.model} ctx ${s.contextLength} ${fa} ${s.kvCacheType} ub ${s.ubatch}${np}`
 }
 
 /**
@@ -84,7 +86,8 @@ describe('accuracy against recorded llama.cpp runs (docs/accuracy)', () => {
     expect(off).toEqual([])
   })
 
-  it(`compute buffer: within +${COMPUTE_TOLERANCE.over * 100} % / ${COMPUTE_TOLERANCE.under * 100} % of llama.cpp in every case but the pinned outliers`, () => {
+  const computeBand = `+${COMPUTE_TOLERANCE.over * 100} % / ${COMPUTE_TOLERANCE.under * 100} %`
+  it(`compute buffer: within ${computeBand} of llama.cpp in every case but the pinned outliers`, () => {
     const off = replayed.filter((r) => !computeWithinTolerance(r) && !(key(r) in KNOWN_OUTLIERS))
     expect(off.map((r) => `${key(r)}: ${(r.computeError * 100).toFixed(1)} %`)).toEqual([])
   })

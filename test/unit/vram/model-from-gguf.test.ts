@@ -112,7 +112,8 @@ describe('multi-head latent attention (DeepSeek V3 GGUF)', () => {
     expect(answer.results[0]!.verdict).not.toBe('fits')
   })
 
-  it('caches one latent row of kv_lora_rank + rope = 576 values per token and no V (llama-kv-cache.cpp has_v = !is_mla)', () => {
+  // llama-kv-cache.cpp: has_v = !is_mla
+  it('caches one latent row of kv_lora_rank + rope = 576 values per token and no V', () => {
     expect(file.arch.mla).toEqual({
       qLoraRank: 1536,
       kvLoraRank: 512,

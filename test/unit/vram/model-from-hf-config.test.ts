@@ -149,7 +149,10 @@ describe('config.json as the architecture', () => {
   })
 
   it('names what it cannot model or what is missing', () => {
-    const hybrid = { ...qwen3_4b, layer_types: ['linear_attention', ...Array(35).fill('full_attention')] }
+    const hybrid = {
+      ...qwen3_4b,
+      layer_types: ['linear_attention', ...Array<string>(35).fill('full_attention')],
+    }
     expect(pointerOf(() => modelFromHfConfig(hybrid))).toBe('/model/config/layer_types/0')
     expect(pointerOf(() => modelFromHfConfig({ ...qwen3_4b, model_type: 'mamba' }))).toBe(
       '/model/config/model_type',

@@ -122,7 +122,8 @@ describe('splits', () => {
     ubatch: 512,
   }
 
-  it('Gemma 3 27B F16 on MERAXES + CARAXES holds at least the layers MERAXES holds alone (issue #13: 21 vs 25 before)', () => {
+  // Issue #13: 21 vs 25 before.
+  it('Gemma 3 27B F16 on MERAXES + CARAXES holds at least the layers MERAXES holds alone', () => {
     const alone = fit(model('gemma-3-27b'), 'F16', s, [meraxes])
     const both = fit(model('gemma-3-27b'), 'F16', s, [meraxes, caraxes])
     expect(alone.gpuLayers).toBe(25)

@@ -19,7 +19,8 @@ function planError(input: Parameters<typeof plan>[0]): PlanInputError {
 }
 
 describe('planVramFit: inference', () => {
-  it('Llama-3.1-8B Q4_K_M on the GPU is the file minus token_embd: log "CUDA0 buffer 4403.49 MiB, CPU 281.81 MiB" (docs/research/vram-formulas.md#overview)', () => {
+  // llama.cpp logs "CUDA0 buffer 4403.49 MiB, CPU 281.81 MiB" (docs/research/vram-formulas.md#overview).
+  it('Llama-3.1-8B Q4_K_M on the GPU is the file minus token_embd', () => {
     const r = only(
       plan({ model: 'llama-3.1-8b', quantization: 'Q4_K_M', contextLength: 8192, targets: ['meraxes'] }),
     )
@@ -34,10 +35,12 @@ describe('planVramFit: inference', () => {
     const a = plan({ model: 'qwen2.5:14b-instruct-q4_K_M', targets: ['caraxes'] })
     expect(a.model).toMatchObject({ id: 'qwen2.5-14b', quantization: 'Q4_K_M' })
     const b = plan({ model: 'gemma2:9b', targets: ['caraxes'] })
-    expect(b.model.quantization).toBe('Q4_0') // Ollama's gemma2:9b default is Q4_0 (docs/research/vram-formulas.md#model-reference)
+    // Ollama's gemma2:9b default is Q4_0 (docs/research/vram-formulas.md#model-reference)
+    expect(b.model.quantization).toBe('Q4_0')
   })
 
-  it('decodes Llama-3.1-8B Q4_K_M at ≈ 79 t/s on the 2080 SUPER and ≈ 162 t/s on the 3090 Ti (η = 0.74, docs/research/vram-formulas.md#gpu-facts)', () => {
+  // η = 0.74 (docs/research/vram-formulas.md#gpu-facts)
+  it('decodes Llama-3.1-8B Q4_K_M at ≈ 79 t/s on the 2080 SUPER and ≈ 162 t/s on the 3090 Ti', () => {
     const a = plan({ model: 'llama-3.1-8b', contextLength: 4096, targets: 'all' })
     const single = (node: string) =>
       a.results.find((r) => r.target.gpus.length === 1 && r.target.gpus[0]!.node === node)!
@@ -84,11 +87,12 @@ describe('planVramFit: inference', () => {
     expect(only(a).loadSeconds!).toBeCloseTo(a.model.weightsBytes / 7.3e9, 0)
   })
 
-  it('finds the largest context for Llama-3.1-8B on the 2080 SUPER, a multiple of 256, where one more step fails', () => {
+  it('finds the largest context for Llama-3.1-8B on the 2080 SUPER: a multiple of 256, one more step fails', () => {
     const r = only(plan({ model: 'llama-3.1-8b', contextLength: 4096, targets: ['caraxes'] }))
     const max = r.maxContextLength!
     expect(max % 256).toBe(0)
-    // 18688 with a 512 MiB margin; llama.cpp --fit keeps 1024 MiB free: 512 MiB of f16 KV at 128 KiB a token = 4096 less.
+    // 18688 with a 512 MiB margin; llama.cpp --fit keeps 1024 MiB free: 512 MiB of f16 KV at
+    // 128 KiB a token = 4096 less.
     expect(max).toBeGreaterThanOrEqual(14336)
     expect(only(plan({ model: 'llama-3.1-8b', contextLength: max, targets: ['caraxes'] })).verdict).toBe(
       'fits',
@@ -127,7 +131,7 @@ describe('planVramFit: inference', () => {
 })
 
 describe('planVramFit: MoE expert offload (--n-cpu-moe, docs/research/vram-formulas.md#placement)', () => {
-  it('Qwen3-30B-A3B Q4_K_M on CARAXES keeps the experts of the first K layers on the CPU, K and speed near the published run', () => {
+  it('Qwen3-30B-A3B Q4_K_M on CARAXES: first K layers’ experts on the CPU, K and speed near the published run', () => {
     // Published: RTX 2080 (8 GB, 448 GB/s) on an i9-10900X host, --n-cpu-moe 36, 36.7 t/s (AlexsJones/llmfit#755).
     // CARAXES differs: 2080 SUPER (8 GiB, 496 GB/s) and a catalogued 40 GB/s host, so only a band is checked.
     const a = plan({
@@ -176,7 +180,7 @@ describe('planVramFit: MoE expert offload (--n-cpu-moe, docs/research/vram-formu
 })
 
 describe('planVramFit: fine-tuning (docs/research/vram-formulas.md#training)', () => {
-  it('QLoRA of Llama-3.1-8B fits the 3090 Ti; the breakdown adds up; LoRA r=16 on 7 modules is 41.9 M parameters', () => {
+  it('QLoRA of Llama-3.1-8B fits the 3090 Ti; the breakdown adds up; LoRA r=16 on 7 modules is 41.9 M params', () => {
     const a = plan({ model: 'llama-3.1-8b', mode: 'qlora', loraRank: 16, targets: ['meraxes'] })
     const t = only(a).trainingBreakdown!
     expect(only(a).verdict).toBe('fits')

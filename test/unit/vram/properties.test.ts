@@ -140,7 +140,7 @@ describe('vram properties (fast-check)', () => {
     )
   })
 
-  it('MoE expert offload: K is the smallest --n-cpu-moe that fits, only MoE models use it, and a fit never does', () => {
+  it('MoE expert offload: K is the smallest --n-cpu-moe that fits, only MoE models use it, a fit never does', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...moeModels),

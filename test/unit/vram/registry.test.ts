@@ -23,7 +23,8 @@ const PUBLISHED_BILLIONS: [string, string][] = [
   ['phi-4-mini', '3.8'], // microsoft/Phi-4-mini-instruct: 3.8 B
   ['deepseek-v3', '671'], // deepseek-ai/DeepSeek-V3: 671 B (+ 14 B MTP module, not in GGUF files)
   ['nomic-embed-text-v1.5', '0.137'], // nomic-ai/nomic-embed-text-v1.5: 137 M
-  ['mxbai-embed-large-v1', '0.334'], // mixedbread-ai/mxbai-embed-large-v1: 335 M less the pooler (1024² + 1024) GGUF drops
+  // mixedbread-ai/mxbai-embed-large-v1: 335 M less the pooler (1024² + 1024) GGUF drops
+  ['mxbai-embed-large-v1', '0.334'],
   ['bge-m3', '0.567'], // BAAI/bge-m3: 568 M less the pooler (1024² + 1024) GGUF drops; Ollama's bge-m3:567m
 ]
 

@@ -132,7 +132,8 @@ describe('runtime ollama (the default)', () => {
 })
 
 describe('runtime ollama: what its tags hold', () => {
-  it('gemma3:12b carries its vision projector; Ollama keeps projector + 1 GiB free for it (LLAMA_ARG_FIT_TARGET)', () => {
+  // Ollama's free margin is LLAMA_ARG_FIT_TARGET.
+  it('gemma3:12b carries its vision projector; Ollama keeps projector + 1 GiB free for it', () => {
     const r = only(plan({ model: 'gemma3:12b', contextLength: 4096, targets: ['meraxes'] }))
     // SigLIP: 843,383,232 B = 804.3 MiB → ceil to 805 MiB + 1024 MiB (llm/llama_server.go mmprojFitTargetMiB).
     expect(r.settings!.projector).toEqual({ bytes: 843_383_232, onGpu: true })
@@ -141,14 +142,16 @@ describe('runtime ollama: what its tags hold', () => {
     expect(applied(r).fitMarginBytes).toBe((805 + 1024) * MIB)
   })
 
-  it("gpt-oss:20b is Ollama's recipe (MXFP4 experts, BF16 rest: ≈ 14 GB as ollama.com lists it); the registry id is MXFP4_MOE", () => {
+  // MXFP4 experts, BF16 rest: ≈ 14 GB as ollama.com lists it.
+  it("gpt-oss:20b is Ollama's recipe; the registry id is MXFP4_MOE", () => {
     const tag = plan({ model: 'gpt-oss:20b', targets: ['meraxes'] })
     expect(tag.model.bytesByType.Q8_0 ?? 0).toBe(0)
     expect(tag.model.bytesByType.BF16).toBeGreaterThan(0)
     expect(Math.abs(tag.model.weightsBytes / 1e9 - 14) / 14).toBeLessThan(0.03)
     expect(tag.warnings.join(' ')).toContain('its own recipe')
     const stock = plan({ model: 'gpt-oss-20b', quantization: 'MXFP4', targets: ['meraxes'] })
-    expect(stock.model.weightsBytes / 2 ** 30).toBeCloseTo(11.27, 1) // llama-bench prints "gpt-oss 20B MXFP4 MoE 11.27 GiB" (ggml-org/llama.cpp#16991)
+    // llama-bench prints "gpt-oss 20B MXFP4 MoE 11.27 GiB" (ggml-org/llama.cpp#16991)
+    expect(stock.model.weightsBytes / 2 ** 30).toBeCloseTo(11.27, 1)
   })
 
   it('llama.cpp loads no projector unless told (--mmproj), and a text-only tag has none', () => {
@@ -183,7 +186,8 @@ describe('runtime llama-server', () => {
     expect(more.verdict).not.toBe('fits')
   })
 
-  it('keeps the trained context where it fits (MERAXES, Llama 3.1 8B, 16 GiB of KV does not fit, 32k-class Qwen does)', () => {
+  // On MERAXES: Llama 3.1 8B's 16 GiB of KV does not fit, a 32k-class Qwen does.
+  it('keeps the trained context where it fits', () => {
     const r = only(plan({ model: 'qwen2.5-7b', runtime: 'llama-server', targets: ['meraxes'] }))
     expect(r.settings!.contextLength).toBe(32768)
   })

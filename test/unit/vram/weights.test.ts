@@ -51,14 +51,16 @@ describe('weights of other models against published sizes', () => {
     expect(relErr(weightLayout(model('llama-3.1-70b'), 'Q4_0').fileBytes, 37.22)).toBeLessThan(0.005)
   })
 
-  it('Qwen2.5-72B Q4_K_M is 47.4 GB, not ~44: ffn_down (ne[0] = 29568) falls back to Q5_0/Q8_0 (docs/research/vram-formulas.md#quantization-presets)', () => {
+  // docs/research/vram-formulas.md#quantization-presets
+  it('Qwen2.5-72B Q4_K_M is 47.4 GB, not ~44: ffn_down (ne[0] = 29568) falls back to Q5_0/Q8_0', () => {
     const w = weightLayout(model('qwen2.5-72b'), 'Q4_K_M')
     expect(w.fileBytes / 1e9).toBeCloseTo(47.41, 1)
     const down = w.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
     expect(new Set(down.map((t) => t.type))).toEqual(new Set(['Q5_0', 'Q8_0']))
   })
 
-  it('gpt-oss-20b MXFP4_MOE is 12.10 GB and its output/token_embd are Q8_0 (docs/research/vram-formulas.md#model-reference)', () => {
+  // docs/research/vram-formulas.md#model-reference
+  it('gpt-oss-20b MXFP4_MOE is 12.10 GB and its output/token_embd are Q8_0', () => {
     const w = weightLayout(model('gpt-oss-20b'), 'MXFP4')
     expect(w.fileBytes / 1e9).toBeCloseTo(12.1, 1)
     expect(w.tensors.find((t) => t.name === 'token_embd.weight')?.type).toBe('Q8_0')
@@ -98,7 +100,8 @@ describe('weights of other models against published sizes', () => {
     expect(Math.abs(gpu / GIB - gpuGib) / gpuGib).toBeLessThan(0.005)
   })
 
-  it('tied embeddings: Gemma-3-27B holds token_embd on the host and a duplicate on the GPU (1.1 GiB each, docs/research/vram-formulas.md#weights-placement)', () => {
+  // docs/research/vram-formulas.md#weights-placement
+  it('tied embeddings: Gemma-3-27B holds token_embd on the host and a duplicate on the GPU, 1.1 GiB each', () => {
     const w = weightLayout(model('gemma-3-27b'), 'Q4_K_M')
     expect(w.inputBytes / GIB).toBeCloseTo(1.08, 1)
     expect(w.outputBytes).toBeGreaterThan(w.inputBytes)
@@ -136,7 +139,8 @@ describe('the remaining llama-quantize presets (llama.cpp src/llama-quant.cpp)',
     expect(without.fileBytes / 1e9).toBeCloseTo(38.26, 2)
     const downs = without.tensors.filter((t) => t.name.endsWith('ffn_down.weight'))
     expect(downs.filter((t) => t.type === 'Q5_K')).toHaveLength(10) // layers 0-9 of 80
-    expect(weightLayout(model('llama-3.1-70b'), 'IQ4_XS').fileBytes).toBeLessThan(without.fileBytes) // imatrix by default
+    // imatrix by default
+    expect(weightLayout(model('llama-3.1-70b'), 'IQ4_XS').fileBytes).toBeLessThan(without.fileBytes)
   })
 
   it('stores each IQ type in its documented block (bits per weight printed by llama-quantize)', () => {

@@ -53,7 +53,8 @@ describe('what-if: a library card in a lab node', () => {
   it("caps the card's link at the slot of the node's GPU: a 4090 (PCIe 4.0) in CARAXES runs at 3.0 x16", () => {
     const r = only(plan({ model: 'llama-3.1-8b', targets: [{ gpu: 'nvidia-rtx-4090', node: 'caraxes' }] }))
     expect(r.notes).toContain(
-      "GeForce RTX 4090 in CARAXES: assumed in the slot of its current GPU, which runs at PCIe 3.0 x16; the card runs at PCIe 3.0 x16, below the card's PCIe 4.0 x16.",
+      'GeForce RTX 4090 in CARAXES: assumed in the slot of its current GPU, which runs at PCIe 3.0 ' +
+        "x16; the card runs at PCIe 3.0 x16, below the card's PCIe 4.0 x16.",
     )
     // CARAXES lists only HBA disks of unknown model: no read rate, so no load time (not a guess).
     expect(r.loadSeconds).toBeNull()
@@ -89,7 +90,8 @@ describe('what-if: a library card in a lab node', () => {
     expect(r.target.gpus.map((g) => g.hypothetical)).toEqual([false, true])
     expect(r.verdict).toBe('fits')
     expect(r.notes).toContain(
-      'GeForce RTX 3090 is a second card in MERAXES: it was priced in the slot of the GPU already there; a second slot is often narrower (check the board).',
+      'GeForce RTX 3090 is a second card in MERAXES: it was priced in the slot of the GPU already ' +
+        'there; a second slot is often narrower (check the board).',
     )
   })
 
@@ -102,7 +104,8 @@ describe('what-if: a library card in a lab node', () => {
     )
     expect(r.target.gpus[0]!.backend).toBe('vulkan')
     expect(r.notes).toContain(
-      'Radeon RX 7900 XTX: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = 0.74); vulkan is not calibrated and often decodes slower.',
+      'Radeon RX 7900 XTX: tokens/s uses the bandwidth efficiency calibrated on CUDA (η = 0.74); ' +
+        'vulkan is not calibrated and often decodes slower.',
     )
   })
 
