@@ -92,5 +92,8 @@ function unknownFormatMessage(text: string): string {
   const lookalike = LOOKALIKES.find(([re]) => re.test(text))?.[1]
   const first = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? ''
   const what = lookalike ? `this looks like ${lookalike}` : `the text starts "${first.trim().slice(0, 80)}"`
-  return `not the output of a supported command (${what}); expected one of: ${IMPORT_FORMATS.join(', ')} (see npm run import -- --help)`
+  return (
+    `not the output of a supported command (${what}); expected one of: ` +
+    `${IMPORT_FORMATS.join(', ')} (see npm run import -- --help)`
+  )
 }

@@ -83,7 +83,8 @@ function parseItem(item: unknown, source: string): { device: HostDevice; problem
     if (sv !== null && sd !== null) d.subsystem = subsystemOf(sv, sd)
     else
       problems.push(
-        `"subsystem_vendor" ${preview(o.subsystem_vendor)} / "subsystem_device" ${preview(o.subsystem_device)} not both 16-bit hex; subsystem left unknown`,
+        `"subsystem_vendor" ${preview(o.subsystem_vendor)} / "subsystem_device" ` +
+          `${preview(o.subsystem_device)} not both 16-bit hex; subsystem left unknown`,
       )
   }
   if (typeof o.vendor_name === 'string') d.vendorName = o.vendor_name

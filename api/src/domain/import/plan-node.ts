@@ -63,7 +63,8 @@ export function planNodeImport(args: PlanArgs): NodePlan {
   const ungrouped = args.host.filter((h) => h.iommuGroup === undefined).length
   if (ungrouped > 0)
     plan.notes.push(
-      `${ungrouped} devices have no IOMMU group in the inputs: add find /sys/kernel/iommu_groups/ -type l (new devices get -1 meanwhile).`,
+      `${ungrouped} devices have no IOMMU group in the inputs: add find ` +
+        `/sys/kernel/iommu_groups/ -type l (new devices get -1 meanwhile).`,
     )
   if (args.host.length > 0 && args.host.every((h) => h.iommuGroup === -1)) {
     plan.notes.push(

@@ -11,7 +11,11 @@ export const IMPORT_FORMATS = ['pvesh-json', 'lspci-vmm', 'lspci-nnk', 'iommu-lo
 export const ImportFormatSchema = z.enum(IMPORT_FORMATS).meta({
   id: 'ImportFormat',
   description:
-    'pvesh-json: `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format json`; lspci-vmm: `lspci -nnD -vmm -k`; lspci-nnk: `lspci -nnk` (-D, -v optional; with -PP each device\'s upstream bridge is read too); iommu-loop: the "IOMMU Group N:" shell loop (header + indented `lspci -nns` lines, or one line per device); sysfs-find: `find /sys/kernel/iommu_groups/ -type l`.',
+    'pvesh-json: `pvesh get /nodes/<node>/hardware/pci --pci-class-blacklist "" --output-format ' +
+    'json`; lspci-vmm: `lspci -nnD -vmm -k`; lspci-nnk: `lspci -nnk` (-D, -v optional; with ' +
+    '-PP each device\'s upstream bridge is read too); iommu-loop: the "IOMMU Group N:" shell ' +
+    'loop (header + indented `lspci -nns` lines, or one line per device); sysfs-find: `find ' +
+    '/sys/kernel/iommu_groups/ -type l`.',
 })
 export type ImportFormat = z.infer<typeof ImportFormatSchema>
 
@@ -147,7 +151,9 @@ export const ImportRequestSchema = z
       node: 'caraxes',
       inputs: [
         {
-          text: '0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU104 [GeForce RTX 2080 SUPER] [10de:1e81] (rev a1)\n\tKernel driver in use: nvidia\n',
+          text:
+            '0e:00.0 VGA compatible controller [0300]: NVIDIA Corporation TU104 [GeForce RTX ' +
+            '2080 SUPER] [10de:1e81] (rev a1)\n\tKernel driver in use: nvidia\n',
         },
       ],
     },

@@ -43,7 +43,8 @@ export type Finding = z.infer<typeof FindingSchema>
 export const LabVerdictSchema = z.enum(['holds', 'needs-review', 'breaks']).meta({
   id: 'LabVerdict',
   description:
-    'breaks: a block finding; needs-review: an unknown no host command settles; holds: otherwise (warnings and measurable unknowns listed)',
+    'breaks: a block finding; needs-review: an unknown no host command settles; holds: otherwise ' +
+    '(warnings and measurable unknowns listed)',
 })
 export type LabVerdict = z.infer<typeof LabVerdictSchema>
 

@@ -227,7 +227,8 @@ function serviceGpus(
       if (!gpu) {
         throw invalid(
           `${pointer}/gpus/${j}`,
-          `No GPU at "${text}" on ${node.id}. Its GPUs: ${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`,
+          `No GPU at "${text}" on ${node.id}. Its GPUs: ` +
+            `${onNode.map((g) => `${g.device.address} (${g.model.name})`).join(', ') || 'none'}.`,
         )
       }
       return gpu
@@ -282,7 +283,8 @@ export function buildContext(arch: Architecture, catalog: Catalog): LabContext {
       if (l.seedFinding && !catalog.seedFindings.some((f) => f.id === l.seedFinding)) {
         throw invalid(
           `/nodes/${i}/leftOut/${j}/seedFinding`,
-          `No seed finding "${l.seedFinding}" in data/seed-findings.yaml. Known: ${catalog.seedFindings.map((f) => f.id).join(', ')}.`,
+          `No seed finding "${l.seedFinding}" in data/seed-findings.yaml. Known: ` +
+            `${catalog.seedFindings.map((f) => f.id).join(', ')}.`,
         )
       }
     })

@@ -96,7 +96,8 @@ function driveFindings(d: DriveSummary, onDrive: Use[], owner: string | null): F
   const hostSide = owner ? onDrive.filter((u) => u.kind !== 'dataset') : []
   const findings = hostSide.map((u) =>
     finding('block', { planner: 'lab', rule: 'drive-passed-through' }, u.pointer, [
-      `${d.label} goes to guest ${owner} with its controller (passthrough), but ${u.kind} ${u.name} needs it on the host:`,
+      `${d.label} goes to guest ${owner} with its controller (passthrough), but ${u.kind} ` +
+        `${u.name} needs it on the host:`,
       `move ${u.name} to another drive, or do not pass the drive's controller to ${owner}.`,
     ]),
   )
@@ -107,7 +108,8 @@ function driveFindings(d: DriveSummary, onDrive: Use[], owner: string | null): F
         CAPACITY,
         onDrive[0]!.pointer,
         [
-          `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => u.name).join(', ')}) but its capacity is not in the catalog:`,
+          `${d.label} holds ${gb(d.usedBytes)} (${onDrive.map((u) => u.name).join(', ')}) but ` +
+            `its capacity is not in the catalog:`,
           'record the disks behind it.',
         ],
         DISK_COMMAND,

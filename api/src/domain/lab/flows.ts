@@ -58,7 +58,8 @@ function crossFindings({ flow, pointer, readsPerDay, gone }: Read): Finding[] {
   }
   const via = `${flow.bottleneck?.name ?? 'unknown stage'} (${flow.bottleneck?.MBps ?? '?'} MB/s)`
   const once = [
-    `${flow.reader} on ${flow.to} reads ${flow.dataset} (${(flow.bytes / 1e9).toFixed(1)} GB) from ${flow.from} over ${flow.link}:`,
+    `${flow.reader} on ${flow.to} reads ${flow.dataset} (${(flow.bytes / 1e9).toFixed(1)} GB) ` +
+      `from ${flow.from} over ${flow.link}:`,
     `${flow.lowerBound ? 'at least ' : ''}${duration(flow.seconds)} per read, bottleneck ${via}`,
   ].join(' ')
   if (flow.secondsPerDay !== null && flow.secondsPerDay > DAY_SECONDS) {

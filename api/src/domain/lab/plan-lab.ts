@@ -39,10 +39,12 @@ function gpuOwnerFindings(ctx: LabContext): Finding[] {
           `${s.pointer}/gpus`,
           owner
             ? [
-                `${s.service.name} (${s.service.runsOn}) expects ${gpu}, but it is passed to guest ${owner.guest.name}:`,
+                `${s.service.name} (${s.service.runsOn}) expects ${gpu}, but it is passed to ` +
+                  `guest ${owner.guest.name}:`,
                 `run ${s.service.name} in ${owner.guest.name}, or stop passing the GPU.`,
               ]
-            : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${gpu} is not passed to it: add it to that guest's devices.`,
+            : `${s.service.name} runs in VM ${s.guest!.guest.name} but ${gpu} is not passed to ` +
+                `it: add it to that guest's devices.`,
         )
       })
     }
@@ -101,7 +103,8 @@ function memoryFindings(ctx: LabContext, passthrough: NodePassthrough[]): Findin
     if (total + reserve <= ram) return []
     return [
       finding('warn', MEMORY, at, [
-        `${node.name}'s guests ask for ${gib(total)} + host reserve ${gib(reserve)} = ${gib(total + reserve)} of ${gib(ram)}:`,
+        `${node.name}'s guests ask for ${gib(total)} + host reserve ${gib(reserve)} = ` +
+          `${gib(total + reserve)} of ${gib(ram)}:`,
         'overcommitted, it relies on ballooning and KSM. Give the guests less memory or move one to another node.',
       ]),
     ]

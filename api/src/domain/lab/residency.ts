@@ -82,7 +82,8 @@ function residentFindings(gpu: LabGpu, sum: GpuSummary): Finding[] {
     return [
       finding('warn', rule, at, [
         `The resident set fits ${where} with little room: ${total},`,
-        `${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or another model will not fit.`,
+        `${gib(sum.freeBytes)} free (under ${TIGHT_FREE_SHARE * 100} %). A longer context or ` +
+          `another model will not fit.`,
       ]),
     ]
   }
@@ -125,7 +126,8 @@ function onDemandFinding(gpu: LabGpu, sum: GpuSummary, m: ResidentModel, maxLoad
     : `OLLAMA_MAX_LOADED_MODELS (${maxLoaded}) is reached`
   return finding('warn', rule, m.pointer, [
     `${label(m)} fits ${where} only alone (${why}): asking for it unloads the resident models;`,
-    `the swap costs ${swap === null ? 'an unknown time (a load rate is unknown)' : `about ${swap.toFixed(1)} s of loading`}.`,
+    `the swap costs ` +
+      `${swap === null ? 'an unknown time (a load rate is unknown)' : `about ${swap.toFixed(1)} s of loading`}.`,
     'Make room (fewer resident models) or keep it on another GPU.',
   ])
 }
@@ -189,7 +191,8 @@ function finetuneOf(ctx: LabContext, services: LabService[], gpu: LabGpu, sum: G
     return [
       finding('block', rule, at, [
         `${what} does not fit next to the resident set (${gib(sum.residentBytes)}) on ${where}:`,
-        `${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models unloaded) or drop resident models.`,
+        `${gib(shared)} of ${gib(sum.vramBytes)}. Set exclusive: true (it runs with the models ` +
+          `unloaded) or drop resident models.`,
       ]),
     ]
   }

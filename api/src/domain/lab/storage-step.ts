@@ -20,7 +20,10 @@ function gpuSink(gpu: LabGpu): GpuSink {
   return { name: `${gpu.node.name} ${gpu.model.name}`, pcie: gpu.model.pcie }
 }
 
-/** Seconds to read `bytes` from a location into a GPU (or host memory), the slowest stage named; null when a rate is unknown. */
+/**
+ * Seconds to read `bytes` from a location into a GPU (or host memory), the slowest stage named; null when
+ * a rate is unknown.
+ */
 export function readSeconds(
   ctx: LabContext,
   at: Location,

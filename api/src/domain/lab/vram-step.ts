@@ -124,7 +124,10 @@ function repoint(err: unknown, modelPointer: string, settingPointer: string): ne
   throw new PlanInputError('invalid', at, err.message)
 }
 
-/** The terms of one service model on the service's GPUs; memoised per plan (summaries, drives and config reuse them). */
+/**
+ * The terms of one service model on the service's GPUs; memoised per plan (summaries, drives and config
+ * reuse them).
+ */
 export function sizeModel(ctx: LabContext, s: LabService, modelIndex: number): ModelTerms {
   const key = `vram:${s.index}:${modelIndex}`
   const known = ctx.memo.get(key) as ModelTerms | undefined
@@ -134,7 +137,10 @@ export function sizeModel(ctx: LabContext, s: LabService, modelIndex: number): M
   return terms
 }
 
-/** The VRAM planner's answer for one request, shared by every service that asks the same (same model, settings, GPU). */
+/**
+ * The VRAM planner's answer for one request, shared by every service that asks the same (same model,
+ * settings, GPU).
+ */
 function vramAnswer(
   ctx: LabContext,
   request: VramFitRequest,

@@ -34,10 +34,16 @@ const hclString = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').repla
 /** `caraxes-rtx2080s` → `caraxes_rtx2080s`: a Terraform resource name. */
 const tfName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1')
 
+/** The VM's RAM in MiB, as Proxmox's `memory` takes it; undefined when the catalog has no size. */
+function memoryMib(vm: VmScenario): number | undefined {
+  return vm.memoryBytes === null ? undefined : Math.ceil(vm.memoryBytes / MIB)
+}
+
 function vmSettings(vm: VmScenario): Body {
   // balloon 0: VFIO pins all guest RAM and inhibits ballooning (QEMU commit c65ee433).
   const body: Body = { machine: vm.machine === 'q35' ? 'q35' : 'pc', bios: vm.bios, cpu: 'host', balloon: 0 }
-  if (vm.memoryBytes !== null) body.memory = Math.ceil(vm.memoryBytes / MIB)
+  const memory = memoryMib(vm)
+  if (memory !== undefined) body.memory = memory
   if (vm.bios === 'ovmf' && vm.efiDiskStorage !== null) body.efidisk0 = `${vm.efiDiskStorage}:1,efitype=4m`
   return body
 }
@@ -111,6 +117,7 @@ export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
   const maps = vmMappings(scenario, vm)
   const values = hostpciValues(vm)
   const s = vmSettings(vm)
+  const memory = memoryMib(vm)
   const vmBlock = [
     `# Merge into the resource of VM ${vm.name}: q35/OVMF, host CPU, no ballooning (VFIO pins guest RAM).`,
     ...(maps ? [] : ["# hostpci by id needs the provider's root username and password, not an API token."]),
@@ -121,7 +128,7 @@ export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
     `  machine   = ${hclString(String(s.machine))}`,
     `  bios      = ${hclString(vm.bios)}`,
     ...block('cpu', ['type = "host"']),
-    ...(s.memory === undefined ? [] : block('memory', [`dedicated = ${s.memory}`, 'floating  = 0'])),
+    ...(memory === undefined ? [] : block('memory', [`dedicated = ${memory}`, 'floating  = 0'])),
     ...(vm.bios === 'ovmf' && vm.efiDiskStorage !== null
       ? block('efi_disk', [`datastore_id = ${hclString(vm.efiDiskStorage)}`, 'type         = "4m"'])
       : []),
@@ -133,6 +140,7 @@ export function terraformHcl(scenario: Scenario, vm: VmScenario): string {
 
 export function ansibleTasks(scenario: Scenario, vm: VmScenario): string {
   const s = vmSettings(vm)
+  const memory = memoryMib(vm)
   const values = hostpciValues(vm)
   const y = (v: string | number) => (typeof v === 'number' ? String(v) : JSON.stringify(v))
   return [
@@ -149,7 +157,7 @@ export function ansibleTasks(scenario: Scenario, vm: VmScenario): string {
     `    machine: ${y(String(s.machine))}`,
     `    bios: ${y(vm.bios)}`,
     '    cpu: host',
-    ...(s.memory === undefined ? [] : [`    memory: ${s.memory}`]),
+    ...(memory === undefined ? [] : [`    memory: ${memory}`]),
     '    balloon: 0',
     '    hostpci:',
     ...values.map((v, i) => `      hostpci${i}: ${y(`host=${v}`)}`),

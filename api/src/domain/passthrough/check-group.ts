@@ -71,7 +71,9 @@ export function checkIommuGroup(
     node: node.id,
     group: groupId,
     verdict,
-    summary: `Group ${groupId} on ${node.id} is ${verdictPhrase(verdict, checks)}: ${subject}${along}; ${tally(checks)}.`,
+    summary:
+      `Group ${groupId} on ${node.id} is ${verdictPhrase(verdict, checks)}: ` +
+      `${subject}${along}; ${tally(checks)}.`,
     members: memberRoles(node, [groupId], new Set(primary ? [primary] : [])),
     mustPassWith,
     hostLoses: passable.map((d) => ({
@@ -86,8 +88,10 @@ export function checkIommuGroup(
         ? blockedConfig(checks)
         : withCheckFirst({ ...vmConfig(scenario, vm), ...hostConfig(scenario) }, checks),
     assumptions: [
-      'The whole group goes to one VM with the recommended settings: machine q35, bios ovmf, pcie=1, no x-vga (compute-only); POST /api/v1/plan/passthrough plans other settings.',
-      `The group's members are the catalog's devices of group ${groupId}; the catalog comes from the seed document, not an lspci dump (see C27).`,
+      'The whole group goes to one VM with the recommended settings: machine q35, bios ovmf, ' +
+        'pcie=1, no x-vga (compute-only); POST /api/v1/plan/passthrough plans other settings.',
+      `The group's members are the catalog's devices of group ${groupId}; the catalog comes from ` +
+        `the seed document, not an lspci dump (see C27).`,
       "No other VM's hostpci entries are known here (C8 says how to list them).",
     ],
   }

@@ -13,7 +13,8 @@ export const HOST_COMMANDS = {
     `pvesh get /nodes/${node}/hardware/pci --pci-class-blacklist "" --output-format json`,
   topology: 'lspci -PP -nn',
   reset:
-    'for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/boot_vga 2>/dev/null) $(cat $d/reset_method 2>/dev/null)"; done',
+    'for d in /sys/bus/pci/devices/*; do echo "$(basename $d) $(cat $d/boot_vga 2>/dev/null) ' +
+    '$(cat $d/reset_method 2>/dev/null)"; done',
   network: 'ip route; cat /etc/network/interfaces; pvecm status',
   storage: 'findmnt /; zpool status; pvs',
   memory: 'free -b',
@@ -31,8 +32,9 @@ export function isGpu(d: PciDevice): boolean {
 }
 
 /**
- * Classes the host cannot lose whatever else is known (rule C6; truenas/middleware#13976 uses the same classes): host bridge, ISA bridge,
- * SMBus, system peripherals (IOMMU, DMA), encryption controllers (AMD PSP 1022:1486).
+ * Classes the host cannot lose whatever else is known (rule C6; truenas/middleware#13976 uses the same
+ * classes): host bridge, ISA bridge, SMBus, system peripherals (IOMMU, DMA), encryption controllers
+ * (AMD PSP 1022:1486).
  */
 export function criticalClass(d: PciDevice): string | null {
   if (d.classCode === '0600') return 'host bridge'
@@ -112,12 +114,15 @@ export const VGPU: Record<string, VgpuKnowledge> = {
   '10de:1e81': {
     possible: 'unsupported',
     detail:
-      'TU104 (RTX 2080 SUPER) can be spoofed as a Quadro RTX 6000 by the community vgpu_unlock, tied to old vGPU host driver branches, unlicensed and broken by kernel updates',
+      'TU104 (RTX 2080 SUPER) can be spoofed as a Quadro RTX 6000 by the community vgpu_unlock, ' +
+      'tied to old vGPU host driver branches, unlicensed and broken by kernel updates',
   },
   '10de:2203': {
     possible: 'no',
     detail:
-      'GA102 (RTX 3090 Ti) has no vGPU path: vgpu_unlock would present it as an RTX A6000, but Ampere vGPU needs SR-IOV, which consumer Ampere firmware lacks (mbilker/vgpu_unlock-rs#39)',
+      'GA102 (RTX 3090 Ti) has no vGPU path: vgpu_unlock would present it as an RTX A6000, but ' +
+      'Ampere vGPU needs SR-IOV, which consumer Ampere firmware lacks ' +
+      '(mbilker/vgpu_unlock-rs#39)',
   },
 }
 
@@ -153,7 +158,8 @@ export const WIFI: Record<string, { severity: 'warn' | 'info'; detail: string }>
   '8086:2723': {
     severity: 'info',
     detail:
-      'the AX200 (iwlwifi) is passed through in practice (joe-p/vfio-headless); client mode works, AP mode is often limited',
+      'the AX200 (iwlwifi) is passed through in practice (joe-p/vfio-headless); client mode ' +
+      'works, AP mode is often limited',
   },
 }
 

@@ -64,7 +64,11 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
   return {
     node: node.id,
     verdict,
-    summary: `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ${verdictPhrase(verdict, allChecks)}. ${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks, false)} (${tally(v.checks)})`).join('. ')}. Node: ${tally(host)}.`,
+    summary:
+      `${vms.length} VM${vms.length === 1 ? '' : 's'} on ${node.id}: ` +
+      `${verdictPhrase(verdict, allChecks)}. ` +
+      `${vms.map((v) => `${v.name}: ${verdictPhrase(v.verdict, v.checks, false)} (${tally(v.checks)})`).join('. ')}. ` +
+      `Node: ${tally(host)}.`,
     vms,
     checks: host,
     proxmox: {
@@ -76,7 +80,9 @@ export function planPassthrough(request: PassthroughPlanRequest, catalog: Catalo
       notes: hostConf.notes,
     },
     assumptions: [
-      "Each VM takes every non-bridge member of its devices' IOMMU groups: Proxmox binds the whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor driver).",
+      "Each VM takes every non-bridge member of its devices' IOMMU groups: Proxmox binds the " +
+        'whole group to vfio-pci at VM start (mdev entries excepted: they stay on the vendor ' +
+        'driver).',
       request.existing === undefined
         ? "Other VMs' hostpci entries were not given (C8 is unknown)."
         : `Other VMs' hostpci entries: ${request.existing.length} VM(s) given.`,

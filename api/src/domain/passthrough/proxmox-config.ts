@@ -198,7 +198,8 @@ export function vmConfig(scenario: Scenario, vm: VmScenario): ProxmoxVmConfig {
             `  --map ${mapText(m, MAP_ORDER)}`,
           ].join(' \\\n'),
         ),
-        `qm set ${vmid} ${maps.map((m, i) => `--hostpci${i} ${[`mapping=${m.id}`, ...m.options].join(',')}`).join(' ')}`,
+        `qm set ${vmid} ` +
+          `${maps.map((m, i) => `--hostpci${i} ${[`mapping=${m.id}`, ...m.options].join(',')}`).join(' ')}`,
       ]
     : []
   return {
@@ -240,7 +241,8 @@ export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
   const cpu = scenario.node.platform.cpu ?? ''
   const notes = [
     /amd/i.test(cpu)
-      ? 'Kernel command line: nothing is required on AMD (the IOMMU is on by default); never add amd_iommu=on, which is not a valid value. iommu=pt is optional.'
+      ? 'Kernel command line: nothing is required on AMD (the IOMMU is on by default); never add ' +
+        'amd_iommu=on, which is not a valid value. iommu=pt is optional.'
       : /intel/i.test(cpu)
         ? 'Kernel command line: Intel kernels before 6.8 need intel_iommu=on; iommu=pt is optional.'
         : 'Kernel command line: CPU vendor unknown; Intel kernels before 6.8 need intel_iommu=on, AMD needs nothing.',
@@ -260,20 +262,23 @@ export function hostConfig(scenario: Scenario): ProxmoxHostConfig {
       .slice(0, 1)
       .map(
         () =>
-          'The host runs the NVIDIA proprietary driver now (catalog driver: nvidia): also add `blacklist nvidia` if it is installed; host CUDA workloads lose the GPU.',
+          'The host runs the NVIDIA proprietary driver now (catalog driver: nvidia): also add ' +
+          '`blacklist nvidia` if it is installed; host CUDA workloads lose the GPU.',
       ),
     ...passed
       .filter((d) => isGpu(d) && d.hostUse.includes('host-console'))
       .slice(0, 1)
       .map(
         () =>
-          'Single-GPU host: add initcall_blacklist=sysfb_init to the kernel command line only if vfio reports the GPU BAR as busy.',
+          'Single-GPU host: add initcall_blacklist=sysfb_init to the kernel command line only if ' +
+          'vfio reports the GPU BAR as busy.',
       ),
     ...passed
       .filter((d) => d.provenance.default.status === 'inferred' && b.ids.includes(d.vendorDevice))
       .map(
         (d) =>
-          `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ${d.vendorDevice} from ids= if \`lspci -nn -s ${slotOf(d)}\` does not list it.`,
+          `${label(d)} (${d.vendorDevice}) is inferred, not read from the host: drop ` +
+          `${d.vendorDevice} from ids= if \`lspci -nn -s ${slotOf(d)}\` does not list it.`,
       ),
   ]
   return {

@@ -22,7 +22,9 @@ function c14(input: VmRuleInput): Outcome {
   )
   if (foreign.length > 0) {
     return fail(
-      `${list(foreign.map((d) => `${label(d)} (group ${d.iommuGroup})`))} share${foreign.length === 1 ? 's' : ''} the GPU's slot but not its group: a bus reset would touch a group this VM does not own, so QEMU cannot reset the card between starts.`,
+      `${list(foreign.map((d) => `${label(d)} (group ${d.iommuGroup})`))} ` +
+        `share${foreign.length === 1 ? 's' : ''} the GPU's slot but not its group: a bus reset ` +
+        `would touch a group this VM does not own, so QEMU cannot reset the card between starts.`,
       {
         severity: 'warn',
         devices: foreign.map(label),
@@ -34,7 +36,9 @@ function c14(input: VmRuleInput): Outcome {
   const resetBug = fns.filter((d) => isGpu(d) && vendorResetFamily(d.vendorDevice) !== null)
   if (resetBug.length > 0) {
     return fail(
-      `${list(resetBug.map((d) => `${label(d)} (${vendorResetFamily(d.vendorDevice)})`))}: this AMD generation has the reset bug; the card hangs on its second start without the vendor-reset module.`,
+      `${list(resetBug.map((d) => `${label(d)} (${vendorResetFamily(d.vendorDevice)})`))}: this ` +
+        `AMD generation has the reset bug; the card hangs on its second start without the ` +
+        `vendor-reset module.`,
       {
         severity: 'warn',
         devices: resetBug.map(label),
@@ -46,7 +50,8 @@ function c14(input: VmRuleInput): Outcome {
   const quirked = fns.filter((d) => NO_FLR_IDS.has(d.vendorDevice))
   if (quirked.length > 0) {
     return fail(
-      `${list(quirked.map((d) => `${label(d)} (${d.vendorDevice})`))}: the kernel disables FLR for this ID; reset falls back to other methods, which works in practice.`,
+      `${list(quirked.map((d) => `${label(d)} (${d.vendorDevice})`))}: the kernel disables FLR ` +
+        `for this ID; reset falls back to other methods, which works in practice.`,
       {
         severity: 'info',
         devices: quirked.map(label),
@@ -57,8 +62,11 @@ function c14(input: VmRuleInput): Outcome {
   const gpus = fns.filter(isGpu)
   return pass(
     gpus.length > 0
-      ? `The VM owns every group a reset of ${list(gpus.map(label))} touches, and no reset bug is known for ${list([...new Set(gpus.map((g) => g.vendorDevice))])}.`
-      : `No reset quirk is known for ${list(fns.map((d) => d.vendorDevice)) || 'the requested devices'}; the catalog has no reset_method, verify it on the host.`,
+      ? `The VM owns every group a reset of ${list(gpus.map(label))} touches, and no reset bug ` +
+          `is known for ${list([...new Set(gpus.map((g) => g.vendorDevice))])}.`
+      : `No reset quirk is known for ` +
+          `${list(fns.map((d) => d.vendorDevice)) || 'the requested devices'}; the catalog has no ` +
+          `reset_method, verify it on the host.`,
     { command: HOST_COMMANDS.reset },
   )
 }
@@ -79,7 +87,8 @@ function c17(input: VmRuleInput): Outcome {
   })
   if (critical.length > 0) {
     return fail(
-      `${list(critical.map(({ d, uses }) => `${label(d)} (${d.label}) holds the host's ${uses.join(' and ')}`))}: unbinding it under mounted filesystems hangs or crashes the host.`,
+      `${list(critical.map(({ d, uses }) => `${label(d)} (${d.label}) holds the host's ${uses.join(' and ')}`))}: ` +
+        `unbinding it under mounted filesystems hangs or crashes the host.`,
       {
         devices: critical.map(({ d }) => label(d)),
         fix: 'Never pass the boot/OS disk; pass a data disk whose pools the host does not import.',
@@ -89,7 +98,8 @@ function c17(input: VmRuleInput): Outcome {
   }
   if (controllers.length > 0) {
     return unknown(
-      `Whether the host uses ${list(controllers.map((d) => `${label(d)} (${d.label})`))} (ZFS pool, LVM PV, swap, PVE storage) is not in the catalog.`,
+      `Whether the host uses ${list(controllers.map((d) => `${label(d)} (${d.label})`))} (ZFS ` +
+        `pool, LVM PV, swap, PVE storage) is not in the catalog.`,
       HOST_COMMANDS.storage,
       {
         devices: controllers.map(label),
@@ -108,13 +118,18 @@ function c18(input: VmRuleInput): Outcome {
   )
   const twin =
     others.length > 0
-      ? ` ${list(others.map((d) => `${label(d)} (${d.label})`))} has the same ID and may be the other IOC of the same card: normally both go to the same VM.`
+      ? ` ${list(others.map((d) => `${label(d)} (${d.label})`))} has the same ID and may be the ` +
+        `other IOC of the same card: normally both go to the same VM.`
       : ''
   return fail(
-    `HBA passthrough (${list(hbas.map(label))}): IT firmware is recommended (the guest sees plain disks; IR firmware also works, the guest's mpt3sas drives both), the host must not import the pools on its disks, and disks are never passed one by one.${twin}`,
+    `HBA passthrough (${list(hbas.map(label))}): IT firmware is recommended (the guest sees ` +
+      `plain disks; IR firmware also works, the guest's mpt3sas drives both), the host must not ` +
+      `import the pools on its disks, and disks are never passed one by one.${twin}`,
     {
       devices: hbas.map(label),
-      fix: 'Prefer IT firmware; stop host pool auto-import (zpool cachefile) for those disks; optionally rombar=0 to skip the option ROM.',
+      fix:
+        'Prefer IT firmware; stop host pool auto-import (zpool cachefile) for those disks; ' +
+        'optionally rombar=0 to skip the option ROM.',
     },
   )
 }
@@ -143,7 +158,9 @@ function c19(input: VmRuleInput): Outcome {
   const blocked = outcomes.filter((o) => o.mgmt)
   if (blocked.length > 0) {
     return fail(
-      `${list(blocked.map((o) => `${label(o.d)} (${o.d.label}: ${o.why.join(', ')})`))} carries the node's management network: at VM start the node drops off the network and the cluster loses quorum.`,
+      `${list(blocked.map((o) => `${label(o.d)} (${o.d.label}: ${o.why.join(', ')})`))} carries ` +
+        `the node's management network: at VM start the node drops off the network and the ` +
+        `cluster loses quorum.`,
       {
         severity: 'block',
         devices: blocked.map((o) => label(o.d)),
@@ -155,7 +172,9 @@ function c19(input: VmRuleInput): Outcome {
   const used = outcomes.filter((o) => o.links.length > 0 || o.iface?.role === 'data')
   if (used.length > 0) {
     return fail(
-      `${list(used.map((o) => `${label(o.d)} (${o.d.label}: ${o.why.join(', ') || 'data network'})`))} carries host traffic; passing it cuts that path (corosync/migration if it is that link).`,
+      `${list(used.map((o) => `${label(o.d)} (${o.d.label}: ${o.why.join(', ') || 'data network'})`))} ` +
+        `carries host traffic; passing it cuts that path (corosync/migration if it is that ` +
+        `link).`,
       {
         severity: 'warn',
         devices: used.map((o) => label(o.d)),
@@ -183,10 +202,13 @@ function c24(input: VmRuleInput): Outcome {
   const consoles = passed(input).filter((d) => isGpu(d) && d.hostUse.includes('host-console'))
   if (consoles.length > 0) {
     return fail(
-      `${list(consoles.map((d) => `${label(d)} (${d.label})`))} is the host's only display: the host console disappears when the VM starts.`,
+      `${list(consoles.map((d) => `${label(d)} (${d.label})`))} is the host's only display: the ` +
+        `host console disappears when the VM starts.`,
       {
         devices: consoles.map(label),
-        fix: 'Manage the host over SSH/web UI. Only if vfio reports the GPU BAR as busy, add initcall_blacklist=sysfb_init to the kernel command line.',
+        fix:
+          'Manage the host over SSH/web UI. Only if vfio reports the GPU BAR as busy, add ' +
+          'initcall_blacklist=sysfb_init to the kernel command line.',
         command: HOST_COMMANDS.reset,
       },
     )

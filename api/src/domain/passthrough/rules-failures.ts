@@ -48,7 +48,8 @@ function c29(input: VmRuleInput): Outcome {
   const bar = (r: (typeof rows)[number]) => `${r.barBytes! / GIB} GiB BAR`
   const fix =
     'Disable Resizable BAR (and Above 4G decoding if unneeded) in the host firmware, or give OVMF a larger ' +
-    `window: qm set ${vmidOf(input)} --cpu host,phys-bits=host, or args: -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=65536.`
+    `window: qm set ${vmidOf(input)} --cpu host,phys-bits=host, or args: -fw_cfg ` +
+    `name=opt/ovmf/X-PciMmio64Mb,string=65536.`
   const on = tooBig.filter((r) => r.d.resizableBar === 'enabled')
   if (on.length > 0) {
     const what = list(on.map((r) => `${label(r.d)} (${bar(r)} with Resizable BAR on)`))
@@ -206,7 +207,8 @@ function c33(input: VmRuleInput): Outcome {
   }
   if (guestNvidiaDriver < R465) {
     return fail(
-      `Windows guest with NVIDIA driver ${guestNvidiaDriver}: before R${R465} the driver refuses GeForce cards in a VM (Code 43).`,
+      `Windows guest with NVIDIA driver ${guestNvidiaDriver}: before R${R465} the driver refuses ` +
+        `GeForce cards in a VM (Code 43).`,
       {
         devices,
         fix: `Install driver R${R465} or later in the guest.`,
@@ -231,7 +233,9 @@ function c34(input: VmRuleInput): Outcome {
     {
       severity: 'warn',
       devices: labels(fns),
-      fix: 'If the log floods: pcie_aspm=off on the kernel command line (or pcie_aspm.policy=performance); pci=noaer only hides the messages.',
+      fix:
+        'If the log floods: pcie_aspm=off on the kernel command line (or ' +
+        'pcie_aspm.policy=performance); pci=noaer only hides the messages.',
     },
   )
 }
@@ -244,13 +248,15 @@ function c35(input: VmRuleInput): Outcome {
   const { guestOs } = input.vm
   if (guestOs === 'freebsd') {
     return fail(
-      `${list(rtl8125)} (RTL8125) in a FreeBSD guest: the base system's re(4) driver does not run it reliably; it needs Realtek's driver.`,
+      `${list(rtl8125)} (RTL8125) in a FreeBSD guest: the base system's re(4) driver does not ` +
+        `run it reliably; it needs Realtek's driver.`,
       { devices: rtl8125, fix },
     )
   }
   if (guestOs === null) {
     return unknown(
-      `${list(rtl8125)} is an RTL8125: a FreeBSD guest (OPNsense, pfSense) needs Realtek's re driver for it; the guest OS is not given.`,
+      `${list(rtl8125)} is an RTL8125: a FreeBSD guest (OPNsense, pfSense) needs Realtek's re ` +
+        `driver for it; the guest OS is not given.`,
       'uname -a (in the guest)',
       { severity: 'info', devices: rtl8125, fix },
     )
@@ -262,7 +268,8 @@ function c36(input: VmRuleInput): Outcome {
   const ax200 = labels(passed(input).filter((d) => d.vendorDevice === '8086:2723'))
   if (ax200.length === 0) return pass('No Intel AX200 is passed.')
   return fail(
-    `${list(ax200)} (AX200) brings Wi-Fi only: its Bluetooth is a USB device (${AX200_BLUETOOTH_USB_ID}) on a host USB ` +
+    `${list(ax200)} (AX200) brings Wi-Fi only: its Bluetooth is a USB device ` +
+      `(${AX200_BLUETOOTH_USB_ID}) on a host USB ` +
       'controller, not part of this PCIe function.',
     {
       severity: 'info',

@@ -31,7 +31,8 @@ function c3(input: VmRuleInput): Outcome {
   const requested = unique(requestedFunctions(input.vm)).map(label)
   if (noAddress.length > 0) {
     return unknown(
-      `${list(noAddress.map((d) => d.label))} in ${groupWord(groupsOf(input.vm))} ${noAddress.length === 1 ? 'has' : 'have'} no PCI address in the catalog.`,
+      `${list(noAddress.map((d) => d.label))} in ${groupWord(groupsOf(input.vm))} ` +
+        `${noAddress.length === 1 ? 'has' : 'have'} no PCI address in the catalog.`,
       HOST_COMMANDS.topology,
       {
         devices: noAddress.map(label),
@@ -49,7 +50,9 @@ function c4(input: VmRuleInput): Outcome {
   const bridges = unique(requestedFunctions(input.vm)).filter(isBridge)
   if (bridges.length > 0) {
     return fail(
-      `${list(bridges.map(label))} ${bridges.length === 1 ? 'is a PCI bridge' : 'are PCI bridges'}: a bridge is never passed through.`,
+      `${list(bridges.map(label))} ` +
+        `${bridges.length === 1 ? 'is a PCI bridge' : 'are PCI bridges'}: a bridge is never ` +
+        `passed through.`,
       {
         devices: bridges.map(label),
         fix: 'Pass the endpoint behind the bridge instead.',
@@ -59,7 +62,9 @@ function c4(input: VmRuleInput): Outcome {
   const members = vmGroupMembers(input)
   if (requestedFunctions(input.vm).length === 0) {
     return fail(
-      `${groupWord(groupsOf(input.vm))} holds only ${members.length === 0 ? 'no known device' : `bridges (${list(members.map(label))})`}: there is nothing to pass through.`,
+      `${groupWord(groupsOf(input.vm))} holds only ` +
+        `${members.length === 0 ? 'no known device' : `bridges (${list(members.map(label))})`}: ` +
+        `there is nothing to pass through.`,
       {
         devices: members.map(label),
         fix: 'Check the group of the endpoint behind these ports instead.',
@@ -84,7 +89,8 @@ function c5(input: VmRuleInput): Outcome {
   const groups = groupWord(groupsOf(vm))
   if (others.length > 0) {
     return fail(
-      `Shared ${groups}: ${list(others.map((d) => `${label(d)} (${d.label})`))} will be taken from the host at VM start and must go to the same VM or stay unused.`,
+      `Shared ${groups}: ${list(others.map((d) => `${label(d)} (${d.label})`))} will be taken ` +
+        `from the host at VM start and must go to the same VM or stay unused.`,
       {
         severity: 'warn',
         devices: others.map(label),
@@ -94,7 +100,9 @@ function c5(input: VmRuleInput): Outcome {
   }
   if (partial.length > 0) {
     return fail(
-      `${list(partial.map(label))} share${partial.length === 1 ? 's' : ''} the slot of a requested function: Proxmox binds ${partial.length === 1 ? 'it' : 'them'} to vfio-pci anyway.`,
+      `${list(partial.map(label))} share${partial.length === 1 ? 's' : ''} the slot of a ` +
+        `requested function: Proxmox binds ${partial.length === 1 ? 'it' : 'them'} to vfio-pci ` +
+        `anyway.`,
       {
         severity: 'warn',
         devices: partial.map(label),
@@ -110,7 +118,8 @@ function c5(input: VmRuleInput): Outcome {
     )
   }
   return pass(
-    `${groups} holds only the requested device's functions${vmGroupMembers(input).some(isBridge) ? ' and bridges' : ''}.`,
+    `${groups} holds only the requested device's ` +
+      `functions${vmGroupMembers(input).some(isBridge) ? ' and bridges' : ''}.`,
   )
 }
 
@@ -124,7 +133,10 @@ function c6(input: VmRuleInput): Outcome {
   })
   if (critical.length > 0) {
     return fail(
-      `The host needs ${list(critical.map(({ d, uses }) => `${label(d)} (${d.label}: ${uses.join(', ')})`))}; passing ${groupWord(groupsOf(input.vm))} would take ${critical.length === 1 ? 'it' : 'them'} away.`,
+      `The host needs ` +
+        `${list(critical.map(({ d, uses }) => `${label(d)} (${d.label}: ${uses.join(', ')})`))}; ` +
+        `passing ${groupWord(groupsOf(input.vm))} would take ` +
+        `${critical.length === 1 ? 'it' : 'them'} away.`,
       {
         devices: critical.map(({ d }) => label(d)),
         fix:
@@ -146,7 +158,8 @@ function c27(input: VmRuleInput): Outcome {
   const stale = (scenario.existing ?? []).flatMap((e) => e.unknownAddresses.map((a) => `${a} (${e.vm})`))
   if (stale.length > 0) {
     return fail(
-      `Existing hostpci entries name ${list(stale)}, which the catalog does not list on ${scenario.node.id}: the inventory or the VM config is stale.`,
+      `Existing hostpci entries name ${list(stale)}, which the catalog does not list on ` +
+        `${scenario.node.id}: the inventory or the VM config is stale.`,
       {
         severity: 'error',
         devices: stale,
@@ -160,7 +173,8 @@ function c27(input: VmRuleInput): Outcome {
   )
   if (notRead.length > 0) {
     return unknown(
-      `${list(notRead.map(label))}: address, group or IDs come from the seed document or inference, not from the host; groups change with BIOS, slot or kernel changes.`,
+      `${list(notRead.map(label))}: address, group or IDs come from the seed document or ` +
+        `inference, not from the host; groups change with BIOS, slot or kernel changes.`,
       HOST_COMMANDS.pci(scenario.node.id),
       {
         devices: notRead.map(label),
@@ -200,13 +214,17 @@ function c28(input: VmRuleInput): Outcome {
     const short = p.slot.replace(/^0000:/, '')
     const knownText = list(p.known.map(label))
     const what = p.e.allFunctions
-      ? `${p.e.address} names the whole slot, but the catalog lists only ${knownText}: Proxmox takes every function of the slot, also ${list(p.missing)}.`
-      : `The catalog lists only ${knownText} of slot ${p.slot}; its other functions, ${list(p.missing)}, are not in the catalog: whichever shares IOMMU group ${list([...new Set(p.known.map((d) => String(d.iommuGroup)))])} goes to the VM with it.`
+      ? `${p.e.address} names the whole slot, but the catalog lists only ${knownText}: Proxmox ` +
+        `takes every function of the slot, also ${list(p.missing)}.`
+      : `The catalog lists only ${knownText} of slot ${p.slot}; its other functions, ` +
+        `${list(p.missing)}, are not in the catalog: whichever shares IOMMU group ` +
+        `${list([...new Set(p.known.map((d) => String(d.iommuGroup)))])} goes to the VM with it.`
     return unknown(what, `lspci -s ${short} -nn`, {
       devices: partial.flatMap((x) => x.missing.map((m) => m.split(' ')[0]!)),
       fix: p.e.allFunctions
         ? `Pass ${list(p.known.map(label))} by function address, never the slot ${p.slot}.`
-        : `List the slot's functions and their groups on the host (then npm run import); keep host-critical ones in other groups.`,
+        : `List the slot's functions and their groups on the host (then npm run import); keep ` +
+          `host-critical ones in other groups.`,
     })
   }
   const slots = vfio.filter((e) => e.allFunctions)
@@ -216,7 +234,10 @@ function c28(input: VmRuleInput): Outcome {
   if (notRead.length > 0) {
     const slot = slots.find((e) => e.functions.includes(notRead[0]!))!.address
     return unknown(
-      `${list(slots.map((e) => e.address))} go${slots.length === 1 ? 'es' : ''} without .f, so Proxmox takes every function the host has there; the catalog's list (${list(unique(slots.flatMap((e) => e.functions)).map(label))}) comes from the seed document, not from the host.`,
+      `${list(slots.map((e) => e.address))} go${slots.length === 1 ? 'es' : ''} without .f, so ` +
+        `Proxmox takes every function the host has there; the catalog's list ` +
+        `(${list(unique(slots.flatMap((e) => e.functions)).map(label))}) comes from the seed ` +
+        `document, not from the host.`,
       `lspci -s ${slot.replace(/^0000:/, '')} -nn`,
       {
         devices: notRead.map(label),
@@ -227,7 +248,8 @@ function c28(input: VmRuleInput): Outcome {
   return pass(
     vfio.length === 0
       ? 'No function goes to vfio-pci.'
-      : `Every entry names what it takes: ${list(vfio.map((e) => e.address))}${slots.length > 0 ? '; the whole slots were read from the host' : ''}.`,
+      : `Every entry names what it takes: ` +
+          `${list(vfio.map((e) => e.address))}${slots.length > 0 ? '; the whole slots were read from the host' : ''}.`,
   )
 }
 

@@ -11,7 +11,8 @@ function c1(s: Scenario): Outcome {
   const off = s.node.devices.filter((d) => d.iommuGroup === -1)
   if (off.length > 0) {
     return fail(
-      `${list(off.map((d) => `${label(d)} (${d.label})`))} ${off.length === 1 ? 'has' : 'have'} no IOMMU group: the IOMMU is off and Proxmox refuses passthrough ("IOMMU not present").`,
+      `${list(off.map((d) => `${label(d)} (${d.label})`))} ${off.length === 1 ? 'has' : 'have'} ` +
+        `no IOMMU group: the IOMMU is off and Proxmox refuses passthrough ("IOMMU not present").`,
       {
         devices: off.map(label),
         fix: 'Enable SVM and IOMMU (AMD-Vi) or VT-d in the firmware.',
@@ -27,9 +28,12 @@ function c2(s: Scenario): Outcome {
   if (ir === 'yes') return pass('Interrupt remapping is on.')
   if (ir === 'no') {
     return fail(
-      'Interrupt remapping is off: vfio_iommu_type1 refuses devices unless allow_unsafe_interrupts=1, which can make the system unstable.',
+      'Interrupt remapping is off: vfio_iommu_type1 refuses devices unless ' +
+        'allow_unsafe_interrupts=1, which can make the system unstable.',
       {
-        fix: 'Enable it in the firmware (IOMMU/AMD-Vi); only as a last resort: options vfio_iommu_type1 allow_unsafe_interrupts=1.',
+        fix:
+          'Enable it in the firmware (IOMMU/AMD-Vi); only as a last resort: options ' +
+          'vfio_iommu_type1 allow_unsafe_interrupts=1.',
         command: HOST_COMMANDS.iommu,
       },
     )
@@ -59,27 +63,37 @@ function c7(s: Scenario): Outcome {
       .filter((k) => d.upstreamBridge !== null && k.upstreamBridge === d.upstreamBridge)
       .map((k) => ({ d, k })),
   )
-  const state = `pcie_acs_override is ${acs === 'yes' ? 'active' : 'suspected'} on ${s.node.id} (${s.node.platform.board ?? 'board unknown'})`
+  const state =
+    `pcie_acs_override is ${acs === 'yes' ? 'active' : 'suspected'} on ${s.node.id} ` +
+    `(${s.node.platform.board ?? 'board unknown'})`
   if (exposed.length > 0) {
-    return fail(
-      `${state}, and ${list(exposed.map(({ d, k }) => `${label(d)} sits behind ${d.upstreamBridge} with ${label(k)} (${k.label}), which the host needs`))}: a guest could reach it by DMA past the IOMMU.`,
-      {
-        severity: 'block',
-        devices: [...new Set(exposed.map(({ d }) => label(d)))],
-        command: `${HOST_COMMANDS.cmdline}; ${HOST_COMMANDS.topology}`,
-        fix:
-          'Boot without pcie_acs_override and pass only what hardware ACS isolates, or move the card to a ' +
-          'CPU-attached slot.',
-      },
+    const neighbours = exposed.map(
+      ({ d, k }) =>
+        `${label(d)} sits behind ${d.upstreamBridge} with ${label(k)} (${k.label}), which the host needs`,
     )
+    return fail(`${state}, and ${list(neighbours)}: a guest could reach it by DMA past the IOMMU.`, {
+      severity: 'block',
+      devices: [...new Set(exposed.map(({ d }) => label(d)))],
+      command: `${HOST_COMMANDS.cmdline}; ${HOST_COMMANDS.topology}`,
+      fix:
+        'Boot without pcie_acs_override and pass only what hardware ACS isolates, or move the card to a ' +
+        'CPU-attached slot.',
+    })
   }
   const unread = gone.filter((d) => d.upstreamBridge === null)
+  const portNote =
+    unread.length > 0
+      ? `; the catalog does not know the upstream port of ${list(unread.map(label))} (import lspci -PP -nnk)`
+      : '; no host-critical device shares a port with the passed ones'
   return fail(
-    `${state}: its groups are asserted, not enforced, so a guest may DMA into host-owned devices behind the same non-ACS port${unread.length > 0 ? `; the catalog does not know the upstream port of ${list(unread.map(label))} (import lspci -PP -nnk)` : '; no host-critical device shares a port with the passed ones'}.`,
+    `${state}: its groups are asserted, not enforced, so a guest may DMA into host-owned devices ` +
+      `behind the same non-ACS port${portNote}.`,
     {
       devices: unread.map(label),
       command: unread.length > 0 ? HOST_COMMANDS.topology : HOST_COMMANDS.cmdline,
-      fix: `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as shared with the devices behind the same port (lspci -PP -nn shows which).`,
+      fix:
+        `Check /proc/cmdline; if the override is on, treat every group of ${s.node.id} as ` +
+        `shared with the devices behind the same port (lspci -PP -nn shows which).`,
     },
   )
 }
@@ -88,7 +102,9 @@ function c15(s: Scenario): Outcome {
   const b = hostBinding(s)
   if (b.withheldIds.length > 0) {
     return fail(
-      `vfio-pci ids= would also grab devices the host keeps: ${b.withheldIds.map((w) => `${w.value} (${w.reason})`).join('; ')}. Left out of vfio.conf; Proxmox binds them at VM start.`,
+      `vfio-pci ids= would also grab devices the host keeps: ` +
+        `${b.withheldIds.map((w) => `${w.value} (${w.reason})`).join('; ')}. Left out of ` +
+        `vfio.conf; Proxmox binds them at VM start.`,
       {
         devices: b.withheldIds.map((w) => w.value),
         fix: 'Leave these IDs out of ids= (done in the emitted config); use driver_override or start-time binding.',
@@ -106,7 +122,8 @@ function c16(s: Scenario): Outcome {
   const b = hostBinding(s)
   if (b.withheldBlacklist.length > 0) {
     return fail(
-      `Blacklisting ${b.withheldBlacklist.map((w) => `${w.value} (${w.reason})`).join('; ')} would break the host: not emitted, softdep is used instead.`,
+      `Blacklisting ${b.withheldBlacklist.map((w) => `${w.value} (${w.reason})`).join('; ')} ` +
+        `would break the host: not emitted, softdep is used instead.`,
       {
         devices: b.withheldBlacklist.map((w) => w.value),
         fix: 'Never blacklist a driver a host device uses; rely on ids= + softdep.',
@@ -116,7 +133,9 @@ function c16(s: Scenario): Outcome {
   return pass(
     b.blacklist.length === 0
       ? 'No driver is blacklisted; softdep … pre: vfio-pci orders the binding.'
-      : `Only ${list(b.blacklist)} ${b.blacklist.length === 1 ? 'is' : 'are'} blacklisted: no device the host keeps uses ${b.blacklist.length === 1 ? 'it' : 'them'}. snd_hda_intel, xhci_pci and the like get softdep only.`,
+      : `Only ${list(b.blacklist)} ${b.blacklist.length === 1 ? 'is' : 'are'} blacklisted: no ` +
+          `device the host keeps uses ${b.blacklist.length === 1 ? 'it' : 'them'}. snd_hda_intel, ` +
+          `xhci_pci and the like get softdep only.`,
   )
 }
 
@@ -136,7 +155,8 @@ function c20(s: Scenario): Outcome {
   const asked = sized.length === 0 ? 'no VM memory is given' : `the plan pins ${gib(pinned)} of VM RAM`
   if (ram === null) {
     return unknown(
-      `${s.node.id}'s RAM is not in the catalog; ${asked} (a passthrough VM's RAM is pinned in full, it cannot balloon).`,
+      `${s.node.id}'s RAM is not in the catalog; ${asked} (a passthrough VM's RAM is pinned in ` +
+        `full, it cannot balloon).`,
       HOST_COMMANDS.memory,
       {
         fix: 'Record hostMemoryBytes for the node; set balloon: 0 on passthrough VMs.',
@@ -156,7 +176,10 @@ function c20(s: Scenario): Outcome {
   }
   const reserve = s.hostReserveBytes ?? defaultHostReserveBytes(ram)
   const need = pinned + reserve
-  const msg = `Pinned ${gib(pinned)} (${list(sized.map((vm) => `${vm.name} ${gib(vm.memoryBytes!)}`))}) + host reserve ${gib(reserve)} = ${gib(need)} of ${gib(ram)}.`
+  const msg =
+    `Pinned ${gib(pinned)} ` +
+    `(${list(sized.map((vm) => `${vm.name} ${gib(vm.memoryBytes!)}`))}) + host reserve ` +
+    `${gib(reserve)} = ${gib(need)} of ${gib(ram)}.`
   if (need > ram)
     return fail(`${msg} It does not fit.`, {
       severity: 'error',
@@ -173,7 +196,9 @@ function c20(s: Scenario): Outcome {
 function c26(s: Scenario): Outcome {
   const others = s.catalog.nodes.filter((n) => n.id !== s.node.id).map((n) => n.id)
   return pass(
-    `Groups and addresses are compared within ${s.node.id} only${others.length > 0 ? `; the same numbers on ${list(others)} are unrelated` : ''}. Mappings are per node.`,
+    `Groups and addresses are compared within ${s.node.id} ` +
+      `only${others.length > 0 ? `; the same numbers on ${list(others)} are unrelated` : ''}. ` +
+      `Mappings are per node.`,
     { severity: 'info' },
   )
 }

@@ -61,7 +61,8 @@ function c8({ scenario, vm }: VmRuleInput): Outcome {
     // plan, which can be given `existing`, keeps this an error-severity unknown.
     if (scenario.groupCheck) {
       return unknown(
-        `${why}: whether another VM holds ${groups} is outside the group check; POST /api/v1/plan/passthrough with \`existing\` checks it.`,
+        `${why}: whether another VM holds ${groups} is outside the group check; POST ` +
+          `/api/v1/plan/passthrough with \`existing\` checks it.`,
         command,
         { severity: 'warn' },
       )
@@ -78,7 +79,8 @@ function c9({ vm }: VmRuleInput): Outcome {
     .filter((a) => (seen.has(a) ? true : (seen.add(a), false)))
   if (dupes.length > 0)
     return fail(
-      `${list([...new Set(dupes)])} ${dupes.length === 1 ? 'is' : 'are'} assigned more than once in ${vm.name}: Proxmox refuses to start it.`,
+      `${list([...new Set(dupes)])} ${dupes.length === 1 ? 'is' : 'are'} assigned more than once ` +
+        `in ${vm.name}: Proxmox refuses to start it.`,
       { devices: [...new Set(dupes)], fix: 'List each function (or slot) once.' },
     )
   return pass(`Every function is assigned once in ${vm.name}.`)
@@ -96,7 +98,8 @@ function c10({ vm }: VmRuleInput): Outcome {
 function c11({ vm }: VmRuleInput): Outcome {
   if (vm.pcie && vm.machine !== 'q35')
     return fail(
-      `pcie=1 needs machine q35; ${vm.name} uses ${vm.machine}: the VM will not start ("q35 machine model is not enabled").`,
+      `pcie=1 needs machine q35; ${vm.name} uses ${vm.machine}: the VM will not start ("q35 ` +
+        `machine model is not enabled").`,
       { fix: 'Set machine q35, or drop pcie.' },
     )
   const gpus = unique(requestedFunctions(vm)).filter(isGpu)
@@ -137,9 +140,9 @@ function c13(input: VmRuleInput): Outcome {
   const gpus = unique(requestedFunctions(input.vm)).filter(isGpu)
   if (mdevs.length === 0) {
     const facts = gpus.map((g) => `${label(g)}: ${VGPU[g.vendorDevice]?.detail ?? 'no vGPU support known'}`)
-    return pass(
-      `Full passthrough, no mediated device. ${facts.length > 0 ? `vGPU: ${facts.join('; ')}.` : ''}${gpus.length > 0 ? seedClaim(input, 'mediated-device-gpu-sharing') : ''}`.trim(),
-    )
+    const vgpuFacts = facts.length > 0 ? `vGPU: ${facts.join('; ')}.` : ''
+    const sharingClaim = gpus.length > 0 ? seedClaim(input, 'mediated-device-gpu-sharing') : ''
+    return pass(`Full passthrough, no mediated device. ${vgpuFacts}${sharingClaim}`.trim())
   }
   const problems = mdevs.map((e) => {
     const main = mainFunction(e)
@@ -162,7 +165,9 @@ function c13(input: VmRuleInput): Outcome {
   // Proxmox creates the mdev from the vendor driver and binds nothing to vfio-pci for it
   // (qemu-server PCI.pm prepare_pci_device), so the config keeps that driver on the card.
   return fail(
-    `mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`,
+    `mdev ${list(problems.map((p) => `"${p.e.mdev}" on ${p.e.address}: ${p.why}`))}. A mediated ` +
+      `device stays with the vendor's vGPU host driver: no vfio-pci binding for that GPU, and ` +
+      `its mapping carries mdev 1.${seedClaim(input, 'mediated-device-gpu-sharing')}`,
     {
       severity,
       devices: problems.map((p) => p.e.address),
@@ -172,13 +177,20 @@ function c13(input: VmRuleInput): Outcome {
 }
 
 function c21(input: VmRuleInput): Outcome {
-  const pinned = `A VM with raw host= entries is pinned to ${input.scenario.node.id}: live migration is refused, offline migration needs --force, hibernation is refused and RAM snapshots are expected to fail. A resource mapping with an entry per node allows offline moves and HA.`
+  const pinned =
+    `A VM with raw host= entries is pinned to ${input.scenario.node.id}: live ` +
+    `migration is refused, offline migration needs --force, hibernation is refused and RAM ` +
+    `snapshots are expected to fail. A resource mapping with an entry per node allows offline ` +
+    `moves and HA.`
   if (input.vm.liveMigration) {
     // QemuMigrate.pm dies for raw entries ("can't migrate VM which uses local devices") and
     // for mappings not flagged live-migration-capable; the flag also needs a driver with VFIO
     // migration support (pve-docs qm.adoc: in practice NVIDIA vGPU), which no device here has.
     return fail(
-      `Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live migration only through a mapping flagged live-migration-capable on a device whose driver supports VFIO migration (NVIDIA vGPU), and no device here has one.${seedClaim(input, 'live-migration')}`,
+      `Proxmox refuses to live-migrate ${input.vm.name}: a passed-through device allows live ` +
+        `migration only through a mapping flagged live-migration-capable on a device whose ` +
+        `driver supports VFIO migration (NVIDIA vGPU), and no device here has ` +
+        `one.${seedClaim(input, 'live-migration')}`,
       {
         severity: 'block',
         devices: input.vm.entries.map((e) => e.address),
@@ -195,7 +207,8 @@ function c22(input: VmRuleInput): Outcome {
   if (missing.length > 0) {
     // No mapping is emitted, so nothing can fail validation: a warning, not a blocking unknown.
     return unknown(
-      `Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`,
+      `Subsystem ID of ${list(missing.map((d) => `${label(d)} (${d.label})`))} is unknown: a ` +
+        `mapping must carry subsystem-id exactly as sysfs reports it, so none is emitted.`,
       HOST_COMMANDS.subsystem(missing[0]!.address ?? ''),
       {
         severity: 'warn',
@@ -209,7 +222,9 @@ function c22(input: VmRuleInput): Outcome {
   )
   if (claimed.length > 0) {
     return unknown(
-      `Subsystem ${list(claimed.map((d) => `${d.subsystem} of ${label(d)}`))} is ${provenanceOf(claimed[0]!.provenance, 'subsystem').status}, not read from sysfs: the mapping fails validation if it differs.`,
+      `Subsystem ${list(claimed.map((d) => `${d.subsystem} of ${label(d)}`))} is ` +
+        `${provenanceOf(claimed[0]!.provenance, 'subsystem').status}, not read from sysfs: the ` +
+        `mapping fails validation if it differs.`,
       HOST_COMMANDS.subsystem(claimed[0]!.address ?? ''),
       { devices: claimed.map(label) },
     )
@@ -221,7 +236,8 @@ function c22(input: VmRuleInput): Outcome {
 
 function c23(input: VmRuleInput): Outcome {
   return pass(
-    'Raw host= entries can only be set by root@pam; a mapping= entry needs Mapping.Use on /mapping/pci/<id> plus VM.Config.HWType; romfile is root@pam only.',
+    'Raw host= entries can only be set by root@pam; a mapping= entry needs Mapping.Use on ' +
+      '/mapping/pci/<id> plus VM.Config.HWType; romfile is root@pam only.',
     { severity: 'info', devices: input.vm.entries.map((e) => e.address) },
   )
 }
