@@ -14,8 +14,8 @@ import { inlineScripts, scriptHash } from '../../bench/csp.ts'
 /**
  * Workers free plan allows 3 MiB gzip; a planner API + catalog should stay far below that, so
  * cold starts stay short. 250 KiB until the lab planner, the GGUF reader, the GPU library and the
- * strict request copies landed (250.6 KiB then, zod and the OpenAPI helpers most of it, the
- * catalog 22 KiB); 300 KiB leaves room for data without hiding a runaway dependency.
+ * strict request copies landed (271 KiB with all of them, zod and the OpenAPI helpers most of
+ * it, the catalog 22 KiB); 300 KiB leaves room for data without hiding a runaway dependency.
  */
 const WORKER_GZIP_BUDGET = 300 * 1024
 /** A widget is embedded in other people's pages: it must cost less than a small image. */
