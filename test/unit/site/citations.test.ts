@@ -9,13 +9,6 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 
-/**
- * Data owned by a branch that replaces its own citations (the model registry: any-model,
- * vram-accuracy); the lead drops the entry when it is merged, so the test then covers all of data/.
- * data/hardware/gpus/ (gpu-library) has landed and cites https sources: it is checked.
- */
-const PENDING_ELSEWHERE = ['data/models/']
-
 /** A repo-relative file path such as data/seed-findings.yaml#id or docs/research/x.md. */
 const REPO_PATH = /(?<![\w/.:])((?:[\w.-]+\/)+[\w.-]+\.(?:md|ts|yaml|json|toml))(?:#[\w-]+)?/g
 /**
@@ -67,20 +60,14 @@ function problems(text: string): string[] {
 
 describe('citations', () => {
   it('data/: every source is a public link or a file of this repository', () => {
-    const bad = files('data', '.yaml')
-      .filter((f) => !PENDING_ELSEWHERE.some((p) => f.startsWith(p)))
-      .flatMap((f) =>
-        sources(parse(readFileSync(f, 'utf8')), f).flatMap((s) =>
-          problems(s.text).map((p) => `${s.at}: ${p}`),
-        ),
-      )
+    const bad = files('data', '.yaml').flatMap((f) =>
+      sources(parse(readFileSync(f, 'utf8')), f).flatMap((s) => problems(s.text).map((p) => `${s.at}: ${p}`)),
+    )
     expect(bad).toEqual([])
   })
 
   it('data/: no comment points at the private notes either', () => {
-    const bad = files('data', '.yaml')
-      .filter((f) => !PENDING_ELSEWHERE.some((p) => f.startsWith(p)))
-      .filter((f) => OUTSIDE.test(readFileSync(f, 'utf8')))
+    const bad = files('data', '.yaml').filter((f) => OUTSIDE.test(readFileSync(f, 'utf8')))
     expect(bad).toEqual([])
   })
 
