@@ -61,18 +61,22 @@ export function presetsFor(model: LlmModel): QuantPreset[] {
   return model.shipsMxfp4 ? ['MXFP4', ...MATRIX_PRESETS] : MATRIX_PRESETS
 }
 
+/** A cell with no figures: the target was not evaluated, or the model could not be planned. */
+function notApplicable(reason: string): FitCell {
+  return {
+    verdict: 'not-applicable',
+    maxContextLength: null,
+    tokensPerSecond: null,
+    gpuLayers: null,
+    cpuMoeLayers: null,
+    totalLayers: null,
+    loadSeconds: null,
+    reason,
+  }
+}
+
 function cellOf(result: VramFitResult | undefined): FitCell {
-  if (!result)
-    return {
-      verdict: 'not-applicable',
-      maxContextLength: null,
-      tokensPerSecond: null,
-      gpuLayers: null,
-      cpuMoeLayers: null,
-      totalLayers: null,
-      loadSeconds: null,
-      reason: 'not evaluated',
-    }
+  if (!result) return notApplicable('not evaluated')
   return {
     verdict: result.verdict,
     maxContextLength: result.maxContextLength,
@@ -111,17 +115,7 @@ export function modelFitMatrix(
           cells: targets.map((t) => cellOf(byLabel.get(t))),
         }
       } catch (err) {
-        const reason = (err as Error).message
-        const cell: FitCell = {
-          verdict: 'not-applicable',
-          maxContextLength: null,
-          tokensPerSecond: null,
-          gpuLayers: null,
-          cpuMoeLayers: null,
-          totalLayers: null,
-          loadSeconds: null,
-          reason,
-        }
+        const cell = notApplicable((err as Error).message)
         return { model, quantization, weightsBytes: null, cells: targets.map(() => cell) }
       }
     }),

@@ -72,6 +72,23 @@ const FIT_NOTE =
   'Without -c: the trained context; --fit (on by default) shrinks it to what fits, never below 4096, ' +
   'then offloads layers, keeping 1024 MiB free per GPU.'
 
+/** What llama-server and llama-cli share: one llama.cpp build, the same flags and --fit. */
+const LLAMA_CPP_COMMON = {
+  basis: 'ggml-org/llama.cpp master (2026)',
+  crossNode: true,
+  singleKvType: false,
+  kvCacheTypes: LLAMA_KV_TYPES,
+  tensorSplit: true,
+  noKvOffload: true,
+  fitMarginBytes: FIT_MARGIN_BYTES,
+} satisfies Partial<RuntimeProfile>
+/** The notes after each llama.cpp runtime's own first line (its slots). */
+const LLAMA_CPP_NOTES = [
+  FIT_NOTE,
+  'n_ubatch 512, --flash-attn auto, --cache-type-k/-v f16.',
+  'A cross-node split runs over rpc-server (llama.cpp RPC).',
+]
+
 export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   ollama: {
     id: 'ollama',
@@ -109,18 +126,10 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   'llama-server': {
     id: 'llama-server',
     name: 'llama-server (llama.cpp)',
-    basis: 'ggml-org/llama.cpp master (2026)',
-    crossNode: true,
-    singleKvType: false,
-    kvCacheTypes: LLAMA_KV_TYPES,
-    tensorSplit: true,
-    noKvOffload: true,
-    fitMarginBytes: FIT_MARGIN_BYTES,
+    ...LLAMA_CPP_COMMON,
     notes: [
       'Without -np: 4 slots sharing one unified KV cache of n_ctx cells; with -np N: N streams of n_ctx / N cells.',
-      FIT_NOTE,
-      'n_ubatch 512, --flash-attn auto, --cache-type-k/-v f16.',
-      'A cross-node split runs over rpc-server (llama.cpp RPC).',
+      ...LLAMA_CPP_NOTES,
     ],
     sources: [
       `${LLAMA}/tools/server/server.cpp (n_parallel auto → 4, kv_unified)`,
@@ -132,19 +141,8 @@ export const RUNTIME_PROFILES: Record<Runtime, RuntimeProfile> = {
   'llama.cpp': {
     id: 'llama.cpp',
     name: 'llama.cpp (llama-cli)',
-    basis: 'ggml-org/llama.cpp master (2026)',
-    crossNode: true,
-    singleKvType: false,
-    kvCacheTypes: LLAMA_KV_TYPES,
-    tensorSplit: true,
-    noKvOffload: true,
-    fitMarginBytes: FIT_MARGIN_BYTES,
-    notes: [
-      'One sequence (-np 1); with -np N, N streams of n_ctx / N cells each.',
-      FIT_NOTE,
-      'n_ubatch 512, --flash-attn auto, --cache-type-k/-v f16.',
-      'A cross-node split runs over rpc-server (llama.cpp RPC).',
-    ],
+    ...LLAMA_CPP_COMMON,
+    notes: ['One sequence (-np 1); with -np N, N streams of n_ctx / N cells each.', ...LLAMA_CPP_NOTES],
     sources: [
       `${LLAMA}/common/common.h (n_ctx, n_parallel, n_ubatch, fit_params_target, fit_params_min_ctx)`,
       `${LLAMA}/common/arg.cpp (--cache-type-k/-v, -ts, -nkvo, --fit-target)`,
