@@ -10,7 +10,9 @@ import { ArchitectureSchema, type Architecture } from '../api/src/domain/lab/sch
 const GIB = 2 ** 30
 
 export function generateLab(catalog: Catalog, guests: number, modelsPerGuest: number): Architecture {
+  // Models that take the generated contexts (up to 6,144 tokens): embedding models stop at 512.
   const tags = catalog.llmModels
+    .filter((m) => m.maxContextLength >= 8192)
     .flatMap((m) => m.ollamaTags.map((t) => t.tag))
     .filter((t) => !/70b|72b/.test(t))
   const nodes = catalog.nodes.filter((n) => n.storage.length > 0)
