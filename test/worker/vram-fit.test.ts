@@ -225,6 +225,20 @@ describe('side models and registry names at the edge', () => {
   })
 })
 
+/** A two-layer inline architecture, valid on its own; the table adds the one field it refuses. */
+const tinyArch = {
+  layers: 2,
+  hiddenSize: 64,
+  heads: 4,
+  kvHeads: 4,
+  headDim: 16,
+  ffnSize: 128,
+  vocabSize: 100,
+  tiedEmbeddings: true,
+  contextLength: 512,
+  maxContextLength: 512,
+}
+
 describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () => {
   type Settings = {
     contextLength: number
@@ -288,16 +302,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [
       {
         model: {
-          layers: 2,
-          hiddenSize: 64,
-          heads: 4,
-          kvHeads: 4,
-          headDim: 16,
-          ffnSize: 128,
-          vocabSize: 100,
-          tiedEmbeddings: true,
-          contextLength: 512,
-          maxContextLength: 512,
+          ...tinyArch,
           llamaCppArchitecture: 'mamba',
         },
       },
@@ -307,16 +312,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [
       {
         model: {
-          layers: 2,
-          hiddenSize: 64,
-          heads: 4,
-          kvHeads: 4,
-          headDim: 16,
-          ffnSize: 128,
-          vocabSize: 100,
-          tiedEmbeddings: true,
-          contextLength: 512,
-          maxContextLength: 512,
+          ...tinyArch,
           moe: { experts: 1, activeExperts: 1, expertFfnSize: 64 },
         },
       },

@@ -57,3 +57,14 @@ export const settings4k = {
   parallel: 1,
   ubatch: 512,
 }
+
+/** The JSON pointer of the PlanInputError that `run` throws; fails the test when it throws none. */
+export function pointerOf(run: () => unknown): string {
+  try {
+    run()
+  } catch (e) {
+    if (e instanceof PlanInputError) return e.pointer
+    throw e
+  }
+  throw new Error('expected a PlanInputError')
+}
