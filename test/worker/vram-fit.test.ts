@@ -6,6 +6,20 @@ import { smollm2Q8 } from '../unit/vram/gguf-fixtures.ts'
 
 const post = (body: unknown) => postJson('/api/v1/plan/vram-fit', body)
 
+/** A two-layer inline architecture, valid on its own; the tables add or change the one field they refuse. */
+const tinyArch = {
+  layers: 2,
+  hiddenSize: 64,
+  heads: 4,
+  kvHeads: 4,
+  headDim: 16,
+  ffnSize: 128,
+  vocabSize: 100,
+  tiedEmbeddings: true,
+  contextLength: 512,
+  maxContextLength: 512,
+}
+
 describe('GET /api/v1/models', () => {
   it('lists the registry', async () => {
     const res = await request('/api/v1/models')
@@ -83,18 +97,7 @@ describe('POST /api/v1/plan/vram-fit', () => {
     [{ model: 'llama-3.1-8b', kvCacheType: 'q4_0', flashAttention: false }, 422, '/kvCacheType'],
     [
       {
-        model: {
-          layers: 2,
-          hiddenSize: 64,
-          heads: 4,
-          kvHeads: 8,
-          headDim: 16,
-          ffnSize: 128,
-          vocabSize: 100,
-          tiedEmbeddings: true,
-          contextLength: 512,
-          maxContextLength: 512,
-        },
+        model: { ...tinyArch, kvHeads: 8 },
       },
       422,
       '/model/kvHeads',
@@ -288,16 +291,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [
       {
         model: {
-          layers: 2,
-          hiddenSize: 64,
-          heads: 4,
-          kvHeads: 4,
-          headDim: 16,
-          ffnSize: 128,
-          vocabSize: 100,
-          tiedEmbeddings: true,
-          contextLength: 512,
-          maxContextLength: 512,
+          ...tinyArch,
           llamaCppArchitecture: 'mamba',
         },
       },
@@ -307,16 +301,7 @@ describe('POST /api/v1/plan/vram-fit: runtimes and the settings they apply', () 
     [
       {
         model: {
-          layers: 2,
-          hiddenSize: 64,
-          heads: 4,
-          kvHeads: 4,
-          headDim: 16,
-          ffnSize: 128,
-          vocabSize: 100,
-          tiedEmbeddings: true,
-          contextLength: 512,
-          maxContextLength: 512,
+          ...tinyArch,
           moe: { experts: 1, activeExperts: 1, expertFfnSize: 64 },
         },
       },

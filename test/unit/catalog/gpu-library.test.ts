@@ -6,7 +6,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CatalogError, loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { problemsOf } from './helpers.ts'
 
 const gpus = loadCatalog('data').gpuModels
 const dirs: string[] = []
@@ -18,13 +19,7 @@ function problemsWith(file: string, edit: (text: string) => string): string[] {
   cpSync('data', dir, { recursive: true })
   const path = join(dir, 'hardware/gpus', file)
   writeFileSync(path, edit(readFileSync(path, 'utf8')))
-  try {
-    loadCatalog(dir)
-  } catch (err) {
-    if (err instanceof CatalogError) return err.problems
-    throw err
-  }
-  return []
+  return problemsOf(dir)
 }
 
 describe('GPU reference library', () => {

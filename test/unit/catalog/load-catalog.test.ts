@@ -2,7 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { CatalogError, loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { loadCatalog } from '../../../api/scripts/load-catalog.ts'
+import { problemsOf } from './helpers.ts'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
@@ -15,16 +16,6 @@ function brokenData(file: string, edit: (text: string) => string): string {
   const path = join(dir, file)
   writeFileSync(path, edit(readFileSync(path, 'utf8')))
   return dir
-}
-
-function problemsOf(dir: string): string[] {
-  try {
-    loadCatalog(dir)
-  } catch (err) {
-    if (err instanceof CatalogError) return err.problems
-    throw err
-  }
-  return []
 }
 
 describe('loadCatalog', () => {

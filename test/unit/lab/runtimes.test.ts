@@ -32,6 +32,10 @@ function pointerOf(run: () => unknown): string {
   return 'no error'
 }
 
+/** The pointer of the error planning the seed lab with `service` added; 'no error' when it plans. */
+const pointerOfAdded = (service: object) =>
+  pointerOf(() => plan(patched({ op: 'add', path: '/services/-', value: service })))
+
 describe('llama-server', () => {
   it('splits --ctx-size over --parallel slots and counts one CUDA context for the process', () => {
     const gpu = plan(solo()).gpus.find((g) => g.node === 'meraxes')!
@@ -83,27 +87,9 @@ describe('llama-server', () => {
 
   it('one model per process; flags of another runtime are refused', () => {
     expect(
-      pointerOf(() =>
-        plan(
-          patched({
-            op: 'add',
-            path: '/services/-',
-            value: { ...llamaServer, models: [...llamaServer.models, { model: 'llama3.1:8b' }] },
-          }),
-        ),
-      ),
+      pointerOfAdded({ ...llamaServer, models: [...llamaServer.models, { model: 'llama3.1:8b' }] }),
     ).toBe('/services/5/models')
-    expect(
-      pointerOf(() =>
-        plan(
-          patched({
-            op: 'add',
-            path: '/services/-',
-            value: { ...llamaServer, ollama: { OLLAMA_NUM_PARALLEL: 2 } },
-          }),
-        ),
-      ),
-    ).toBe('/services/5/ollama')
+    expect(pointerOfAdded({ ...llamaServer, ollama: { OLLAMA_NUM_PARALLEL: 2 } })).toBe('/services/5/ollama')
   })
 })
 

@@ -5,9 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { kvCacheBytes } from '../../../api/src/domain/vram/kv-cache.ts'
 import { modelFromGguf } from '../../../api/src/domain/vram/model-from-gguf.ts'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { deepseekV3, qwen3Next, smollm2Q8, Q8_0 } from './gguf-fixtures.ts'
-import { plan } from './helpers.ts'
+import { plan, pointerOf } from './helpers.ts'
 
 const kv = (ctx: number, parallel = 1, kvCacheType: 'f16' | 'q8_0' = 'f16') => ({
   contextLength: ctx,
@@ -15,16 +14,6 @@ const kv = (ctx: number, parallel = 1, kvCacheType: 'f16' | 'q8_0' = 'f16') => (
   ubatch: 512,
   kvCacheType,
 })
-
-function pointerOf(run: () => unknown): string {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof PlanInputError) return e.pointer
-    throw e
-  }
-  throw new Error('expected a PlanInputError')
-}
 
 describe('a GGUF header not in the registry (SmolLM2-135M Q8_0)', () => {
   // By hand, Q8_0 = 34 bytes per 32 values, F32 = 4 bytes:

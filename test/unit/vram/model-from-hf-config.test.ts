@@ -5,8 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { kvCacheBytes } from '../../../api/src/domain/vram/kv-cache.ts'
 import { modelFromHfConfig, type HfConfig } from '../../../api/src/domain/vram/model-from-hf-config.ts'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
-import { plan } from './helpers.ts'
+import { plan, pointerOf } from './helpers.ts'
 
 /** https://huggingface.co/Qwen/Qwen3-4B/blob/main/config.json (abridged to what matters and a few it ignores). */
 const qwen3_4b: HfConfig = {
@@ -72,16 +71,6 @@ const gemma3_4b: HfConfig = {
     rope_scaling: { rope_type: 'linear', factor: 8 },
   },
   vision_config: { hidden_size: 1152 },
-}
-
-function pointerOf(run: () => unknown): string {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof PlanInputError) return e.pointer
-    throw e
-  }
-  throw new Error('expected a PlanInputError')
 }
 
 const kv = (ctx: number) => ({ contextLength: ctx, parallel: 1, ubatch: 512, kvCacheType: 'f16' as const })

@@ -2,21 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { LlmArchitectureSchema } from '../../../api/src/domain/vram/model-schemas.ts'
-import { plan } from './helpers.ts'
+import { plan, tiny } from './helpers.ts'
 
-const tiny = {
-  name: 'tiny',
-  layers: 4,
-  hiddenSize: 512,
-  heads: 8,
-  kvHeads: 8,
-  headDim: 64,
-  ffnSize: 1024,
-  vocabSize: 32000,
-  tiedEmbeddings: true,
-  contextLength: 2048,
-  maxContextLength: 2048,
-}
 // The request's model is a union (id | architecture); the HTTP layer points into the architecture (worker tests).
 const issues = (model: unknown) => LlmArchitectureSchema.safeParse(model).error?.issues ?? []
 const paths = (model: unknown) => issues(model).map((i) => i.path.join('/'))

@@ -8,20 +8,14 @@ import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import { place } from '../../../api/src/domain/vram/placement.ts'
 import { decodeTokensPerSecond } from '../../../api/src/domain/vram/throughput.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
-import { model } from './helpers.ts'
+import { model, settings4k } from './helpers.ts'
 
 const GB = 1e9
 
 /** Decode t/s of `id` at an empty context with the experts of layers 0 … k−1 on a host of `hostGBps`. */
 function speed(id: string, q: QuantPreset, gpuGBps: number, hostGBps: number, k: number): number {
   const a = model(id)
-  const s = {
-    contextLength: 4096,
-    kvCacheType: 'f16' as const,
-    flashAttention: true,
-    parallel: 1,
-    ubatch: 512,
-  }
+  const s = settings4k
   const fm = fitModel(a, weightLayout(a, q), s)
   const gpus = [{ vramBytes: 48 * GB, bandwidthGBps: gpuGBps, node: 'bench' }]
   const placement = place(fm, gpus, a.layers + 1, k)
@@ -55,13 +49,7 @@ describe('MoE decode speed', () => {
 
   it('a dense model gets no MoE term: Llama 3.1 8B Q4_K_M on an RTX 2080 stays at 71.9 t/s ± 3 % (llmfit#773)', () => {
     const a = model('llama-3.1-8b')
-    const s = {
-      contextLength: 4096,
-      kvCacheType: 'f16' as const,
-      flashAttention: true,
-      parallel: 1,
-      ubatch: 512,
-    }
+    const s = settings4k
     const fm = fitModel(a, weightLayout(a, 'Q4_K_M'), s)
     const gpus = [{ vramBytes: 48 * GB, bandwidthGBps: 448, node: 'bench' }]
     const t = decodeTokensPerSecond({

@@ -6,7 +6,7 @@ import type { QuantPreset } from '../../../api/src/domain/vram/ggml-types.ts'
 import type { VramFitResult } from '../../../api/src/domain/vram/schemas.ts'
 import { labGpus, type LabGpu } from '../../../api/src/domain/vram/targets.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
-import { catalog, GIB, model, plan } from './helpers.ts'
+import { catalog, GIB, model, plan, settings4k } from './helpers.ts'
 
 const ORDER: QuantPreset[] = ['Q2_K', 'Q3_K_M', 'Q4_K_S', 'Q4_K_M', 'Q5_K_S', 'Q5_K_M', 'Q6_K', 'Q8_0', 'F16']
 const gpus = labGpus(catalog)
@@ -114,13 +114,7 @@ describe('placement never gets worse with more hardware or a smaller quantizatio
 })
 
 describe('splits', () => {
-  const s = {
-    contextLength: 4096,
-    kvCacheType: 'f16' as const,
-    flashAttention: true,
-    parallel: 1,
-    ubatch: 512,
-  }
+  const s = settings4k
 
   // Issue #13: 21 vs 25 before.
   it('Gemma 3 27B F16 on MERAXES + CARAXES holds at least the layers MERAXES holds alone', () => {

@@ -1,22 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { QUANT_PRESETS } from '../../../api/src/domain/vram/ggml-types.ts'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { LlmArchitectureSchema } from '../../../api/src/domain/vram/model-schemas.ts'
 import { VramFitRequestSchema } from '../../../api/src/domain/vram/schemas.ts'
 import { weightLayout } from '../../../api/src/domain/vram/weights.ts'
-import { catalog, GIB, MIB, model, plan } from './helpers.ts'
-
-const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
-
-function planError(input: Parameters<typeof plan>[0]): PlanInputError {
-  try {
-    plan(input)
-  } catch (err) {
-    if (err instanceof PlanInputError) return err
-    throw err
-  }
-  throw new Error('expected a PlanInputError')
-}
+import { catalog, GIB, MIB, model, plan, only, planError, tiny } from './helpers.ts'
 
 describe('planVramFit: inference', () => {
   // llama.cpp logs "CUDA0 buffer 4403.49 MiB, CPU 281.81 MiB" (docs/research/vram-formulas.md#overview).
@@ -109,19 +96,7 @@ describe('planVramFit: inference', () => {
 
   it('accepts an inline architecture', () => {
     const a = plan({
-      model: {
-        name: 'tiny',
-        layers: 4,
-        hiddenSize: 512,
-        heads: 8,
-        kvHeads: 8,
-        headDim: 64,
-        ffnSize: 1024,
-        vocabSize: 32000,
-        tiedEmbeddings: true,
-        contextLength: 2048,
-        maxContextLength: 2048,
-      },
+      model: tiny,
       contextLength: 2048,
       targets: ['caraxes'],
     })

@@ -7,22 +7,10 @@
 import { describe, expect, it } from 'vitest'
 import { ollamaAutomaticBatch, ollamaDefaultContext } from '../../../api/src/domain/vram/runtimes.ts'
 import { labGpus } from '../../../api/src/domain/vram/targets.ts'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
-import { catalog, GIB, MIB, plan } from './helpers.ts'
+import { catalog, GIB, MIB, plan, only, planError } from './helpers.ts'
 
-const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
 const applied = (r: ReturnType<typeof only>) =>
   Object.fromEntries(r.settings!.fromProfile.map((f) => [f.field, f.value]))
-
-function planError(input: Parameters<typeof plan>[0]): PlanInputError {
-  try {
-    plan(input)
-  } catch (err) {
-    if (err instanceof PlanInputError) return err
-    throw err
-  }
-  throw new Error('expected a PlanInputError')
-}
 
 describe('runtime ollama (the default)', () => {
   it('qwen2.5:14b on CARAXES runs with num_ctx 4096 and num_batch 512, and says both came from the profile', () => {

@@ -4,10 +4,9 @@ import { resolveRemoteModel } from '../../../api/src/fetch/resolve-remote-model.
 import { policyFromVars } from '../../../api/src/fetch/fetch-policy.ts'
 import { planVramFit } from '../../../api/src/domain/vram/plan-vram-fit.ts'
 import { VramFitRequestSchema } from '../../../api/src/domain/vram/schemas.ts'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
 import { fixtureFetch } from '../../fixtures/remote-models.ts'
 import { F16, smollm2Q8 } from './gguf-fixtures.ts'
-import { catalog, plan } from './helpers.ts'
+import { catalog, plan, pointerOf } from './helpers.ts'
 
 /** https://huggingface.co/HuggingFaceTB/SmolLM2-1.7B/blob/main/config.json */
 const smollm2_17b = {
@@ -20,16 +19,6 @@ const smollm2_17b = {
   vocab_size: 49152,
   max_position_embeddings: 8192,
   tie_word_embeddings: true,
-}
-
-function pointerOf(run: () => unknown): string {
-  try {
-    run()
-  } catch (e) {
-    if (e instanceof PlanInputError) return e.pointer
-    throw e
-  }
-  throw new Error('expected a PlanInputError')
 }
 
 describe('a speculative-decoding draft model', () => {

@@ -3,20 +3,7 @@
  * library, and the per-backend fixed costs. Expected values are worked out by hand in each test.
  */
 import { describe, expect, it } from 'vitest'
-import { PlanInputError } from '../../../api/src/domain/plan-input-error.ts'
-import { GIB, MIB, catalog, plan } from './helpers.ts'
-
-const only = (answer: ReturnType<typeof plan>) => answer.results[0]!
-
-function planError(input: Parameters<typeof plan>[0]): PlanInputError {
-  try {
-    plan(input)
-  } catch (err) {
-    if (err instanceof PlanInputError) return err
-    throw err
-  }
-  throw new Error('expected a PlanInputError')
-}
+import { GIB, MIB, catalog, plan, only, planError } from './helpers.ts'
 
 describe('what-if: a library card in a lab node', () => {
   // NVIDIA spec pages: RTX 4090 and RTX 3090 Ti both have 24 GB at 1008 GB/s, and both run CUDA,
