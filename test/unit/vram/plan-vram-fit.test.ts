@@ -236,18 +236,9 @@ describe('planVramFit: bad input', () => {
   })
 
   it('the architecture schema rejects heads not divisible by kvHeads and kvHeads above heads', () => {
-    const arch = {
-      layers: 4,
-      hiddenSize: 512,
-      heads: 8,
-      kvHeads: 3,
-      headDim: 64,
-      ffnSize: 1024,
-      vocabSize: 32000,
-      tiedEmbeddings: true,
-      contextLength: 2048,
-      maxContextLength: 2048,
-    }
+    // tiny without its name (the schema under test has none) and with kvHeads that do not divide heads.
+    const { name: _name, ...unnamed } = tiny
+    const arch = { ...unnamed, kvHeads: 3 }
     expect(LlmArchitectureSchema.safeParse(arch).error!.issues[0]!.path).toEqual(['kvHeads'])
     expect(LlmArchitectureSchema.safeParse({ ...arch, kvHeads: 16 }).error!.issues[0]!.message).toContain(
       'cannot exceed',
