@@ -8,7 +8,10 @@
  * list and a sparse, all-zero data section, loaded with `no_alloc` (the dry run llama.cpp's own
  * `--fit` uses, src/llama-context.cpp sched_reserve), so even a 70B model costs no RAM.
  *
- * Options: --models a,b  --time-limit SECONDS (default 900)  --out FILE
+ * Options: --models a,b  --time-limit SECONDS (default 900)  --out FILE  --log-dir DIR (keeps
+ * llama.cpp's whole log per case; with GGML_SCHED_DEBUG=2 in the environment it lists every node
+ * of the reserved graph with its op, size and sources, which is how api/src/domain/vram/graph/ is
+ * checked node by node)
  */
 import { mkdirSync, readFileSync, renameSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,6 +33,7 @@ const { values: opts } = parseArgs({
     models: { type: 'string' },
     'time-limit': { type: 'string', default: '900' },
     out: { type: 'string', default: join(root, 'docs/accuracy/llama-cpp-cpu.json') },
+    'log-dir': { type: 'string' },
   },
 })
 
@@ -259,6 +263,12 @@ async function measure(
   await waitForLog(getLog, /reserve took/)
   const log = getLog()
   await ctx.dispose()
+  if (opts['log-dir']) {
+    mkdirSync(opts['log-dir'], { recursive: true })
+    const fa = s.flashAttention ? 'fa' : 'nofa'
+    const name = `${m.id}-ctx${s.contextLength}-${fa}-${s.kvCacheType}-ub${s.ubatch}-np${s.parallel}`
+    writeFileSync(join(opts['log-dir'], `${name}.log`), log)
+  }
   const parsed = parseLog(log)
   return {
     model: m.id,

@@ -1,15 +1,31 @@
 /**
  * Compute (graph) buffer per device. llama.cpp reserves the worst-case graph once: one ubatch of
  * B = min(n_ctx, n_ubatch) tokens, every token an output, every KV cell visible
- * (src/llama-context.cpp sched_reserve / graph_reserve). The intermediates are f32 and ggml-alloc
- * reuses memory as soon as a tensor's last consumer ran (ggml/src/ggml-alloc.c), so a buffer
- * holds the peak live set of one phase of the graph, never a sum over layers. Three phases peak:
- * attention, feed-forward, and the output head (logits). Formulas, their derivation and the
- * measurements behind the coefficients: docs/research/vram-formulas.md#compute-buffer.
+ * (src/llama-context.cpp sched_reserve / graph_reserve).
+ *
+ * For the architectures whose graph graph/models.ts builds, the buffer of a device that runs the
+ * whole graph is computed exactly: the graph as llama.cpp builds it, placed by ggml-alloc's own
+ * algorithm (graph/allocator.ts). Those builders match every case the validation suite recorded
+ * to the byte (docs/accuracy/). What they do not cover (a GPU holding only some layers, a
+ * weight streamed from the host, other architectures) uses the phase formulas below: ggml-alloc
+ * reuses memory as soon as a tensor's last consumer ran, so a buffer holds about the peak live set
+ * of one phase of the graph: attention, feed-forward or the output head (logits).
+ * docs/research/vram-formulas.md#compute-buffer.
  */
 import type { KvCacheType } from './ggml-types.ts'
 import { KV_PAD_CELLS, layerCells, pad } from './kv-cache.ts'
 import type { Architecture } from './tensors.ts'
+import { graphComputeBytes } from './graph/models.ts'
+
+/** Architectures graph/models.ts builds, each checked case by case against llama.cpp. */
+const BUILT_GRAPHS = new Set(['llama', 'qwen2', 'qwen3', 'qwen3moe', 'gemma2', 'gemma3', 'phi3', 'gpt-oss'])
+
+export const hasExactGraph = (a: Architecture) =>
+  BUILT_GRAPHS.has(a.llamaCppArchitecture) &&
+  !a.mla &&
+  !a.recurrent &&
+  !a.embeddingModel &&
+  (a.moe?.sharedExperts ?? 0) === 0
 
 export interface ComputeSettings {
   contextLength: number
@@ -19,6 +35,9 @@ export interface ComputeSettings {
   kvCacheType?: KvCacheType
   /** The V cache's own type (--cache-type-v); the K type when absent. */
   cacheTypeV?: KvCacheType
+  /** KV streams, one per sequence (llama.cpp kv_unified = false); 1 when absent. */
+  parallel?: number
+  sequencesPerStream?: number
 }
 
 /** Peak bytes of each graph phase on the device that runs it (weights not included). */
@@ -28,6 +47,30 @@ export interface ComputePhases {
   logitsBytes: number
   /** What one pipeline-parallel copy of a device's graph inputs costs: activations + mask. */
   inputCopyBytes: number
+  /** The whole graph on one device, placed as ggml-alloc places it; null where no builder exists. */
+  graphBytes: number | null
+}
+
+/** One graph per architecture and settings: a placement search asks for the same one many times. */
+const graphs = new WeakMap<Architecture, Map<string, number>>()
+
+function exactGraphBytes(a: Architecture, s: ComputeSettings): number | null {
+  if (!hasExactGraph(a)) return null
+  let bySettings = graphs.get(a)
+  if (!bySettings) graphs.set(a, (bySettings = new Map<string, number>()))
+  const { contextLength, ubatch, flashAttention, kvCacheType, cacheTypeV, parallel, sequencesPerStream } = s
+  const key = JSON.stringify([
+    contextLength,
+    ubatch,
+    flashAttention,
+    kvCacheType,
+    cacheTypeV,
+    parallel,
+    sequencesPerStream,
+  ])
+  let bytes = bySettings.get(key)
+  if (bytes === undefined) bySettings.set(key, (bytes = graphComputeBytes(a, s)))
+  return bytes
 }
 
 /** FFN width the graph materialises: the dense FFN, or the active experts of a MoE layer. */
@@ -77,13 +120,14 @@ export function computePhases(a: Architecture, s: ComputeSettings): ComputePhase
   const quantized = [s.kvCacheType, s.cacheTypeV].some((t) => t !== undefined && t !== 'f16')
   const extraRow = quantized || (!s.flashAttention && a.tiedEmbeddings) ? 1 : 0
   const logitsBytes = 4 * B * (a.vocabSize + (2 + extraRow) * E)
-  return { attentionBytes, ffnBytes, logitsBytes, inputCopyBytes: 4 * B * E + mask }
+  const graphBytes = exactGraphBytes(a, s)
+  return { attentionBytes, ffnBytes, logitsBytes, inputCopyBytes: 4 * B * E + mask, graphBytes }
 }
 
-/** Full offload to one device (or llama.cpp on the CPU alone): the largest phase. */
+/** Full offload to one device (or llama.cpp on the CPU alone): the graph, or the largest phase. */
 export function computeBufferBytes(a: Architecture, s: ComputeSettings): number {
   const p = computePhases(a, s)
-  return Math.max(p.attentionBytes, p.ffnBytes, p.logitsBytes)
+  return p.graphBytes ?? Math.max(p.attentionBytes, p.ffnBytes, p.logitsBytes)
 }
 
 /** What one GPU runs, for its own compute buffer. */
@@ -112,6 +156,13 @@ export interface GpuGraphRole {
  * the full-offload buffer plus the 822 MiB output matrix.
  */
 export function gpuComputeBufferBytes(p: ComputePhases, role: GpuGraphRole): number {
+  const copies = (role.pipelineCopies - 1) * p.inputCopyBytes
+  if (p.graphBytes !== null && role.holdsLayers && role.holdsOutput) {
+    // The whole graph runs here; a streamed weight joins the phase that uses it.
+    const ffn = role.hostFfnMatrixBytes > 0 ? p.ffnBytes + role.hostFfnMatrixBytes : 0
+    const logits = role.hostOutputMatrixBytes > 0 ? p.logitsBytes + role.hostOutputMatrixBytes : 0
+    return Math.max(p.graphBytes, ffn, logits) + copies
+  }
   // Only ops with a weight operand are offloaded: the KQ product of a host layer reads the host
   // KV cache and stays on the CPU, so a GPU without layers (-ngl 0) has no attention phase.
   const ffn = role.holdsLayers || role.hostFfnMatrixBytes > 0 ? p.ffnBytes + role.hostFfnMatrixBytes : 0
@@ -119,7 +170,7 @@ export function gpuComputeBufferBytes(p: ComputePhases, role: GpuGraphRole): num
   const runsLogits = role.holdsOutput || role.hostOutputMatrixBytes > 0
   const logits = runsLogits ? p.logitsBytes + role.hostOutputMatrixBytes : 0
   const peak = Math.max(layerPhases, logits)
-  return peak > 0 ? peak + (role.pipelineCopies - 1) * p.inputCopyBytes : 0
+  return peak > 0 ? peak + copies : 0
 }
 
 /** Host-side (CUDA_Host) compute buffer ≈ 4·B·(C + E): the input embedding rows and the mask staging. */
