@@ -80,6 +80,11 @@ class DynamicAllocator {
     return offset
   }
 
+  /** The free list as text: two runs with the same free list and live set continue identically. */
+  signature(): string {
+    return this.blocks.map((b) => `${b.offset}+${b.size}`).join(',')
+  }
+
   free(offset: number, bytes: number): void {
     const size = align(bytes)
     for (let i = 0; i < this.blocks.length; i++) {
@@ -110,11 +115,24 @@ class DynamicAllocator {
   }
 }
 
+export interface Reservation {
+  bytes: number
+  /**
+   * Allocator state (free list and the placement of every live tensor) at each node index of
+   * `checkpoints`, for the caller to find where the placement starts repeating.
+   */
+  states: string[]
+}
+
 /**
  * Bytes ggml-alloc reserves for the graph: the allocator's high-water mark. `tensorCount` bounds
  * the tensor ids, so the per-tensor bookkeeping (children, views, placement) is flat arrays.
  */
 export function reservedBytes(graph: Graph, tensorCount: number): number {
+  return reserve(graph, tensorCount, []).bytes
+}
+
+export function reserve(graph: Graph, tensorCount: number, checkpoints: readonly number[]): Reservation {
   const children = new Int32Array(tensorCount)
   const views = new Int32Array(tensorCount)
   const allocated = new Uint8Array(tensorCount)
@@ -154,8 +172,16 @@ export function reservedBytes(graph: Graph, tensorCount: number): number {
       if (src.input) allocate(src)
     }
   }
-  for (const node of graph.nodes) {
-    for (const src of node.src) allocate(src)
+  const states: string[] = []
+  const live = new Set<Tensor>()
+  let next = 0
+  for (const [i, node] of graph.nodes.entries()) {
+    if (i === checkpoints[next]) {
+      next++
+      const placed = [...live].filter((t) => allocated[t.id]).map((t) => `${offsets[t.id]}:${tensorBytes(t)}`)
+      states.push(`${heap.signature()}|${placed.sort().join(',')}`)
+    }
+    if (checkpoints.length > 0 && !node.viewSrc) live.add(node)
     allocate(node)
     for (const parent of node.src) {
       const p = parent.id
@@ -167,5 +193,5 @@ export function reservedBytes(graph: Graph, tensorCount: number): number {
       } else if (allocated[p]) free(parent)
     }
   }
-  return heap.maxBytes
+  return { bytes: heap.maxBytes, states }
 }

@@ -44,6 +44,8 @@ export class LlmGraph {
   readonly tokens: number
   readonly streams: number
   readonly E: number
+  /** Node count when each layer's first tensor is expanded: where a layer's allocation starts. */
+  readonly layerStarts: number[] = []
   readonly a: Architecture
   readonly s: GraphSettings
 

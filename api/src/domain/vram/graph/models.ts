@@ -8,7 +8,7 @@ import type { Architecture } from '../tensors.ts'
 import { LlmGraph, type AttentionInput, type GraphSettings } from './llm-graph.ts'
 import type { Tensor } from './ggml.ts'
 import { isSwaLayer } from '../kv-cache.ts'
-import { reservedBytes } from './allocator.ts'
+import { reserve, reservedBytes } from './allocator.ts'
 
 interface LayerStyle {
   /** Q/K/V biases (qwen2). */
@@ -105,6 +105,7 @@ export function buildDecoderGraph(a: Architecture, s: GraphSettings): LlmGraph {
   const outIds = g.outputIds()
   const norm = (x: Tensor, name: string) => g.rmsNorm(x, g.weight(name, [g.E]))
   for (let il = 0; il < a.layers; il++) {
+    g.layerStarts.push(g.order.nodes.length)
     const inp = window && isSwaLayer(a, il) ? window : full
     let cur = norm(inpL, `blk.${il}.attn_norm.weight`)
     cur = attentionBlock(g, il, cur, pos, inp, st)
@@ -135,6 +136,34 @@ function firstLayer(a: Architecture, window: boolean): number {
 
 /** The compute buffer llama.cpp reserves for this model's graph on one device. */
 export function graphComputeBytes(a: Architecture, s: GraphSettings): number {
+  return periodicGraphBytes(a, s) ?? fullGraphBytes(a, s)
+}
+
+export function fullGraphBytes(a: Architecture, s: GraphSettings): number {
   const g = buildDecoderGraph(a, s)
   return reservedBytes(g.order, g.ctx.count)
+}
+
+/**
+ * The same number from a shorter graph. Every layer of a period (1, or the sliding-window
+ * pattern) has the same tensors, and ggml-alloc is deterministic: once the free list and the
+ * placement of every live tensor at the start of a layer equal those one period earlier, each
+ * further period repeats them exactly and never raises the high-water mark. So a graph with whole
+ * periods cut from its middle reaches the last layers, where the inputs are freed and the output
+ * head runs, in the same state and reserves the same bytes; the cut is only taken when the
+ * shorter graph shows that repetition before its last two periods. test/unit/vram/graph-periodic.test.ts
+ * compares both over every registry model.
+ */
+export function periodicGraphBytes(a: Architecture, s: GraphSettings): number | null {
+  const period = a.slidingWindow?.pattern ?? 1
+  const dense = a.moe?.leadingDenseLayers ?? 0
+  const short = dense + 6 * period + 2
+  if (a.kvHeadsByLayer || a.layers <= short + period) return null
+  const layers = short + ((a.layers - short) % period)
+  const g = buildDecoderGraph({ ...a, layers }, s)
+  const r = reserve(g.order, g.ctx.count, g.layerStarts)
+  for (let il = dense + period; il <= layers - 2 * period; il++) {
+    if (r.states[il] === r.states[il - period]) return r.bytes
+  }
+  return null
 }
