@@ -37,6 +37,7 @@ export interface ComputeSettings {
   cacheTypeV?: KvCacheType
   /** KV streams, one per sequence (llama.cpp kv_unified = false); 1 when absent. */
   parallel?: number
+  /** Sequences sharing one stream (a unified cache): widens the window cache. */
   sequencesPerStream?: number
 }
 

@@ -10,18 +10,10 @@ import type { Architecture } from '../tensors.ts'
 import type { KvCacheType } from '../ggml-types.ts'
 import { GraphContext, rowBytes, type Tensor, type TensorType } from './ggml.ts'
 import { GraphOrder } from './allocator.ts'
+import type { ComputeSettings } from '../compute-buffer.ts'
 
-export interface GraphSettings {
-  contextLength: number
-  ubatch: number
-  flashAttention: boolean
-  kvCacheType?: KvCacheType
-  cacheTypeV?: KvCacheType
-  /** KV streams (one per sequence, llama.cpp kv_unified = false); 1 when absent. */
-  parallel?: number
-  /** Sequences sharing one stream (a unified cache): widens the window cache. */
-  sequencesPerStream?: number
-}
+/** The settings the graph depends on: compute-buffer.ts's, one definition for both. */
+export type GraphSettings = ComputeSettings
 
 const cacheType = (t: KvCacheType | undefined): TensorType =>
   t === 'q8_0' || t === 'q4_0' ? t : t === 'f32' ? 'f32' : 'f16'
