@@ -11,7 +11,7 @@
 import { canInplace, sameLayout, tensorBytes, type Tensor } from './ggml.ts'
 
 /** ggml-cpu's buffer alignment (ggml/src/ggml-impl.h TENSOR_ALIGNMENT); CUDA's is 128. */
-export const BUFFER_ALIGNMENT_BYTES = 32
+const BUFFER_ALIGNMENT_BYTES = 32
 
 interface Graph {
   nodes: Tensor[]

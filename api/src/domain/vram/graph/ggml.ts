@@ -2,7 +2,7 @@
  * Just enough of ggml to know the size of every tensor llama.cpp's compute graph creates: shapes,
  * element types, strides, views and sources, no data. Each constructor mirrors the ggml function
  * of the same name (ggml/src/ggml.c): which ops make a fresh tensor, which return a view of their
- * input (reshape, view, permute, transpose, set_rows) and which ggml-alloc may compute in place.
+ * input (reshape, view, permute, set_rows) and which ggml-alloc may compute in place.
  */
 
 export type TensorType = 'f32' | 'f16' | 'i32' | 'i64' | 'q8_0' | 'q4_0'
@@ -185,10 +185,6 @@ export class GraphContext {
       nb[to] = a.nb[from]!
     })
     return this.viewOf('PERMUTE', a, ne, nb, 0, [a])
-  }
-
-  transpose(a: Tensor): Tensor {
-    return this.permute(a, [1, 0, 2, 3])
   }
 
   /** An op whose result has its input's shape and type (ggml_dup_tensor). */

@@ -80,7 +80,10 @@ export class LlmGraph {
   attentionInput(cells: number): AttentionInput {
     const { ctx, tokens, streams } = this
     const kIdxs = ctx.input('attn_inp_k_idxs', 'i64', [tokens])
-    const vRows = this.s.flashAttention ? tokens : tokens * this.a.kvHeads * this.a.headDim
+    // Without flash attention the V cache is transposed and every element is its own row
+    // (build_input_v_idxs: n_tokens · n_embd_v_gqa_max).
+    const hkvMax = Math.max(this.a.kvHeads, ...(this.a.kvHeadsByLayer ?? []))
+    const vRows = this.s.flashAttention ? tokens : tokens * hkvMax * (this.a.valueHeadDim ?? this.a.headDim)
     const vIdxs = ctx.input('attn_inp_v_idxs', 'i64', [vRows])
     const mask = ctx.input('attn_inp_kq_mask', this.s.flashAttention ? 'f16' : 'f32', [
       cells,
