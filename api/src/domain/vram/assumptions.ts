@@ -55,13 +55,16 @@ const INFERENCE: Assumption[] = [
   {
     term: 'computeBuffer',
     formula:
-      'peak of three graph phases, B = min(ctx, n_ubatch): attention = mask + [FA off: ' +
+      "llama.cpp's graph for one ubatch of B = min(ctx, n_ubatch) tokens, placed as ggml-alloc places " +
+      'it (inputs first, best fit, in place over an only reader, free after the last reader): exact ' +
+      'in every recorded case (/accuracy/) for llama, qwen2, qwen3, qwen3moe, gemma2, gemma3, phi3 and ' +
+      'gpt-oss; other architectures: the peak of three graph phases, attention = mask + [FA off: ' +
       '4·B·C·H] + 4·B·(3E + 3Q + 2KV); ffn = mask + 4·B·(4F + E); logits = 4·B·(V + 2E); ' +
-      'mask = (FA ? 2 : 4)·B·C; measured error per case on the Accuracy page (/accuracy/)',
+      'mask = (FA ? 2 : 4)·B·C',
     source:
-      `${LLAMA}/src/llama-context.cpp sched_reserve; ${LLAMA}/src/llama-graph.cpp ` +
-      `build_attn_mha, build_ffn; docs/accuracy/llama-cpp-cpu.json`,
-    docsUrl: doc('compute-buffer'),
+      `${LLAMA}/src/llama-context.cpp sched_reserve; ${LLAMA}/src/llama-graph.cpp; ` +
+      `${LLAMA}/ggml/src/ggml-alloc.c; api/src/domain/vram/graph/; docs/accuracy/llama-cpp-cpu.json`,
+    docsUrl: doc('exact-graph'),
   },
   {
     term: 'computeBuffer (partial offload)',
