@@ -270,6 +270,23 @@ export const NodeSchema = z
   })
   .meta({ id: 'NodeRecord' })
 export type NodeRecord = z.infer<typeof NodeSchema>
+export type NodePlatform = NodeRecord['platform']
+
+/**
+ * A host nothing is known about yet: every fact null or unknown, with the provenance that says why
+ * (a parsed record's, or the shorter one a record written for data/ carries).
+ */
+export function unknownPlatform<P>(provenance: P): Omit<NodePlatform, 'provenance'> & { provenance: P } {
+  return {
+    cpu: null,
+    board: null,
+    hostMemoryBytes: null,
+    hostMemoryBandwidthGBps: null,
+    acsOverride: 'unknown',
+    interruptRemapping: 'unknown',
+    provenance,
+  }
+}
 
 // ---------------------------------------------------------------- lab-level records
 

@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/catalog.ts'
 import { slotOf } from '../catalog/lookup.ts'
 import type { FactProvenance } from '../catalog/provenance.ts'
+import { unknownPlatform } from '../catalog/schemas.ts'
 import { namesFor, type PciNames } from './pci-names.ts'
 import { isDisplayClass, roleFor } from './roles.ts'
 import type { HostDevice } from './schemas.ts'
@@ -113,15 +114,7 @@ export function newNodeRecord(id: string, source: string, deviceCount: number): 
     name: id.toUpperCase(),
     summary: `Imported from host output (${deviceCount} PCI functions); describe the node here.`,
     provenance: { default: imported(source) },
-    platform: {
-      cpu: null,
-      board: null,
-      hostMemoryBytes: null,
-      hostMemoryBandwidthGBps: null,
-      acsOverride: 'unknown',
-      interruptRemapping: 'unknown',
-      provenance: { default: unknown },
-    },
+    platform: unknownPlatform({ default: unknown }),
     iommuGroups: [],
     devices: [],
   }

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/catalog.ts'
 import { filterGpus, requireLibraryGpu } from '../catalog/gpu-library.ts'
 import type { GpuBackend } from '../catalog/gpu-schemas.ts'
 import { gpuModelOf, requireNode } from '../catalog/lookup.ts'
-import type { GpuModel, NodeRecord, PcieLink } from '../catalog/schemas.ts'
+import { unknownPlatform, type GpuModel, type NodeRecord, type PcieLink } from '../catalog/schemas.ts'
 import { pcieMBps, round } from '../catalog/units.ts'
 import { PlanInputError } from '../plan-input-error.ts'
 import { metalWorkingSetBytes } from './backend-costs.ts'
@@ -23,15 +23,10 @@ export const NO_NODE: NodeRecord = {
   id: 'none',
   name: 'no node',
   summary: 'A card planned without a host: no drives, host memory bandwidth unknown.',
-  platform: {
-    cpu: null,
-    board: null,
-    hostMemoryBytes: null,
-    hostMemoryBandwidthGBps: null,
-    acsOverride: 'unknown',
-    interruptRemapping: 'unknown',
-    provenance: { default: { status: 'inferred', source: 'POST /api/v1/plan/vram-fit targets' }, fields: {} },
-  },
+  platform: unknownPlatform({
+    default: { status: 'inferred', source: 'POST /api/v1/plan/vram-fit targets' },
+    fields: {},
+  }),
   devices: [],
   iommuGroups: [],
   storage: [],
